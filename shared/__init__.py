@@ -1,0 +1,1 @@
+"""WeGrow core package: domain, services, ports, adapters, settings and the composition root."""

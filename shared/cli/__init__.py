@@ -1,0 +1,1 @@
+"""The ``wegrow`` command line."""

@@ -1,0 +1,25 @@
+"""``wegrow``: one Typer app; each capability adds its commands in its own module.
+
+Command modules are imported only when the CLI starts, never by the Functions app.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="WeGrow: regular career conversations for M365.")
+
+# Each module registers its commands on ``app`` when imported.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def run() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+    app()
+
+
+if __name__ == "__main__":
+    run()

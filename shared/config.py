@@ -1,0 +1,131 @@
+"""Every environment variable WeGrow reads, in one place, validated at start.
+
+A bad or missing value raises :class:`ConfigError` whose message is one line naming the
+variable and what is expected. ``infra/`` must set exactly these app settings (a test checks).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import Field, HttpUrl, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "WEGROW_"
+
+
+class Environment(StrEnum):
+    LOCAL = "local"
+    AZURE = "azure"
+
+
+class BotAuth(StrEnum):
+    JWT = "jwt"
+    ANONYMOUS = "anonymous"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+Cron = Annotated[str, Field(pattern=r"^\S+( \S+){5}$")]
+
+
+class Settings(BaseSettings):
+    """Settings from ``WEGROW_*`` environment variables (and ``APPLICATIONINSIGHTS_CONNECTION_STRING``)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    env: Environment = Field(Environment.LOCAL, description="local (emulators) or azure")
+    graph_base_url: HttpUrl = Field(
+        HttpUrl("https://graph.microsoft.com/v1.0"), description="Graph root, e.g. https://graph.microsoft.com/v1.0"
+    )
+    storage_connection: str | None = Field(
+        None, description="Azure Storage connection string (Azurite locally); unset in Azure with managed identity"
+    )
+    storage_account: str | None = Field(None, description="storage account name for identity-based access")
+    tenant_id: str | None = Field(None, description="Entra tenant id (GUID)")
+    client_id: str | None = Field(None, description="app registration client id used for Graph")
+    client_secret: str | None = Field(None, description="client secret; unset to use managed identity")
+    managed_identity_client_id: str | None = Field(None, description="user-assigned identity client id")
+
+    bot_app_id: str = Field("00000000-0000-0000-0000-000000000000", description="the bot's Entra app id")
+    bot_app_secret: str | None = Field(None, description="the bot's client secret (Key Vault reference in Azure)")
+    bot_auth: BotAuth = Field(BotAuth.JWT, description="jwt (default) or anonymous (local stack only)")
+    bot_openid_metadata_url: HttpUrl = Field(
+        HttpUrl("https://login.botframework.com/v1/.well-known/openidconfiguration"),
+        description="OpenID metadata URL whose JWKS signs incoming bot tokens",
+    )
+    bot_token_issuer: str = Field("https://api.botframework.com", description="expected issuer of bot tokens")
+    connector_url: HttpUrl = Field(
+        HttpUrl("https://smba.trafficmanager.net/teams/"), description="Bot Connector service URL for proactive sends"
+    )
+    teams_app_id: str = Field("wegrow-teams-app", description="Teams app catalog id to install for users")
+
+    company_config: Path | None = Field(None, description="path to the company YAML (default: bundled)")
+    pilot_group_id: str | None = Field(None, description="Entra group id that limits the pilot; unset = everyone")
+    coach_pool: str = Field("", description="comma-separated UPNs of the coach pool")
+    hr_drive_id: str = Field("hr", description="drive id (OneDrive/SharePoint) of the HR folder")
+    hr_workbook_path: str = Field("WeGrow/hr-outcomes.xlsx", description="workbook path inside the HR drive")
+    retention_days: int = Field(730, ge=30, le=3650, description="days to keep outcome records (30..3650)")
+    card_lead_days: int = Field(3, ge=1, le=14, description="days before a conversation to send the prep card")
+    horizon_days: int = Field(120, ge=14, le=366, description="planning horizon in days")
+
+    sync_schedule: Cron = Field("0 0 2 * * *", description="NCRONTAB (6 fields) for org sync")
+    plan_schedule: Cron = Field("0 30 2 * * *", description="NCRONTAB (6 fields) for planning")
+    cards_schedule: Cron = Field("0 0 7 * * *", description="NCRONTAB (6 fields) for card fan-out")
+    export_schedule: Cron = Field("0 */15 * * * *", description="NCRONTAB (6 fields) for the outbox sweep")
+
+    applicationinsights_connection_string: str | None = Field(
+        None, alias="APPLICATIONINSIGHTS_CONNECTION_STRING", description="Application Insights (Azure only)"
+    )
+
+    @model_validator(mode="after")
+    def _storage_is_reachable(self) -> Self:
+        if self.storage_connection is None and self.storage_account is None:
+            raise ValueError("WEGROW_STORAGE_CONNECTION: expected an Azure Storage connection string")
+        if self.env is Environment.LOCAL and self.storage_connection is None:
+            raise ValueError("WEGROW_STORAGE_CONNECTION: expected a connection string in local mode (Azurite)")
+        if self.env is Environment.AZURE and self.bot_auth is BotAuth.ANONYMOUS:
+            raise ValueError("WEGROW_BOT_AUTH: anonymous is allowed only with WEGROW_ENV=local")
+        return self
+
+    @property
+    def coach_upns(self) -> tuple[str, ...]:
+        return tuple(u.strip().lower() for u in self.coach_pool.split(",") if u.strip())
+
+    @property
+    def graph_root(self) -> str:
+        return str(self.graph_base_url).rstrip("/")
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field``."""
+    info = Settings.model_fields[field]
+    return info.alias or f"{ENV_PREFIX}{field.upper()}"
+
+
+def setting_names() -> set[str]:
+    """Every environment variable the code reads (used by the infra parity test)."""
+    return {env_name(name) for name in Settings.model_fields}
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = first["loc"]
+    if not loc:
+        return str(first["msg"]).removeprefix("Value error, ")
+    field = str(loc[0])
+    name = env_name(field) if field in Settings.model_fields else field
+    expected = Settings.model_fields[field].description if field in Settings.model_fields else ""
+    return f"{name}: {first['msg']}; expected {expected}" if expected else f"{name}: {first['msg']}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; raise ConfigError with one line on a bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None

@@ -1,0 +1,47 @@
+"""The composition root: the only module that names concrete adapters.
+
+Everything is built lazily on first use, so importing ``function_app`` does no I/O and builds no
+client (cold start matters on Functions). Each adapter import sits inside its factory.
+"""
+
+from __future__ import annotations
+
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
+
+from shared.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from shared.ports.clock import Clock
+    from shared.ports.storage import Queues, Store
+
+
+class Container:
+    """Adapters built from Settings on first use and then reused for the process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def clock(self) -> Clock:
+        from shared.ports.clock import SystemClock
+
+        return SystemClock()
+
+    @cached_property
+    def store(self) -> Store:
+        from shared.adapters.storage.tables import TableStore
+
+        return TableStore.from_settings(self.settings)
+
+    @cached_property
+    def queues(self) -> Queues:
+        from shared.adapters.storage.queues import StorageQueues
+
+        return StorageQueues.from_settings(self.settings)
+
+
+@cache
+def container() -> Container:
+    """The process-wide container, from the environment (fails with one line on a bad setting)."""
+    return Container(load_settings())

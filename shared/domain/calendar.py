@@ -1,0 +1,93 @@
+"""Calendar types: busy time, recurring conversation series and their occurrences.
+
+Every instant is a timezone-aware UTC ``datetime``; local wall-clock times carry their IANA zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from shared.domain.people import Weekday
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    start: datetime
+    end: datetime
+    status: str = "busy"  # busy | tentative | oof | workingElsewhere
+
+
+class RecurrenceKind(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    ABSOLUTE_MONTHLY = "absoluteMonthly"
+    RELATIVE_MONTHLY = "relativeMonthly"
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A Graph patternedRecurrence, in the organiser's time zone."""
+
+    kind: RecurrenceKind
+    interval: int
+    start_date: date
+    days_of_week: tuple[Weekday, ...] = ()
+    day_of_month: int | None = None
+    index: str | None = None  # first|second|third|fourth|last for relativeMonthly
+    end_date: date | None = None
+    occurrences: int | None = None
+    time_zone: str = "UTC"
+
+
+class Response(StrEnum):
+    NONE = "none"
+    ACCEPTED = "accepted"
+    TENTATIVE = "tentativelyAccepted"
+    DECLINED = "declined"
+    ORGANIZER = "organizer"
+    NOT_RESPONDED = "notResponded"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSpec:
+    """What WeGrow wants on the manager's calendar for one pair."""
+
+    series_id: str
+    organizer_id: str
+    attendee_upn: str
+    attendee_name: str
+    subject: str
+    body_html: str
+    first_start: datetime
+    duration_minutes: int
+    recurrence: Recurrence
+    online: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesEvent:
+    """A series master as found on the calendar."""
+
+    event_id: str
+    series_id: str
+    subject: str
+    first_start: datetime
+    duration_minutes: int
+    recurrence: Recurrence | None
+    attendee_upns: tuple[str, ...] = ()
+    is_cancelled: bool = False
+    join_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One instance of a series (possibly moved, i.e. an exception)."""
+
+    event_id: str
+    series_master_id: str
+    start: datetime
+    end: datetime
+    attendee_responses: dict[str, Response] = field(default_factory=dict)
+    is_cancelled: bool = False

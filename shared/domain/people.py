@@ -1,0 +1,61 @@
+"""People as the directory describes them, and manager–report pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+
+
+class Weekday(StrEnum):
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def index(self) -> int:
+        """Monday is 0, as in ``datetime.weekday()``."""
+        return list(Weekday).index(self)
+
+
+WORKWEEK = frozenset({Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY})
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingHours:
+    """Working hours in the person's own IANA time zone."""
+
+    time_zone: str = "UTC"
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+    days: frozenset[Weekday] = WORKWEEK
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    upn: str
+    display_name: str
+    manager_id: str | None = None
+    department: str | None = None
+    job_title: str | None = None
+    hire_date: date | None = None
+    account_enabled: bool = True
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A manager and one direct report: the unit WeGrow schedules conversations for."""
+
+    manager_id: str
+    report_id: str
+    org_unit: str = "unassigned"
+
+    @property
+    def key(self) -> str:
+        return f"{self.manager_id}__{self.report_id}"

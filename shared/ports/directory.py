@@ -1,0 +1,24 @@
+"""The directory (Entra ID through Graph): people, managers and mailbox settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from shared.domain.directory import DirectoryDelta
+from shared.domain.people import WorkingHours
+
+
+class MailboxUnavailable(Exception):
+    """The mailbox does not exist or is outside the app's access policy (Graph 403/404)."""
+
+
+@runtime_checkable
+class Directory(Protocol):
+    async def delta(self, delta_token: str | None) -> DirectoryDelta:
+        """Follow users/delta from ``delta_token`` (None: full sync) until the next delta link."""
+        ...
+
+    async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
+        """mailboxSettings for each user, batched; users without a mailbox are left out."""
+        ...

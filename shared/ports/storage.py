@@ -1,0 +1,95 @@
+"""Storage ports: entity tables with optimistic concurrency, and work queues."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+JsonDict = dict[str, Any]
+
+
+# ---------------------------------------------------------------- storage
+
+
+class StoreError(Exception):
+    """Base class for storage failures the services handle."""
+
+
+class AlreadyExists(StoreError):
+    """An insert hit an existing key (Table Storage 409)."""
+
+
+class NotFound(StoreError):
+    """No entity with that key."""
+
+
+class StaleWrite(StoreError):
+    """An update carried an ETag that no longer matches (Table Storage 412): re-read and retry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One stored entity: its keys, its data and the ETag that guards updates."""
+
+    table: str
+    partition: str
+    row: str
+    data: Mapping[str, Any]
+    etag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionOp:
+    """One operation of an atomic batch within a single partition."""
+
+    kind: str  # "insert" | "upsert" | "update" | "delete"
+    row: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    etag: str | None = None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Entities in named tables, keyed by (partition, row), with optimistic concurrency."""
+
+    def get(self, table: str, partition: str, row: str) -> Record: ...
+
+    def find(self, table: str, partition: str, row: str) -> Record | None: ...
+
+    def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record: ...
+
+    def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record: ...
+
+    def update(self, record: Record, data: Mapping[str, Any]) -> Record:
+        """Replace ``record``'s data if its ETag still matches, else raise StaleWrite."""
+        ...
+
+    def delete(self, table: str, partition: str, row: str) -> None: ...
+
+    def query(self, table: str, partition: str | None = None) -> list[Record]: ...
+
+    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        """Apply all ops atomically within one partition, or none."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMessage:
+    id: str
+    pop_receipt: str
+    body: JsonDict
+    dequeue_count: int
+
+
+@runtime_checkable
+class Queues(Protocol):
+    """Work queues (Azure Queue Storage). Messages are JSON objects."""
+
+    def send(self, queue: str, body: JsonDict) -> None: ...
+
+    def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]: ...
+
+    def complete(self, queue: str, message: QueueMessage) -> None: ...
+
+    def length(self, queue: str) -> int: ...

@@ -1,0 +1,29 @@
+"""Shared pytest setup. Server fixtures (Azurite, emulators) live in tests/fixtures/ as plugins."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+pytest_plugins: list[str] = []
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (servers we start listen only on loopback)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse any connection that is not to loopback: tests never call the internet."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        if isinstance(address, tuple) and address and str(address[0]) not in {"127.0.0.1", "localhost", "::1"}:
+            raise RuntimeError(f"test tried to reach {address!r}: only loopback is allowed")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
