@@ -118,7 +118,7 @@ def at_day_edge(person: Attendee, start: datetime, end: datetime, rules: SlotRul
 
 def back_to_back(busy: Sequence[Busy], start: datetime, end: datetime, rules: SlotRules) -> bool:
     pad = timedelta(minutes=rules.buffer_minutes)
-    return overlaps(busy, start - pad, end + pad, rules.hard_statuses() | {"tentative"})
+    return overlaps(busy, start - pad, end + pad, rules.hard_statuses())
 
 
 def local_day(person: Attendee, start: datetime) -> date:
