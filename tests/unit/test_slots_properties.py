@@ -32,7 +32,14 @@ ZONES = [
     "UTC",
 ]
 # Windows around DST changes in Europe, the US, Australia and New Zealand (2026).
-DST_DAYS = [date(2026, 3, 5), date(2026, 3, 26), date(2026, 4, 2), date(2026, 9, 24), date(2026, 10, 22), date(2026, 6, 1)]
+DST_DAYS = [
+    date(2026, 3, 5),
+    date(2026, 3, 26),
+    date(2026, 4, 2),
+    date(2026, 9, 24),
+    date(2026, 10, 22),
+    date(2026, 6, 1),
+]
 STATUSES = ["busy", "tentative", "oof", "free", "workingElsewhere"]
 
 
@@ -128,7 +135,11 @@ def test_choice_is_deterministic_whatever_the_order_of_busy_time(request: SlotRe
     shuffled = {key: list(reversed(items)) for key, items in reversed(list(request.busy.items()))}
     first: SlotResult = choose(request)
     again = choose(SlotRequest(**{**_fields(request), "busy": shuffled}))
-    assert (first.slot, first.explanation.reason, first.closest) == (again.slot, again.explanation.reason, again.closest)
+    assert (first.slot, first.explanation.reason, first.closest) == (
+        again.slot,
+        again.explanation.reason,
+        again.closest,
+    )
 
 
 def _fields(request: SlotRequest) -> dict[str, object]:
