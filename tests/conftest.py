@@ -6,7 +6,9 @@ import socket
 
 import pytest
 
-pytest_plugins: list[str] = []
+pytest_plugins: list[str] = [
+    "tests.fixtures.azurite",
+]
 
 
 def free_port() -> int:

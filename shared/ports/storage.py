@@ -51,7 +51,11 @@ class TransactionOp:
 
 @runtime_checkable
 class Store(Protocol):
-    """Entities in named tables, keyed by (partition, row), with optimistic concurrency."""
+    """Entities in named tables, keyed by (partition, row), with optimistic concurrency.
+
+    ``data`` holds JSON values only (pass datetimes as ISO-8601 strings); nested values round-trip.
+    ``delete`` of a missing entity is a no-op; ``query`` returns records sorted by (partition, row).
+    """
 
     def get(self, table: str, partition: str, row: str) -> Record: ...
 
@@ -91,5 +95,9 @@ class Queues(Protocol):
     def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]: ...
 
     def complete(self, queue: str, message: QueueMessage) -> None: ...
+
+    def release(self, queue: str, message: QueueMessage, delay: int = 0) -> None:
+        """Give up a received message: it becomes visible again after ``delay`` seconds (a failed attempt)."""
+        ...
 
     def length(self, queue: str) -> int: ...

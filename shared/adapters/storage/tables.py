@@ -1,0 +1,154 @@
+"""The Store port over Azure Table Storage (azure-data-tables); Azurite locally.
+
+Tables are created on first write and remembered. Reads of a table that does not exist yet behave
+like an empty table. Entity data follows :mod:`shared.adapters.storage.codec`. ``prefix`` lets tests
+share one Azurite account: every table name becomes ``prefix + name``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import TableTransactionError, UpdateMode
+
+from shared.adapters.storage.codec import check_table_name, from_entity, to_entity
+from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, StoreError, TransactionOp
+
+if TYPE_CHECKING:
+    from azure.data.tables import TableClient, TableServiceClient
+
+    from shared.config import Settings
+
+
+class TableStore:
+    """Entities in Azure Table Storage with ETag-guarded updates."""
+
+    def __init__(self, service: TableServiceClient, prefix: str = "") -> None:
+        self._service = service
+        self._prefix = prefix
+        self._existing: set[str] = set()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TableStore:
+        """Connection string (Azurite, keys) when set, else the account endpoint with a managed identity."""
+        from azure.data.tables import TableServiceClient
+
+        from shared.adapters.storage.identity import account_endpoint, storage_credential
+
+        if settings.storage_connection:
+            return cls(TableServiceClient.from_connection_string(settings.storage_connection))
+        return cls(TableServiceClient(account_endpoint(settings, "table"), credential=storage_credential(settings)))
+
+    # ------------------------------------------------------------------ reads
+
+    def get(self, table: str, partition: str, row: str) -> Record:
+        found = self.find(table, partition, row)
+        if found is None:
+            raise NotFound(f"{table}/{partition}/{row}")
+        return found
+
+    def find(self, table: str, partition: str, row: str) -> Record | None:
+        try:
+            entity = self._client(table).get_entity(partition, row)
+        except ResourceNotFoundError:
+            return None
+        return Record(table, partition, row, from_entity(entity), entity.metadata["etag"])
+
+    def query(self, table: str, partition: str | None = None) -> list[Record]:
+        client = self._client(table)
+        try:
+            if partition is None:
+                entities = list(client.list_entities())
+            else:
+                entities = list(client.query_entities("PartitionKey eq @pk", parameters={"pk": partition}))
+        except ResourceNotFoundError:
+            return []
+        return [Record(table, e["PartitionKey"], e["RowKey"], from_entity(e), e.metadata["etag"]) for e in entities]
+
+    # ----------------------------------------------------------------- writes
+
+    def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        entity = to_entity(partition, row, data)
+        try:
+            meta = self._writable(table).create_entity(entity)
+        except ResourceExistsError:
+            raise AlreadyExists(f"{table}/{partition}/{row}") from None
+        return Record(table, partition, row, from_entity(entity), meta["etag"])
+
+    def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        entity = to_entity(partition, row, data)
+        meta = self._writable(table).upsert_entity(entity, mode=UpdateMode.REPLACE)
+        return Record(table, partition, row, from_entity(entity), meta["etag"])
+
+    def update(self, record: Record, data: Mapping[str, Any]) -> Record:
+        if record.etag is None:
+            raise ValueError("update needs a record read from the store (it carries the ETag)")
+        entity = to_entity(record.partition, record.row, data)
+        try:
+            meta = self._writable(record.table).update_entity(
+                entity, mode=UpdateMode.REPLACE, etag=record.etag, match_condition=MatchConditions.IfNotModified
+            )
+        except ResourceModifiedError:
+            raise StaleWrite(f"{record.table}/{record.partition}/{record.row}: changed since read") from None
+        except ResourceNotFoundError:
+            raise NotFound(f"{record.table}/{record.partition}/{record.row}") from None
+        return Record(record.table, record.partition, record.row, from_entity(entity), meta["etag"])
+
+    def delete(self, table: str, partition: str, row: str) -> None:
+        """Delete if present; deleting a missing entity is not an error."""
+        self._client(table).delete_entity(partition, row)  # the SDK ignores 404: missing entity or table
+
+    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        if not ops:
+            return
+        batch = [_operation(partition, op) for op in ops]
+        try:
+            self._writable(table).submit_transaction(batch)
+        except TableTransactionError as error:
+            raise _transaction_failure(table, partition, error) from None
+
+    # ---------------------------------------------------------------- helpers
+
+    def _client(self, table: str) -> TableClient:
+        return self._service.get_table_client(self._prefix + table)
+
+    def _writable(self, table: str) -> TableClient:
+        check_table_name(table)
+        name = self._prefix + table
+        if name not in self._existing:
+            self._service.create_table_if_not_exists(name)
+            self._existing.add(name)
+        return self._service.get_table_client(name)
+
+
+def _operation(partition: str, op: TransactionOp) -> tuple[Any, ...]:
+    if op.kind == "delete":
+        return ("delete", {"PartitionKey": partition, "RowKey": op.row})
+    entity = to_entity(partition, op.row, op.data)
+    if op.kind == "insert":
+        return ("create", entity)
+    if op.kind == "upsert":
+        return ("upsert", entity, {"mode": UpdateMode.REPLACE})
+    if op.kind == "update":
+        if op.etag is None:
+            return ("update", entity, {"mode": UpdateMode.REPLACE})
+        return ("update", entity, {"mode": UpdateMode.REPLACE, "etag": op.etag, "match_condition": _IF_MATCH})
+    raise ValueError(f"unknown transaction op kind: {op.kind!r}")
+
+
+_IF_MATCH = MatchConditions.IfNotModified
+
+
+def _transaction_failure(table: str, partition: str, error: TableTransactionError) -> StoreError:
+    where = f"{table}/{partition}: transaction rolled back"
+    status = error.status_code
+    if status == 409:
+        return AlreadyExists(where)
+    if status == 412:
+        return StaleWrite(where)
+    if status == 404:
+        return NotFound(where)
+    return StoreError(f"{where}: {error.message}")

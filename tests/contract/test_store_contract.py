@@ -1,0 +1,162 @@
+"""One Store suite, run against the in-memory fake and TableStore on Azurite."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, Store, TransactionOp
+from tests.fakes.storage import InMemoryStore
+
+pytestmark = pytest.mark.contract
+
+
+@pytest.fixture(params=["fake", "azurite"])
+def store(request: pytest.FixtureRequest) -> Store:
+    if request.param == "fake":
+        return InMemoryStore()
+    result: Store = request.getfixturevalue("azurite_store")
+    return result
+
+
+def test_implements_the_port(store: Store) -> None:
+    assert isinstance(store, Store)
+
+
+def test_insert_then_get_round_trips_json_values(store: Store) -> None:
+    data = {
+        "name": "Ada",
+        "age": 36,
+        "ratio": 0.5,
+        "active": True,
+        "big": 2**40,
+        "none": None,
+        "tags": ["a", "b"],
+        "nested": {"k": [1, {"x": "y"}]},
+        "when": "2025-03-30T01:00:00+00:00",
+    }
+    inserted = store.insert("people", "p1", "r1", data)
+    got = store.get("people", "p1", "r1")
+    assert got.data == data
+    assert inserted.data == data
+    assert got.etag and got.etag == inserted.etag
+    assert (got.table, got.partition, got.row) == ("people", "p1", "r1")
+
+
+def test_non_json_values_and_reserved_names_are_refused(store: Store) -> None:
+    from datetime import UTC, datetime
+
+    with pytest.raises(TypeError):
+        store.insert("people", "p", "r", {"when": datetime(2025, 1, 1, tzinfo=UTC)})
+    with pytest.raises(ValueError, match="reserved"):
+        store.insert("people", "p", "r", {"RowKey": "x"})
+    assert store.find("people", "p", "r") is None
+
+
+def test_invalid_table_name_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="table name"):
+        store.insert("not-valid", "p", "r", {})
+
+
+def test_find_and_get_of_missing_entity(store: Store) -> None:
+    assert store.find("people", "nobody", "none") is None
+    with pytest.raises(NotFound):
+        store.get("people", "nobody", "none")
+    store.insert("people", "p", "r", {"x": 1})
+    assert store.find("people", "p", "other") is None
+
+
+def test_insert_on_existing_key_conflicts(store: Store) -> None:
+    store.insert("pairs", "p", "r", {"v": 1})
+    with pytest.raises(AlreadyExists):
+        store.insert("pairs", "p", "r", {"v": 2})
+    assert store.get("pairs", "p", "r").data == {"v": 1}
+
+
+def test_upsert_creates_then_replaces_whole_entity(store: Store) -> None:
+    first = store.upsert("pairs", "p", "r", {"a": 1, "b": 2})
+    second = store.upsert("pairs", "p", "r", {"a": 3})
+    assert store.get("pairs", "p", "r").data == {"a": 3}
+    assert first.etag != second.etag
+
+
+def test_update_with_current_etag_replaces_and_changes_etag(store: Store) -> None:
+    record = store.insert("series", "p", "r", {"n": 1, "gone": "soon"})
+    updated = store.update(record, {"n": 2})
+    assert updated.etag != record.etag
+    assert store.get("series", "p", "r").data == {"n": 2}
+    assert store.get("series", "p", "r").etag == updated.etag
+
+
+def test_stale_etag_two_readers_one_writer_wins(store: Store) -> None:
+    store.insert("series", "p", "r", {"n": 0})
+    reader_a = store.get("series", "p", "r")
+    reader_b = store.get("series", "p", "r")
+    store.update(reader_a, {"n": 1, "by": "a"})
+    with pytest.raises(StaleWrite):
+        store.update(reader_b, {"n": 1, "by": "b"})
+    assert store.get("series", "p", "r").data == {"n": 1, "by": "a"}
+    fresh = store.get("series", "p", "r")
+    store.update(fresh, {"n": 2, "by": "b"})
+    assert store.get("series", "p", "r").data == {"n": 2, "by": "b"}
+
+
+def test_update_of_deleted_entity_fails(store: Store) -> None:
+    record = store.insert("series", "p", "r", {"n": 0})
+    store.delete("series", "p", "r")
+    with pytest.raises((NotFound, StaleWrite)):
+        store.update(record, {"n": 1})
+
+
+def test_update_needs_an_etag(store: Store) -> None:
+    with pytest.raises(ValueError, match="ETag"):
+        store.update(Record("series", "p", "r", {}), {"n": 1})
+
+
+def test_delete_is_idempotent(store: Store) -> None:
+    store.insert("cards", "p", "r", {"x": 1})
+    store.delete("cards", "p", "r")
+    store.delete("cards", "p", "r")
+    store.delete("nevercreated", "p", "r")
+    assert store.find("cards", "p", "r") is None
+
+
+def test_query_by_partition_and_whole_table_sorted(store: Store) -> None:
+    for partition, row in [("b", "2"), ("a", "2"), ("b", "1"), ("a", "1")]:
+        store.insert("runs", partition, row, {"k": f"{partition}{row}"})
+    assert [r.data["k"] for r in store.query("runs", "a")] == ["a1", "a2"]
+    assert [(r.partition, r.row) for r in store.query("runs")] == [("a", "1"), ("a", "2"), ("b", "1"), ("b", "2")]
+    assert all(r.etag for r in store.query("runs"))
+    assert store.query("runs", "zzz") == []
+    assert store.query("missingtable") == []
+
+
+def test_transact_applies_all_ops(store: Store) -> None:
+    kept = store.insert("outbox", "p", "keep", {"v": 1})
+    store.insert("outbox", "p", "drop", {"v": 1})
+    store.transact(
+        "outbox",
+        "p",
+        [
+            TransactionOp("insert", "new", {"v": 2}),
+            TransactionOp("upsert", "up", {"v": 3}),
+            TransactionOp("update", "keep", {"v": 4}, etag=kept.etag),
+            TransactionOp("delete", "drop"),
+        ],
+    )
+    assert {r.row: r.data["v"] for r in store.query("outbox", "p")} == {"new": 2, "up": 3, "keep": 4}
+
+
+@pytest.mark.parametrize("failing", ["insert-existing", "stale-update", "delete-missing"])
+def test_transact_rolls_back_everything_when_one_op_fails(store: Store, failing: str) -> None:
+    record = store.insert("outbox", "p", "existing", {"v": 1})
+    store.update(record, {"v": 2})  # ``record`` now carries a stale ETag
+    bad = {
+        "insert-existing": TransactionOp("insert", "existing", {"v": 9}),
+        "stale-update": TransactionOp("update", "existing", {"v": 9}, etag=record.etag),
+        "delete-missing": TransactionOp("delete", "absent"),
+    }[failing]
+    expected = {"insert-existing": AlreadyExists, "stale-update": StaleWrite, "delete-missing": NotFound}[failing]
+    with pytest.raises(expected):
+        store.transact("outbox", "p", [TransactionOp("insert", "first", {"v": 1}), bad])
+    assert store.find("outbox", "p", "first") is None
+    assert store.get("outbox", "p", "existing").data == {"v": 2}

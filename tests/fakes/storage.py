@@ -1,0 +1,165 @@
+"""In-memory fakes of the Store and Queues ports, with the same semantics as the Azure adapters.
+
+ETags change on every write, insert on an existing key raises AlreadyExists (409), an update with a
+stale ETag raises StaleWrite (412), ``transact`` is all-or-nothing, and queue messages carry dequeue
+counts and become invisible for ``visibility_timeout`` seconds of the injected clock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.adapters.storage.codec import check_table_name, json_copy
+from shared.ports.storage import (
+    AlreadyExists,
+    JsonDict,
+    NotFound,
+    QueueMessage,
+    Record,
+    StaleWrite,
+    TransactionOp,
+)
+
+Key = tuple[str, str]
+
+
+class InMemoryStore:
+    """The Store port in a dict of tables."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[Key, tuple[dict[str, Any], str]]] = {}
+        self._etags = itertools.count(1)
+
+    def get(self, table: str, partition: str, row: str) -> Record:
+        found = self.find(table, partition, row)
+        if found is None:
+            raise NotFound(f"{table}/{partition}/{row}")
+        return found
+
+    def find(self, table: str, partition: str, row: str) -> Record | None:
+        entry = self.tables.get(table, {}).get((partition, row))
+        return None if entry is None else Record(table, partition, row, json_copy(entry[0]), entry[1])
+
+    def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        if (partition, row) in self.tables.get(table, {}):
+            raise AlreadyExists(f"{table}/{partition}/{row}")
+        return self._put(table, partition, row, data)
+
+    def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        return self._put(table, partition, row, data)
+
+    def update(self, record: Record, data: Mapping[str, Any]) -> Record:
+        if record.etag is None:
+            raise ValueError("update needs a record read from the store (it carries the ETag)")
+        self._check_etag(record.table, record.partition, record.row, record.etag)
+        return self._put(record.table, record.partition, record.row, data)
+
+    def delete(self, table: str, partition: str, row: str) -> None:
+        self.tables.get(table, {}).pop((partition, row), None)
+
+    def query(self, table: str, partition: str | None = None) -> list[Record]:
+        rows = sorted(self.tables.get(table, {}))
+        return [self.get(table, p, r) for p, r in rows if partition is None or p == partition]
+
+    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        snapshot = {name: dict(rows) for name, rows in self.tables.items()}
+        try:
+            for op in ops:
+                self._apply(table, partition, op)
+        except Exception:
+            self.tables = snapshot
+            raise
+
+    def _apply(self, table: str, partition: str, op: TransactionOp) -> None:
+        exists = (partition, op.row) in self.tables.get(table, {})
+        if op.kind == "insert":
+            self.insert(table, partition, op.row, op.data)
+        elif op.kind == "upsert":
+            self.upsert(table, partition, op.row, op.data)
+        elif op.kind in {"update", "delete"}:
+            if not exists:
+                raise NotFound(f"{table}/{partition}/{op.row}")
+            if op.etag is not None:
+                self._check_etag(table, partition, op.row, op.etag)
+            if op.kind == "update":
+                self._put(table, partition, op.row, op.data)
+            else:
+                self.delete(table, partition, op.row)
+        else:
+            raise ValueError(f"unknown transaction op kind: {op.kind!r}")
+
+    def _check_etag(self, table: str, partition: str, row: str, etag: str) -> None:
+        entry = self.tables.get(table, {}).get((partition, row))
+        if entry is None:
+            raise NotFound(f"{table}/{partition}/{row}")
+        if entry[1] != etag:
+            raise StaleWrite(f"{table}/{partition}/{row}: changed since read")
+
+    def _put(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        check_table_name(table)
+        stored = json_copy(data)
+        etag = f'W/"{next(self._etags)}"'
+        self.tables.setdefault(table, {})[(partition, row)] = (stored, etag)
+        return Record(table, partition, row, json_copy(stored), etag)
+
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass
+class _Held:
+    id: str
+    text: str
+    dequeue_count: int = 0
+    visible_at: datetime = _EPOCH
+    pop_receipt: str = ""
+
+
+class InMemoryQueues:
+    """The Queues port in lists; visibility follows ``now`` (a clock function) so tests can move time."""
+
+    def __init__(self, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.queues: dict[str, list[_Held]] = {}
+        self._now = now
+        self._ids = itertools.count(1)
+
+    def send(self, queue: str, body: JsonDict) -> None:
+        text = json.dumps(body, allow_nan=False)
+        self.queues.setdefault(queue, []).append(_Held(id=f"m{next(self._ids)}", text=text))
+
+    def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]:
+        now = self._now()
+        taken: list[QueueMessage] = []
+        for held in self.queues.get(queue, []):
+            if len(taken) >= max_messages:
+                break
+            if held.visible_at > now:
+                continue
+            held.dequeue_count += 1
+            held.visible_at = now + timedelta(seconds=visibility_timeout)
+            held.pop_receipt = f"r{next(self._ids)}"
+            taken.append(QueueMessage(held.id, held.pop_receipt, json.loads(held.text), held.dequeue_count))
+        return taken
+
+    def complete(self, queue: str, message: QueueMessage) -> None:
+        held = self._held(queue, message)
+        self.queues[queue].remove(held)
+
+    def release(self, queue: str, message: QueueMessage, delay: int = 0) -> None:
+        held = self._held(queue, message)
+        held.visible_at = self._now() + timedelta(seconds=delay)
+        held.pop_receipt = f"r{next(self._ids)}"
+
+    def length(self, queue: str) -> int:
+        return len(self.queues.get(queue, []))
+
+    def _held(self, queue: str, message: QueueMessage) -> _Held:
+        for held in self.queues.get(queue, []):
+            if held.id == message.id and held.pop_receipt == message.pop_receipt:
+                return held
+        raise NotFound(f"{queue}/{message.id}: no such message or its pop receipt is stale")
