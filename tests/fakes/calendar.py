@@ -1,0 +1,155 @@
+"""An in-memory Calendar: tagged series with weekly recurrence, instances, declines, moves and busy time.
+
+Like Graph, deleted occurrences are left out of ``occurrences``, a series' own instances show up as busy
+time for the organiser and the attendees, and ``busy_times`` takes up to 20 mailboxes per call.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from shared.domain.calendar import Busy, Occurrence, Response, SeriesEvent, SeriesSpec
+
+
+class SimulatedCrash(RuntimeError):
+    """Raised after a write took effect, as if the process died before the caller saw the answer."""
+
+
+@dataclass
+class _Event:
+    event_id: str
+    spec: SeriesSpec
+    cancelled: bool = False
+    cancel_comment: str = ""
+    moved: dict[date, tuple[datetime, datetime]] = field(default_factory=dict)
+    declined: dict[date, set[str]] = field(default_factory=dict)
+    deleted: set[date] = field(default_factory=set)
+
+
+class FakeCalendar:
+    def __init__(self, upns: dict[str, str] | None = None) -> None:
+        self.upns = upns or {}
+        self.busy: dict[str, list[Busy]] = {}
+        self.events: dict[str, _Event] = {}
+        self.calls: list[str] = []
+        self.crash_after_create = False
+        self._ids = itertools.count(1)
+
+    # ------------------------------------------------------------------ test helpers
+    def add_busy(self, upn: str, start: datetime, end: datetime, status: str = "busy") -> None:
+        self.busy.setdefault(upn.lower(), []).append(Busy(start, end, status))
+
+    def decline(self, occurrence_id: str, upn: str) -> None:
+        event, day = self._instance(occurrence_id)
+        event.declined.setdefault(day, set()).add(upn.lower())
+
+    def delete_occurrence(self, occurrence_id: str) -> None:
+        event, day = self._instance(occurrence_id)
+        event.deleted.add(day)
+
+    def hand_edit_series(self, event_id: str, first_start: datetime) -> None:
+        """The manager drags the whole series to another time in Outlook."""
+        event = self.events[event_id]
+        event.spec = replace(event.spec, first_start=first_start)
+
+    def live_series(self, organizer_id: str) -> list[SeriesEvent]:
+        return [self._view(e) for e in self.events.values() if e.spec.organizer_id == organizer_id and not e.cancelled]
+
+    # ------------------------------------------------------------------ the port
+    async def busy_times(
+        self, organizer_id: str, upns: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, list[Busy]]:
+        wanted = [u.lower() for u in upns]
+        self.calls.extend(["busy_times"] * max(1, -(-len(wanted) // 20)))
+        result = {u: [b for b in self.busy.get(u, []) if b.start < end and start < b.end] for u in wanted}
+        for event in self.events.values():
+            if event.cancelled:
+                continue
+            people = {self.upns.get(event.spec.organizer_id, event.spec.organizer_id).lower()}
+            people.add(event.spec.attendee_upn.lower())
+            for occurrence in self._expand(event, start, end):
+                for upn in people & set(wanted):
+                    result[upn].append(Busy(occurrence.start, occurrence.end, "busy"))
+        return result
+
+    async def find_series(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
+        self.calls.append("find_series")
+        for event in self.events.values():
+            if event.spec.organizer_id == organizer_id and event.spec.series_id == series_id and not event.cancelled:
+                return self._view(event)
+        return None
+
+    async def create_series(self, spec: SeriesSpec) -> SeriesEvent:
+        self.calls.append("create_series")
+        event = _Event(f"evt-{next(self._ids)}", spec)
+        self.events[event.event_id] = event
+        if self.crash_after_create:
+            raise SimulatedCrash("process died after the event was created")
+        return self._view(event)
+
+    async def update_series(self, event_id: str, spec: SeriesSpec) -> SeriesEvent:
+        self.calls.append("update_series")
+        self.events[event_id].spec = spec
+        return self._view(self.events[event_id])
+
+    async def cancel(self, organizer_id: str, event_id: str, comment: str) -> None:
+        self.calls.append("cancel")
+        self.events[event_id].cancelled = True
+        self.events[event_id].cancel_comment = comment
+
+    async def occurrences(self, organizer_id: str, event_id: str, start: datetime, end: datetime) -> list[Occurrence]:
+        self.calls.append("occurrences")
+        return self._expand(self.events[event_id], start, end)
+
+    async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None:
+        self.calls.append("move_occurrence")
+        event, day = self._instance(occurrence_id)
+        event.moved[day] = (start, end)
+        event.declined.pop(day, None)
+
+    # ------------------------------------------------------------------ internals
+    def _instance(self, occurrence_id: str) -> tuple[_Event, date]:
+        event_id, _, day = occurrence_id.partition("@")
+        return self.events[event_id], date.fromisoformat(day)
+
+    def _view(self, event: _Event) -> SeriesEvent:
+        spec = event.spec
+        return SeriesEvent(
+            event_id=event.event_id,
+            series_id=spec.series_id,
+            subject=spec.subject,
+            first_start=spec.first_start,
+            duration_minutes=spec.duration_minutes,
+            recurrence=replace(spec.recurrence, start_date=spec.first_start.astimezone(self._zone(event)).date()),
+            attendee_upns=(spec.attendee_upn.lower(),),
+            is_cancelled=event.cancelled,
+            join_url=f"https://teams.example/join/{event.event_id}",
+        )
+
+    def _zone(self, event: _Event) -> ZoneInfo:
+        return ZoneInfo(event.spec.recurrence.time_zone)
+
+    def _expand(self, event: _Event, start: datetime, end: datetime) -> list[Occurrence]:
+        spec, zone = event.spec, self._zone(event)
+        local_first = spec.first_start.astimezone(zone)
+        step = timedelta(weeks=spec.recurrence.interval)
+        until = spec.recurrence.end_date or local_first.date() + timedelta(days=366)
+        duration = timedelta(minutes=spec.duration_minutes)
+        found: list[Occurrence] = []
+        day = local_first.date()
+        while day <= until:
+            if day not in event.deleted:
+                begin = datetime.combine(day, local_first.time(), zone).astimezone(UTC)
+                begin, finish = event.moved.get(day, (begin, begin + duration))
+                if begin < end and start < finish:
+                    responses = {spec.attendee_upn.lower(): Response.ACCEPTED}
+                    responses |= {upn: Response.DECLINED for upn in event.declined.get(day, set())}
+                    found.append(
+                        Occurrence(f"{event.event_id}@{day.isoformat()}", event.event_id, begin, finish, responses)
+                    )
+            day += step
+        return found
