@@ -1,0 +1,100 @@
+"""``POST /users/{id}/calendar/getSchedule``: free/busy from expanded calendars, availabilityView, working hours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from devstack.graph_emulator import calendar as cal
+from devstack.graph_emulator import calendar_render as cr
+from devstack.graph_emulator import calendar_time as ct
+from devstack.graph_emulator import schedule
+from devstack.graph_emulator.errors import GraphError, bad_request
+from devstack.graph_emulator.state import EmulatorState
+
+
+def _field(body: dict[str, Any], name: str) -> Any:
+    """Action parameters are matched case-insensitively (the SDK sends PascalCase, the docs camelCase)."""
+    return next((v for k, v in body.items() if k.lower() == name.lower()), None)
+
+
+def parse_request(body: object) -> tuple[list[str], datetime, datetime, int]:
+    if not isinstance(body, dict):
+        raise bad_request("The request body must be a JSON object.")
+    schedules = _field(body, "schedules")
+    if not isinstance(schedules, list) or not schedules or not all(isinstance(s, str) for s in schedules):
+        raise bad_request("schedules must be a non-empty list of SMTP addresses.", "ErrorInvalidParameter")
+    if len(schedules) > schedule.MAX_SCHEDULES:
+        message = f"Too many mailboxes: at most {schedule.MAX_SCHEDULES} schedules per request, got {len(schedules)}."
+        raise GraphError(400, "ErrorMailboxDataArrayTooBig", message)
+    try:
+        start, end = ct.to_utc(_field(body, "startTime")), ct.to_utc(_field(body, "endTime"))
+        interval = schedule.validate_interval(_field(body, "availabilityViewInterval"))
+    except (ct.TimeError, ValueError) as exc:
+        raise bad_request(str(exc), "ErrorInvalidParameter") from exc
+    if end <= start:
+        raise bad_request("endTime must be after startTime.", "ErrorInvalidParameter")
+    return schedules, start, end, interval
+
+
+def busy_items(state: EmulatorState, user_id: str, start: datetime, end: datetime) -> list[schedule.BusyItem]:
+    items = []
+    for entry in cal.store(state).user_entries(user_id):
+        for occ in cr.window(entry, start, end):
+            location = (occ.data.get("location") or {}).get("displayName", "")
+            private = occ.data.get("sensitivity") in ("private", "confidential")
+            status = str(occ.data.get("showAs") or "busy")
+            if not entry.is_organizer and entry.meeting.response_of(entry.user_id, occ.day) == "tentativelyAccepted":
+                status = "tentative" if status == "busy" else status
+            subject = "" if private else str(occ.data.get("subject") or "")
+            items.append(schedule.BusyItem(occ.start, occ.end, status, subject, location, private))
+    return items
+
+
+def working_hours(state: EmulatorState, user_id: str) -> dict[str, Any] | None:
+    hours = (state.mailbox_settings.get(user_id) or {}).get("workingHours")
+    return dict(hours) if hours else None
+
+
+def schedule_info(
+    state: EmulatorState, address: str, start: datetime, end: datetime, interval: int, tz: str | None
+) -> dict[str, Any]:
+    user_id = state.resolve_user(address) or cal.addresses(state).get(address.lower())
+    if user_id is None or user_id not in state.mailbox_settings:
+        error = {"message": f"The mailbox '{address}' was not found.", "responseCode": "ErrorMailRecipientNotFound"}
+        return {"scheduleId": address, "availabilityView": "", "scheduleItems": [], "error": error}
+    items = schedule.overlapping(busy_items(state, user_id, start, end), start, end)
+    rendered = [
+        {
+            "isPrivate": i.is_private,
+            "status": i.status,
+            "subject": i.subject,
+            "location": i.location,
+            "start": ct.render(i.start, tz),
+            "end": ct.render(i.end, tz),
+        }
+        for i in items
+    ]
+    return {
+        "scheduleId": address,
+        "availabilityView": schedule.availability_view(items, start, end, interval),
+        "scheduleItems": rendered,
+        "workingHours": working_hours(state, user_id),
+    }
+
+
+def add_routes(app: web.Application, state: EmulatorState) -> None:
+    async def get_schedule(request: web.Request) -> web.Response:
+        cal.mailbox(state, request.match_info["id"])
+        schedules, start, end, interval = parse_request(await cal.body_json(request))
+        tz = cal.ct_zone(request)
+        value = [schedule_info(state, address, start, end, interval, tz) for address in schedules]
+        body = {
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)",
+            "value": value,
+        }
+        return web.json_response(body, headers=cal._applied(request))
+
+    app.router.add_post("/v1.0/users/{id}/calendar/getSchedule", get_schedule)
