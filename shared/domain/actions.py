@@ -1,0 +1,138 @@
+"""Outcomes of a conversation: actions, each with a quadrant, a type, the gap it closes and an initiative.
+
+The training-or-managing rule: only a knowledge gap calls for training (or another learning action).
+A gap of time, motivation, clarity or tools is the manager's to manage, so its action type must be
+``manage`` ("not a training need").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import StrEnum
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.domain.agenda import ItemText, NameText
+from shared.domain.quadrants import Quadrant
+from shared.domain.tenure import TenureStage
+
+
+class ActionType(StrEnum):
+    TRAINING = "training"
+    STRETCH_ASSIGNMENT = "stretch_assignment"
+    MENTORING = "mentoring"
+    LEARNING_NETWORK = "learning_network"
+    SHARING_SESSION = "sharing_session"
+    MANAGE = "manage"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+LABELS = {
+    ActionType.TRAINING: "Training",
+    ActionType.STRETCH_ASSIGNMENT: "Stretch assignment",
+    ActionType.MENTORING: "Mentoring",
+    ActionType.LEARNING_NETWORK: "Learning network",
+    ActionType.SHARING_SESSION: "Sharing session",
+    ActionType.MANAGE: "Not a training need: manage",
+}
+
+
+class Gap(StrEnum):
+    KNOWLEDGE = "knowledge"
+    TIME = "time"
+    MOTIVATION = "motivation"
+    CLARITY = "clarity"
+    TOOLS = "tools"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def is_open(self) -> bool:
+        return self in {ActionStatus.OPEN, ActionStatus.IN_PROGRESS}
+
+
+class Owner(StrEnum):
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+
+
+def allowed_types(gap: Gap) -> frozenset[ActionType]:
+    """Knowledge gaps: any learning action. Every other gap: manage only."""
+    if gap is Gap.KNOWLEDGE:
+        return frozenset(ActionType) - {ActionType.MANAGE}
+    return frozenset({ActionType.MANAGE})
+
+
+def suggested_type(gap: Gap) -> ActionType:
+    return ActionType.TRAINING if gap is Gap.KNOWLEDGE else ActionType.MANAGE
+
+
+def rule_violation(action_type: ActionType, gap: Gap) -> str | None:
+    """Why this type does not fit this gap, or None when it does."""
+    if action_type in allowed_types(gap):
+        return None
+    if gap is Gap.KNOWLEDGE:
+        return "a knowledge gap calls for a learning action (training, stretch, mentoring, network, sharing)"
+    return f"a {gap.value} gap is not a training need: use type 'manage'"
+
+
+class OutcomeAction(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=40)
+    text: ItemText
+    quadrant: Quadrant
+    type: ActionType
+    gap: Gap
+    initiative: str | None = Field(None, description="initiative id from the org agenda")
+    owner: Owner = Owner.EMPLOYEE
+    due: date
+    status: ActionStatus = ActionStatus.OPEN
+
+    @model_validator(mode="after")
+    def _training_or_managing(self) -> Self:
+        problem = rule_violation(self.type, self.gap)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class Outcome(BaseModel):
+    """What one conversation of a pair decided. The id is derived, so a retry finds the same record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    manager_id: str = Field(min_length=1)
+    report_id: str = Field(min_length=1)
+    org_unit: NameText
+    tenure_stage: TenureStage | None
+    conversation_date: date
+    actions: tuple[OutcomeAction, ...] = Field((), max_length=20)
+    employee_confirmed: bool = False
+
+    @property
+    def pair_key(self) -> str:
+        return f"{self.manager_id}__{self.report_id}"
+
+    @property
+    def id(self) -> str:
+        return outcome_id(self.pair_key, self.conversation_date)
+
+    def open_actions(self) -> tuple[OutcomeAction, ...]:
+        return tuple(a for a in self.actions if a.status.is_open)
+
+
+def outcome_id(pair_key: str, conversation_date: date) -> str:
+    """Deterministic id of a pair's outcome for one conversation date."""
+    digest = hashlib.sha256(f"{pair_key}|{conversation_date.isoformat()}".encode()).hexdigest()
+    return f"o-{digest[:24]}"

@@ -1,0 +1,192 @@
+"""The employee's growth agenda: their items, each private or shared, carried from one conversation to the next.
+
+Privacy rule: the manager may only ever see :meth:`GrowthAgenda.shared_view`. The coach request is not
+part of it (it goes to the coach pool only). New items are private unless the employee shares them.
+
+User text is kept literal: only control characters are removed and the ends trimmed, so ``${...}``,
+markdown and HTML stay exactly as typed (cards render them as text, never as template or markup).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+ITEM_TEXT_MAX = 500
+NOTE_MAX = 1000
+NAME_MAX = 200
+MAX_ITEMS = 60
+_KEPT_CONTROLS = {"\n", "\t"}
+
+
+def clean_user_text(value: str) -> str:
+    """Drop control characters (keeping newline and tab) and lone surrogates; trim the ends; keep the rest."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    kept = (ch for ch in value if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in {"Cc", "Cs"})
+    return "".join(kept).strip()
+
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+ItemText = Annotated[str, AfterValidator(clean_user_text), AfterValidator(_not_blank), Field(max_length=ITEM_TEXT_MAX)]
+NoteText = Annotated[str, AfterValidator(clean_user_text), Field(max_length=NOTE_MAX)]
+NameText = Annotated[str, AfterValidator(clean_user_text), AfterValidator(_not_blank), Field(max_length=NAME_MAX)]
+
+
+class ItemKind(StrEnum):
+    LEARNING_GOAL = "learning_goal"
+    MICRO_NEED = "micro_need"
+    UNLEARN = "unlearn"
+    LEARNING_NETWORK = "learning_network"
+    SHARE = "share"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    SHARED = "shared"
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def is_open(self) -> bool:
+        return self in {ItemStatus.OPEN, ItemStatus.IN_PROGRESS}
+
+
+class AgendaItem(BaseModel):
+    """One thing on the agenda. ``share_with`` says with whom a ``share`` item will be shared."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1, max_length=40)
+    kind: ItemKind
+    text: ItemText
+    visibility: Visibility = Visibility.PRIVATE
+    status: ItemStatus = ItemStatus.OPEN
+    share_with: NameText | None = None
+    created: date
+    updated: date
+
+    @model_validator(mode="after")
+    def _share_with_only_for_share(self) -> Self:
+        if self.share_with is not None and self.kind is not ItemKind.SHARE:
+            raise ValueError("share_with is only for items of kind 'share'")
+        if self.updated < self.created:
+            raise ValueError("updated must not be before created")
+        return self
+
+
+class CoachRequest(BaseModel):
+    """ "Talk to a coach instead": goes to the coach pool, never to the manager."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requested_on: date
+    note: NoteText = ""
+
+
+class SharedAgenda(BaseModel):
+    """What the manager may see: shared items only, no coach request, nothing private."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    employee_id: str
+    items: tuple[AgendaItem, ...] = ()
+
+    @model_validator(mode="after")
+    def _only_shared(self) -> Self:
+        if any(i.visibility is not Visibility.SHARED for i in self.items):
+            raise ValueError("a shared agenda holds shared items only")
+        return self
+
+
+class GrowthAgenda(BaseModel):
+    """An employee's agenda. Immutable: every change returns a new agenda."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    employee_id: str = Field(min_length=1)
+    items: tuple[AgendaItem, ...] = Field((), max_length=MAX_ITEMS)
+    coach_request: CoachRequest | None = None
+    next_seq: int = Field(1, ge=1)
+
+    def add_item(
+        self,
+        kind: ItemKind,
+        text: str,
+        today: date,
+        visibility: Visibility = Visibility.PRIVATE,
+        share_with: str | None = None,
+    ) -> GrowthAgenda:
+        """Add an item (a micro-need can be added at any time, not only before a conversation)."""
+        item = AgendaItem(
+            id=f"i{self.next_seq}",
+            kind=kind,
+            text=text,
+            visibility=visibility,
+            share_with=share_with,
+            created=today,
+            updated=today,
+        )
+        return self._with(items=(*self.items, item), next_seq=self.next_seq + 1)
+
+    def add_micro_need(self, text: str, today: date, visibility: Visibility = Visibility.PRIVATE) -> GrowthAgenda:
+        return self.add_item(ItemKind.MICRO_NEED, text, today, visibility)
+
+    def update_item(
+        self,
+        item_id: str,
+        today: date,
+        *,
+        status: ItemStatus | None = None,
+        visibility: Visibility | None = None,
+        text: str | None = None,
+    ) -> GrowthAgenda:
+        """Change one item's status, visibility or text; raise KeyError for an unknown id."""
+        old = self.item(item_id)
+        changes = {"status": status, "visibility": visibility, "text": text}
+        data = old.model_dump() | {k: v for k, v in changes.items() if v is not None} | {"updated": today}
+        new = AgendaItem.model_validate(data)
+        return self._with(items=tuple(new if i.id == item_id else i for i in self.items))
+
+    def item(self, item_id: str) -> AgendaItem:
+        for candidate in self.items:
+            if candidate.id == item_id:
+                return candidate
+        raise KeyError(item_id)
+
+    def request_coach(self, today: date, note: str = "") -> GrowthAgenda:
+        return self._with(coach_request=CoachRequest(requested_on=today, note=note))
+
+    def withdraw_coach_request(self) -> GrowthAgenda:
+        return self._with(coach_request=None)
+
+    def carry_over(self) -> GrowthAgenda:
+        """The agenda for the next conversation: open and in-progress items stay, done and dropped ones leave.
+
+        The coach request is cleared: it was for the conversation just held.
+        """
+        return self._with(items=tuple(i for i in self.items if i.status.is_open), coach_request=None)
+
+    def open_items(self) -> tuple[AgendaItem, ...]:
+        return tuple(i for i in self.items if i.status.is_open)
+
+    def shared_view(self) -> SharedAgenda:
+        """The only view of this agenda a manager may ever get."""
+        shared = tuple(i for i in self.items if i.visibility is Visibility.SHARED)
+        return SharedAgenda(employee_id=self.employee_id, items=shared)
+
+    def _with(self, **changes: object) -> GrowthAgenda:
+        return GrowthAgenda.model_validate(self.model_dump() | changes)
