@@ -11,8 +11,14 @@ import typer
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="WeGrow: regular career conversations for M365.")
 
+
+@app.callback()
+def _root() -> None:
+    """Keep ``wegrow <command>`` form even while only one command is registered."""
+
+
 # Each module registers its commands on ``app`` when imported.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("shared.cli.config",)
 
 
 def run() -> None:
