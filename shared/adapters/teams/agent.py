@@ -1,0 +1,109 @@
+"""The WeGrow bot: an Agents SDK AgentApplication whose handlers are thin calls into services.
+
+Turn state lives in the SDK's MemoryStorage (it holds nothing WeGrow needs later); agendas, cards
+and outcomes go through our Store port. Built lazily by the container, never at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from microsoft_agents.activity import ActivityTypes, AdaptiveCardInvokeResponse
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    AgentAuthConfiguration,
+    AnonymousTokenProvider,
+    ApplicationOptions,
+    ConnectionManager,
+    Connections,
+    MemoryStorage,
+    TurnContext,
+    TurnState,
+)
+
+from shared.adapters.teams.auth import Authenticator, authenticator_for
+from shared.adapters.teams.bot_messages import BotServices, reply_to
+from shared.adapters.teams.http import FunctionsAdapter
+from shared.adapters.teams.views import invoke_response
+from shared.config import Settings
+from shared.services.card_actions import REFRESH_VERB, VERB_KINDS, handle_card_action, handle_refresh
+
+REFRESH_VERBS = re.compile(rf"^([a-z]+\.)?{REFRESH_VERB}$")
+
+
+@dataclass(frozen=True)
+class Bot:
+    """Everything the /api/messages trigger needs."""
+
+    adapter: FunctionsAdapter
+    app: AgentApplication[TurnState]
+    authenticator: Authenticator
+
+
+class LocalTokenProvider(AnonymousTokenProvider):
+    """Local stack only: a placeholder bearer for the connector emulator (the SDK refuses an empty one)."""
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        return "wegrow-local-stack"
+
+
+def connection_manager(settings: Settings) -> Connections:
+    """MSAL with the bot's secret in Azure; without a secret (local stack) a placeholder token."""
+    config = AgentAuthConfiguration(
+        client_id=settings.bot_app_id,
+        tenant_id=settings.tenant_id,
+        client_secret=settings.bot_app_secret,
+    )
+    connections = {"SERVICE_CONNECTION": config}
+    if settings.bot_app_secret:
+        from microsoft_agents.authentication.msal import MsalConnectionManager
+
+        return MsalConnectionManager(connections_configurations=connections)
+    return ConnectionManager(lambda _config: LocalTokenProvider(), connections_configurations=connections)
+
+
+def actor_of(context: TurnContext) -> str | None:
+    """The Entra object id of whoever sent the (authenticated) activity."""
+    sender = context.activity.from_property
+    object_id = getattr(sender, "aad_object_id", None) if sender else None
+    return str(object_id) if object_id else None
+
+
+def build_bot(settings: Settings, services: BotServices) -> Bot:
+    connections = connection_manager(settings)
+    adapter = FunctionsAdapter(connections)
+    options = ApplicationOptions(bot_app_id=settings.bot_app_id, storage=MemoryStorage(), start_typing_timer=False)
+    app: AgentApplication[TurnState] = AgentApplication(options, connection_manager=connections)
+    _register_cards(app, services)
+    _register_messages(app, services)
+    return Bot(adapter=adapter, app=app, authenticator=authenticator_for(settings))
+
+
+def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> None:
+    async def on_refresh(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        return invoke_response(handle_refresh(services.store, _as_dict(data), actor_of(context)))
+
+    app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
+    for verb in VERB_KINDS:
+        app.adaptive_card.action_execute(verb)(_submit_handler(services, verb))
+
+
+def _submit_handler(services: BotServices, verb: str) -> Any:
+    async def on_submit(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        reply = handle_card_action(services.store, services.clock, verb, _as_dict(data), actor_of(context))
+        return invoke_response(reply)
+
+    return on_submit
+
+
+def _register_messages(app: AgentApplication[TurnState], services: BotServices) -> None:
+    async def on_message(context: TurnContext, state: TurnState) -> None:
+        await context.send_activity(reply_to(services, context.activity.text or "", actor_of(context), context))
+
+    app.activity(ActivityTypes.message)(on_message)
+
+
+def _as_dict(data: Any) -> dict[str, Any]:
+    return dict(data) if isinstance(data, dict) else {}

@@ -1,0 +1,92 @@
+"""Chat commands: help, "add a micro-need: …", "my agenda", "talk to a coach".
+
+Each command is a thin call into the agenda store. "my agenda" shows private items, so it answers
+only in the employee's 1:1 chat with the bot. A coach request goes on the ``send-card`` queue to
+the coach pool only; the manager is never told.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from microsoft_agents.hosting.core import TurnContext
+
+from shared.config import Settings
+from shared.domain.agenda import Visibility
+from shared.ports.clock import Clock
+from shared.ports.storage import Queues, Store
+from shared.services import agenda_store
+from shared.services.card_records import CardKind
+
+SEND_CARD_QUEUE = "send-card"
+MICRO_NEED = re.compile(r"^\s*add an? micro[- ]?need\s*:\s*(?P<text>.+)$", re.IGNORECASE | re.DOTALL)
+HELP = (
+    "I can help you prepare your growth conversations:\n"
+    "- add a micro-need: <what you need>\n"
+    "- my agenda\n"
+    "- talk to a coach\n"
+    "- help"
+)
+
+
+@dataclass(frozen=True)
+class BotServices:
+    store: Store
+    queues: Queues
+    clock: Clock
+    settings: Settings
+
+
+def reply_to(services: BotServices, text: str, actor: str | None, context: TurnContext) -> str:
+    command = text.strip()
+    if not actor:
+        return "I could not tell who you are, so I did nothing."
+    if match := MICRO_NEED.match(command):
+        return _add_micro_need(services, actor, match.group("text"))
+    lowered = command.lower()
+    if lowered == "my agenda":
+        return _my_agenda(services, actor) if _is_personal(context) else "Ask me for your agenda in our 1:1 chat."
+    if lowered in {"talk to a coach", "i'd rather talk to a coach"}:
+        return _talk_to_coach(services, actor)
+    return HELP
+
+
+def _is_personal(context: TurnContext) -> bool:
+    conversation = context.activity.conversation
+    kind = conversation.conversation_type if conversation else None
+    return kind in (None, "personal")
+
+
+def _add_micro_need(services: BotServices, actor: str, text: str) -> str:
+    try:
+        agenda_store.add_micro_need(services.store, actor, text, services.clock.now())
+    except ValueError:
+        return "That micro-need is empty or too long (500 characters at most). Nothing was added."
+    return "Added to your growth agenda (private until you share it)."
+
+
+def _my_agenda(services: BotServices, actor: str) -> str:
+    agenda = agenda_store.load_agenda(services.store, actor)
+    items = agenda.open_items()
+    if not items:
+        return "Your growth agenda is empty. Add a micro-need any time: add a micro-need: ..."
+    lines = [f"- [{'shared' if i.visibility is Visibility.SHARED else 'private'}] {i.text}" for i in items]
+    return "Your growth agenda:\n" + "\n".join(lines)
+
+
+def _talk_to_coach(services: BotServices, actor: str) -> str:
+    now = services.clock.now()
+    agenda_store.request_coach(services.store, actor, now)
+    coaches = services.settings.coach_upns
+    for coach in coaches:
+        message = {
+            "kind": str(CardKind.COACH_REQUEST),
+            "occurrence_id": f"coach:{actor}:{now.date().isoformat()}:{coach}",
+            "recipient_upn": coach,
+            "employee_id": actor,
+        }
+        services.queues.send(SEND_CARD_QUEUE, message)
+    if not coaches:
+        return "Your request is noted, but no coach pool is set up yet. HR will follow up."
+    return "A coach from the coach pool will contact you. Your manager is not told."

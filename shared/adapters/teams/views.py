@@ -1,0 +1,60 @@
+"""Turn a card-action verdict into the card Teams shows, wrapped in the SDK's AdaptiveCardInvokeResponse.
+
+Editable cards come from the templates in ``adaptivecards/`` (rendered by the cards adapter).
+Refusals, errors and read-only summaries are small fixed cards whose user text goes into plain
+TextBlocks; nothing private is logged here.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from microsoft_agents.activity import AdaptiveCardInvokeResponse
+
+from shared.services.card_actions import CardReply, Verdict
+from shared.services.card_records import CardKind
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+TEMPLATES: dict[CardKind, str] = {
+    CardKind.PREP: "employee-prep",
+    CardKind.AGENDA: "manager-agenda",
+    CardKind.OUTCOME: "outcome-logging",
+    CardKind.CONFIRM: "employee-confirmation",
+    CardKind.REMINDER: "reminder",
+    CardKind.COACH_REQUEST: "coach-request",
+}
+_TITLES = {
+    Verdict.ACCEPTED: "Saved",
+    Verdict.REFUSED: "Not accepted",
+    Verdict.INVALID: "Please check your answers",
+    Verdict.READ_ONLY: "Already submitted",
+}
+
+
+def text_card(title: str, message: str) -> dict[str, Any]:
+    """A minimal Adaptive Card 1.5 with a title and a message (shown as plain text)."""
+    body: list[dict[str, Any]] = [{"type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium"}]
+    if message:
+        body.append({"type": "TextBlock", "text": message, "wrap": True})
+    return {"type": "AdaptiveCard", "version": "1.5", "body": body}
+
+
+def card_for(reply: CardReply) -> dict[str, Any]:
+    if reply.verdict is Verdict.EDITABLE and reply.kind is not None:
+        return _template_card(reply) or text_card("WeGrow", "This card is ready for you in the chat.")
+    return text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
+
+
+def _template_card(reply: CardReply) -> dict[str, Any] | None:
+    from shared.adapters.cards.renderer import RenderError, render_card
+
+    assert reply.kind is not None
+    try:
+        return render_card(TEMPLATES[reply.kind], dict(reply.view))
+    except RenderError:
+        return None
+
+
+def invoke_response(reply: CardReply) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=card_for(reply))

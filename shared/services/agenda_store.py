@@ -1,0 +1,97 @@
+"""Growth agendas and outcomes in the Store, under the employee's own key.
+
+``agendas``: partition = employee id; row ``current`` holds the employee's GrowthAgenda (micro-needs
+from chat land there at once); row = occurrence id keeps the prep card as submitted. Private items stay here; the only
+way out to a manager is :func:`manager_view`, which keeps shared items only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from shared.domain.agenda import GrowthAgenda, ItemKind, Visibility
+from shared.ports.storage import Store
+from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog, PrepSubmission
+
+AGENDAS = "agendas"
+OUTCOMES = "outcomes"
+CURRENT_ROW = "current"
+_TEXT_ITEMS = (
+    ("learning_goal", ItemKind.LEARNING_GOAL),
+    ("new_micro_need", ItemKind.MICRO_NEED),
+    ("unlearn", ItemKind.UNLEARN),
+    ("learning_network", ItemKind.LEARNING_NETWORK),
+)
+
+
+def load_agenda(store: Store, employee_id: str) -> GrowthAgenda:
+    record = store.find(AGENDAS, employee_id, CURRENT_ROW)
+    if record is None:
+        return GrowthAgenda(employee_id=employee_id)
+    return GrowthAgenda.model_validate_json(str(record.data["agenda"]))
+
+
+def save_agenda(store: Store, agenda: GrowthAgenda, now: datetime) -> None:
+    data = {"agenda": agenda.model_dump_json(), "updated_at": now.isoformat()}
+    store.upsert(AGENDAS, agenda.employee_id, CURRENT_ROW, data)
+
+
+def add_micro_need(store: Store, employee_id: str, text: str, now: datetime) -> GrowthAgenda:
+    """Capture a micro-need into the employee's agenda at once (private until they share it)."""
+    agenda = load_agenda(store, employee_id).add_micro_need(text, now.date())
+    save_agenda(store, agenda, now)
+    return agenda
+
+
+def request_coach(store: Store, employee_id: str, now: datetime) -> GrowthAgenda:
+    agenda = load_agenda(store, employee_id).request_coach(now.date())
+    save_agenda(store, agenda, now)
+    return agenda
+
+
+def apply_prep(agenda: GrowthAgenda, prep: PrepSubmission, today: date) -> GrowthAgenda:
+    """The agenda after the employee's prep card: visibility toggles, new items, coach request."""
+    known = {item.id for item in agenda.items}
+    for item_id, shared in prep.shares.items():
+        if item_id in known:
+            visibility = Visibility.SHARED if shared else Visibility.PRIVATE
+            agenda = agenda.update_item(item_id, today, visibility=visibility)
+    for field_name, kind in _TEXT_ITEMS:
+        text = getattr(prep, field_name)
+        if text:
+            agenda = agenda.add_item(kind, text, today)
+    if prep.share_learning:
+        agenda = agenda.add_item(ItemKind.SHARE, prep.share_learning, today, share_with=prep.share_with or None)
+    return agenda.request_coach(today) if prep.wants_coach else agenda
+
+
+def save_prep(store: Store, employee_id: str, occurrence_id: str, prep: PrepSubmission, now: datetime) -> None:
+    agenda = apply_prep(load_agenda(store, employee_id), prep, now.date())
+    save_agenda(store, agenda, now)
+    store.upsert(AGENDAS, employee_id, occurrence_id, {"prep": prep.model_dump_json(), "submitted_at": now.isoformat()})
+
+
+def manager_view(agenda: GrowthAgenda) -> dict[str, Any]:
+    """What a manager may see of an agenda: the shared items only (GrowthAgenda.shared_view)."""
+    return {"shared_items": [item.text for item in agenda.shared_view().items]}
+
+
+def save_outcomes(store: Store, occurrence_id: str, log: OutcomeLog, logged_by: str, now: datetime) -> None:
+    store.upsert(
+        OUTCOMES,
+        occurrence_id,
+        "log",
+        {"actions": log.model_dump_json(), "logged_by": logged_by, "logged_at": now.isoformat()},
+    )
+
+
+def save_confirmation(
+    store: Store, occurrence_id: str, confirmation: OutcomeConfirmation, employee_id: str, now: datetime
+) -> None:
+    store.upsert(
+        OUTCOMES,
+        occurrence_id,
+        "confirmation",
+        {"confirmation": confirmation.model_dump_json(), "employee_id": employee_id, "confirmed_at": now.isoformat()},
+    )

@@ -1,0 +1,131 @@
+"""A card action from Teams: verify who acted, validate what they sent, store it, say what to show.
+
+Security rules (docs/bot.md): the actor is the signed activity's ``from.aadObjectId``; it must be
+the ``recipient_id`` stored for the card id when the card was sent. Data in the card is never
+trusted for that. A card is submitted once: an unknown card, another user, a verb that does not
+belong to the card, or a second submission gets a refusal and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from shared.ports.clock import Clock
+from shared.ports.storage import StaleWrite, Store
+from shared.services import agenda_store
+from shared.services.card_records import CardKind, CardRecord, CardStatus, find_card, set_status
+from shared.services.card_submissions import parse_confirmation, parse_outcome_log, parse_prep
+
+logger = logging.getLogger(__name__)
+
+REFRESH_VERB = "refresh"
+VERB_KINDS: dict[str, CardKind] = {
+    "prep.submit": CardKind.PREP,
+    "outcome.log": CardKind.OUTCOME,
+    "outcome.confirm": CardKind.CONFIRM,
+}
+
+
+class Verdict(StrEnum):
+    ACCEPTED = "accepted"  # stored; show the read-only summary
+    REFUSED = "refused"  # forged, replayed or unknown; nothing changed
+    INVALID = "invalid"  # the recipient sent malformed data; nothing changed
+    EDITABLE = "editable"  # refresh by the recipient of a card not yet submitted
+    READ_ONLY = "read_only"  # refresh of a submitted card by its recipient
+
+
+@dataclass(frozen=True, slots=True)
+class CardReply:
+    verdict: Verdict
+    message: str
+    kind: CardKind | None = None
+    card_id: str = ""
+    view: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _refuse(message: str) -> CardReply:
+    return CardReply(Verdict.REFUSED, message)
+
+
+def _authorised_card(store: Store, data: Mapping[str, Any], actor_id: str | None) -> CardRecord | CardReply:
+    card_ref = data.get("cardId")
+    card = find_card(store, card_ref) if isinstance(card_ref, str) else None
+    if card is None:
+        logger.warning("card action refused: unknown card")
+        return _refuse("This card is not known to WeGrow. Nothing was saved.")
+    if not actor_id or actor_id != card.recipient_id:
+        logger.warning("card action refused: actor is not the recipient of card %s", card.card_id)
+        return _refuse("This card was sent to someone else. Only they can use it. Nothing was saved.")
+    return card
+
+
+def handle_card_action(
+    store: Store, clock: Clock, verb: str, data: Mapping[str, Any], actor_id: str | None
+) -> CardReply:
+    """Submit a card: verify the actor, validate, store, and mark the card submitted."""
+    card = _authorised_card(store, data, actor_id)
+    if isinstance(card, CardReply):
+        return card
+    if VERB_KINDS.get(verb) is not card.kind:
+        logger.warning("card action refused: verb does not match card %s", card.card_id)
+        return _refuse("This action does not belong to this card. Nothing was saved.")
+    if card.status is CardStatus.SUBMITTED:
+        return CardReply(Verdict.REFUSED, "This card was already submitted. Nothing was changed.", card.kind)
+    try:
+        submission = _PARSERS[card.kind](data)
+    except ValidationError as error:
+        fields = sorted({".".join(str(part) for part in issue["loc"]) for issue in error.errors()})
+        logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
+        return CardReply(Verdict.INVALID, f"Please check: {', '.join(fields) or 'the form'}.", card.kind, card.card_id)
+    _STORERS[card.kind](store, clock, card, submission)
+    try:
+        set_status(store, card, CardStatus.SUBMITTED, clock.now())
+    except StaleWrite:
+        return CardReply(Verdict.REFUSED, "This card was already submitted. Nothing was changed.", card.kind)
+    logger.info("card %s submitted (%s)", card.card_id, card.kind)
+    return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, _summary(card, submission))
+
+
+def handle_refresh(store: Store, data: Mapping[str, Any], actor_id: str | None) -> CardReply:
+    """Universal Actions refresh: the recipient gets their card; anyone else a refusal."""
+    card = _authorised_card(store, data, actor_id)
+    if isinstance(card, CardReply):
+        return card
+    if card.status is CardStatus.SUBMITTED:
+        return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id, card.template_data)
+    return CardReply(Verdict.EDITABLE, "", card.kind, card.card_id, card.template_data)
+
+
+def _summary(card: CardRecord, submission: BaseModel) -> dict[str, Any]:
+    """The recipient's own read-only view of what they sent (shown only to them)."""
+    return {**card.template_data, "submitted": submission.model_dump(mode="json")}
+
+
+def _store_prep(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
+    agenda_store.save_prep(store, card.recipient_id, card.occurrence_id, submission, clock.now())
+
+
+def _store_outcomes(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
+    agenda_store.save_outcomes(store, card.occurrence_id, submission, card.recipient_id, clock.now())
+
+
+def _store_confirmation(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
+    agenda_store.save_confirmation(store, card.occurrence_id, submission, card.recipient_id, clock.now())
+
+
+_PARSERS: dict[CardKind, Callable[[Mapping[str, Any]], BaseModel]] = {
+    CardKind.PREP: parse_prep,
+    CardKind.OUTCOME: parse_outcome_log,
+    CardKind.CONFIRM: parse_confirmation,
+}
+_STORERS: dict[CardKind, Callable[[Store, Clock, CardRecord, Any], None]] = {
+    CardKind.PREP: _store_prep,
+    CardKind.OUTCOME: _store_outcomes,
+    CardKind.CONFIRM: _store_confirmation,
+}

@@ -1,0 +1,104 @@
+"""What a card sends back, validated: the flat Action.Execute data of each card, parsed with pydantic.
+
+Adaptive Card inputs arrive as one flat object of strings keyed by input id. The templates name
+their inputs as below (docs/bot.md lists them); anything malformed raises ``ValidationError``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Text = str
+MAX_TEXT = 1000
+MAX_ITEMS = 20
+Quadrant = Literal["sweet_spot", "uphill", "gift", "waste"]
+ActionType = Literal["training", "stretch", "mentoring", "network", "manage"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class PrepSubmission(_Strict):
+    """The prep card's inputs (template ``employee-prep``). Items not toggled stay as they were (private by default)."""
+
+    shares: dict[str, bool] = Field(default_factory=dict, max_length=60)
+    learning_goal: str = Field(default="", max_length=MAX_TEXT)
+    new_micro_need: str = Field(default="", max_length=MAX_TEXT)
+    unlearn: str = Field(default="", max_length=MAX_TEXT)
+    learning_network: str = Field(default="", max_length=MAX_TEXT)
+    share_learning: str = Field(default="", max_length=MAX_TEXT)
+    share_with: str = Field(default="", max_length=200)
+    tenure_reflection: str = Field(default="", max_length=MAX_TEXT)
+    wants_coach: bool = False
+
+
+class OutcomeAction(_Strict):
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    quadrant: Quadrant
+    type: ActionType
+    initiative: str = Field(default="", max_length=200)
+    owner: str = Field(min_length=1, max_length=200)
+    due: date
+
+
+class OutcomeLog(_Strict):
+    actions: tuple[OutcomeAction, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+class OutcomeConfirmation(_Strict):
+    confirmed: bool
+    comment: str = Field(default="", max_length=MAX_TEXT)
+
+    @field_validator("comment")
+    @classmethod
+    def _no_control_chars(cls, value: str) -> str:
+        return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)
+
+
+def _text(data: Mapping[str, Any], key: str) -> Any:
+    """Inputs are strings; keep other JSON types as they are, so pydantic rejects them."""
+    return data.get(key, "")
+
+
+def _indexed(data: Mapping[str, Any], prefix: str) -> list[int]:
+    pattern = re.compile(rf"^{prefix}_(\d{{1,2}})_text$")
+    found = (pattern.match(key) for key in data if isinstance(key, str))
+    return sorted(int(match.group(1)) for match in found if match)
+
+
+def parse_prep(data: Mapping[str, Any]) -> PrepSubmission:
+    shares = {key.removeprefix("share."): value for key, value in data.items() if str(key).startswith("share.")}
+    return PrepSubmission.model_validate(
+        {
+            "shares": shares,
+            "learning_goal": _text(data, "learningGoals"),
+            "new_micro_need": _text(data, "newMicroNeed"),
+            "unlearn": _text(data, "unlearn"),
+            "learning_network": _text(data, "learningNetwork"),
+            "share_learning": _text(data, "shareLearning"),
+            "share_with": _text(data, "shareWith"),
+            "tenure_reflection": _text(data, "tenureReflection"),
+            "wants_coach": data.get("wantsCoach", "false"),
+        }
+    )
+
+
+def parse_outcome_log(data: Mapping[str, Any]) -> OutcomeLog:
+    fields = ("text", "quadrant", "type", "initiative", "owner", "due")
+    actions = [{name: _text(data, f"action_{n}_{name}") for name in fields} for n in _indexed(data, "action")]
+    for action in actions:
+        if action["initiative"] == "":
+            action.pop("initiative")
+    return OutcomeLog.model_validate({"actions": actions})
+
+
+def parse_confirmation(data: Mapping[str, Any]) -> OutcomeConfirmation:
+    return OutcomeConfirmation.model_validate(
+        {"confirmed": data.get("confirmed", ""), "comment": _text(data, "comment")}
+    )
