@@ -1,5 +1,6 @@
 """Thin triggers, one blueprint per capability: parse input, call one service, return."""
 
+from functions.bot import bp as bot
 from functions.health import bp as health
 
-BLUEPRINTS = (health,)
+BLUEPRINTS = (health, bot)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from shared.config import Settings, load_settings
 
 if TYPE_CHECKING:
+    from shared.adapters.teams.agent import Bot
     from shared.ports.clock import Clock
     from shared.ports.storage import Queues, Store
 
@@ -39,6 +40,13 @@ class Container:
         from shared.adapters.storage.queues import StorageQueues
 
         return StorageQueues.from_settings(self.settings)
+
+    @cached_property
+    def bot(self) -> Bot:
+        from shared.adapters.teams.agent import build_bot
+        from shared.adapters.teams.bot_messages import BotServices
+
+        return build_bot(self.settings, BotServices(self.store, self.queues, self.clock, self.settings))
 
 
 @cache

@@ -8,6 +8,7 @@ import pytest
 
 pytest_plugins: list[str] = [
     "tests.fixtures.azurite",
+    "tests.fixtures.jwks",
 ]
 
 
