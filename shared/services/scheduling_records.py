@@ -1,0 +1,97 @@
+"""How scheduling keeps people, pairs, series and leases in the Store (one place for the row shapes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from shared.domain.people import Pair, Person, Weekday, WorkingHours
+from shared.ports.storage import AlreadyExists, StaleWrite, Store
+
+PEOPLE, PAIRS, SERIES, LEASES, SYNC = "people", "pairs", "series", "leases", "sync"
+PEOPLE_PARTITION = "people"
+
+
+def person_row(person: Person) -> dict[str, Any]:
+    hours = person.working_hours
+    return {
+        "upn": person.upn.lower(),
+        "display_name": person.display_name,
+        "manager_id": person.manager_id or "",
+        "department": person.department or "",
+        "account_enabled": person.account_enabled,
+        "hire_date": person.hire_date.isoformat() if person.hire_date else "",
+        "time_zone": hours.time_zone,
+        "work_start": hours.start.isoformat("minutes"),
+        "work_end": hours.end.isoformat("minutes"),
+        "work_days": ",".join(sorted(d.value for d in hours.days)),
+    }
+
+
+def person_from_row(person_id: str, data: Mapping[str, Any]) -> Person:
+    hours = WorkingHours(
+        time_zone=str(data.get("time_zone") or "UTC"),
+        start=time.fromisoformat(str(data.get("work_start") or "09:00")),
+        end=time.fromisoformat(str(data.get("work_end") or "17:00")),
+        days=frozenset(Weekday(d) for d in str(data.get("work_days") or "").split(",") if d) or WorkingHours().days,
+    )
+    return Person(
+        id=person_id,
+        upn=str(data["upn"]),
+        display_name=str(data["display_name"]),
+        manager_id=str(data.get("manager_id") or "") or None,
+        department=str(data.get("department") or "") or None,
+        hire_date=date.fromisoformat(str(data["hire_date"])) if data.get("hire_date") else None,
+        account_enabled=bool(data.get("account_enabled", True)),
+        working_hours=hours,
+    )
+
+
+def load_person(store: Store, person_id: str) -> Person | None:
+    found = store.find(PEOPLE, PEOPLE_PARTITION, person_id)
+    return None if found is None else person_from_row(person_id, found.data)
+
+
+def active_pairs(store: Store) -> list[Pair]:
+    return [
+        Pair(manager_id=r.partition, report_id=r.row, org_unit=str(r.data.get("org_unit") or "unassigned"))
+        for r in store.query(PAIRS)
+        if r.data.get("active")
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """An ETag lease on one pair: whoever wrote the lease row last (with a matching ETag) holds it."""
+
+    key: str
+    holder: str
+
+
+def acquire_lease(store: Store, pair_key: str, holder: str, now: datetime, ttl: timedelta) -> Lease | None:
+    """Take the pair's lease, or None when another live holder has it (StaleWrite/AlreadyExists lost the race)."""
+    data = {"holder": holder, "expires": (now + ttl).isoformat()}
+    current = store.find(LEASES, "pair", pair_key)
+    try:
+        if current is None:
+            store.insert(LEASES, "pair", pair_key, data)
+            return Lease(pair_key, holder)
+        expires = str(current.data.get("expires") or "")
+        expired = not expires or datetime.fromisoformat(expires) <= now
+        if current.data.get("holder") not in {holder, ""} and not expired:
+            return None
+        store.update(current, data)
+    except (AlreadyExists, StaleWrite):
+        return None
+    return Lease(pair_key, holder)
+
+
+def release_lease(store: Store, lease: Lease) -> None:
+    current = store.find(LEASES, "pair", lease.key)
+    if current is not None and current.data.get("holder") == lease.holder:
+        try:
+            store.update(current, {"holder": "", "expires": ""})
+        except StaleWrite:
+            return

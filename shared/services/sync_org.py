@@ -1,0 +1,94 @@
+"""Org sync: follow the directory delta, store people and pairs, and emit pair changes.
+
+An unchanged org costs one delta round trip and no writes. Changes go to the ``pair-changed`` queue:
+``new-pair``, ``manager-change`` (with the old manager), ``leaver`` and ``disabled``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.domain.people import Person
+from shared.ports.directory import Directory
+from shared.ports.storage import Queues, Store
+from shared.services.scheduling_records import (
+    PAIRS,
+    PEOPLE,
+    PEOPLE_PARTITION,
+    SYNC,
+    load_person,
+    person_row,
+)
+
+PAIR_CHANGED = "pair-changed"
+DELTA_PARTITION, DELTA_ROW = "directory", "users"
+
+
+@dataclass(slots=True)
+class SyncSummary:
+    people_changed: int = 0
+    round_trips: int = 0
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _pair_event(kind: str, manager_id: str, report_id: str, **extra: str) -> dict[str, Any]:
+    return {"kind": kind, "manager_id": manager_id, "report_id": report_id, **extra}
+
+
+def _close_pairs_of(store: Store, person_id: str, kind: str) -> list[dict[str, Any]]:
+    """Mark every pair the person is in (as report or manager) inactive, and describe each."""
+    events = []
+    for record in store.query(PAIRS):
+        if person_id in {record.partition, record.row} and record.data.get("active"):
+            store.upsert(PAIRS, record.partition, record.row, {**record.data, "active": False, "closed": kind})
+            events.append(_pair_event(kind, record.partition, record.row))
+    return events
+
+
+def _open_pair(store: Store, person: Person) -> None:
+    assert person.manager_id is not None
+    org_unit = person.department or "unassigned"
+    store.upsert(PAIRS, person.manager_id, person.id, {"active": True, "org_unit": org_unit})
+
+
+def _apply_person(store: Store, person: Person) -> list[dict[str, Any]]:
+    old = load_person(store, person.id)
+    store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, person_row(person))
+    if not person.account_enabled:
+        return _close_pairs_of(store, person.id, "disabled") if old is None or old.account_enabled else []
+    events: list[dict[str, Any]] = []
+    old_manager = old.manager_id if old is not None and old.account_enabled else None
+    if person.manager_id == old_manager:
+        if person.manager_id and old is not None and old.department != person.department:
+            _open_pair(store, person)
+        return events
+    if old_manager:
+        store.upsert(PAIRS, old_manager, person.id, {"active": False, "closed": "manager-change"})
+    if person.manager_id:
+        _open_pair(store, person)
+        kind = "manager-change" if old_manager else "new-pair"
+        extra = {"old_manager_id": old_manager} if old_manager else {}
+        events.append(_pair_event(kind, person.manager_id, person.id, **extra))
+    elif old_manager:
+        events.append(_pair_event("manager-change", "", person.id, old_manager_id=old_manager))
+    return events
+
+
+async def sync_org(directory: Directory, store: Store, queues: Queues) -> SyncSummary:
+    """One delta round from the stored token; store what changed and queue one message per pair change."""
+    stored = store.find(SYNC, DELTA_PARTITION, DELTA_ROW)
+    token = str(stored.data.get("token")) if stored is not None else None
+    delta = await directory.delta(token)
+    summary = SyncSummary(round_trips=delta.round_trips)
+    for person in sorted(delta.people, key=lambda p: p.id):
+        summary.events += _apply_person(store, person)
+    for person_id in sorted(delta.removed_ids):
+        summary.events += _close_pairs_of(store, person_id, "leaver")
+        store.delete(PEOPLE, PEOPLE_PARTITION, person_id)
+    summary.people_changed = len(delta.people) + len(delta.removed_ids)
+    for event in summary.events:
+        queues.send(PAIR_CHANGED, event)
+    if delta.delta_token and delta.delta_token != token:
+        store.upsert(SYNC, DELTA_PARTITION, DELTA_ROW, {"token": delta.delta_token})
+    return summary
