@@ -1,0 +1,142 @@
+"""The control API under /_emulator/: log, reset, tenant, switches and directory changes for sync tests."""
+
+from __future__ import annotations
+
+import json
+from types import ModuleType
+from typing import Any
+
+from aiohttp import web
+
+from devstack.graph_emulator import features
+from devstack.graph_emulator.state import EmulatorState
+
+MODULES_KEY: web.AppKey[list[ModuleType]] = web.AppKey("graph_feature_modules", list)
+
+
+def _json(payload: Any, status: int = 200) -> web.Response:
+    return web.json_response(payload, status=status)
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return _json({"error": message}, status)
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if not await request.read():
+        return {}
+    try:
+        payload = await request.json()
+    except json.JSONDecodeError:
+        raise web.HTTPBadRequest(text='{"error": "body is not JSON"}', content_type="application/json") from None
+    if not isinstance(payload, dict):
+        raise web.HTTPBadRequest(text='{"error": "body must be a JSON object"}', content_type="application/json")
+    return payload
+
+
+def tenant_summary(state: EmulatorState) -> dict[str, Any]:
+    people = [
+        {
+            "id": uid,
+            "userPrincipalName": user["userPrincipalName"],
+            "displayName": user["displayName"],
+            "department": user.get("department"),
+            "managerId": state.managers.get(uid),
+            "timeZone": state.mailbox_settings.get(uid, {}).get("timeZone"),
+            "hasMailbox": uid in state.mailbox_settings,
+            "accountEnabled": user.get("accountEnabled", True),
+            "employeeHireDate": user.get("employeeHireDate"),
+        }
+        for uid, user in state.users.items()
+    ]
+    return {
+        "seed": state.tenant.seed,
+        "anchor": state.tenant.anchor.isoformat(),
+        "people": people,
+        "groups": [{**g, "members": state.group_members.get(gid, [])} for gid, g in state.groups.items()],
+        "pendingManagerChanges": [{"userId": u, "managerId": m} for u, m in state.pending_manager_changes],
+    }
+
+
+def setup(app: web.Application, state: EmulatorState) -> None:
+    async def get_log(request: web.Request) -> web.Response:
+        return _json(state.log.as_dict())
+
+    async def get_violations(request: web.Request) -> web.Response:
+        return _json({"violations": state.log.violations})
+
+    async def clear_log(request: web.Request) -> web.Response:
+        state.log = type(state.log)()
+        return _json(state.log.as_dict())
+
+    async def reset(request: web.Request) -> web.Response:
+        features.reset_state(state, app[MODULES_KEY])
+        return _json({"reset": True, "people": len(state.users)})
+
+    async def get_tenant(request: web.Request) -> web.Response:
+        return _json(tenant_summary(state))
+
+    async def get_switches(request: web.Request) -> web.Response:
+        return _json(state.switches.as_dict())
+
+    async def post_switches(request: web.Request) -> web.Response:
+        changes = await _body(request)
+        try:
+            state.switches.update(changes)
+        except (ValueError, TypeError) as exc:
+            return _problem(400, str(exc))
+        if "fault_seed" in changes:
+            state.fault_rng.seed(state.switches.fault_seed)
+        return _json(state.switches.as_dict())
+
+    async def apply_manager_changes(request: web.Request) -> web.Response:
+        applied = []
+        for user_id, manager_id in state.pending_manager_changes:
+            if user_id in state.users and manager_id in state.users:
+                state.managers[user_id] = manager_id
+                state.delta.touch(user_id)
+                applied.append({"userId": user_id, "managerId": manager_id})
+        state.pending_manager_changes = []
+        return _json({"applied": applied})
+
+    async def disable_user(request: web.Request) -> web.Response:
+        user_id = state.resolve_user(request.match_info["id"])
+        if user_id is None:
+            return _problem(404, "no such user")
+        state.users[user_id]["accountEnabled"] = False
+        state.delta.touch(user_id)
+        return _json({"id": user_id, "accountEnabled": False})
+
+    async def delete_user(request: web.Request) -> web.Response:
+        user_id = state.resolve_user(request.match_info["id"])
+        if user_id is None:
+            return _problem(404, "no such user")
+        reason = "deleted" if request.query.get("permanent", "").lower() == "true" else "changed"
+        remove_user(state, user_id, reason)
+        return _json({"id": user_id, "removed": reason})
+
+    app.router.add_get("/_emulator/log", get_log)
+    app.router.add_post("/_emulator/log/clear", clear_log)
+    app.router.add_get("/_emulator/violations", get_violations)
+    app.router.add_post("/_emulator/reset", reset)
+    app.router.add_get("/_emulator/tenant", get_tenant)
+    app.router.add_get("/_emulator/switches", get_switches)
+    app.router.add_post("/_emulator/switches", post_switches)
+    app.router.add_post("/_emulator/apply-manager-changes", apply_manager_changes)
+    app.router.add_post("/_emulator/users/{id}/disable", disable_user)
+    app.router.add_delete("/_emulator/users/{id}", delete_user)
+
+
+def remove_user(state: EmulatorState, user_id: str, reason: str) -> None:
+    """Remove a user; their reports lose the manager link (and so change for delta), as in Entra ID."""
+    state.users.pop(user_id)
+    state.upn_index = {upn: uid for upn, uid in state.upn_index.items() if uid != user_id}
+    state.managers.pop(user_id, None)
+    state.mailbox_settings.pop(user_id, None)
+    for report in [uid for uid, mid in state.managers.items() if mid == user_id]:
+        del state.managers[report]
+        state.delta.touch(report)
+    for members in state.group_members.values():
+        if user_id in members:
+            members.remove(user_id)
+    state.delta.remove(user_id, reason)

@@ -1,0 +1,87 @@
+"""Checks requests and responses against the Graph OpenAPI subset (openapi-core), when the switch is on.
+
+`record` logs every violation in `state.log.violations`; `enforce` also answers a request whose body breaks the
+description with 400. Operations the subset does not describe (e.g. `$batch`, the control API) are not checked.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from aiohttp import web
+from openapi_core import OpenAPI
+from openapi_core.templating.paths.exceptions import PathError
+from openapi_core.testing import MockRequest, MockResponse
+
+from devstack.graph_emulator.errors import bad_request
+from devstack.graph_emulator.state import EmulatorState
+
+GRAPH_HOST = "https://graph.microsoft.com"
+DEFAULT_SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "graph" / "graph-v1.0-subset.openapi.yaml"
+PATH_ALIASES = {"/v1.0/users/delta": "/v1.0/users/delta()"}
+
+
+def spec_path() -> Path:
+    """The OpenAPI subset; GRAPH_OPENAPI_SPEC overrides the default next to the repository."""
+    return Path(os.environ.get("GRAPH_OPENAPI_SPEC", str(DEFAULT_SPEC)))
+
+
+@functools.cache
+def openapi() -> OpenAPI:
+    with spec_path().open(encoding="utf-8") as handle:
+        document = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return OpenAPI.from_dict(document)
+
+
+def _mock_request(request: web.Request, body: bytes) -> MockRequest:
+    path = PATH_ALIASES.get(request.path, request.path)
+    return MockRequest(
+        GRAPH_HOST,
+        request.method.lower(),
+        path,
+        args=dict(request.query),
+        headers=dict(request.headers),
+        data=body or None,
+        content_type=request.content_type if body else "application/json",
+    )
+
+
+def _describe(errors: list[Exception]) -> list[str]:
+    return [f"{type(e).__name__}: {e}" + (f" ({e.__cause__})" if e.__cause__ else "") for e in errors]
+
+
+async def check_request(state: EmulatorState, request: web.Request) -> None:
+    """Record violations; in enforce mode raise a 400 GraphError when the body breaks the description."""
+    if state.switches.validation == "off":
+        return
+    body = await request.read()
+    errors = [e for e in openapi().iter_request_errors(_mock_request(request, body)) if not isinstance(e, PathError)]
+    if not errors:
+        return
+    messages = _describe(errors)
+    _record(state, "request", request, messages)
+    body_errors = [e for e in errors if "Body" in type(e).__name__]
+    if state.switches.validation == "enforce" and body_errors:
+        raise bad_request(f"The request body does not match the API description: {messages[0]}", "invalidRequest")
+
+
+async def check_response(state: EmulatorState, request: web.Request, response: web.StreamResponse) -> None:
+    if state.switches.validation == "off" or not isinstance(response, web.Response):
+        return
+    body = response.body if isinstance(response.body, bytes) else b""
+    mock_response = MockResponse(body, status_code=response.status, content_type=response.content_type)
+    errors = openapi().iter_response_errors(_mock_request(request, await request.read()), mock_response)
+    messages = _describe([e for e in errors if not isinstance(e, PathError)])
+    if messages:
+        _record(state, "response", request, messages, status=response.status)
+
+
+def _record(state: EmulatorState, kind: str, request: web.Request, messages: list[str], status: int = 0) -> None:
+    entry: dict[str, Any] = {"kind": kind, "method": request.method, "path": request.path_qs, "errors": messages}
+    if status:
+        entry["status"] = status
+    state.log.violations.append(entry)

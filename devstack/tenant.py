@@ -1,0 +1,168 @@
+"""A seeded, deterministic demo tenant: org tree, directory users, mailbox settings and busy calendars.
+
+`generate_tenant(people, seed)` gives the same tenant for the same (people, seed, anchor). `anchor` is the Monday
+that calendars start from; by default the Monday of the current week, so a tenant is stable within a week.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from devstack import tenant_data as data
+from devstack.tenant_calendars import busy_calendar
+
+DOMAIN = "contoso.example"
+MIN_SPAN, MAX_SPAN = 3, 12
+
+
+@dataclass
+class Tenant:
+    """Everything the emulator seeds from. Users are Graph user JSON; ids are GUID strings."""
+
+    seed: int
+    anchor: date
+    users: list[dict[str, Any]]
+    managers: dict[str, str]  # user id -> manager id (the root has none)
+    mailbox_settings: dict[str, dict[str, Any]]  # user id -> Graph mailboxSettings; absent: no mailbox (404)
+    events: dict[str, list[dict[str, Any]]]  # organiser user id -> Graph event-create JSON (with attendees)
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # group id -> Graph group JSON
+    group_members: dict[str, list[str]] = field(default_factory=dict)  # group id -> user ids
+    pending_manager_changes: list[tuple[str, str]] = field(default_factory=list)  # (user id, new manager id)
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        return next(u for u in self.users if u["id"] == user_id)
+
+
+def current_monday(today: date | None = None) -> date:
+    today = today or date.today()
+    return today - timedelta(days=today.weekday())
+
+
+def guid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def org_tree(people: int, rng: random.Random) -> list[int | None]:
+    """Manager index per person (breadth first); every manager gets 3-12 reports when people allow it."""
+    parents: list[int | None] = [None]
+    manager, remaining = 0, people - 1
+    while remaining > 0:
+        take = min(rng.randint(MIN_SPAN, MAX_SPAN), remaining)
+        left = remaining - take
+        if 0 < left < MIN_SPAN:
+            take = take + left if take + left <= MAX_SPAN else take - (MIN_SPAN - left)
+        parents.extend([manager] * take)
+        remaining -= take
+        manager += 1
+    return parents
+
+
+def generate_tenant(people: int, seed: int, anchor: date | None = None) -> Tenant:
+    if people < 1:
+        raise ValueError("a tenant needs at least one person")
+    rng = random.Random(seed)
+    anchor = current_monday(anchor)
+    parents = org_tree(people, rng)
+    ids = [guid(rng) for _ in range(people)]
+    departments = _departments(parents, rng)
+    users, settings = [], {}
+    manager_indexes = {p for p in parents if p is not None}
+    for index in range(people):
+        user, mailbox = _person(index, ids[index], parents, departments[index], index in manager_indexes, anchor, rng)
+        users.append(user)
+        if mailbox is not None:
+            settings[ids[index]] = mailbox
+    managers = {ids[i]: ids[p] for i, p in enumerate(parents) if p is not None}
+    events = _calendars(users, parents, settings, anchor, rng)
+    pilot = guid(rng)
+    groups = {pilot: {"id": pilot, "displayName": "WeGrow pilot", "mailNickname": "wegrow-pilot"}}
+    members = [u["id"] for u in users if rng.random() < 0.3 or u["id"] == ids[0]]
+    return Tenant(
+        seed, anchor, users, managers, settings, events, groups, {pilot: members}, _manager_changes(ids, parents, rng)
+    )
+
+
+def _calendars(
+    users: list[dict[str, Any]],
+    parents: list[int | None],
+    settings: dict[str, dict[str, Any]],
+    anchor: date,
+    rng: random.Random,
+) -> dict[str, list[dict[str, Any]]]:
+    reports: dict[int, list[dict[str, Any]]] = {}
+    for index, parent in enumerate(parents):
+        if parent is not None:
+            reports.setdefault(parent, []).append(users[index])
+    calendars = {}
+    for index, user in enumerate(users):
+        if user["id"] in settings:
+            parent = parents[index]
+            manager = users[parent] if parent is not None else None
+            zone = settings[user["id"]]["timeZone"]
+            calendars[user["id"]] = busy_calendar(user, manager, reports.get(index, []), zone, anchor, rng)
+    return calendars
+
+
+def _departments(parents: list[int | None], rng: random.Random) -> list[str]:
+    """Each report of the root heads a department; everyone below inherits it."""
+    names = rng.sample(data.DEPARTMENTS, len(data.DEPARTMENTS))
+    result = ["Executive"] * len(parents)
+    heads = 0
+    for index, parent in enumerate(parents):
+        if parent == 0:
+            result[index] = names[heads % len(names)]
+            heads += 1
+        elif parent is not None:
+            result[index] = result[parent]
+    return result
+
+
+def _person(
+    index: int,
+    user_id: str,
+    parents: list[int | None],
+    department: str,
+    is_manager: bool,
+    anchor: date,
+    rng: random.Random,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    given, surname = rng.choice(data.GIVEN_NAMES), rng.choice(data.SURNAMES)
+    upn = f"{given.lower()}.{surname.lower()}.{index}@{DOMAIN}"
+    office = rng.choice(data.OFFICES)
+    hired = anchor - timedelta(days=int(rng.triangular(0, 365 * 14, 365 * 2)))
+    user = {
+        "id": user_id,
+        "userPrincipalName": upn,
+        "mail": upn,
+        "displayName": f"{given} {surname}",
+        "givenName": given,
+        "surname": surname,
+        "department": department,
+        "jobTitle": data.job_title(index, parents, department, is_manager, rng),
+        "employeeHireDate": f"{hired.isoformat()}T00:00:00Z",
+        "accountEnabled": index == 0 or rng.random() >= 0.02,
+        "officeLocation": office.name,
+        "usageLocation": office.country,
+    }
+    if index != 0 and rng.random() < 0.02:
+        return user, None
+    return user, data.mailbox_settings(office, rng)
+
+
+def _manager_changes(ids: list[str], parents: list[int | None], rng: random.Random) -> list[tuple[str, str]]:
+    """About 3% of people get a new manager: someone earlier in the tree (never their own report)."""
+    manager_indexes = sorted({p for p in parents if p is not None})
+    changes = []
+    for index in range(1, len(ids)):
+        below = manager_indexes[
+            max(0, bisect.bisect_left(manager_indexes, index) - 50) : bisect.bisect_left(manager_indexes, index)
+        ]
+        candidates = [m for m in below if m != parents[index]]
+        if candidates and rng.random() < 0.03:
+            changes.append((ids[index], ids[rng.choice(candidates)]))
+    return changes
