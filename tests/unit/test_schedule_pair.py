@@ -1,0 +1,136 @@
+"""schedule_pair on fakes: create, idempotent re-run, crash recovery, concurrency, hand edits, no-slot, zones."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from shared.domain.people import Pair, WorkingHours
+from shared.domain.series import series_id
+from shared.services.schedule_pair import schedule_pair
+from shared.services.scheduling_records import SERIES
+from shared.services.sync_org import sync_org
+from tests.fakes.calendar import SimulatedCrash
+from tests.unit.scheduling_world import NOW, World
+
+pytestmark = pytest.mark.unit
+
+PAIR = Pair("m1", "r1", "Sales")
+
+
+async def _world() -> World:
+    world = World()
+    await sync_org(world.directory, world.store, world.queues)
+    return world
+
+
+async def test_create_then_rerun_changes_nothing() -> None:
+    world = await _world()
+    first = await schedule_pair(world.ctx(), PAIR)
+    assert first.status == "created" and "Europe/Berlin" in first.detail
+    [series] = world.calendar.live_series("m1")
+    assert series.series_id == series_id("local", "m1", "r1", "v1") and series.attendee_upns == ("bob@x.test",)
+    assert series.recurrence is not None and series.recurrence.interval == 6
+    assert world.store.get(SERIES, "m1", "r1").data["event_id"] == series.event_id
+    calls_before = list(world.calendar.calls)
+    again = await schedule_pair(world.ctx(), PAIR)
+    assert again.status == "unchanged"
+    assert world.calendar.calls[len(calls_before) :] == ["find_series"]
+    assert len(world.calendar.live_series("m1")) == 1
+
+
+async def test_two_reports_of_one_manager_share_one_get_schedule_and_do_not_collide() -> None:
+    world = await _world()
+    ctx = world.ctx()
+    await schedule_pair(ctx, PAIR)
+    await schedule_pair(ctx, Pair("m1", "r2", "Sales"))
+    assert world.calendar.calls.count("busy_times") == 1
+    first, second = world.calendar.live_series("m1")
+    assert abs(first.first_start - second.first_start) >= timedelta(minutes=45)
+
+
+async def test_crash_between_create_and_record_leaves_one_series_after_rerun() -> None:
+    world = await _world()
+    world.calendar.crash_after_create = True
+    with pytest.raises(SimulatedCrash):
+        await schedule_pair(world.ctx(), PAIR)
+    assert world.store.find(SERIES, "m1", "r1") is None
+    world.calendar.crash_after_create = False
+    rerun = await schedule_pair(world.ctx(), PAIR)
+    assert rerun.status == "recovered"
+    assert len(world.calendar.live_series("m1")) == 1
+    assert world.store.get(SERIES, "m1", "r1").data["state"] == "active"
+
+
+async def test_two_concurrent_workers_leave_one_series() -> None:
+    world = await _world()
+    outcomes = await asyncio.gather(
+        schedule_pair(world.ctx("w1"), PAIR), schedule_pair(world.ctx("w2"), PAIR), schedule_pair(world.ctx("w3"), PAIR)
+    )
+    assert len(world.calendar.live_series("m1")) == 1
+    assert sorted(o.status for o in outcomes).count("created") == 1
+
+
+async def test_a_held_lease_blocks_a_second_worker_until_it_expires() -> None:
+    world = await _world()
+    from shared.services.scheduling_records import acquire_lease
+
+    assert acquire_lease(world.store, PAIR.key, "crashed-worker", NOW, timedelta(minutes=5)) is not None
+    blocked = await schedule_pair(world.ctx("w2"), PAIR)
+    assert blocked.status == "leased" and world.calendar.live_series("m1") == []
+    later = await schedule_pair(world.ctx("w2", now=NOW + timedelta(minutes=6)), PAIR)
+    assert later.status == "created"
+
+
+async def test_hand_edited_series_is_respected_not_moved_back() -> None:
+    world = await _world()
+    created = await schedule_pair(world.ctx(), PAIR)
+    assert created.event_id is not None
+    [series] = world.calendar.live_series("m1")
+    moved = series.first_start + timedelta(days=1, hours=2)
+    world.calendar.hand_edit_series(created.event_id, moved)
+    outcome = await schedule_pair(world.ctx(), PAIR)
+    assert outcome.status == "respected-edit"
+    assert world.calendar.live_series("m1")[0].first_start == moved
+    assert "update_series" not in world.calendar.calls
+    assert world.store.get(SERIES, "m1", "r1").data["first_start"] == moved.isoformat()
+
+
+async def test_series_is_extended_to_the_horizon_keeping_its_time() -> None:
+    world = await _world()
+    await schedule_pair(world.ctx(), PAIR)
+    [before] = world.calendar.live_series("m1")
+    later = NOW + timedelta(days=90)
+    outcome = await schedule_pair(world.ctx(now=later), PAIR)
+    [after] = world.calendar.live_series("m1")
+    assert outcome.status == "extended" and after.first_start == before.first_start
+    assert after.recurrence is not None and after.recurrence.end_date == (later + timedelta(days=120)).date()
+
+
+async def test_zones_nine_hours_apart_report_no_slot_and_book_nothing() -> None:
+    world = World()
+    world.directory.change("r1", working_hours=WorkingHours(time_zone="Pacific Standard Time"))
+    winter = NOW.replace(month=11, day=9)
+    await sync_org(world.directory, world.store, world.queues)
+    outcome = await schedule_pair(world.ctx(now=winter), PAIR)
+    assert outcome.status == "no-slot" and outcome.detail == "no overlap of working hours: 9 hours apart"
+    assert world.calendar.live_series("m1") == []
+    assert world.store.get(SERIES, "m1", "r1").data["state"] == "no-slot"
+
+
+async def test_fully_booked_manager_gets_no_double_booking() -> None:
+    world = await _world()
+    world.calendar.add_busy("ann@x.test", NOW, NOW + timedelta(days=30))
+    outcome = await schedule_pair(world.ctx(), PAIR)
+    assert outcome.status == "no-slot" and outcome.detail == "fully booked in window"
+    assert world.calendar.live_series("m1") == []
+
+
+async def test_unknown_mailbox_zone_falls_back_to_the_tenant_default() -> None:
+    world = World()
+    world.directory.change("r1", working_hours=WorkingHours(time_zone="Mars Standard Time"))
+    await sync_org(world.directory, world.store, world.queues)
+    outcome = await schedule_pair(world.ctx(), PAIR)
+    assert outcome.status == "created" and "Etc/UTC for Bob" in outcome.detail
