@@ -1,0 +1,157 @@
+"""``Calendar`` over Microsoft Graph: getSchedule free/busy and the tagged conversation series.
+
+Permissions (application): ``Calendars.ReadWrite`` (events, instances, cancel, getSchedule).
+Every request on a mailbox holds one of its 4 Outlook concurrency slots (:class:`MailboxLimiter`)
+and runs under the shared retry policy. Creating a series is idempotent twice over: a
+deterministic ``transactionId``, and a look-up by the series property before any re-sent POST.
+A 403 (application access policy) raises :class:`MailboxUnavailable`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.adapters.graph import calendar_requests as req
+from shared.adapters.graph.batch import chunked
+from shared.adapters.graph.limits import MailboxLimiter
+from shared.adapters.graph.mapping import busy_from_schedule
+from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
+from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
+from shared.domain.calendar import Busy, Occurrence, SeriesEvent, SeriesSpec
+from shared.ports.directory import MailboxUnavailable
+
+if TYPE_CHECKING:
+    from msgraph.graph_service_client import GraphServiceClient
+
+log = logging.getLogger(__name__)
+
+SCHEDULES_PER_CALL = 20
+
+
+@contextlib.contextmanager
+def mailbox_errors(mailbox: str) -> Any:
+    """Turn Graph's 403 (out of the app's access policy) into MailboxUnavailable."""
+    try:
+        yield
+    except Exception as error:
+        if status_of(error) == 403:
+            raise MailboxUnavailable(f"mailbox {mailbox} is outside the app's access policy") from error
+        raise
+
+
+class GraphCalendar:
+    def __init__(
+        self,
+        client: GraphServiceClient,
+        *,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        stats: RetryStats = STATS,
+        limiter: MailboxLimiter | None = None,
+    ) -> None:
+        self._client = client
+        self._policy = policy
+        self._stats = stats
+        self._limiter = limiter or MailboxLimiter()
+
+    async def _on_mailbox[T](self, mailbox: str, operation: Callable[[], Awaitable[T]]) -> T:
+        async with self._limiter.mailbox(mailbox):
+            with mailbox_errors(mailbox):
+                return await with_retries(operation, policy=self._policy, stats=self._stats)
+
+    def _events(self, organizer_id: str) -> Any:
+        return self._client.users.by_user_id(organizer_id).events
+
+    async def busy_times(
+        self, organizer_id: str, upns: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, list[Busy]]:
+        """getSchedule in chunks of 20 schedules (in UTC), keyed by lower-case UPN."""
+        schedule = self._client.users.by_user_id(organizer_id).calendar.get_schedule
+        unique = list(dict.fromkeys(u.lower() for u in upns))
+
+        async def one_call(chunk: Sequence[str]) -> Any:
+            body, config = req.schedule_request(chunk, start, end)
+            return await self._on_mailbox(organizer_id, lambda: schedule.post(body, request_configuration=config))
+
+        answers = await asyncio.gather(*(one_call(c) for c in chunked(unique, SCHEDULES_PER_CALL)))
+        busy: dict[str, list[Busy]] = {}
+        for answer in answers:
+            for info in (answer.value if answer is not None else None) or []:
+                if info.error is not None or not info.schedule_id:
+                    log.info("getSchedule gave no schedule for one mailbox (%s)", getattr(info.error, "message", ""))
+                    continue
+                busy[info.schedule_id.lower()] = busy_from_schedule(info)
+        return busy
+
+    async def find_series(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
+        return await self._on_mailbox(organizer_id, lambda: self._find_unlimited(organizer_id, series_id))
+
+    async def create_series(self, spec: SeriesSpec) -> SeriesEvent:
+        """POST the series; a re-sent attempt first looks for the series it may already have made."""
+        body = event_for(spec)
+        attempts = 0
+
+        async def create() -> SeriesEvent:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                existing = await self._find_unlimited(spec.organizer_id, spec.series_id)
+                if existing is not None:
+                    return existing
+            created = await self._events(spec.organizer_id).post(body)
+            return _with_series_id(series_event_from(created), spec.series_id)
+
+        return await self._on_mailbox(spec.organizer_id, create)
+
+    async def _find_unlimited(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
+        """find_series inside an operation that already holds the mailbox slot."""
+        page = await self._events(organizer_id).get(request_configuration=req.find_series_config(series_id))
+        masters = [e for e in (page.value if page is not None else None) or [] if not e.is_cancelled]
+        return series_event_from(masters[0]) if masters else None
+
+    async def update_series(self, event_id: str, spec: SeriesSpec) -> SeriesEvent:
+        body = event_for(spec, for_create=False)
+        item = self._events(spec.organizer_id).by_event_id(event_id)
+        updated = await self._on_mailbox(spec.organizer_id, lambda: item.patch(body))
+        if updated is None:
+            raise RuntimeError("Graph returned no event for a PATCH")
+        return _with_series_id(series_event_from(updated), spec.series_id)
+
+    async def cancel(self, organizer_id: str, event_id: str, comment: str) -> None:
+        """Cancel the series (attendees get ``comment``); an event already gone counts as cancelled."""
+        item = self._events(organizer_id).by_event_id(event_id)
+        try:
+            await self._on_mailbox(organizer_id, lambda: item.cancel.post(req.cancel_body(comment)))
+        except Exception as error:
+            if status_of(error) != 404:
+                raise
+            log.info("cancel: event already gone")
+
+    async def occurrences(self, organizer_id: str, event_id: str, start: datetime, end: datetime) -> list[Occurrence]:
+        return [occurrence_from(e) async for e in self._instances(organizer_id, event_id, start, end)]
+
+    async def _instances(self, organizer_id: str, event_id: str, start: datetime, end: datetime) -> AsyncIterator[Any]:
+        instances = self._events(organizer_id).by_event_id(event_id).instances
+        config = req.instances_config(start, end)
+        page = await self._on_mailbox(organizer_id, lambda: instances.get(request_configuration=config))
+        while page is not None:
+            for event in page.value or []:
+                yield event
+            link = page.odata_next_link
+            if not link:
+                return
+            page = await self._on_mailbox(organizer_id, instances.with_url(link).get)
+
+    async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None:
+        item = self._events(organizer_id).by_event_id(occurrence_id)
+        await self._on_mailbox(organizer_id, lambda: item.patch(req.move_body(start, end)))
+
+
+def _with_series_id(event: SeriesEvent, series_id: str) -> SeriesEvent:
+    from dataclasses import replace
+
+    return event if event.series_id else replace(event, series_id=series_id)

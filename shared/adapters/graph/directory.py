@@ -1,0 +1,152 @@
+"""``Directory`` over Microsoft Graph: users delta and mailbox working hours.
+
+Permissions (application): ``User.Read.All`` for users delta (with the manager link),
+``MailboxSettings.Read`` for mailboxSettings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
+from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
+from shared.adapters.graph.mapping import is_removed, parse_model, person_from_user, working_hours_from
+from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, with_retries
+from shared.domain.directory import DirectoryDelta
+from shared.domain.people import Person, WorkingHours
+
+if TYPE_CHECKING:
+    from msgraph.generated.models.user import User
+    from msgraph.graph_service_client import GraphServiceClient
+
+log = logging.getLogger(__name__)
+
+USER_FIELDS = (
+    "id",
+    "displayName",
+    "userPrincipalName",
+    "mail",
+    "department",
+    "jobTitle",
+    "employeeHireDate",
+    "accountEnabled",
+)
+MANAGER_EXPAND = "manager($select=id)"
+NO_MAILBOX_STATUSES = frozenset({403, 404})
+
+
+def _manager_from_delta(user: User) -> str | None:
+    """Some delta pages carry the manager as ``manager@delta`` instead of an expanded ``manager``."""
+    links: Any = (user.additional_data or {}).get("manager@delta")
+    if isinstance(links, list):
+        for link in links:
+            if isinstance(link, dict) and "@removed" not in link and link.get("id"):
+                return str(link["id"])
+    return None
+
+
+class GraphDirectory:
+    """Users delta (following nextLinks to the deltaLink) and working hours via ``$batch``."""
+
+    def __init__(
+        self,
+        client: GraphServiceClient,
+        *,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        stats: RetryStats = STATS,
+        batches_in_flight: int = BATCHES_IN_FLIGHT,
+    ) -> None:
+        self._client = client
+        self._policy = policy
+        self._stats = stats
+        self._batches_in_flight = batches_in_flight
+
+    async def _first_page(self) -> Any:
+        from kiota_abstractions.base_request_configuration import RequestConfiguration
+        from msgraph.generated.users.delta.delta_request_builder import DeltaRequestBuilder
+
+        query = DeltaRequestBuilder.DeltaRequestBuilderGetQueryParameters(
+            select=list(USER_FIELDS), expand=[MANAGER_EXPAND]
+        )
+        config = RequestConfiguration(query_parameters=query)
+        return await with_retries(
+            lambda: self._client.users.delta.get(request_configuration=config), policy=self._policy, stats=self._stats
+        )
+
+    async def _page_at(self, link: str) -> Any:
+        return await with_retries(
+            lambda: self._client.users.delta.with_url(link).get(), policy=self._policy, stats=self._stats
+        )
+
+    async def delta(self, delta_token: str | None) -> DirectoryDelta:
+        """Follow users/delta from ``delta_token`` (a deltaLink; None: full sync) to the next deltaLink."""
+        page = await (self._page_at(delta_token) if delta_token else self._first_page())
+        round_trips = 1
+        people: dict[str, Person] = {}
+        removed: list[str] = []
+        while True:
+            for user in (page.value if page is not None else None) or []:
+                self._take(user, people, removed)
+            next_link = page.odata_next_link if page is not None else None
+            if not next_link:
+                break
+            page = await self._page_at(next_link)
+            round_trips += 1
+        delta_link = page.odata_delta_link if page is not None else None
+        if not delta_link:
+            raise RuntimeError("users/delta ended without a deltaLink")
+        return DirectoryDelta(
+            people=list(people.values()), removed_ids=removed, delta_token=delta_link, round_trips=round_trips
+        )
+
+    @staticmethod
+    def _take(user: User, people: dict[str, Person], removed: list[str]) -> None:
+        if is_removed(user):
+            if user.id:
+                people.pop(user.id, None)
+                removed.append(user.id)
+            return
+        person = person_from_user(user)
+        if person.manager_id is None:
+            from dataclasses import replace
+
+            person = replace(person, manager_id=_manager_from_delta(user))
+        people[person.id] = person
+
+    async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
+        """mailboxSettings per user through $batch (20 per call); users without a mailbox are left out."""
+        unique = list(dict.fromkeys(user_ids))
+        gate = asyncio.Semaphore(self._batches_in_flight)
+
+        async def one_batch(ids: Sequence[str]) -> dict[str, BatchResult]:
+            calls = [
+                BatchCall(uid, self._client.users.by_user_id(uid).mailbox_settings.to_get_request_information())
+                for uid in ids
+            ]
+            async with gate:
+                return await send_batch(self._client, calls, policy=self._policy, stats=self._stats)
+
+        batches = await asyncio.gather(*(one_batch(ids) for ids in chunked(unique)))
+        hours: dict[str, WorkingHours] = {}
+        for results in batches:
+            for uid, result in results.items():
+                parsed = self._hours_of(result)
+                if parsed is not None:
+                    hours[uid] = parsed
+        return hours
+
+    @staticmethod
+    def _hours_of(result: BatchResult) -> WorkingHours | None:
+        from msgraph.generated.models.mailbox_settings import MailboxSettings
+
+        if result.ok:
+            settings = parse_model(result.body, MailboxSettings)
+            return working_hours_from(settings) if settings is not None else None
+        if result.status in NO_MAILBOX_STATUSES:
+            log.info("mailboxSettings unavailable (status %s, %s); skipping", result.status, result.error_code)
+        else:
+            log.warning("mailboxSettings failed with status %s (%s)", result.status, result.error_code)
+        return None

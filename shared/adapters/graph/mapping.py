@@ -1,0 +1,158 @@
+"""msgraph-sdk models to WeGrow domain types (directory side, time zones, free/busy).
+
+Nothing here does I/O. SDK models never leave ``shared/adapters/graph``: adapters call these
+functions and return domain types. Event and series mapping lives in ``mapping_events.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shared.domain.calendar import Busy
+from shared.domain.people import WORKWEEK, Person, Weekday, WorkingHours
+
+if TYPE_CHECKING:
+    from kiota_abstractions.serialization import Parsable, ParsableFactory
+    from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
+    from msgraph.generated.models.mailbox_settings import MailboxSettings
+    from msgraph.generated.models.schedule_information import ScheduleInformation
+    from msgraph.generated.models.user import User
+
+log = logging.getLogger(__name__)
+
+FALLBACK_ZONE = "UTC"
+
+
+def parse_model[P: Parsable](body: Any, factory: ParsableFactory[P]) -> P | None:
+    """A JSON value (e.g. a ``$batch`` item's body) parsed into an SDK model by kiota's JSON parser."""
+    from kiota_serialization_json.json_parse_node_factory import JsonParseNodeFactory
+
+    if body is None:
+        return None
+    node = JsonParseNodeFactory().get_root_parse_node("application/json", json.dumps(body).encode())
+    return node.get_object_value(factory)
+
+
+# ---------------------------------------------------------------- time zones
+
+
+@cache
+def windows_zones() -> dict[str, str]:
+    """The CLDR Windows-to-IANA table shipped with tzlocal."""
+    from tzlocal.windows_tz import win_tz
+
+    return dict(win_tz)
+
+
+def is_loadable_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def to_iana(zone: str | None) -> str | None:
+    """An IANA zone for a Windows zone name or an IANA name Graph returned; None when unknown."""
+    if not zone:
+        return None
+    name = zone.strip()
+    mapped = windows_zones().get(name)
+    if mapped is not None:
+        return mapped
+    if name.upper() in {"UTC", "GMT", "Z"}:
+        return "UTC"
+    return name if "/" in name and is_loadable_zone(name) else None
+
+
+def to_utc(value: DateTimeTimeZone | None) -> datetime:
+    """A Graph dateTimeTimeZone as an aware UTC instant (unknown zones are read as UTC)."""
+    if value is None or not value.date_time:
+        raise ValueError("Graph returned a dateTimeTimeZone without dateTime")
+    naive = datetime.fromisoformat(_trim_fraction(value.date_time.rstrip("Z")))
+    zone = to_iana(value.time_zone) or FALLBACK_ZONE
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _trim_fraction(text: str) -> str:
+    """Graph sends 7 fractional digits; keep at most 6 (microseconds)."""
+    if "." not in text:
+        return text
+    head, fraction = text.split(".", 1)
+    return f"{head}.{fraction[:6]}"
+
+
+# ---------------------------------------------------------------- people
+
+
+def is_removed(user: User) -> bool:
+    """True when a delta item is ``@removed`` (deleted or out of scope)."""
+    return "@removed" in (user.additional_data or {})
+
+
+def person_from_user(user: User) -> Person:
+    """A Person from a users/delta item ($select'ed fields, manager expanded to its id)."""
+    if not user.id:
+        raise ValueError("Graph returned a user without id")
+    manager_id = user.manager.id if user.manager is not None else None
+    hire = user.employee_hire_date
+    return Person(
+        id=user.id,
+        upn=(user.user_principal_name or user.mail or "").lower(),
+        display_name=user.display_name or "",
+        manager_id=manager_id,
+        department=user.department,
+        job_title=user.job_title,
+        hire_date=hire.date() if hire is not None else None,
+        account_enabled=user.account_enabled if user.account_enabled is not None else True,
+    )
+
+
+# ---------------------------------------------------------------- mailbox settings
+
+
+def _zone_of_working_hours(settings: MailboxSettings) -> str:
+    hours = settings.working_hours
+    named = hours.time_zone.name if hours is not None and hours.time_zone is not None else None
+    zone = to_iana(named) or to_iana(settings.time_zone)
+    if zone is None:
+        log.warning("working hours use a custom or unknown time zone; reading them as %s", FALLBACK_ZONE)
+        return FALLBACK_ZONE
+    return zone
+
+
+def working_hours_from(settings: MailboxSettings) -> WorkingHours:
+    """WorkingHours in the person's IANA zone; Graph's defaults fill what the mailbox leaves out."""
+    default = WorkingHours()
+    hours = settings.working_hours
+    zone = _zone_of_working_hours(settings)
+    if hours is None:
+        return WorkingHours(time_zone=zone)
+    days = frozenset(Weekday(str(day.value).lower()) for day in hours.days_of_week or [])
+    return WorkingHours(
+        time_zone=zone,
+        start=hours.start_time or default.start,
+        end=hours.end_time or default.end,
+        days=days or WORKWEEK,
+    )
+
+
+# ---------------------------------------------------------------- free/busy
+
+
+def busy_from_schedule(info: ScheduleInformation) -> list[Busy]:
+    """Busy intervals (UTC) of one getSchedule entry; free items are dropped."""
+    busy: list[Busy] = []
+    for item in info.schedule_items or []:
+        status = str(item.status.value) if item.status is not None else "busy"
+        if status in {"free", "unknown"}:
+            continue
+        busy.append(Busy(start=to_utc(item.start), end=to_utc(item.end), status=status))
+    return sorted(busy, key=lambda b: (b.start, b.end))
