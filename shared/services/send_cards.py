@@ -1,0 +1,119 @@
+"""One ``send-card`` queue message: deliver a card once per (occurrence, kind), even across retries.
+
+Order of effects: the ``cards`` row is written (pending, with its recipient) before the send and
+marked ``sent`` after, so a retry finds it and does not send twice once it is marked. A 429 backs
+off (tenacity, honouring Retry-After); a 403 is permanent ("not reachable in Teams"); a stale
+conversation is re-created (app reinstalled) and the card sent again, never reported as sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+
+from shared.ports.clock import Clock
+from shared.ports.messenger import (
+    ConversationRef,
+    Messenger,
+    Recipient,
+    RecipientUnreachable,
+    StaleConversation,
+    Throttled,
+)
+from shared.ports.storage import AlreadyExists, Store
+from shared.services.card_rate import CardRateLimiter
+from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card, set_status
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+class SendCard(BaseModel):
+    """The ``send-card`` queue message."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    kind: CardKind
+    occurrence_id: str = Field(min_length=1, max_length=512)
+    recipient_id: str = Field(min_length=1, max_length=64)
+    recipient_upn: str = ""
+    employee_id: str = ""
+    template_data: dict[str, Any] = Field(default_factory=dict)
+
+
+class SendResult(StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already_sent"
+    UNREACHABLE = "unreachable"
+
+
+def _wait_retry_after(retry_state: Any) -> float:
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    return float(error.retry_after) if isinstance(error, Throttled) else 1.0
+
+
+async def send_card(
+    store: Store,
+    messenger: Messenger,
+    clock: Clock,
+    limiter: CardRateLimiter,
+    message: SendCard,
+    card: Mapping[str, Any],
+) -> SendResult:
+    record = _claim(store, message)
+    if record.status in (CardStatus.SENT, CardStatus.SUBMITTED):
+        return SendResult.ALREADY_SENT
+    if record.status is CardStatus.UNREACHABLE:
+        return SendResult.UNREACHABLE
+    recipient = Recipient(message.recipient_id, message.recipient_upn)
+    try:
+        ref = await messenger.ensure_conversation(recipient)
+        try:
+            await _send_with_backoff(messenger, limiter, ref, card, record.card_id)
+        except StaleConversation:
+            logger.info("card %s: stale conversation, reinstalling", record.card_id)
+            ref = await messenger.ensure_conversation(recipient, refresh=True)
+            await _send_with_backoff(messenger, limiter, ref, card, record.card_id)
+    except RecipientUnreachable:
+        logger.warning("card %s: recipient not reachable in Teams", record.card_id)
+        set_status(store, record, CardStatus.UNREACHABLE, clock.now())
+        return SendResult.UNREACHABLE
+    set_status(store, record, CardStatus.SENT, clock.now(), conversation_id=ref.conversation_id)
+    return SendResult.SENT
+
+
+def _claim(store: Store, message: SendCard) -> CardRecord:
+    """The card's row: written now (pending, with its recipient) or found from an earlier attempt."""
+    cid = card_id(message.occurrence_id, message.kind)
+    existing = find_card(store, cid)
+    if existing is not None:
+        return existing
+    data = {**message.template_data, "cardId": cid}
+    pending = CardRecord(
+        cid, message.kind, message.occurrence_id, message.recipient_id, message.employee_id, CardStatus.PENDING, data
+    )
+    try:
+        return insert_card(store, pending)
+    except AlreadyExists:
+        found = find_card(store, cid)
+        assert found is not None
+        return found
+
+
+async def _send_with_backoff(
+    messenger: Messenger, limiter: CardRateLimiter, ref: ConversationRef, card: Mapping[str, Any], message_id: str
+) -> None:
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(Throttled),
+        wait=_wait_retry_after,
+        stop=stop_after_attempt(MAX_ATTEMPTS),
+        reraise=True,
+    ):
+        with attempt:
+            await limiter.acquire(ref.conversation_id)
+            await messenger.send_card(ref, card, message_id)
