@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING
 from shared.config import Settings, load_settings
 
 if TYPE_CHECKING:
+    from msgraph.graph_service_client import GraphServiceClient
+
     from shared.adapters.teams.agent import Bot
+    from shared.ports.calendar import Calendar
     from shared.ports.clock import Clock
+    from shared.ports.directory import Directory
     from shared.ports.storage import Queues, Store
 
 
@@ -22,6 +26,24 @@ class Container:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+
+    @cached_property
+    def graph_client(self) -> GraphServiceClient:
+        from shared.adapters.graph.client import build_graph_client
+
+        return build_graph_client(self.settings)
+
+    @cached_property
+    def directory(self) -> Directory:
+        from shared.adapters.graph.directory import GraphDirectory
+
+        return GraphDirectory(self.graph_client)
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        from shared.adapters.graph.calendar import GraphCalendar
+
+        return GraphCalendar(self.graph_client)
 
     @cached_property
     def clock(self) -> Clock:
