@@ -62,11 +62,11 @@ def to_iana(zone: str | None) -> str | None:
     if not zone:
         return None
     name = zone.strip()
+    if name.upper() in {"UTC", "GMT", "Z"}:
+        return "UTC"
     mapped = windows_zones().get(name)
     if mapped is not None:
         return mapped
-    if name.upper() in {"UTC", "GMT", "Z"}:
-        return "UTC"
     return name if "/" in name and is_loadable_zone(name) else None
 
 

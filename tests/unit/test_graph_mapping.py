@@ -1,0 +1,236 @@
+"""Graph JSON (documentation examples) parsed by msgraph-sdk and mapped to WeGrow domain types."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.adapters.graph.mapping import (
+    busy_from_schedule,
+    is_removed,
+    parse_model,
+    person_from_user,
+    to_iana,
+    windows_zones,
+    working_hours_from,
+)
+from shared.adapters.graph.mapping_events import (
+    SERIES_PROPERTY_ID,
+    event_for,
+    occurrence_from,
+    recurrence_from,
+    series_event_from,
+    series_filter,
+    transaction_id,
+)
+from shared.domain.calendar import Recurrence, RecurrenceKind, Response, SeriesSpec
+from shared.domain.people import WORKWEEK, Weekday
+
+pytestmark = pytest.mark.unit
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "graph" / "examples"
+
+
+def example(name: str) -> dict[str, Any]:
+    return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+def response_body(name: str) -> Any:
+    return example(name)["response"]["body"]
+
+
+def models() -> Any:
+    from msgraph.generated.models import event, mailbox_settings, schedule_information, user
+
+    return user.User, mailbox_settings.MailboxSettings, event.Event, schedule_information.ScheduleInformation
+
+
+@given(st.sampled_from(sorted(windows_zones())))
+def test_every_cldr_windows_zone_maps_to_a_loadable_iana_zone(windows_name: str) -> None:
+    iana = to_iana(windows_name)
+    assert iana is not None
+    assert ZoneInfo(iana).key == iana
+
+
+@pytest.mark.parametrize(
+    ("given_name", "expected"),
+    [
+        ("Pacific Standard Time", "America/Los_Angeles"),
+        ("Europe/Paris", "Europe/Paris"),
+        ("UTC", "UTC"),
+        ("Mars", None),
+    ],
+)
+def test_zone_names(given_name: str, expected: str | None) -> None:
+    assert to_iana(given_name) == expected
+
+
+def test_delta_example_maps_to_a_person() -> None:
+    user_cls = models()[0]
+    item = response_body("user-delta__user_delta")["value"][0]
+    person = person_from_user(parse_model(item, user_cls))
+    assert (person.id, person.upn, person.display_name, person.job_title) == (
+        "id-value",
+        "userprincipalname-value",
+        "displayName-value",
+        "jobTitle-value",
+    )
+    assert person.manager_id is None and person.account_enabled is True
+
+
+def test_delta_item_with_manager_hire_date_and_removed_marker() -> None:
+    user_cls = models()[0]
+    item = {
+        "id": "u2",
+        "userPrincipalName": "Ann@Contoso.com",
+        "displayName": "Ann",
+        "employeeHireDate": "2019-03-04T00:00:00Z",
+        "accountEnabled": False,
+        "manager": {"id": "m1"},
+    }
+    person = person_from_user(parse_model(item, user_cls))
+    assert (person.upn, person.manager_id, person.hire_date, person.account_enabled) == (
+        "ann@contoso.com",
+        "m1",
+        date(2019, 3, 4),
+        False,
+    )
+    assert is_removed(parse_model({"id": "u3", "@removed": {"reason": "deleted"}}, user_cls))
+    assert not is_removed(parse_model(item, user_cls))
+
+
+def test_mailbox_settings_example_maps_windows_zone_to_iana() -> None:
+    settings_cls = models()[1]
+    settings = parse_model(response_body("user-get-mailboxsettings__get_mailboxsettings_1"), settings_cls)
+    hours = working_hours_from(settings)
+    assert hours.time_zone == "America/Los_Angeles"
+    assert (hours.start, hours.end, hours.days) == (time(8, 0), time(17, 0), WORKWEEK)
+
+
+def test_custom_time_zone_falls_back_to_the_mailbox_zone() -> None:
+    settings_cls = models()[1]
+    working = response_body("user-get-mailboxsettings__get_mailboxsettings_3")
+    settings = parse_model({"timeZone": "W. Europe Standard Time", "workingHours": working}, settings_cls)
+    hours = working_hours_from(settings)
+    assert hours.time_zone == "Europe/Berlin"
+    assert hours.end == time(18, 30) and Weekday.SATURDAY in hours.days
+
+
+def test_recurring_event_example_maps_to_a_series() -> None:
+    event_cls = models()[2]
+    event = parse_model(response_body("user-post-events__create_event_recurring"), event_cls)
+    series = series_event_from(event)
+    pacific = ZoneInfo("America/Los_Angeles")
+    assert series.first_start == datetime(2017, 9, 4, 12, 0, tzinfo=pacific).astimezone(UTC)
+    assert series.duration_minutes == 120
+    assert series.attendee_upns == ("adelev@contoso.onmicrosoft.com",)
+    assert series.recurrence == Recurrence(
+        kind=RecurrenceKind.WEEKLY,
+        interval=1,
+        start_date=date(2017, 9, 4),
+        days_of_week=(Weekday.MONDAY,),
+        end_date=date(2017, 12, 31),
+        time_zone="America/Los_Angeles",
+    )
+
+
+def test_get_event_example_maps_to_an_occurrence_with_responses() -> None:
+    event_cls = models()[2]
+    occurrence = occurrence_from(parse_model(response_body("event-get__get_event"), event_cls))
+    assert occurrence.start == datetime(2014, 11, 3, 17, 0, tzinfo=UTC)
+    assert occurrence.attendee_responses["irvins@m365x214355.onmicrosoft.com"] is Response.NONE
+
+
+def spec() -> SeriesSpec:
+    rec = Recurrence(
+        kind=RecurrenceKind.WEEKLY,
+        interval=2,
+        start_date=date(2026, 3, 2),
+        days_of_week=(Weekday.MONDAY,),
+        occurrences=6,
+        time_zone="Europe/Berlin",
+    )
+    return SeriesSpec(
+        series_id="s-1",
+        organizer_id="m1",
+        attendee_upn="ann@contoso.com",
+        attendee_name="Ann",
+        subject="Growth conversation",
+        body_html="<p>Your growth agenda</p>",
+        first_start=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        duration_minutes=30,
+        recurrence=rec,
+    )
+
+
+def serialize(model: Any) -> dict[str, Any]:
+    from kiota_serialization_json.json_serialization_writer import JsonSerializationWriter
+
+    writer = JsonSerializationWriter()
+    writer.write_object_value(None, model)
+    return json.loads(writer.get_serialized_content())
+
+
+def test_create_body_is_a_tagged_teams_meeting_with_a_deterministic_transaction_id() -> None:
+    body = serialize(event_for(spec()))
+    assert body["start"] == {"dateTime": "2026-03-02T10:00:00", "timeZone": "Europe/Berlin"}
+    assert body["end"]["dateTime"] == "2026-03-02T10:30:00"
+    assert body["isOnlineMeeting"] is True and body["onlineMeetingProvider"] == "teamsForBusiness"
+    assert body["singleValueExtendedProperties"] == [{"id": SERIES_PROPERTY_ID, "value": "s-1"}]
+    assert body["transactionId"] == transaction_id("s-1") != transaction_id("s-2")
+    assert body["recurrence"]["pattern"] == {"daysOfWeek": ["monday"], "interval": 2, "type": "weekly"}
+    assert body["recurrence"]["range"]["type"] == "numbered"
+    assert body["recurrence"]["range"]["numberOfOccurrences"] == 6
+    assert body["attendees"][0]["emailAddress"]["address"] == "ann@contoso.com"
+
+
+def test_patch_body_leaves_the_tag_and_meeting_settings_alone() -> None:
+    body = serialize(event_for(spec(), for_create=False))
+    assert "transactionId" not in body and "singleValueExtendedProperties" not in body
+    assert "isOnlineMeeting" not in body
+
+
+def test_round_trip_of_the_recurrence_through_graph_shapes() -> None:
+    sent = spec().recurrence
+    assert recurrence_from(event_for(spec()).recurrence) == sent
+
+
+def test_series_filter_escapes_quotes() -> None:
+    assert "ep/value eq 'o''brien'" in series_filter("o'brien")
+
+
+def test_schedule_items_become_sorted_utc_busy_blocks_without_free_time() -> None:
+    info_cls = models()[3]
+    info = parse_model(
+        {
+            "scheduleId": "ann@contoso.com",
+            "scheduleItems": [
+                {
+                    "status": "tentative",
+                    "start": {"dateTime": "2026-03-02T15:00:00.0000000", "timeZone": "UTC"},
+                    "end": {"dateTime": "2026-03-02T15:30:00.0000000", "timeZone": "UTC"},
+                },
+                {
+                    "status": "busy",
+                    "start": {"dateTime": "2026-03-02T09:00:00.0000000", "timeZone": "UTC"},
+                    "end": {"dateTime": "2026-03-02T10:00:00.0000000", "timeZone": "UTC"},
+                },
+                {
+                    "status": "free",
+                    "start": {"dateTime": "2026-03-02T11:00:00", "timeZone": "UTC"},
+                    "end": {"dateTime": "2026-03-02T12:00:00", "timeZone": "UTC"},
+                },
+            ],
+        },
+        info_cls,
+    )
+    busy = busy_from_schedule(info)
+    assert [(b.start.hour, b.status) for b in busy] == [(9, "busy"), (15, "tentative")]
+    assert all(b.start.tzinfo is not None for b in busy)
