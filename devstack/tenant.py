@@ -148,6 +148,13 @@ def _person(
         "accountEnabled": index == 0 or rng.random() >= 0.02,
         "officeLocation": office.name,
         "usageLocation": office.country,
+        "city": office.name,
+        "country": office.country,
+        "postalCode": office.postal_code,
+        "businessPhones": [f"{office.phone_prefix} {index % 10000:04d}"],
+        "mobilePhone": None,
+        "preferredLanguage": "en-US",
+        "identities": [{"signInType": "userPrincipalName", "issuer": DOMAIN, "issuerAssignedId": upn}],
     }
     if index != 0 and rng.random() < 0.02:
         return user, None

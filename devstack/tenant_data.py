@@ -26,18 +26,22 @@ INDIVIDUAL_TITLES = ("Specialist", "Analyst", "Senior Specialist", "Associate", 
 class Office:
     name: str
     country: str  # usageLocation (ISO 3166 alpha-2)
+    postal_code: str
+    phone_prefix: str
     time_zone: str  # as Exchange stores it: a Windows zone name or an IANA name
     start: str  # local working-hours start
     end: str
 
 
 OFFICES = (
-    Office("Seattle", "US", "Pacific Standard Time", "08:00:00.0000000", "17:00:00.0000000"),
-    Office("New York", "US", "America/New_York", "09:00:00.0000000", "17:30:00.0000000"),
-    Office("Amsterdam", "NL", "W. Europe Standard Time", "08:30:00.0000000", "17:00:00.0000000"),
-    Office("London", "GB", "Europe/London", "09:00:00.0000000", "17:30:00.0000000"),
-    Office("Bangalore", "IN", "India Standard Time", "09:30:00.0000000", "18:30:00.0000000"),
-    Office("Sydney", "AU", "AUS Eastern Standard Time", "08:00:00.0000000", "16:30:00.0000000"),
+    Office("Seattle", "US", "98101", "+1 206 555", "Pacific Standard Time", "08:00:00.0000000", "17:00:00.0000000"),
+    Office("New York", "US", "10001", "+1 212 555", "America/New_York", "09:00:00.0000000", "17:30:00.0000000"),
+    Office(
+        "Amsterdam", "NL", "1011 AB", "+31 20 555", "W. Europe Standard Time", "08:30:00.0000000", "17:00:00.0000000"
+    ),
+    Office("London", "GB", "EC1A 1BB", "+44 20 7946", "Europe/London", "09:00:00.0000000", "17:30:00.0000000"),
+    Office("Bangalore", "IN", "560001", "+91 80 5555", "India Standard Time", "09:30:00.0000000", "18:30:00.0000000"),
+    Office("Sydney", "AU", "2000", "+61 2 5550", "AUS Eastern Standard Time", "08:00:00.0000000", "16:30:00.0000000"),
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
@@ -63,7 +67,17 @@ def mailbox_settings(office: Office, rng: random.Random) -> dict[str, Any]:
             "endTime": office.end,
             "timeZone": {"name": office.time_zone},
         },
+        "automaticRepliesSetting": {
+            "status": "disabled",
+            "externalAudience": "none",
+            "scheduledStartDateTime": {"dateTime": "2026-01-01T08:00:00.0000000", "timeZone": "UTC"},
+            "scheduledEndDateTime": {"dateTime": "2026-01-02T08:00:00.0000000", "timeZone": "UTC"},
+            "internalReplyMessage": "",
+            "externalReplyMessage": "",
+        },
         "language": {"locale": "en-US", "displayName": "English (United States)"},
+        "userPurpose": {"value": "user"},
         "dateFormat": "yyyy-MM-dd",
         "timeFormat": "HH:mm",
+        "delegateMeetingMessageDeliveryOptions": "sendToDelegateAndInformationToPrincipal",
     }

@@ -7,8 +7,10 @@ import socket
 import pytest
 
 pytest_plugins: list[str] = [
+    "tests.fixtures.graph",
     "tests.fixtures.azurite",
     "tests.fixtures.jwks",
+    "tests.fixtures.connector",
 ]
 
 

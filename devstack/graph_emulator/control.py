@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from devstack.graph_emulator import features
+from devstack.graph_emulator.pipeline import THROTTLE_KEY
 from devstack.graph_emulator.state import EmulatorState
 
 MODULES_KEY: web.AppKey[list[ModuleType]] = web.AppKey("graph_feature_modules", list)
@@ -71,6 +72,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
 
     async def reset(request: web.Request) -> web.Response:
         features.reset_state(state, app[MODULES_KEY])
+        app[THROTTLE_KEY].clear()
         return _json({"reset": True, "people": len(state.users)})
 
     async def get_tenant(request: web.Request) -> web.Response:

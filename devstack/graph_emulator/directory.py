@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from devstack.graph_emulator import delta
-from devstack.graph_emulator.errors import GraphError, no_mailbox, not_found
+from devstack.graph_emulator.errors import GraphError, no_mailbox, not_found, unknown_route
 from devstack.graph_emulator.odata import collection, max_page_size, parse_filter, parse_select, parse_top
 from devstack.graph_emulator.state import EmulatorState
 from devstack.graph_emulator.users_view import USER_TYPE, context_url, expand_options, user_json, with_manager
@@ -78,6 +78,22 @@ def setup(app: web.Application, state: EmulatorState) -> None:
         body = {"@odata.context": context_url(request, f"users('{uid}')/mailboxSettings"), **settings}
         return web.json_response(_selected(body, parse_select(request.query)))
 
+    async def mailbox_setting(request: web.Request) -> web.Response:
+        uid = user_or_404(state, request.match_info["id"])
+        settings = state.mailbox_settings.get(uid)
+        if settings is None:
+            raise no_mailbox()
+        name = request.match_info["property"]
+        if name not in settings:
+            raise unknown_route(request.path)
+        value = settings[name]
+        context = context_url(request, f"users('{uid}')/mailboxSettings/{name}")
+        return web.json_response(
+            {"@odata.context": context, **value}
+            if isinstance(value, dict)
+            else {"@odata.context": context, "value": value}
+        )
+
     async def group_members(request: web.Request) -> web.Response:
         group_id = request.match_info["group_id"]
         if group_id not in state.groups:
@@ -100,6 +116,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
     router.add_get("/v1.0/users/{id}/manager", get_manager)
     router.add_get("/v1.0/users/{id}/directReports", direct_reports)
     router.add_get("/v1.0/users/{id}/mailboxSettings", mailbox_settings)
+    router.add_get("/v1.0/users/{id}/mailboxSettings/{property}", mailbox_setting)
     router.add_get("/v1.0/groups/{group_id}/members", group_members)
 
 

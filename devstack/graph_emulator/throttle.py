@@ -35,6 +35,10 @@ class Throttle:
         self.in_flight[key] = self.in_flight.get(key, 0) + 1
         return None
 
+    def clear(self) -> None:
+        """Forget the windows (on reset); requests still in flight keep their slots until they finish."""
+        self.windows.clear()
+
     def release(self, key: Key) -> None:
         self.in_flight[key] = max(0, self.in_flight.get(key, 0) - 1)
 

@@ -23,7 +23,8 @@ def user_json(user: dict[str, Any], select: list[str] | None, always: tuple[str,
     full = {**FILLERS, **user}
     if select is None:
         return {name: full.get(name) for name in DEFAULT_PROPERTIES}
-    return apply_select(full, select, always)
+    # Graph returns every selected property, null when it has no value.
+    return {**dict.fromkeys(name for name in select if not name.startswith("@")), **apply_select(full, select, always)}
 
 
 def expand_options(query: dict[str, str] | Any) -> dict[str, list[str] | None]:
