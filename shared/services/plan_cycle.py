@@ -1,0 +1,112 @@
+"""Planning: decide which pairs need a series created, extended or checked, and queue one message each.
+
+The cadence policy (over the business calendar) says whether a pair is in scope and why it should meet;
+the ``series`` table says what exists. A dry run returns the plan and touches no calendar or queue.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from shared.domain.people import Pair
+from shared.ports.storage import Queues, Record, Store
+from shared.services.schedule_pair import SCHEDULE_PAIR
+from shared.services.scheduling_policy import SchedulingPolicy
+from shared.services.scheduling_records import SERIES, active_pairs
+
+
+class Planned(Protocol):
+    """What planning needs from a planned conversation (``cadence.PlannedConversation`` fits)."""
+
+    @property
+    def reason(self) -> str: ...
+
+
+Planner = Callable[[Pair, date, date], Sequence[Planned]]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    pair: Pair
+    action: str  # create | extend | check
+    reason: str
+
+
+@dataclass(slots=True)
+class Plan:
+    pairs: int = 0
+    items: list[PlanItem] = field(default_factory=list)
+    per_unit: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def first(self, limit: int) -> list[PlanItem]:
+        return self.items[:limit]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "pairs": self.pairs,
+            "work": len(self.items),
+            "per_unit": {k: dict(v) for k, v in self.per_unit.items()},
+        }
+
+
+def cadence_planner(company: Any) -> Planner:
+    """The cadence policy of a ``CompanyConfig`` as a planner."""
+    from shared.domain.cadence import plan_conversations
+
+    def plan(pair: Pair, start: date, end: date) -> Sequence[Planned]:
+        return plan_conversations(company, pair, start, end)
+
+    return plan
+
+
+def decide(
+    record: Record | None, planned: Sequence[Planned], now: datetime, policy: SchedulingPolicy
+) -> tuple[str, str] | None:
+    """The action and reason for one pair, or None when nothing is due."""
+    if not planned:
+        return None
+    reason = planned[0].reason
+    if record is None or record.data.get("state") in {"no-slot", "cancelled"}:
+        retry = " (retry: no slot last time)" if record is not None and record.data.get("state") == "no-slot" else ""
+        return "create", reason + retry
+    until = str(record.data.get("until") or "")
+    horizon_end = (now + policy.horizon).date()
+    if until and date.fromisoformat(until) < horizon_end - timedelta(weeks=policy.rhythm_weeks):
+        return "extend", f"series ends {until}, horizon is {horizon_end.isoformat()}"
+    checked = str(record.data.get("checked_at") or "")
+    if not checked or datetime.fromisoformat(checked) <= now - timedelta(days=policy.repair_check_days):
+        return "check", "look for declines, conflicts and hand edits"
+    return None
+
+
+def plan_cycle(
+    store: Store,
+    queues: Queues | None,
+    planner: Planner,
+    now: datetime,
+    policy: SchedulingPolicy,
+    progress: Callable[[int, int], None] | None = None,
+) -> Plan:
+    """Build the plan; with ``queues`` (not a dry run) send one ``schedule-pair`` message per item."""
+    pairs = active_pairs(store)
+    series = {(r.partition, r.row): r for r in store.query(SERIES)}
+    plan = Plan(pairs=len(pairs))
+    horizon_end = (now + policy.horizon).date()
+    for done, pair in enumerate(pairs, start=1):
+        decision = decide(
+            series.get((pair.manager_id, pair.report_id)), planner(pair, now.date(), horizon_end), now, policy
+        )
+        if decision is not None:
+            item = PlanItem(pair, *decision)
+            plan.items.append(item)
+            plan.per_unit.setdefault(pair.org_unit, Counter())[item.action] += 1
+            if queues is not None:
+                body = {"manager_id": pair.manager_id, "report_id": pair.report_id, "org_unit": pair.org_unit}
+                queues.send(SCHEDULE_PAIR, {**body, "action": item.action, "reason": item.reason})
+        if progress is not None:
+            progress(done, len(pairs))
+    return plan

@@ -1,0 +1,86 @@
+"""The queue handlers the functions and ``wegrow cycle`` share, and one cycle that drains the queues."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from shared.domain.people import Pair
+from shared.ports.storage import Queues
+from shared.services.plan_cycle import Planner, plan_cycle
+from shared.services.repair import handle_pair_changed, repair_occurrences
+from shared.services.schedule_pair import SCHEDULE_PAIR, PairOutcome, ScheduleContext, schedule_pair
+from shared.services.sync_org import PAIR_CHANGED, sync_org
+
+STEPS = ("sync", "plan", "schedule")
+
+
+@dataclass(slots=True)
+class CycleSummary:
+    pairs: int = 0
+    series_created: int = 0
+    repaired: int = 0
+    cancelled: int = 0
+    no_slot: int = 0
+    no_slot_reasons: list[str] = field(default_factory=list)
+    graph_round_trips: int | None = None
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+async def handle_schedule_pair(ctx: ScheduleContext, body: dict[str, Any]) -> PairOutcome:
+    """The ``schedule-pair`` handler: make sure the series exists; on ``check`` also repair occurrences."""
+    pair = Pair(str(body["manager_id"]), str(body["report_id"]), str(body.get("org_unit") or "unassigned"))
+    outcome = await schedule_pair(ctx, pair, str(body.get("reason") or "regular check-in"))
+    if body.get("action") == "check" and outcome.status in {"unchanged", "respected-edit", "extended"}:
+        repaired = await repair_occurrences(ctx, pair)
+        if repaired.moved:
+            return PairOutcome("repaired", f"moved {len(repaired.moved)} occurrence(s)", outcome.event_id)
+    return outcome
+
+
+def _tally(summary: CycleSummary, status: str, detail: str, pair: str) -> None:
+    summary.outcomes[status] = summary.outcomes.get(status, 0) + 1
+    if status == "created":
+        summary.series_created += 1
+    elif status == "repaired":
+        summary.repaired += 1
+    elif status == "no-slot":
+        summary.no_slot += 1
+        summary.no_slot_reasons.append(f"{pair}: {detail}")
+
+
+async def drain(ctx: ScheduleContext, queues: Queues, summary: CycleSummary) -> None:
+    """Handle ``pair-changed`` then ``schedule-pair`` messages until both queues are empty."""
+    while True:
+        changed = queues.receive(PAIR_CHANGED)
+        for message in changed:
+            if await handle_pair_changed(ctx, queues, message.body) == "cancelled":
+                summary.cancelled += 1
+            queues.complete(PAIR_CHANGED, message)
+        scheduled = queues.receive(SCHEDULE_PAIR)
+        for message in scheduled:
+            outcome = await handle_schedule_pair(ctx, message.body)
+            key = f"{message.body['manager_id']}/{message.body['report_id']}"
+            _tally(summary, outcome.status, outcome.detail, key)
+            queues.complete(SCHEDULE_PAIR, message)
+        if not changed and not scheduled:
+            return
+
+
+async def run_cycle(
+    ctx: ScheduleContext, queues: Queues, planner: Planner, steps: Sequence[str] = STEPS
+) -> CycleSummary:
+    """Run the steps once, in order, with the same handlers the functions use."""
+    summary = CycleSummary()
+    if "sync" in steps:
+        synced = await sync_org(ctx.directory, ctx.store, queues)
+        summary.graph_round_trips = synced.round_trips
+    if "plan" in steps:
+        summary.pairs = plan_cycle(ctx.store, queues, planner, ctx.now, ctx.policy).pairs
+    if "schedule" in steps:
+        await drain(ctx, queues, summary)
+    return summary
