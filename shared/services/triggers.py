@@ -84,12 +84,23 @@ def _setting_default(variable: str) -> str | None:
     return None
 
 
+def list_functions(app: Any) -> list[Any]:
+    """``app.get_functions()``, callable more than once.
+
+    azure-functions 1.26 remembers every name it lists in ``functions_bindings`` and rejects the second
+    listing as duplicates; the worker has already listed the app once when our code runs. The dict only
+    serves that duplicate check, so it is cleared first (a real duplicate is still caught).
+    """
+    app.functions_bindings = None
+    return list(app.get_functions())
+
+
 def describe(app: Any) -> Triggers:
     """The triggers of ``app`` (an azure.functions.FunctionApp); unsupported triggers raise ValueError."""
     http: list[HttpTrigger] = []
     timers: list[TimerTrigger] = []
     queues: list[QueueTrigger] = []
-    for function in app.get_functions():
+    for function in list_functions(app):
         name, trigger = function.get_function_name(), function.get_trigger()
         if trigger.type == "httpTrigger":
             methods = tuple(str(getattr(m, "value", m)).upper() for m in (trigger.methods or ()))
@@ -103,3 +114,21 @@ def describe(app: Any) -> Triggers:
         else:
             raise ValueError(f"function {name}: trigger type {trigger.type!r} is not supported")
     return Triggers(tuple(http), tuple(timers), tuple(queues))
+
+
+async def call_user_function(trigger: HttpTrigger | TimerTrigger | QueueTrigger, value: object) -> object:
+    """Call the decorated function with its trigger argument; await it when async, else run it in a thread."""
+    import asyncio
+    import inspect
+
+    user_function = trigger.function.get_user_function()
+    if inspect.iscoroutinefunction(user_function):
+        return await user_function(**{trigger.arg: value})
+    return await asyncio.to_thread(user_function, **{trigger.arg: value})
+
+
+def past_due_timer() -> object:
+    """The TimerRequest a manual or scheduled run receives (``func.TimerRequest`` itself is abstract)."""
+    from azure.functions.timer import TimerRequest
+
+    return TimerRequest(past_due=False)
