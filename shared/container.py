@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
 
     from shared.adapters.teams.agent import Bot
+    from shared.domain.company import CompanyConfig
     from shared.ports.calendar import Calendar
     from shared.ports.clock import Clock
     from shared.ports.directory import Directory
@@ -56,6 +57,13 @@ class Container:
         from shared.adapters.storage.tables import TableStore
 
         return TableStore.from_settings(self.settings)
+
+    @cached_property
+    def company(self) -> CompanyConfig:
+        """The validated company config (settings.company_config, else the bundled file); a broken file raises."""
+        from shared.adapters.config_file import load_company_config
+
+        return load_company_config(self.settings.company_config)
 
     @cached_property
     def queues(self) -> Queues:
