@@ -54,7 +54,7 @@ def add_routes(app: web.Application, state: EmulatorState) -> None:
 
     async def cancel_event(request: web.Request) -> web.Response:
         found = cal.target(request, state)
-        body = await cal.body_json(request) if request.can_read_body else {}
+        body = await cal.body_json(request) if request.body_exists else {}
         if not isinstance(body, dict):
             raise bad_request("The request body must be a JSON object.")
         if not found.entry.is_organizer:
