@@ -51,12 +51,15 @@ class PlannedConversation(BaseModel):
 def scope_start(config: CompanyConfig, org_unit: str, group_ids: Iterable[str] = ()) -> date | None:
     """From when the cadence applies to a pair in this unit/groups; None when no pilot covers it.
 
-    Without pilots everyone is in scope from ``cadence.start`` (or always, when unset).
+    ``org_unit`` may be a unit name or a department the org agenda maps to a unit. Without pilots everyone
+    is in scope from ``cadence.start`` (or always, when unset).
     """
     if not config.pilots:
         return config.cadence.start or date.min
-    unit, groups = org_unit.casefold(), set(group_ids)
-    starts = [p.start for p in config.pilots if unit in {u.casefold() for u in p.org_units} or groups & set(p.groups)]
+    groups = set(group_ids)
+    unit = config.org_agenda.unit_for(org_unit, groups)
+    names = {org_unit.casefold()} | ({unit.name.casefold()} if unit else set())
+    starts = [p.start for p in config.pilots if names & {u.casefold() for u in p.org_units} or groups & set(p.groups)]
     return min(starts) if starts else None
 
 

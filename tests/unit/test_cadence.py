@@ -95,6 +95,8 @@ def test_pilots_scope_the_policy_with_a_start_date() -> None:
     assert plan_conversations(config, PAIR, date(2026, 11, 23), date(2027, 6, 1)) == []
     support = plan_conversations(config, Pair("m", "r", "customer support"), date(2026, 11, 23), date(2027, 6, 1))
     assert support[0].earliest == date(2027, 1, 1)
+    by_department = Pair("m", "r", "Customer Success")  # a department the org agenda maps to Customer Support
+    assert scope_start(config, by_department.org_unit) == date(2027, 1, 1)
     via_group = plan_conversations(config, PAIR, date(2026, 11, 23), date(2027, 6, 1), group_ids=["g-1"])
     assert via_group[0].earliest >= date(2027, 3, 1)
 
