@@ -18,7 +18,7 @@ def _root() -> None:
 
 
 # Each module registers its commands on ``app`` when imported.
-COMMAND_MODULES: tuple[str, ...] = ("shared.cli.config",)
+COMMAND_MODULES: tuple[str, ...] = ("shared.cli.config", "shared.cli.ops")
 
 
 def run() -> None:

@@ -164,3 +164,15 @@ def test_real_app_serves_health(azurite: str) -> None:
         stop_host(host)
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_wegrow_run_timer_runs_it_once_in_process(azurite: str, queues: StorageQueues) -> None:
+    drain(queues, "selftest-out")
+    env = {**os.environ, "WEGROW_STORAGE_CONNECTION": azurite, "SELFTEST_SCHEDULE": "0 0 0 1 1 *"}
+    wegrow = Path(sys.executable).with_name("wegrow")
+    result = subprocess.run(
+        [str(wegrow), "run-timer", "tick", "--app", SELFTEST], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ran tick"
+    assert drain(queues, "selftest-out") == [{"fired": "tick", "past_due": False}]
