@@ -110,3 +110,19 @@ def build_graph_client(
 def graph_client(settings: Settings) -> GraphServiceClient:
     """The process-wide client for these settings (built on first call, then reused)."""
     return build_graph_client(settings)
+
+
+async def aclose_graph_client(client: GraphServiceClient) -> None:
+    """Close the client's connections.
+
+    msgraph-core wraps the httpx transport in ``AsyncGraphTransport``, which does not forward
+    ``aclose()``, so closing the httpx client alone leaves the pooled sockets open. Close both.
+    """
+    http: Any = getattr(client.request_adapter, "_http_client", None)
+    if http is None:
+        return
+    outer = getattr(http, "_transport", None)
+    inner = getattr(outer, "transport", None)
+    if inner is not None and hasattr(inner, "aclose"):
+        await inner.aclose()
+    await http.aclose()
