@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.contract.graph_adapter_support import adapters_for, count
+from tests.contract.test_graph_adapter_support import adapters_for, count
 from tests.fixtures.graph import GraphEmulator
 
 pytestmark = pytest.mark.contract
