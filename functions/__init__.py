@@ -2,5 +2,6 @@
 
 from functions.bot import bp as bot
 from functions.health import bp as health
+from functions.scheduling import bp as scheduling
 
-BLUEPRINTS = (health, bot)
+BLUEPRINTS = (health, bot, scheduling)

@@ -1,0 +1,92 @@
+"""``wegrow plan --dry-run`` and ``wegrow cycle --steps sync,plan,schedule [--json]``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from shared.cli.main import app
+from shared.services.plan_cycle import Plan
+
+PROGRESS_FROM = 500  # pairs; smaller tenants plan in a blink
+
+
+def _plan_table(plan: Plan) -> Table:
+    table = Table(title=f"Plan: {plan.pairs} pairs, {len(plan.items)} need work")
+    for column in ("org unit", "create", "extend", "check"):
+        table.add_column(column, justify="left" if column == "org unit" else "right")
+    for unit, counts in sorted(plan.per_unit.items()):
+        table.add_row(unit, *(str(counts.get(a, 0)) for a in ("create", "extend", "check")))
+    return table
+
+
+def _items_table(plan: Plan, limit: int) -> Table:
+    table = Table(title=f"First {min(limit, len(plan.items))} pairs")
+    for column in ("manager", "report", "org unit", "action", "reason"):
+        table.add_column(column)
+    for item in plan.first(limit):
+        table.add_row(item.pair.manager_id, item.pair.report_id, item.pair.org_unit, item.action, item.reason)
+    return table
+
+
+@app.command("plan")
+def plan_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print the plan; queue nothing, touch no calendar")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="how many pairs to list")] = 20,
+) -> None:
+    """Plan the cycle: which pairs need a series created, extended or checked, and why."""
+    from shared.container import container
+    from shared.services.plan_cycle import plan_cycle
+    from shared.services.scheduling_records import active_pairs
+    from shared.services.scheduling_wiring import planner_from, policy_from
+
+    c, out = container(), Console(highlight=False, soft_wrap=True)
+    queues = None if dry_run else c.queues
+    total = len(active_pairs(c.store))
+    with Progress(console=out, transient=True, disable=total < PROGRESS_FROM) as bar:
+        task = bar.add_task("planning", total=total)
+        plan = plan_cycle(
+            c.store, queues, planner_from(c), c.clock.now(), policy_from(c), lambda d, _: bar.update(task, completed=d)
+        )
+    out.print(_plan_table(plan))
+    out.print(_items_table(plan, limit))
+    if dry_run:
+        out.print("dry run: nothing queued, no calendar touched", markup=False)
+
+
+@app.command("cycle")
+def cycle_command(
+    steps: Annotated[str, typer.Option("--steps", help="comma-separated: sync,plan,schedule")] = "sync,plan,schedule",
+    as_json: Annotated[bool, typer.Option("--json", help="last line: a JSON summary")] = False,
+) -> None:
+    """Run the steps once against WEGROW_GRAPH_BASE_URL and WEGROW_STORAGE_CONNECTION, draining the queues."""
+    from shared.container import container
+    from shared.services.scheduling_handlers import STEPS, run_cycle
+    from shared.services.scheduling_wiring import context_from, planner_from
+
+    wanted = [s.strip() for s in steps.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in STEPS]
+    if unknown:
+        raise typer.BadParameter(f"unknown step(s) {', '.join(unknown)}; expected some of {','.join(STEPS)}")
+    c = container()
+    summary = asyncio.run(run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), wanted))
+    out = Console(highlight=False, soft_wrap=True)
+    if as_json:
+        print(json.dumps(summary.as_json(), sort_keys=True))
+        return
+    out.print(
+        f"pairs {summary.pairs}, series created {summary.series_created}, repaired {summary.repaired}, "
+        f"cancelled {summary.cancelled}, no-slot {summary.no_slot}",
+        markup=False,
+    )
+    for reason in summary.no_slot_reasons:
+        out.print(f"  no slot: {reason}", markup=False)
