@@ -17,7 +17,7 @@ class Weekday(StrEnum):
     SUNDAY = "sunday"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         """Monday is 0, as in ``datetime.weekday()``."""
         return list(Weekday).index(self)
 
