@@ -152,7 +152,7 @@ def _person(
         "country": office.country,
         "postalCode": office.postal_code,
         "businessPhones": [f"{office.phone_prefix} {index % 10000:04d}"],
-        "mobilePhone": None,
+        "mobilePhone": f"{office.phone_prefix} 9{index % 1000:03d}",
         "preferredLanguage": "en-US",
         "identities": [{"signInType": "userPrincipalName", "issuer": DOMAIN, "issuerAssignedId": upn}],
     }
