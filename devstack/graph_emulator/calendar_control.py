@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -18,6 +19,8 @@ from devstack.graph_emulator import calendar_render as cr
 from devstack.graph_emulator.calendar_store import RESPONSES
 from devstack.graph_emulator.errors import GraphError, bad_request
 from devstack.graph_emulator.state import EmulatorState
+
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def respond(state: EmulatorState, body: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +42,18 @@ def respond(state: EmulatorState, body: dict[str, Any]) -> dict[str, Any]:
     return {"user": user_id, "event_id": cr.event_id(cr.occurrence(found.entry, found.day)), "response": response}
 
 
+def graph_errors(handler: Handler) -> Handler:
+    """Control routes bypass the Graph pipeline, so they turn GraphError into a response themselves."""
+
+    async def run(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except GraphError as exc:
+            return exc.response()
+
+    return run
+
+
 def add_routes(app: web.Application, state: EmulatorState) -> None:
     async def post_respond(request: web.Request) -> web.Response:
         body = await cal.body_json(request)
@@ -52,5 +67,5 @@ def add_routes(app: web.Application, state: EmulatorState) -> None:
         entry = cal.create_event(state, user_id, {k: v for k, v in data.items() if k != "attendees"})
         return web.json_response(cr.render(cr.occurrence(entry, None), None, state.users.get, {}), status=201)
 
-    app.router.add_post("/_emulator/respond", post_respond)
-    app.router.add_post("/_emulator/calendar/{user}/events", post_busy)
+    app.router.add_post("/_emulator/respond", graph_errors(post_respond))
+    app.router.add_post("/_emulator/calendar/{user}/events", graph_errors(post_busy))

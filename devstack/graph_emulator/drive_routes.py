@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from devstack.graph_emulator.calendar_control import graph_errors
 from devstack.graph_emulator.drive_store import DriveError, Item
 from devstack.graph_emulator.errors import GraphError, bad_request
 from devstack.graph_emulator.state import EmulatorState
@@ -88,4 +89,4 @@ def add_routes(app: web.Application, state: EmulatorState, books: Callable[[Emul
     app.router.add_put(drive + "/items/{item}/content", put_content)
     app.router.add_get(drive + "/items/{item}/content", get_content)
     app.router.add_get(drive + "/items/{item}", get_item)
-    app.router.add_get("/_emulator/drives/{drive}/file", raw_file)
+    app.router.add_get("/_emulator/drives/{drive}/file", graph_errors(raw_file))

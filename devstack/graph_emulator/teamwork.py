@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from devstack.graph_emulator import odata
+from devstack.graph_emulator.calendar_control import graph_errors
 from devstack.graph_emulator.calendar_time import iso_utc
 from devstack.graph_emulator.errors import GraphError, bad_request, not_found
 from devstack.graph_emulator.state import EmulatorState
@@ -151,7 +152,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
     app.router.add_post(base, install)
     app.router.add_get(base + "/{install_id}", get_app)
     app.router.add_get(base + "/{install_id}/chat", get_chat)
-    app.router.add_post("/_emulator/teamwork/apps", register_app)
+    app.router.add_post("/_emulator/teamwork/apps", graph_errors(register_app))
 
 
 def load_tenant(state: EmulatorState, tenant: Tenant) -> None:
