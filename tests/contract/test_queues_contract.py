@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from devstack.azurite import Azurite
+from shared.adapters.storage.queues import StorageQueues
 from shared.ports.storage import NotFound, Queues
 from tests.fakes.storage import InMemoryQueues
 
@@ -97,3 +99,16 @@ def test_complete_with_stale_pop_receipt_fails(queues: Queues) -> None:
         queues.complete("export", message)
     queues.complete("export", again)
     assert queues.length("export") == 0
+
+
+@pytest.mark.slow
+def test_azurite_with_location_keeps_queued_work_across_restart(azurite_persistent: Azurite) -> None:
+    from azure.storage.queue import QueueServiceClient
+
+    def queues() -> StorageQueues:
+        return StorageQueues(QueueServiceClient.from_connection_string(azurite_persistent.connection_string))
+
+    queues().send("schedule-pair", {"pair": "m1:r1"})
+    azurite_persistent.restart()
+    [message] = queues().receive("schedule-pair")
+    assert message.body == {"pair": "m1:r1"}
