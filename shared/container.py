@@ -14,12 +14,15 @@ from shared.config import Settings, load_settings
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
 
+    from shared.adapters.graph.teamwork import GraphTeamsInstaller
     from shared.adapters.teams.agent import Bot
     from shared.domain.company import CompanyConfig
     from shared.ports.calendar import Calendar
     from shared.ports.clock import Clock
     from shared.ports.directory import Directory
+    from shared.ports.messenger import Messenger
     from shared.ports.storage import Queues, Store
+    from shared.services.card_rate import CardRateLimiter
 
 
 class Container:
@@ -77,6 +80,37 @@ class Container:
         from shared.adapters.teams.bot_messages import BotServices
 
         return build_bot(self.settings, BotServices(self.store, self.queues, self.clock, self.settings))
+
+    @cached_property
+    def teams_installer(self) -> GraphTeamsInstaller:
+        from shared.adapters.graph.teamwork import GraphTeamsInstaller
+
+        return GraphTeamsInstaller(self.graph_client, self.settings.teams_app_id)
+
+    @cached_property
+    def messenger(self) -> Messenger:
+        """Proactive cards through the Agents SDK to ``settings.connector_url`` (app installed via Graph)."""
+        from shared.adapters.graph.teamwork import InstallRefused
+        from shared.adapters.teams.agent import connection_manager
+        from shared.adapters.teams.http import FunctionsAdapter
+        from shared.adapters.teams.messenger import TeamsMessenger
+
+        settings = self.settings
+        return TeamsMessenger(
+            FunctionsAdapter(connection_manager(settings)),
+            self.teams_installer,
+            self.store,
+            bot_app_id=settings.bot_app_id,
+            service_url=str(settings.connector_url),
+            tenant_id=settings.tenant_id or "",
+            refused=(InstallRefused,),
+        )
+
+    @cached_property
+    def card_limiter(self) -> CardRateLimiter:
+        from shared.services.card_rate import CardRateLimiter
+
+        return CardRateLimiter()
 
 
 @cache

@@ -1,0 +1,163 @@
+"""``Messenger`` over the Microsoft 365 Agents SDK: proactive cards in the user's 1:1 chat with the bot.
+
+Reaching a user: the app is installed for them through Graph (an ``AppInstaller``; 409 counts as
+installed), then the SDK's ``create_conversation`` opens (or reopens: 1:1 conversations are stable per
+user) the conversation on the Bot Connector at ``settings.connector_url``. The reference is kept in
+table ``conversations`` under the user's key, so later sends skip both steps.
+
+Sending: ``continue_conversation`` with a continuation activity built from the stored reference, and
+one message activity with the card. Connector answers map to the port's errors: 429 -> Throttled
+(Retry-After), 403 -> RecipientUnreachable, 404 -> StaleConversation.
+
+The SDK clears ``activity.id`` before it posts, so the deterministic message id cannot ride as the
+activity id; it travels in ``channelData.wegrowCardId`` (and the card's own ``cardId``) so a sent
+log can be checked per card. The real connector does not de-duplicate on it (see docs/bot.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from aiohttp import ClientResponseError
+from microsoft_agents.activity import Activity, ChannelAccount, ConversationAccount, ConversationParameters
+from microsoft_agents.hosting.core import CardFactory, ChannelServiceAdapter, MessageFactory, TurnContext
+
+from shared.ports.messenger import ConversationRef, Recipient, RecipientUnreachable, StaleConversation, Throttled
+from shared.ports.storage import Store
+
+CONVERSATIONS = "conversations"
+TEAMS_ROW = "teams"
+CHANNEL = "msteams"
+CONNECTOR_AUDIENCE = "https://api.botframework.com"
+DEFAULT_RETRY_AFTER = 1.0
+
+
+class InstalledChat(Protocol):
+    chat_id: str
+
+
+class AppInstaller(Protocol):
+    """Installs the Teams app for a user (Graph teamwork); raises when Graph refuses (403/404)."""
+
+    async def install(self, user_id: str) -> InstalledChat: ...
+
+
+class TeamsMessenger:
+    def __init__(
+        self,
+        adapter: ChannelServiceAdapter,
+        installer: AppInstaller,
+        store: Store,
+        *,
+        bot_app_id: str,
+        service_url: str,
+        tenant_id: str = "",
+        refused: tuple[type[Exception], ...] = (),
+    ) -> None:
+        self._adapter = adapter
+        self._installer = installer
+        self._store = store
+        self._bot_app_id = bot_app_id
+        self._service_url = service_url
+        self._tenant_id = tenant_id
+        self._refused = refused
+
+    async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
+        stored = None if refresh else self.stored_reference(user.user_id)
+        if stored is not None:
+            return stored
+        try:
+            chat = await self._installer.install(user.user_id)
+        except self._refused as error:
+            raise RecipientUnreachable(str(error)) from None
+        conversation_id = await self._open_conversation(user.user_id)
+        ref = ConversationRef(user.user_id, conversation_id, self._service_url, self._tenant_id)
+        self._store.upsert(CONVERSATIONS, user.user_id, TEAMS_ROW, _ref_row(ref, chat.chat_id))
+        return ref
+
+    def stored_reference(self, user_id: str) -> ConversationRef | None:
+        found = self._store.find(CONVERSATIONS, user_id, TEAMS_ROW)
+        if found is None:
+            return None
+        data = found.data
+        return ConversationRef(
+            user_id, str(data["conversation_id"]), str(data["service_url"]), str(data.get("tenant_id") or "")
+        )
+
+    async def send_card(self, ref: ConversationRef, card: Mapping[str, Any], message_id: str) -> None:
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+        activity.channel_data = {"wegrowCardId": message_id}
+
+        async def post(context: TurnContext) -> None:
+            await context.send_activity(activity)
+
+        with _connector_errors():
+            await self._adapter.continue_conversation(self._bot_app_id, self._continuation(ref), post)
+
+    async def _open_conversation(self, user_id: str) -> str:
+        params = ConversationParameters(
+            is_group=False,
+            agent=ChannelAccount(id=f"28:{self._bot_app_id}"),
+            members=[ChannelAccount(id=user_id, aad_object_id=user_id)],
+            tenant_id=self._tenant_id or None,
+            channel_data={"tenant": {"id": self._tenant_id}} if self._tenant_id else None,
+        )
+        opened: dict[str, str] = {}
+
+        async def remember(context: TurnContext) -> None:
+            conversation = context.activity.conversation
+            if conversation is not None and conversation.id:
+                opened["id"] = conversation.id
+
+        with _connector_errors():
+            await self._adapter.create_conversation(
+                self._bot_app_id, CHANNEL, self._service_url, CONNECTOR_AUDIENCE, params, remember
+            )
+        if "id" not in opened:
+            raise StaleConversation("the connector opened no conversation")
+        return opened["id"]
+
+    def _continuation(self, ref: ConversationRef) -> Activity:
+        return Activity(
+            type="event",
+            name="ContinueConversation",
+            channel_id=CHANNEL,
+            service_url=ref.service_url,
+            conversation=ConversationAccount(id=ref.conversation_id, tenant_id=ref.tenant_id or None),
+            from_property=ChannelAccount(id=ref.user_id, aad_object_id=ref.user_id),
+            recipient=ChannelAccount(id=f"28:{self._bot_app_id}"),
+        )
+
+
+def _ref_row(ref: ConversationRef, chat_id: str) -> dict[str, str]:
+    return {
+        "conversation_id": ref.conversation_id,
+        "service_url": ref.service_url,
+        "tenant_id": ref.tenant_id,
+        "chat_id": chat_id,
+    }
+
+
+@contextmanager
+def _connector_errors() -> Iterator[None]:
+    """Map the SDK's ``ClientResponseError`` from the connector onto the Messenger port's errors."""
+    try:
+        yield
+    except ClientResponseError as error:
+        if error.status == 429:
+            raise Throttled(_retry_after(error)) from None
+        if error.status == 403:
+            raise RecipientUnreachable("the connector refused: the bot is blocked or disabled") from None
+        if error.status == 404:
+            raise StaleConversation("the connector does not know this conversation") from None
+        raise
+
+
+def _retry_after(error: ClientResponseError) -> float:
+    value = error.headers.get("Retry-After") if error.headers else None
+    try:
+        return max(0.0, float(value)) if value is not None else DEFAULT_RETRY_AFTER
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
