@@ -35,7 +35,8 @@ DEFAULT_RETRY_AFTER = 1.0
 
 
 class InstalledChat(Protocol):
-    chat_id: str
+    @property
+    def chat_id(self) -> str: ...
 
 
 class AppInstaller(Protocol):
