@@ -5,8 +5,8 @@ see :class:`RetryableStatus`), and transport failures (connection errors, timeou
 connections: ``httpx.TransportError``). Everything else (400, 403, 404, 409, ...) is raised at once.
 
 How long to wait: the server's ``Retry-After`` (seconds or an HTTP date) when present, capped at
-``RetryPolicy.max_retry_after``; otherwise exponential backoff with full jitter. Attempts are
-bounded by ``RetryPolicy.max_attempts``; after the last one the original error is re-raised.
+``RetryPolicy.max_retry_after``, plus up to ``backoff_min`` of jitter; otherwise exponential
+backoff with full jitter. Attempts are bounded by ``RetryPolicy.max_attempts``; after the last one the original error is re-raised.
 
 Only wrap operations that are idempotent, or made idempotent by the caller: GETs, getSchedule,
 PATCH/DELETE of a known id, and event creation carrying a deterministic ``transactionId``.
@@ -19,6 +19,7 @@ reports and benchmarks can show retries and throttled responses.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -133,7 +134,8 @@ def _wait_for(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
         error = state.outcome.exception() if state.outcome else None
         asked = retry_after_of(error) if error else None
         if asked is not None:
-            return min(asked, policy.max_retry_after)
+            # a little jitter on top, so callers throttled together do not all come back at once
+            return min(asked, policy.max_retry_after) + random.uniform(0, policy.backoff_min)
         return float(backoff(state))
 
     return wait
