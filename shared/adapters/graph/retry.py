@@ -6,7 +6,8 @@ connections: ``httpx.TransportError``). Everything else (400, 403, 404, 409, ...
 
 How long to wait: the server's ``Retry-After`` (seconds or an HTTP date) when present, capped at
 ``RetryPolicy.max_retry_after``, plus up to ``backoff_min`` of jitter; otherwise exponential
-backoff with full jitter. Attempts are bounded by ``RetryPolicy.max_attempts``; after the last one the original error is re-raised.
+backoff with full jitter. Attempts are bounded by ``RetryPolicy.max_attempts``; after the last
+one the original error is re-raised.
 
 Only wrap operations that are idempotent, or made idempotent by the caller: GETs, getSchedule,
 PATCH/DELETE of a known id, and event creation carrying a deterministic ``transactionId``.
