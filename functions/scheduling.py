@@ -58,6 +58,5 @@ async def pair_changed(msg: func.QueueMessage) -> None:
     from shared.services.repair import handle_pair_changed
     from shared.services.scheduling_wiring import context_from
 
-    c = container()
-    result = await handle_pair_changed(context_from(c, f"fn-{os.getpid()}"), c.queues, json.loads(msg.get_body()))
+    result = await handle_pair_changed(context_from(container(), f"fn-{os.getpid()}"), json.loads(msg.get_body()))
     logger.info("pair-changed: %s", result)

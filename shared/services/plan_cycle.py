@@ -69,16 +69,18 @@ def decide(
     """The action and reason for one pair, or None when nothing is due."""
     if not planned:
         return None
-    reason = planned[0].reason
-    if record is None or record.data.get("state") in {"no-slot", "cancelled"}:
-        retry = " (retry: no slot last time)" if record is not None and record.data.get("state") == "no-slot" else ""
-        return "create", reason + retry
+    reason, state = planned[0].reason, record.data.get("state") if record is not None else None
+    if record is None or state == "cancelled":
+        return "create", reason
+    checked = str(record.data.get("checked_at") or "")
+    due = not checked or datetime.fromisoformat(checked) <= now - timedelta(days=policy.repair_check_days)
+    if state == "no-slot":
+        return ("create", f"{reason} (retry: {record.data.get('reason', 'no slot')} last time)") if due else None
     until = str(record.data.get("until") or "")
     horizon_end = (now + policy.horizon).date()
     if until and date.fromisoformat(until) < horizon_end - timedelta(weeks=policy.rhythm_weeks):
         return "extend", f"series ends {until}, horizon is {horizon_end.isoformat()}"
-    checked = str(record.data.get("checked_at") or "")
-    if not checked or datetime.fromisoformat(checked) <= now - timedelta(days=policy.repair_check_days):
+    if due:
         return "check", "look for declines, conflicts and hand edits"
     return None
 

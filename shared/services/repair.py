@@ -14,8 +14,7 @@ from shared.domain.calendar import Busy, Occurrence, Response, SeriesEvent
 from shared.domain.people import Pair, Weekday
 from shared.domain.series import series_id
 from shared.domain.slots import Preference, SlotRequest, attendee, choose
-from shared.ports.storage import Queues
-from shared.services.schedule_pair import SCHEDULE_PAIR, ScheduleContext
+from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_records import SERIES, load_person
 
 AUDIT = "audit"
@@ -132,13 +131,12 @@ async def cancel_series(ctx: ScheduleContext, manager_id: str, report_id: str, k
     return True
 
 
-async def handle_pair_changed(ctx: ScheduleContext, queues: Queues, body: dict[str, Any]) -> str:
-    """The ``pair-changed`` handler: cancel what ended, queue scheduling for what began."""
+async def handle_pair_changed(ctx: ScheduleContext, body: dict[str, Any]) -> str:
+    """The ``pair-changed`` handler: cancel what ended; planning schedules what began (one path, no double work)."""
     kind, manager_id, report_id = str(body["kind"]), str(body.get("manager_id") or ""), str(body["report_id"])
     if kind in {"leaver", "disabled"}:
         return "cancelled" if await cancel_series(ctx, manager_id, report_id, kind) else "nothing to cancel"
     if kind == "manager-change" and body.get("old_manager_id"):
         await cancel_series(ctx, str(body["old_manager_id"]), report_id, kind)
-    if manager_id:
-        queues.send(SCHEDULE_PAIR, {"manager_id": manager_id, "report_id": report_id, "reason": kind})
-    return "cancelled" if kind == "manager-change" else "queued"
+        return "cancelled"
+    return "left to planning"  # the new pair has no series record, so the next plan creates it

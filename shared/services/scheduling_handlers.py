@@ -58,7 +58,7 @@ async def drain(ctx: ScheduleContext, queues: Queues, summary: CycleSummary) -> 
     while True:
         changed = queues.receive(PAIR_CHANGED)
         for message in changed:
-            if await handle_pair_changed(ctx, queues, message.body) == "cancelled":
+            if await handle_pair_changed(ctx, message.body) == "cancelled":
                 summary.cancelled += 1
             queues.complete(PAIR_CHANGED, message)
         scheduled = queues.receive(SCHEDULE_PAIR)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 
 from shared.domain.people import Pair
+from shared.services.plan_cycle import plan_cycle
 from shared.services.repair import AUDIT, handle_pair_changed, repair_occurrences
 from shared.services.schedule_pair import SCHEDULE_PAIR, schedule_pair
 from shared.services.scheduling_records import SERIES
@@ -16,6 +18,15 @@ from tests.unit.scheduling_world import NOW, World
 pytestmark = pytest.mark.unit
 
 PAIR = Pair("m1", "r1", "Sales")
+
+
+@dataclass(frozen=True)
+class _Conversation:
+    reason: str
+
+
+def _due(pair: Pair, start: date, end: date) -> list[_Conversation]:
+    return [_Conversation("new manager")]
 
 
 async def _scheduled() -> World:
@@ -79,11 +90,12 @@ async def test_manager_change_cancels_kindly_and_schedules_the_new_pair() -> Non
     world.directory.change("r1", manager_id="m2")
     await sync_org(world.directory, world.store, world.queues)
     [event] = world.drain(PAIR_CHANGED)
-    assert await handle_pair_changed(world.ctx(), world.queues, event) == "cancelled"
+    assert await handle_pair_changed(world.ctx(), event) == "cancelled"
     assert world.calendar.events[old.event_id].cancelled
     assert "Thank you" in world.calendar.events[old.event_id].cancel_comment
-    [message] = world.drain(SCHEDULE_PAIR)
-    assert (message["manager_id"], message["report_id"]) == ("m2", "r1")
+    plan = plan_cycle(world.store, world.queues, _due, NOW, world.policy)
+    moved = [(i.pair.manager_id, i.action) for i in plan.items if i.pair.report_id == "r1"]
+    assert moved == [("m2", "create")]
     assert (await schedule_pair(world.ctx(), Pair("m2", "r1"))).status == "created"
     assert world.calendar.live_series("m1") == [] and len(world.calendar.live_series("m2")) == 1
 
@@ -97,7 +109,7 @@ async def test_leaver_or_disabled_account_cancels_the_series(change: str) -> Non
         world.directory.change("r1", account_enabled=False)
     await sync_org(world.directory, world.store, world.queues)
     [event] = world.drain(PAIR_CHANGED)
-    assert await handle_pair_changed(world.ctx(), world.queues, event) == "cancelled"
+    assert await handle_pair_changed(world.ctx(), event) == "cancelled"
     assert world.calendar.live_series("m1") == []
     assert world.store.get(SERIES, "m1", "r1").data["state"] == "cancelled"
     assert world.drain(SCHEDULE_PAIR) == []
