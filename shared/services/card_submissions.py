@@ -91,7 +91,8 @@ def parse_prep(data: Mapping[str, Any]) -> PrepSubmission:
 
 def parse_outcome_log(data: Mapping[str, Any]) -> OutcomeLog:
     fields = ("text", "quadrant", "type", "initiative", "owner", "due")
-    actions = [{name: _text(data, f"action_{n}_{name}") for name in fields} for n in _indexed(data, "action")]
+    slots = [{name: _text(data, f"action_{n}_{name}") for name in fields} for n in _indexed(data, "action")]
+    actions = [slot for slot in slots if any(value != "" for value in slot.values())]  # the card's unused slots
     for action in actions:
         if action["initiative"] == "":
             action.pop("initiative")

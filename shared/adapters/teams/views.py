@@ -19,8 +19,8 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 TEMPLATES: dict[CardKind, str] = {
     CardKind.PREP: "employee-prep",
     CardKind.AGENDA: "manager-agenda",
-    CardKind.OUTCOME: "outcome-logging",
-    CardKind.CONFIRM: "employee-confirmation",
+    CardKind.OUTCOME: "outcome-log",
+    CardKind.CONFIRM: "outcome-confirm",
     CardKind.REMINDER: "reminder",
     CardKind.COACH_REQUEST: "coach-request",
 }

@@ -1,0 +1,164 @@
+"""Template data for each proactive card, built at send time from the Store and the company config.
+
+A ``send-card`` message carries ids only (employee, manager, conversation start). The prep card is
+built from the employee's own agenda (private items included: it goes to them only); the manager's
+agenda card only ever sees ``GrowthAgenda.shared_view()`` through ``compose_manager_agenda``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shared.domain.agenda import ItemKind
+from shared.domain.company import CompanyConfig
+from shared.domain.composition import ConversationContext, ItemView, compose_manager_agenda, compose_prep
+from shared.domain.people import Person
+from shared.domain.quadrants import Quadrant
+from shared.domain.tenure import tenure_stage
+from shared.domain.timezones import resolve_zone_or_default
+from shared.ports.storage import Store
+from shared.services import agenda_store
+
+QUADRANT_LABELS = {"sweet_spot": "Sweet spot", "uphill": "Uphill", "gift": "Gift", "waste": "Waste"}
+ACTION_TYPES = (
+    ("training", "Training"),
+    ("stretch", "Stretch assignment"),
+    ("mentoring", "Mentoring"),
+    ("network", "Network"),
+    ("manage", "Not a training need: manage"),
+)
+OUTCOME_SLOTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """Who meets and when; ``start`` is UTC."""
+
+    employee: Person
+    manager: Person
+    start: datetime
+
+
+def recipients(*user_ids: str) -> list[str]:
+    """Universal Actions ``refresh.userIds``: Teams user MRIs built from Entra object ids."""
+    return [f"8:orgid:{user_id}" for user_id in user_ids]
+
+
+def meeting_label(start: datetime, person: Person) -> str:
+    zone, _ = resolve_zone_or_default(person.working_hours.time_zone, "UTC")
+    local = start.astimezone(ZoneInfo(zone.key))
+    return f"{local:%a %d %b %Y, %H:%M} ({zone.key})"
+
+
+def _context(config: CompanyConfig, meeting: Meeting) -> ConversationContext:
+    hired = meeting.employee.hire_date
+    day = meeting.start.date()
+    return ConversationContext(
+        config=config,
+        employee_name=meeting.employee.display_name,
+        manager_name=meeting.manager.display_name,
+        department=meeting.employee.department,
+        conversation_date=day,
+        tenure_stage=tenure_stage(hired, day, config.tenure.thresholds) if hired else None,
+    )
+
+
+def _prep_item(item: ItemView, position: int) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "position": position,
+        "text": item.text,
+        "shared": item.visibility == "shared",
+        "kindLabel": item.kind_label,
+    }
+
+
+def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
+    """The employee's prep card (their own items, private ones too): sent to the employee only."""
+    view = compose_prep(_context(config, meeting), agenda_store.load_agenda(store, meeting.employee.id))
+    items = [item for prompt in view.prompts for item in prompt.items]
+    numbered = [_prep_item(item, n) for n, item in enumerate(items, start=1)]
+    tenure = view.tenure
+    return {
+        "recipients": recipients(meeting.employee.id),
+        "manager": {"displayName": view.manager_name},
+        "meetingDate": meeting_label(meeting.start, meeting.employee),
+        "agendaItems": [i for i, item in zip(numbered, items, strict=True) if item.kind is not ItemKind.MICRO_NEED],
+        "microNeeds": [i for i, item in zip(numbered, items, strict=True) if item.kind is ItemKind.MICRO_NEED],
+        "learningGoals": "",
+        "prompts": {"unlearn": "", "learningNetwork": "", "shareLearning": "", "shareWith": ""},
+        "tenure": {
+            "stage": str(tenure.stage) if tenure else "",
+            "label": tenure.label if tenure else "",
+            "prompt": tenure.prompt if tenure else "",
+            "answer": "",
+        },
+        "wantsCoach": view.coach_requested,
+    }
+
+
+def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
+    """The manager's agenda card: built from the employee's shared view only."""
+    shared = agenda_store.load_agenda(store, meeting.employee.id).shared_view()
+    view = compose_manager_agenda(_context(config, meeting), shared)
+    return {
+        "recipients": recipients(meeting.manager.id),
+        "employee": {"displayName": view.employee_name},
+        "meetingDate": meeting_label(meeting.start, meeting.manager),
+        "tenureLabel": view.tenure.label if view.tenure else "",
+        "sharedItems": [{"id": i.id, "text": i.text, "kindLabel": i.kind_label} for i in view.shared_items],
+        "orgAgenda": {
+            "unit": view.org_unit,
+            "items": [{"title": need.name, "initiative": need.initiative_name} for need in view.org_needs],
+        },
+        "talkingPoints": [
+            {
+                "quadrant": str(section.quadrant),
+                "quadrantLabel": section.title,
+                "framing": section.framing,
+                "points": [{"text": point.text} for point in section.points],
+            }
+            for section in view.sections
+            if section.points
+        ],
+        "openActions": [
+            {"text": a.text, "typeLabel": a.type_label, "dueDate": a.due.isoformat(), "ownerName": a.owner}
+            for a in view.open_actions
+        ],
+        "whenWeGrow": view.when_we_grow,
+    }
+
+
+def outcome_data(config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
+    """The manager's outcome-log card: empty action slots with the choices the submission parser accepts."""
+    blank = {"text": "", "quadrant": "", "type": "", "initiative": "", "owner": "", "dueDate": ""}
+    return {
+        "recipients": recipients(meeting.manager.id),
+        "employee": {"displayName": meeting.employee.display_name},
+        "meetingDate": meeting_label(meeting.start, meeting.manager),
+        "quadrants": [{"id": q.value, "label": QUADRANT_LABELS[q.value]} for q in Quadrant],
+        "actionTypes": [{"id": key, "label": label} for key, label in ACTION_TYPES],
+        "initiatives": [{"id": i.id, "title": i.name} for i in config.org_agenda.initiatives],
+        "owners": [
+            {"id": meeting.employee.id, "name": meeting.employee.display_name},
+            {"id": meeting.manager.id, "name": meeting.manager.display_name},
+        ],
+        "slots": [{"n": n, **blank} for n in range(1, OUTCOME_SLOTS + 1)],
+        "note": "",
+    }
+
+
+def coach_data(config: CompanyConfig, employee: Person, coach_ids: list[str], asked_on: datetime) -> dict[str, Any]:
+    """The coach-request card: who asked, for the coach pool only (the manager is never a recipient)."""
+    hired = employee.hire_date
+    stage = tenure_stage(hired, asked_on.date(), config.tenure.thresholds) if hired else None
+    unit = config.org_agenda.unit_for(employee.department)
+    return {
+        "recipients": recipients(*coach_ids),
+        "requester": {"displayName": employee.display_name, "unit": unit.name if unit else employee.department or ""},
+        "requestedOn": asked_on.date().isoformat(),
+        "tenureLabel": config.tenure.text(stage).label if stage else "",
+    }

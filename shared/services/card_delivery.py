@@ -1,0 +1,104 @@
+"""The ``send-card`` queue handler: resolve the recipient, build the card, send it once.
+
+Coach requests arrive with a coach UPN (the bot only knows ``settings.coach_pool``); the UPN is
+resolved through the ``people`` table, and only a UPN that is in the coach pool, and is not the
+requester or the requester's manager, ever receives one.
+
+Privacy: the ``cards`` row keeps ``template_data`` for refreshes. For a prep card that would be the
+employee's private items, so a prep row keeps the ids only (and the card is rebuilt from the agenda);
+the other cards are built from shared data only and keep their full data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.domain.company import CompanyConfig
+from shared.ports.clock import Clock
+from shared.ports.messenger import Messenger
+from shared.ports.storage import Store
+from shared.services import card_content as content
+from shared.services.card_rate import CardRateLimiter
+from shared.services.card_records import CardKind, card_id
+from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_person
+from shared.services.send_cards import SendCard, SendResult, send_card
+
+logger = logging.getLogger(__name__)
+Render = Callable[[CardKind, dict[str, Any]], dict[str, Any]]
+
+
+class Undeliverable(ValueError):
+    """The message names someone who cannot get this card (unknown person, not in the coach pool)."""
+
+
+@dataclass(frozen=True)
+class CardDeps:
+    store: Store
+    messenger: Messenger
+    clock: Clock
+    limiter: CardRateLimiter
+    config: CompanyConfig
+    render: Render
+    coach_upns: tuple[str, ...] = ()
+
+
+async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
+    """Handle one ``send-card`` message; raises Undeliverable or ValidationError for a bad message."""
+    message = SendCard.model_validate(_with_recipient(deps, dict(body)))
+    data = build_template_data(deps, message)
+    card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)})
+    kept = message.template_data if message.kind is CardKind.PREP else {**message.template_data, **data}
+    result = await send_card(
+        deps.store, deps.messenger, deps.clock, deps.limiter, message.model_copy(update={"template_data": kept}), card
+    )
+    logger.info("card %s (%s): %s", card_id(message.occurrence_id, message.kind), message.kind, result)
+    return result
+
+
+def _with_recipient(deps: CardDeps, body: dict[str, Any]) -> dict[str, Any]:
+    if body.get("kind") != CardKind.COACH_REQUEST:
+        return body
+    upn = str(body.get("recipient_upn") or "").strip().lower()
+    if upn not in deps.coach_upns:
+        raise Undeliverable("a coach request may go to the coach pool only")
+    coach_id = _person_id_by_upn(deps.store, upn)
+    employee = load_person(deps.store, str(body.get("employee_id") or ""))
+    if coach_id is None or employee is None:
+        raise Undeliverable("coach or requester is not in the people table")
+    if coach_id in {employee.id, employee.manager_id}:
+        raise Undeliverable("the requester's manager (or the requester) never gets a coach request")
+    return {**body, "recipient_id": coach_id}
+
+
+def _person_id_by_upn(store: Store, upn: str) -> str | None:
+    found = (r.row for r in store.query(PEOPLE, PEOPLE_PARTITION) if str(r.data.get("upn", "")).lower() == upn)
+    return next(found, None)
+
+
+def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
+    if message.kind is CardKind.COACH_REQUEST:
+        employee = load_person(deps.store, message.employee_id)
+        if employee is None:
+            raise Undeliverable("requester is not in the people table")
+        return content.coach_data(deps.config, employee, [message.recipient_id], deps.clock.now())
+    if message.kind not in (CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME):
+        return dict(message.template_data)
+    meeting = _meeting(deps.store, message)
+    if message.kind is CardKind.PREP:
+        return content.prep_data(deps.store, deps.config, meeting)
+    if message.kind is CardKind.AGENDA:
+        return content.agenda_data(deps.store, deps.config, meeting)
+    return content.outcome_data(deps.config, meeting)
+
+
+def _meeting(store: Store, message: SendCard) -> content.Meeting:
+    data = message.template_data
+    employee = load_person(store, message.employee_id)
+    manager = load_person(store, str(data.get("managerId") or ""))
+    if employee is None or manager is None or not data.get("start"):
+        raise Undeliverable("employee, manager or start of the conversation is unknown")
+    return content.Meeting(employee, manager, datetime.fromisoformat(str(data["start"])))

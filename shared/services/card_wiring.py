@@ -1,0 +1,34 @@
+"""Builds the card-delivery dependencies from the composition root (shared by the triggers and the CLI)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from shared.services.card_delivery import CardDeps
+from shared.services.card_records import CardKind
+
+if TYPE_CHECKING:
+    from shared.container import Container
+
+
+def render_kind(kind: CardKind, data: dict[str, Any]) -> dict[str, Any]:
+    """Render the template for ``kind`` and check it (1.5 schema, 28 KB); CardInvalid if it fails."""
+    from shared.adapters.cards.renderer import render_card
+    from shared.adapters.cards.validate import check_card
+    from shared.adapters.teams.views import TEMPLATES
+
+    card = render_card(TEMPLATES[kind], data)
+    check_card(card)
+    return card
+
+
+def card_deps_from(c: Container) -> CardDeps:
+    return CardDeps(
+        store=c.store,
+        messenger=c.messenger,
+        clock=c.clock,
+        limiter=c.card_limiter,
+        config=c.company,
+        render=render_kind,
+        coach_upns=c.settings.coach_upns,
+    )
