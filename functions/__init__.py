@@ -1,7 +1,8 @@
 """Thin triggers, one blueprint per capability: parse input, call one service, return."""
 
 from functions.bot import bp as bot
+from functions.cards import bp as cards
 from functions.health import bp as health
 from functions.scheduling import bp as scheduling
 
-BLUEPRINTS = (health, bot, scheduling)
+BLUEPRINTS = (health, bot, scheduling, cards)

@@ -1,0 +1,45 @@
+"""Card triggers: the ``cards`` timer queues the due cards, the ``send-card`` queue sends each one once.
+
+Thin: each imports its service lazily and takes adapters from the container. A message naming someone
+who cannot get the card (``Undeliverable``) is logged and dropped; anything else that fails is raised,
+so the queue retries it and finally moves it to ``send-card-poison``.
+"""
+
+import json
+import logging
+
+import azure.functions as func
+
+bp = func.Blueprint()
+logger = logging.getLogger(__name__)
+STORAGE_CONNECTION = "AzureWebJobsStorage"
+
+
+@bp.timer_trigger(arg_name="timer", schedule="%WEGROW_CARDS_SCHEDULE%", run_on_startup=False)
+async def cards(timer: func.TimerRequest) -> None:
+    from shared.container import container
+    from shared.services.due_cards import enqueue_due_cards
+    from shared.services.runs import tracked_run
+
+    c = container()
+    with tracked_run(c.store, c.clock, "cards") as note:
+        queued = await enqueue_due_cards(c.store, c.calendar, c.queues, c.clock.now(), c.settings.card_lead_days)
+        note.detail = f"{queued} queued"
+
+
+@bp.queue_trigger(arg_name="msg", queue_name="send-card", connection=STORAGE_CONNECTION)
+async def send_card(msg: func.QueueMessage) -> None:
+    from shared.container import container
+    from shared.services.card_delivery import Undeliverable, deliver_card
+    from shared.services.card_wiring import card_deps_from
+    from shared.services.runs import tracked_run
+
+    c = container()
+    with tracked_run(c.store, c.clock, "send_card") as note:
+        try:
+            result = await deliver_card(card_deps_from(c), json.loads(msg.get_body()))
+        except Undeliverable as refused:
+            logger.warning("send-card dropped: %s", refused)
+            note.detail = "undeliverable"
+            return
+        note.detail = str(result)
