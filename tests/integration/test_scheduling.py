@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -59,8 +59,8 @@ async def stack(graph: GraphEmulator, azurite_store: Any, azurite_queues: Any) -
         yield {"graph": graph, "adapters": adapters, "store": azurite_store, "queues": azurite_queues}
 
 
-def ctx(stack: dict[str, Any], calendar: Any, worker: str = "w1") -> ScheduleContext:
-    now = datetime.now(UTC)
+def ctx(stack: dict[str, Any], calendar: Any, worker: str = "w1", days_later: int = 0) -> ScheduleContext:
+    now = datetime.now(UTC) + timedelta(days=days_later)
     return ScheduleContext(calendar, stack["adapters"].directory, stack["store"], SchedulingPolicy(), now, worker)
 
 
@@ -114,3 +114,46 @@ async def drain_pair_changed_twice(stack: dict[str, Any]) -> None:
             queues.send(SCHEDULE_PAIR, body)
             queues.send(SCHEDULE_PAIR, body)
             queues.complete("pair-changed", message)
+
+
+async def test_far_apart_zones_get_no_slot_with_the_reason(stack: dict[str, Any]) -> None:
+    summary = await run_cycle(ctx(stack, stack["adapters"].calendar), stack["queues"], everyone)
+    far = [r for r in summary.no_slot_reasons if "no overlap of working hours" in r]
+    assert far and all(int(r.split(": ")[-1].split()[0]) >= 9 for r in far if "hours apart" in r)
+
+
+async def test_manager_change_leaver_and_disabled_cancel_and_reschedule(stack: dict[str, Any]) -> None:
+    graph, calendar, store = stack["graph"], stack["adapters"].calendar, stack["store"]
+    await run_cycle(ctx(stack, calendar), stack["queues"], everyone)
+    active = {r.row: r for r in store.query(SERIES) if r.data["state"] == "active"}
+    moved = [c for c in graph.apply_manager_changes() if c["userId"] in active]
+    assert moved, "the demo tenant schedules manager changes for scheduled reports"
+    managers = {r.partition for r in store.query(SERIES)} | {c["managerId"] for c in moved}
+    untouched = [rid for rid in sorted(active) if rid not in {c["userId"] for c in moved} | managers]
+    leaver, disabled = untouched[:2]
+    graph.delete_user(leaver, permanent=True)
+    graph.disable_user(disabled)
+    summary = await run_cycle(ctx(stack, calendar), stack["queues"], everyone)
+    assert summary.cancelled == len(moved) + 2
+    for report_id in [leaver, disabled, *(c["userId"] for c in moved)]:
+        old = active[report_id]
+        assert await calendar.find_series(old.partition, old.data["series_id"]) is None
+    for change in moved:
+        record = store.find(SERIES, change["managerId"], change["userId"])
+        assert record is not None and record.data["state"] in {"active", "no-slot"}
+
+
+async def test_declined_occurrence_is_moved_on_the_next_check(stack: dict[str, Any]) -> None:
+    graph, calendar, store = stack["graph"], stack["adapters"].calendar, stack["store"]
+    await run_cycle(ctx(stack, calendar), stack["queues"], everyone)
+    record = next(r for r in store.query(SERIES) if r.data["state"] == "active")
+    report = next(p for p in graph.tenant()["people"] if p["id"] == record.row)
+    start = datetime.now(UTC)
+    before = await calendar.occurrences(record.partition, record.data["event_id"], start, start + timedelta(days=120))
+    graph._call(
+        "POST", "respond", {"user": report["userPrincipalName"], "event_id": before[1].event_id, "response": "declined"}
+    )
+    summary = await run_cycle(ctx(stack, calendar, days_later=8), stack["queues"], everyone, steps=("plan", "schedule"))
+    assert summary.repaired >= 1
+    after = await calendar.occurrences(record.partition, record.data["event_id"], start, start + timedelta(days=120))
+    assert after[1].start != before[1].start and after[0].start == before[0].start
