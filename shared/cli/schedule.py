@@ -65,23 +65,31 @@ def plan_command(
 
 @app.command("cycle")
 def cycle_command(
-    steps: Annotated[str, typer.Option("--steps", help="comma-separated: sync,plan,schedule")] = "sync,plan,schedule",
+    steps: Annotated[str, typer.Option("--steps", help="some of sync,plan,schedule,cards")] = "sync,plan,schedule",
     as_json: Annotated[bool, typer.Option("--json", help="last line: a JSON summary")] = False,
 ) -> None:
     """Run the steps once against WEGROW_GRAPH_BASE_URL and WEGROW_STORAGE_CONNECTION, draining the queues."""
+    from shared.cli.cards import CARD_STEPS, run_card_steps
     from shared.container import container
     from shared.services.scheduling_handlers import STEPS, run_cycle
     from shared.services.scheduling_wiring import context_from, planner_from
 
     wanted = [s.strip() for s in steps.split(",") if s.strip()]
-    unknown = [s for s in wanted if s not in STEPS]
+    known = (*STEPS, *CARD_STEPS)
+    unknown = [s for s in wanted if s not in known]
     if unknown:
-        raise typer.BadParameter(f"unknown step(s) {', '.join(unknown)}; expected some of {','.join(STEPS)}")
+        raise typer.BadParameter(f"unknown step(s) {', '.join(unknown)}; expected some of {','.join(known)}")
     c = container()
-    summary = asyncio.run(run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), wanted))
+    scheduling = [s for s in wanted if s in STEPS]
+    summary = asyncio.run(run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), scheduling))
+    cards = run_card_steps(c, wanted)
     out = Console(highlight=False, soft_wrap=True)
     if as_json:
-        print(json.dumps(summary.as_json(), sort_keys=True))
+        print(json.dumps({**summary.as_json(), **({"cards": cards.as_json()} if cards else {})}, sort_keys=True))
+        return
+    if cards is not None:
+        out.print(cards.line(), markup=False)
+    if not scheduling:
         return
     out.print(
         f"pairs {summary.pairs}, series created {summary.series_created}, repaired {summary.repaired}, "

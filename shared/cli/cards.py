@@ -1,0 +1,78 @@
+"""The ``cards`` step of ``wegrow cycle``: queue the due cards, then drain ``send-card`` with the same handler.
+
+``shared.cli.schedule`` runs it when ``--steps`` names ``cards``; it prints how many cards were sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.container import Container
+
+logger = logging.getLogger(__name__)
+CARD_STEPS = ("cards",)
+RETRY_LATER_SECONDS = 60
+
+
+@dataclass(slots=True)
+class CardsSummary:
+    queued: int = 0
+    sent: int = 0
+    already_sent: int = 0
+    unreachable: int = 0
+    undeliverable: int = 0
+    failed: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        return (
+            f"cards sent {self.sent} (queued {self.queued}, already sent {self.already_sent}, "
+            f"not reachable in Teams {self.unreachable}, undeliverable {self.undeliverable}, failed {self.failed})"
+        )
+
+
+async def run_cards(c: Container) -> CardsSummary:
+    from shared.services.due_cards import SEND_CARD, enqueue_due_cards
+
+    summary = CardsSummary()
+    summary.queued = await enqueue_due_cards(c.store, c.calendar, c.queues, c.clock.now(), c.settings.card_lead_days)
+    while messages := c.queues.receive(SEND_CARD):
+        for message in messages:
+            if await _deliver_one(c, message.body, summary):
+                c.queues.complete(SEND_CARD, message)
+            else:
+                c.queues.release(SEND_CARD, message, delay=RETRY_LATER_SECONDS)
+    return summary
+
+
+async def _deliver_one(c: Container, body: dict[str, Any], summary: CardsSummary) -> bool:
+    """Handle one message; False leaves it on the queue for a later run (the function would retry it)."""
+    from shared.services.card_delivery import Undeliverable, deliver_card
+    from shared.services.card_wiring import card_deps_from
+    from shared.services.send_cards import SendResult
+
+    try:
+        result = await deliver_card(card_deps_from(c), body)
+    except Undeliverable:
+        summary.undeliverable += 1
+        return True
+    except Exception as error:  # the CLI reports and moves on; the queue keeps the message
+        logger.warning("send-card failed: %s", type(error).__name__)
+        summary.failed += 1
+        return False
+    counters = {SendResult.SENT: "sent", SendResult.ALREADY_SENT: "already_sent", SendResult.UNREACHABLE: "unreachable"}
+    name = counters[result]
+    setattr(summary, name, getattr(summary, name) + 1)
+    return True
+
+
+def run_card_steps(c: Container, steps: Sequence[str]) -> CardsSummary | None:
+    """Run the cards step if it was asked for (None otherwise)."""
+    return asyncio.run(run_cards(c)) if "cards" in steps else None
