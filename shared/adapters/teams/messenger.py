@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from aiohttp import ClientResponseError
 from microsoft_agents.activity import Activity, ChannelAccount, ConversationAccount, ConversationParameters
 from microsoft_agents.hosting.core import CardFactory, ChannelServiceAdapter, MessageFactory, TurnContext
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from shared.ports.messenger import ConversationRef, Recipient, RecipientUnreachable, StaleConversation, Throttled
 from shared.ports.storage import Store
@@ -32,6 +33,7 @@ TEAMS_ROW = "teams"
 CHANNEL = "msteams"
 CONNECTOR_AUDIENCE = "https://api.botframework.com"
 DEFAULT_RETRY_AFTER = 1.0
+OPEN_ATTEMPTS = 5  # opening a conversation is idempotent (1:1 conversations are stable per user)
 
 
 class InstalledChat(Protocol):
@@ -112,10 +114,16 @@ class TeamsMessenger:
             if conversation is not None and conversation.id:
                 opened["id"] = conversation.id
 
-        with _connector_errors():
-            await self._adapter.create_conversation(
-                self._bot_app_id, CHANNEL, self._service_url, CONNECTOR_AUDIENCE, params, remember
-            )
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(Throttled),
+            wait=lambda state: _throttled_wait(state.outcome.exception() if state.outcome else None),
+            stop=stop_after_attempt(OPEN_ATTEMPTS),
+            reraise=True,
+        ):
+            with attempt, _connector_errors():
+                await self._adapter.create_conversation(
+                    self._bot_app_id, CHANNEL, self._service_url, CONNECTOR_AUDIENCE, params, remember
+                )
         if "id" not in opened:
             raise StaleConversation("the connector opened no conversation")
         return opened["id"]
@@ -154,6 +162,10 @@ def _connector_errors() -> Iterator[None]:
         if error.status == 404:
             raise StaleConversation("the connector does not know this conversation") from None
         raise
+
+
+def _throttled_wait(error: BaseException | None) -> float:
+    return error.retry_after if isinstance(error, Throttled) else DEFAULT_RETRY_AFTER
 
 
 def _retry_after(error: ClientResponseError) -> float:
