@@ -157,3 +157,20 @@ async def test_declined_occurrence_is_moved_on_the_next_check(stack: dict[str, A
     assert summary.repaired >= 1
     after = await calendar.occurrences(record.partition, record.data["event_id"], start, start + timedelta(days=120))
     assert after[1].start != before[1].start and after[0].start == before[0].start
+
+
+def test_wegrow_cycle_json_summary_is_the_last_line(graph: GraphEmulator, azurite: str) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WEGROW_GRAPH_BASE_URL": graph.base_url, "WEGROW_STORAGE_CONNECTION": azurite}
+    command = [sys.executable, "-c", "from shared.cli.main import run; run()", "cycle", "--steps", "sync,plan,schedule"]
+    done = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["pairs"] > 10 and summary["graph_round_trips"] >= 1
+    assert summary["series_created"] + summary["no_slot"] > 0
+    bad = subprocess.run([*command, "--steps", "sync,bogus"], env=env, capture_output=True, text=True, check=False)
+    assert bad.returncode != 0 and "bogus" in bad.stderr
