@@ -1,0 +1,203 @@
+// WeGrow on Azure: `azd up` deploys this at subscription scope into a new resource group.
+// Real deployments: `az bicep build --file infra/main.bicep` checks it (tests parse it with tree-sitter-bicep).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(40)
+@description('azd environment name; names and tags every resource')
+param environmentName string
+
+@minLength(1)
+@description('Azure region (one that offers Flex Consumption)')
+param location string
+
+@description('Client id of the WeGrow app registration (the bot; also the Graph app unless graphUsesManagedIdentity)')
+param botAppId string
+
+@secure()
+@description('Client secret of that app registration; stored only in Key Vault')
+param botAppSecret string
+
+@description('true: Graph uses the function app managed identity (grant it the app roles); false: the app registration')
+param graphUsesManagedIdentity bool = false
+
+@description('Teams app id in the org catalog (the manifest id), installed for each user')
+param teamsAppId string
+
+@description('Entra group id of the pilot population; empty = everyone in the company config scope')
+param pilotGroupId string = ''
+
+@description('Path of the company YAML inside the deployed app; empty = the bundled shared/data/company.yaml')
+param companyConfigPath string = ''
+
+@description('Comma-separated UPNs of the coach pool')
+param coachPool string = ''
+
+@description('Drive id (OneDrive or SharePoint library) of the HR folder')
+param hrDriveId string = 'hr'
+
+@description('Workbook path inside the HR drive')
+param hrWorkbookPath string = 'WeGrow/hr-outcomes.xlsx'
+
+@minValue(30)
+@maxValue(3650)
+param retentionDays int = 730
+
+@minValue(1)
+@maxValue(14)
+param cardLeadDays int = 3
+
+@minValue(14)
+@maxValue(366)
+param horizonDays int = 120
+
+@description('NCRONTAB (6 fields, UTC) of the org sync timer (%WEGROW_SYNC_SCHEDULE%)')
+param syncSchedule string = '0 0 2 * * *'
+
+@description('NCRONTAB of the planning timer (%WEGROW_PLAN_SCHEDULE%)')
+param planSchedule string = '0 30 2 * * *'
+
+@description('NCRONTAB of the card fan-out timer (%WEGROW_CARDS_SCHEDULE%)')
+param cardsSchedule string = '0 0 7 * * *'
+
+@description('NCRONTAB of the outbox export sweep (%WEGROW_EXPORT_SCHEDULE%)')
+param exportSchedule string = '0 */15 * * * *'
+
+@description('Client id of a user-assigned identity, only if you attach one; empty = system-assigned')
+param managedIdentityClientId string = ''
+
+@description('Key Vault secret URI of a storage connection string; leave empty (identity-based storage, no keys)')
+param storageConnectionSecretUri string = ''
+
+var tags = { 'azd-env-name': environmentName, app: 'wegrow' }
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-wegrow-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-wegrow-${token}'
+    appInsightsName: 'appi-wegrow-${token}'
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: take('stwegrow${token}', 24)
+    deploymentContainerName: 'app-package'
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: take('kv-wegrow-${token}', 24)
+    botAppSecret: botAppSecret
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    planName: 'plan-wegrow-${token}'
+    name: 'func-wegrow-${token}'
+    storageAccountName: storage.outputs.name
+    blobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: rg
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: vault.outputs.name
+  }
+}
+
+module bot 'modules/bot.bicep' = {
+  name: 'bot'
+  scope: rg
+  params: {
+    tags: tags
+    name: 'bot-wegrow-${token}'
+    botAppId: botAppId
+    endpointHost: functionApp.outputs.defaultHostName
+  }
+}
+
+var botSecretReference = '@Microsoft.KeyVault(SecretUri=${vault.outputs.botSecretUri})'
+var storageConnectionReference = '@Microsoft.KeyVault(SecretUri=${storageConnectionSecretUri})'
+
+// Every WEGROW_* setting shared/config.py reads (tests/unit/test_infra_settings.py checks both directions).
+var wegrowSettings = {
+  WEGROW_ENV: 'azure'
+  WEGROW_GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0'
+  WEGROW_STORAGE_ACCOUNT: storage.outputs.name
+  WEGROW_TENANT_ID: tenant().tenantId
+  WEGROW_CLIENT_ID: botAppId
+  WEGROW_BOT_APP_ID: botAppId
+  WEGROW_BOT_APP_SECRET: botSecretReference
+  WEGROW_BOT_AUTH: 'jwt'
+  WEGROW_BOT_OPENID_METADATA_URL: 'https://login.botframework.com/v1/.well-known/openidconfiguration'
+  WEGROW_BOT_TOKEN_ISSUER: 'https://api.botframework.com'
+  WEGROW_CONNECTOR_URL: 'https://smba.trafficmanager.net/teams/'
+  WEGROW_TEAMS_APP_ID: teamsAppId
+  WEGROW_COACH_POOL: coachPool
+  WEGROW_HR_DRIVE_ID: hrDriveId
+  WEGROW_HR_WORKBOOK_PATH: hrWorkbookPath
+  WEGROW_RETENTION_DAYS: string(retentionDays)
+  WEGROW_CARD_LEAD_DAYS: string(cardLeadDays)
+  WEGROW_HORIZON_DAYS: string(horizonDays)
+  WEGROW_SYNC_SCHEDULE: syncSchedule
+  WEGROW_PLAN_SCHEDULE: planSchedule
+  WEGROW_CARDS_SCHEDULE: cardsSchedule
+  WEGROW_EXPORT_SCHEDULE: exportSchedule
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+}
+
+// Settings whose absence means something (everyone, the bundled file, managed identity): set only when given.
+var optionalSettings = union(
+  empty(pilotGroupId) ? {} : { WEGROW_PILOT_GROUP_ID: pilotGroupId },
+  empty(companyConfigPath) ? {} : { WEGROW_COMPANY_CONFIG: companyConfigPath },
+  graphUsesManagedIdentity ? {} : { WEGROW_CLIENT_SECRET: botSecretReference },
+  empty(managedIdentityClientId) ? {} : { WEGROW_MANAGED_IDENTITY_CLIENT_ID: managedIdentityClientId },
+  empty(storageConnectionSecretUri) ? {} : { WEGROW_STORAGE_CONNECTION: storageConnectionReference }
+)
+
+module appSettings 'modules/appsettings.bicep' = {
+  name: 'appsettings'
+  scope: rg
+  dependsOn: [roles]
+  params: {
+    functionAppName: functionApp.outputs.name
+    settings: union(functionApp.outputs.platformSettings, wegrowSettings, optionalSettings)
+  }
+}
+
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output WEGROW_BOT_ENDPOINT string = 'https://${functionApp.outputs.defaultHostName}/api/messages'
+output WEGROW_VALID_DOMAIN string = functionApp.outputs.defaultHostName
+output WEGROW_FUNCTION_PRINCIPAL_ID string = functionApp.outputs.principalId
+output WEGROW_BOT_NAME string = bot.outputs.name
