@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from shared.adapters.workbook import summary
+from shared.adapters.workbook.summary import fill as fill_summary
 from shared.ports.workbook import COLUMNS, CONVERSATIONS_TABLE, OUTCOMES_TABLE, SUMMARY_SHEET
 
 TEXT_COLUMNS = {"Conversation date", "Month", "Due"}
@@ -60,7 +60,7 @@ def build_template(org_units: Sequence[str] = DEFAULT_ORG_UNITS) -> bytes:
     first.title = SUMMARY_SHEET
     for table_id, name in enumerate((OUTCOMES_TABLE, CONVERSATIONS_TABLE), start=1):
         _fit_one_page_wide(_table_sheet(book, name, table_id))
-    summary.fill(first, list(org_units) or list(DEFAULT_ORG_UNITS))
+    fill_summary(first, list(org_units) or list(DEFAULT_ORG_UNITS))
     _fit_one_page_wide(first, tall=True)
     buffer = io.BytesIO()
     book.save(buffer)
