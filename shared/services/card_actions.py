@@ -116,7 +116,10 @@ def _store_outcomes(store: Store, clock: Clock, card: CardRecord, submission: An
 
 
 def _store_confirmation(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
+    from shared.services.record_outcome import record_confirmed_outcome
+
     agenda_store.save_confirmation(store, card.occurrence_id, submission, card.recipient_id, clock.now())
+    record_confirmed_outcome(store, card.occurrence_id, card.recipient_id, submission, clock.now(), card.template_data)
 
 
 _PARSERS: dict[CardKind, Callable[[Mapping[str, Any]], BaseModel]] = {

@@ -1,0 +1,146 @@
+"""Store a confirmed outcome and its outbox entry atomically (one ``Store.transact`` in one partition).
+
+Table ``outcomes``, partition = the pair key (``manager__report``):
+- row ``outcome:<outcome id>``: the pair, org unit, tenure stage, conversation date and the actions
+  (id, text, quadrant, type, initiative, owner role, due date, status);
+- row ``outbox:<outcome id>`` (or ``outbox:<conversation id>:<status>`` for a moved/missed
+  conversation): what the export still has to write to the HR workbook, status ``pending``.
+Writing both in one transaction means an outcome is never stored without its export ticket. The
+outbox rows live in the ``outcomes`` table because a Table Storage transaction spans one table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from shared.domain.actions import outcome_id
+from shared.domain.tenure import tenure_stage
+from shared.ports.storage import Store, TransactionOp
+from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog
+from shared.services.scheduling_records import PAIRS, load_person
+
+OUTCOMES = "outcomes"
+OUTCOME_PREFIX, OUTBOX_PREFIX = "outcome:", "outbox:"
+PENDING, EXPORTED = "pending", "exported"
+CARD_TYPES = {
+    "training": "training",
+    "stretch": "stretch_assignment",
+    "mentoring": "mentoring",
+    "network": "learning_network",
+    "manage": "manage",
+}
+
+
+def pair_key(manager_id: str, report_id: str) -> str:
+    return f"{manager_id}__{report_id}"
+
+
+def conversation_id(key: str, day: date) -> str:
+    return "c-" + hashlib.sha256(f"{key}|{day.isoformat()}".encode()).hexdigest()[:24]
+
+
+def _owner_role(owner: str, manager_id: str, report_id: str) -> str:
+    """Keep who owns an action as a role only: the card's owner field must not leak free text."""
+    lowered = owner.strip().lower()
+    if lowered in {manager_id.lower(), "manager"}:
+        return "manager"
+    return "employee" if lowered in {report_id.lower(), "employee"} else "other"
+
+
+def _actions(log: OutcomeLog, manager_id: str, report_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"a{n}",
+            "text": action.text,
+            "quadrant": action.quadrant,
+            "type": CARD_TYPES[action.type],
+            "initiative": action.initiative,
+            "owner": _owner_role(action.owner, manager_id, report_id),
+            "due": action.due.isoformat(),
+            "status": "open",
+        }
+        for n, action in enumerate(log.actions, start=1)
+    ]
+
+
+def _context(store: Store, manager_id: str, report_id: str, day: date) -> dict[str, Any]:
+    pair = store.find(PAIRS, manager_id, report_id)
+    person = load_person(store, report_id)
+    stage = tenure_stage(person.hire_date, day) if person is not None and person.hire_date else None
+    return {
+        "org_unit": str(pair.data.get("org_unit") or "unassigned") if pair is not None else "unassigned",
+        "tenure_stage": str(stage) if stage is not None else "",
+    }
+
+
+def outbox_op(ref: str, kind: str, now: datetime, **extra: Any) -> TransactionOp:
+    data = {"kind": kind, "ref": ref, "status": PENDING, "created_at": now.isoformat(), **extra}
+    return TransactionOp("upsert", f"{OUTBOX_PREFIX}{ref.removeprefix(OUTCOME_PREFIX)}", data)
+
+
+def store_outcome(
+    store: Store, manager_id: str, report_id: str, day: date, log: OutcomeLog, now: datetime, occurrence: str = ""
+) -> str:
+    """Write the outcome row and its outbox entry in one transaction; returns the outcome id (stable on retry)."""
+    key = pair_key(manager_id, report_id)
+    ident = outcome_id(key, day)
+    row = f"{OUTCOME_PREFIX}{ident}"
+    data = {
+        "outcome_id": ident,
+        "manager_id": manager_id,
+        "report_id": report_id,
+        "conversation_date": day.isoformat(),
+        "occurrence_id": occurrence,
+        "actions": json.dumps(_actions(log, manager_id, report_id)),
+        "recorded_at": now.isoformat(),
+        **_context(store, manager_id, report_id, day),
+    }
+    store.transact(OUTCOMES, key, [TransactionOp("upsert", row, data), outbox_op(row, "outcome", now)])
+    return ident
+
+
+def record_conversation(store: Store, manager_id: str, report_id: str, day: date, status: str, now: datetime) -> str:
+    """Queue a moved or missed conversation for the Conversations sheet (held ones come with their outcome)."""
+    if status not in {"moved", "missed"}:
+        raise ValueError("status must be 'moved' or 'missed'")
+    key = pair_key(manager_id, report_id)
+    ref = f"{conversation_id(key, day)}:{status}"
+    extra = {"manager_id": manager_id, "report_id": report_id, "conversation_date": day.isoformat(), "state": status}
+    store.transact(
+        OUTCOMES, key, [outbox_op(ref, "conversation", now, **extra, **_context(store, manager_id, report_id, day))]
+    )
+    return ref
+
+
+def _conversation_date(template_data: Mapping[str, Any], log_data: Mapping[str, Any]) -> date:
+    given = template_data.get("conversationDate")
+    if isinstance(given, str) and given:
+        return date.fromisoformat(given[:10])
+    return datetime.fromisoformat(str(log_data["logged_at"])).date()
+
+
+def record_confirmed_outcome(
+    store: Store,
+    occurrence_id: str,
+    employee_id: str,
+    confirmation: OutcomeConfirmation,
+    now: datetime,
+    template_data: Mapping[str, Any] | None = None,
+) -> str | None:
+    """After the employee confirms: store the manager's logged actions as the pair's outcome.
+
+    Returns the outcome id, or None when nothing is recorded (not confirmed, or no log for the occurrence).
+    """
+    if not confirmation.confirmed:
+        return None
+    log_record = store.find(OUTCOMES, occurrence_id, "log")
+    if log_record is None:
+        return None
+    log = OutcomeLog.model_validate_json(str(log_record.data["actions"]))
+    manager_id = str(log_record.data["logged_by"])
+    day = _conversation_date(template_data or {}, log_record.data)
+    return store_outcome(store, manager_id, employee_id, day, log, now, occurrence_id)
