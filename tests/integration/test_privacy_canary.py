@@ -1,0 +1,95 @@
+"""Privacy canary: a private item the employee types reaches no manager card, no event body, no log line.
+
+The employee notes a private micro-need, shares another item, and submits their prep card with a
+private learning goal. Then the manager's agenda and outcome cards go out, and the pair's series is
+put on the calendar. The canaries must appear only in what the employee gets, never elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from devstack.connector_emulator.client import ConnectorEmulatorClient
+from shared.domain.agenda import Visibility
+from shared.domain.people import Pair
+from shared.services import agenda_store
+from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_delivery import deliver_card
+from shared.services.card_records import CARDS, CardKind, card_id
+from shared.services.schedule_pair import ScheduleContext, schedule_pair
+from shared.services.scheduling_policy import SchedulingPolicy
+from shared.services.send_cards import SendResult
+from tests.contract.test_graph_adapter_support import adapters_for
+from tests.fixtures.graph import GraphEmulator
+from tests.integration.test_send_cards_support import Stack, card_stack, due
+
+pytestmark = pytest.mark.integration
+PRIVATE_NOTE = "CANARY-private-micro-need-7f3a"
+PRIVATE_GOAL = "CANARY-private-goal-<b>${secret}</b>-91c2"
+SHARED_NOTE = "Shared: lead the data migration"
+
+
+def seed_agenda(stack: Stack) -> None:
+    employee, today = stack.people["employee"], stack.deps.clock.now().date()
+    agenda = agenda_store.load_agenda(stack.deps.store, employee.id)
+    agenda = agenda.add_micro_need(PRIVATE_NOTE, today).add_micro_need(SHARED_NOTE, today, Visibility.SHARED)
+    agenda_store.save_agenda(stack.deps.store, agenda, stack.deps.clock.now())
+
+
+def texts_sent_to(stack: Stack, user_id: str) -> str:
+    ref = stack.messenger.stored_reference(user_id)
+    assert ref is not None
+    return json.dumps(stack.connector.sent(ref.conversation_id))
+
+
+async def put_series_on_calendar(graph: GraphEmulator, stack: Stack) -> str:
+    """Schedule the pair for real (event body written by the scheduling service); the manager's events as JSON."""
+    manager, employee = stack.people["manager"], stack.people["employee"]
+    async with adapters_for(graph.base_url) as adapters:
+        ctx = ScheduleContext(
+            adapters.calendar, adapters.directory, stack.deps.store, SchedulingPolicy(), datetime.now(UTC), "canary"
+        )
+        outcome = await schedule_pair(ctx, Pair(manager.id, employee.id))
+    assert outcome.status == "created", outcome
+    return graph_events(graph, manager.id)
+
+
+def graph_events(graph: GraphEmulator, user_id: str) -> str:
+    import httpx
+
+    found = httpx.get(f"{graph.base_url}/users/{user_id}/events", timeout=30)
+    found.raise_for_status()
+    return json.dumps(found.json())
+
+
+async def test_private_items_reach_no_manager_card_event_body_or_log(
+    graph: GraphEmulator, azurite_store: Any, connector_emulator: ConnectorEmulatorClient, caplog: Any
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with card_stack(graph.base_url, graph.tenant(), azurite_store, connector_emulator) as stack:
+        seed_agenda(stack)
+        employee, manager = stack.people["employee"], stack.people["manager"]
+        prep = due(stack, CardKind.PREP)
+        assert await deliver_card(stack.deps, prep) is SendResult.SENT
+        submit = {"cardId": card_id(prep["occurrence_id"], CardKind.PREP), "learningGoals": PRIVATE_GOAL}
+        reply = handle_card_action(stack.deps.store, stack.deps.clock, "prep.submit", submit, employee.id)
+        assert reply.verdict is Verdict.ACCEPTED
+        for kind in (CardKind.AGENDA, CardKind.OUTCOME):
+            assert await deliver_card(stack.deps, due(stack, kind)) is SendResult.SENT
+        events = await put_series_on_calendar(graph, stack)
+
+        to_employee, to_manager = texts_sent_to(stack, employee.id), texts_sent_to(stack, manager.id)
+        assert PRIVATE_NOTE in to_employee  # the canary is live: the employee's own card shows it
+        assert SHARED_NOTE in to_manager  # and the manager does get what was shared
+        cards_rows = json.dumps([dict(r.data) for r in stack.deps.store.query(CARDS)])
+        for canary in (PRIVATE_NOTE, PRIVATE_GOAL, "CANARY"):
+            assert canary not in to_manager
+            assert canary not in events
+            assert canary not in cards_rows
+            assert canary not in caplog.text
+        assert "Growth conversation" in events  # the series really is on the calendar
