@@ -65,7 +65,7 @@ class Workbook(Protocol):
         ...
 
     async def append_rows(self, table: str, rows: Sequence[Row]) -> int:
-        """Append ``rows`` (already formula-safe, first cell = row id) in as few calls as allowed; returns the count."""
+        """Append ``rows`` (first cell = row id) in few calls; text that looks like a formula is written as text."""
         ...
 
     async def replace_values(self, replacements: Mapping[str, str], columns: Sequence[str]) -> int:

@@ -19,6 +19,7 @@ import httpx
 
 from shared.adapters.graph.retry import RetryableStatus, retry_after_of, status_of, with_retries
 from shared.adapters.graph.workbook_requests import send, send_json
+from shared.adapters.workbook.cells import safe_row
 from shared.ports.workbook import COLUMNS, Row, WorkbookError
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class GraphWorkbook:
 
     async def _add_once(self, url: str, rows: Sequence[Row]) -> None:
         try:
-            await send(self.client, "POST", url, body={"values": [list(r) for r in rows]}, headers=self._session())
+            await send(self.client, "POST", url, body={"values": [safe_row(r) for r in rows]}, headers=self._session())
         except httpx.TransportError as error:  # maybe applied: let the next export's id check decide
             raise WorkbookError(f"appending rows failed in transit: {type(error).__name__}") from error
         except Exception as error:

@@ -1,0 +1,183 @@
+"""Drain the outbox into the HR workbook: read pending entries, append their rows, then mark them exported.
+
+Idempotent: every row's first cell is its id (``<outcome id>:<action id>`` on Outcomes,
+``<conversation id>:<status>`` on Conversations) and the rows already in the workbook are read
+before appending, so a crash between the append and the marking, or a retried export, adds nothing twice.
+Only action data leaves: no agenda items, no confirmation comments; people appear by UPN.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from shared.ports.storage import Record, StaleWrite, Store
+from shared.ports.telemetry import (
+    ACTION_LOGGED,
+    CONVERSATION_HELD,
+    CONVERSATION_MISSED,
+    CONVERSATION_MOVED,
+    OUTCOME_LOGGED,
+    Events,
+    NullEvents,
+)
+from shared.ports.workbook import (
+    CONVERSATIONS_TABLE,
+    LEARNING,
+    MANAGE,
+    OUTCOMES_TABLE,
+    QUADRANT_LABELS,
+    TENURE_LABELS,
+    Row,
+    Workbook,
+)
+from shared.services.record_outcome import EXPORTED, OUTBOX_PREFIX, OUTCOMES, PENDING, conversation_id, pair_key
+from shared.services.scheduling_records import load_person
+
+logger = logging.getLogger(__name__)
+STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+TYPE_LABELS = {
+    "training": "Training",
+    "stretch_assignment": "Stretch assignment",
+    "mentoring": "Mentoring",
+    "learning_network": "Learning network",
+    "sharing_session": "Sharing session",
+    "manage": "Not a training need: manage",
+}
+CONVERSATION_EVENTS = {"held": CONVERSATION_HELD, "moved": CONVERSATION_MOVED, "missed": CONVERSATION_MISSED}
+
+
+@dataclass
+class ExportReport:
+    entries: int = 0
+    appended: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Batch:
+    entries: list[Record] = field(default_factory=list)
+    rows: dict[str, list[Row]] = field(default_factory=lambda: {OUTCOMES_TABLE: [], CONVERSATIONS_TABLE: []})
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def pending_entries(store: Store, limit: int | None = None) -> list[Record]:
+    entries = [r for r in store.query(OUTCOMES) if r.row.startswith(OUTBOX_PREFIX) and r.data.get("status") == PENDING]
+    return entries[:limit] if limit else entries
+
+
+class _People:
+    """UPNs by person id, read once per export (a forgotten person has none: their id is written instead)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.cache = store, dict[str, str]()
+
+    def upn(self, person_id: str) -> str:
+        if person_id not in self.cache:
+            person = load_person(self.store, person_id)
+            self.cache[person_id] = person.upn if person is not None else person_id
+        return self.cache[person_id]
+
+
+def _common(data: Mapping[str, Any], people: _People) -> list[Any]:
+    day = str(data["conversation_date"])
+    return [
+        day,
+        day[:7],
+        str(data.get("org_unit") or "unassigned"),
+        TENURE_LABELS.get(str(data.get("tenure_stage") or ""), ""),
+        people.upn(str(data["manager_id"])),
+        people.upn(str(data["report_id"])),
+    ]
+
+
+def _action_row(outcome: Mapping[str, Any], action: Mapping[str, Any], people: _People) -> Row:
+    kind = str(action["type"])
+    return [
+        f"{outcome['outcome_id']}:{action['id']}",
+        str(outcome["outcome_id"]),
+        *_common(outcome, people),
+        str(action["text"]),
+        QUADRANT_LABELS.get(str(action["quadrant"]), str(action["quadrant"])),
+        TYPE_LABELS.get(kind, kind),
+        MANAGE if kind == "manage" else LEARNING,
+        str(action.get("initiative") or ""),
+        str(action.get("owner") or "").capitalize(),
+        str(action["due"]),
+        STATUS_LABELS.get(str(action.get("status") or "open"), "Open"),
+    ]
+
+
+def _conversation_row(data: Mapping[str, Any], status: str, people: _People) -> Row:
+    key = pair_key(str(data["manager_id"]), str(data["report_id"]))
+    ident = conversation_id(key, datetime.fromisoformat(str(data["conversation_date"])).date())
+    return [f"{ident}:{status}", *_common(data, people), status.capitalize()]
+
+
+def _collect(store: Store, entries: Iterable[Record], people: _People) -> _Batch:
+    batch = _Batch()
+    for entry in entries:
+        batch.entries.append(entry)
+        if entry.data.get("kind") == "conversation":
+            state = str(entry.data["state"])
+            batch.rows[CONVERSATIONS_TABLE].append(_conversation_row(entry.data, state, people))
+            batch.events.append((CONVERSATION_EVENTS[state], {"org_unit": str(entry.data.get("org_unit") or "")}))
+            continue
+        outcome = store.find(OUTCOMES, entry.partition, str(entry.data["ref"]))
+        if outcome is None:  # purged or forgotten since: nothing left to export
+            continue
+        actions = json.loads(str(outcome.data["actions"]))
+        batch.rows[OUTCOMES_TABLE].extend(_action_row(outcome.data, a, people) for a in actions)
+        batch.rows[CONVERSATIONS_TABLE].append(_conversation_row(outcome.data, "held", people))
+        unit = str(outcome.data.get("org_unit") or "")
+        batch.events.append((CONVERSATION_HELD, {"org_unit": unit, "outcome_id": str(outcome.data["outcome_id"])}))
+        batch.events.append((OUTCOME_LOGGED, {"org_unit": unit, "count": len(actions)}))
+        batch.events.extend(
+            (ACTION_LOGGED, {"org_unit": unit, "quadrant": str(a["quadrant"]), "type": str(a["type"])}) for a in actions
+        )
+    return batch
+
+
+async def _append_new(workbook: Workbook, table: str, rows: list[Row], report: ExportReport) -> None:
+    if not rows:
+        return
+    existing = await workbook.existing_row_ids(table)
+    fresh: list[Row] = []
+    for row in rows:
+        if str(row[0]) not in existing:
+            existing.add(str(row[0]))
+            fresh.append(row)
+    report.skipped[table] = len(rows) - len(fresh)
+    report.appended[table] = await workbook.append_rows(table, fresh) if fresh else 0
+
+
+def _mark_exported(store: Store, entries: Iterable[Record], now: datetime) -> None:
+    for entry in entries:
+        try:
+            store.update(entry, {**entry.data, "status": EXPORTED, "exported_at": now.isoformat()})
+        except StaleWrite:  # re-written (a newer version of the outcome): the next export takes it
+            logger.info("outbox entry changed during export; left pending")
+
+
+async def export_outcomes(
+    store: Store, workbook: Workbook, now: datetime, events: Events | None = None, limit: int | None = None
+) -> ExportReport:
+    """Export every pending outbox entry (at most ``limit``); returns what was appended and skipped."""
+    sink = events or NullEvents()
+    entries = pending_entries(store, limit)
+    report = ExportReport(entries=len(entries))
+    if not entries:
+        return report
+    batch = _collect(store, entries, _People(store))
+    await workbook.ensure()
+    for table, rows in batch.rows.items():
+        await _append_new(workbook, table, rows, report)
+    _mark_exported(store, batch.entries, now)
+    for name, attributes in batch.events:
+        sink.emit(name, **attributes)
+    logger.info("exported %d outbox entries: appended %s, skipped %s", len(entries), report.appended, report.skipped)
+    return report
