@@ -34,6 +34,7 @@ FEATURE_MODULES = (
     "devstack.graph_emulator.calendar",
     "devstack.graph_emulator.teamwork",
     "devstack.graph_emulator.workbook",
+    "devstack.graph_emulator.access_policy",
 )
 
 log = logging.getLogger(__name__)

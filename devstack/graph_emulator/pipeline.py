@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from devstack.graph_emulator import validation
+from devstack.graph_emulator import access_policy, validation
 from devstack.graph_emulator.errors import THROTTLED_CODE, GraphError, graph_error, unknown_route
 from devstack.graph_emulator.state import EmulatorState
 from devstack.graph_emulator.throttle import Key, Throttle
@@ -93,6 +93,7 @@ async def _guarded(state: EmulatorState, request: web.Request, handler: Handler,
         fault = _draw_fault(state, inner=inner)
         if fault is not None:
             return fault
+        access_policy.check(state, request)
         await validation.check_request(state, request)
         response = await handler(request)
     except GraphError as error:

@@ -7,6 +7,7 @@ lease keeps two workers from creating at once. A series the manager moved by han
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,13 +19,14 @@ from shared.domain.series import body_teaser, series_id, subject, weekly_recurre
 from shared.domain.slots import SlotRequest, SlotResult, attendee, choose
 from shared.domain.timezones import UnknownTimeZone, resolve_zone_or_default
 from shared.ports.calendar import Calendar
-from shared.ports.directory import Directory
+from shared.ports.directory import Directory, MailboxUnavailable
 from shared.ports.storage import Store
 from shared.services.scheduling_cache import ManagerView, ScheduleRunCache
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, acquire_lease, load_person, release_lease
 
 SCHEDULE_PAIR = "schedule-pair"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,10 @@ async def schedule_pair(ctx: ScheduleContext, pair: Pair, reason: str = "regular
         return PairOutcome("leased", "another worker holds this pair")
     try:
         return await _schedule(ctx, pair, reason)
+    except MailboxUnavailable as error:
+        # Outside the application access policy (Graph 403): not retryable, so skip instead of poisoning the queue.
+        log.warning("schedule-pair %s skipped: %s", pair.key, error)
+        return PairOutcome("skipped", f"mailbox out of scope: {error}")
     finally:
         release_lease(ctx.store, lease)
 
