@@ -3,6 +3,7 @@
 from functions.bot import bp as bot
 from functions.cards import bp as cards
 from functions.health import bp as health
+from functions.outcomes import bp as outcomes
 from functions.scheduling import bp as scheduling
 
-BLUEPRINTS = (health, bot, scheduling, cards)
+BLUEPRINTS = (health, bot, scheduling, cards, outcomes)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from shared.ports.directory import Directory
     from shared.ports.messenger import Messenger
     from shared.ports.storage import Queues, Store
+    from shared.ports.telemetry import Events
+    from shared.ports.workbook import Workbook
     from shared.services.card_rate import CardRateLimiter
 
 
@@ -73,6 +75,23 @@ class Container:
         from shared.adapters.storage.queues import StorageQueues
 
         return StorageQueues.from_settings(self.settings)
+
+    @cached_property
+    def workbook(self) -> Workbook:
+        """The HR workbook; created from the template (org units from the company config) on first use."""
+        from shared.adapters.graph.workbook import GraphWorkbook
+        from shared.adapters.workbook.template import build_template
+
+        def template() -> bytes:
+            return build_template([unit.name for unit in self.company.org_agenda.units])
+
+        return GraphWorkbook(self.graph_client, self.settings.hr_drive_id, self.settings.hr_workbook_path, template)
+
+    @cached_property
+    def telemetry(self) -> Events:
+        from shared.adapters.telemetry import telemetry
+
+        return telemetry(self.settings)
 
     @cached_property
     def bot(self) -> Bot:

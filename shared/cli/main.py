@@ -18,7 +18,7 @@ def _root() -> None:
 
 
 # Each module registers its commands on ``app`` when imported.
-COMMAND_MODULES: tuple[str, ...] = ("shared.cli.config", "shared.cli.ops", "shared.cli.schedule")
+COMMAND_MODULES: tuple[str, ...] = ("shared.cli.config", "shared.cli.ops", "shared.cli.schedule", "shared.cli.privacy")
 
 
 def run() -> None:

@@ -1,0 +1,41 @@
+"""Outcome export triggers: the ``export`` queue (a nudge) and the ``%WEGROW_EXPORT_SCHEDULE%`` sweep.
+
+Both drain the whole outbox (idempotent, so overlapping runs add no duplicate rows); the sweep also
+purges outcome records older than ``WEGROW_RETENTION_DAYS``.
+"""
+
+import logging
+
+import azure.functions as func
+
+bp = func.Blueprint()
+logger = logging.getLogger(__name__)
+STORAGE_CONNECTION = "AzureWebJobsStorage"
+
+
+async def _export() -> None:
+    from shared.container import container
+    from shared.services.export_outcomes import export_outcomes
+
+    c = container()
+    try:
+        report = await export_outcomes(c.store, c.workbook, c.clock.now(), c.telemetry)
+    finally:
+        await c.workbook.aclose()
+    logger.info("export: %d entries, appended %s", report.entries, report.appended)
+
+
+@bp.queue_trigger(arg_name="msg", queue_name="export", connection=STORAGE_CONNECTION)
+async def export_outbox(msg: func.QueueMessage) -> None:
+    await _export()
+
+
+@bp.timer_trigger(arg_name="timer", schedule="%WEGROW_EXPORT_SCHEDULE%", run_on_startup=False)
+async def export_sweep(timer: func.TimerRequest) -> None:
+    from shared.container import container
+    from shared.services.privacy import purge_expired
+
+    await _export()
+    c = container()
+    purged = purge_expired(c.store, c.clock.now(), c.settings.retention_days)
+    logger.info("retention: %d outcome records purged", purged)
