@@ -53,14 +53,25 @@ def _mentions(record: Record, pattern: re.Pattern[str]) -> tuple[bool, bool]:
     return in_keys, bool(pattern.search(json.dumps(record.data, default=str)))
 
 
+def _occurrences(found: Mapping[str, list[Record]]) -> set[str]:
+    """Conversation occurrences of the person (from their cards and outcomes): rows keyed by them are theirs too."""
+    return {
+        str(r.data["occurrence_id"])
+        for t in ("cards", "outcomes")
+        for r in found.get(t, [])
+        if r.data.get("occurrence_id")
+    }
+
+
 def find_person_records(store: Store, person_id: str, upn: str) -> dict[str, list[Record]]:
     pattern = _pattern(person_id, upn.lower())
-    found: dict[str, list[Record]] = {}
-    for table in TABLES:
-        hits = [r for r in store.query(table) if any(_mentions(r, pattern))]
-        if hits:
-            found[table] = hits
-    return found
+    everything = {table: store.query(table) for table in TABLES}
+    found = {t: [r for r in rs if any(_mentions(r, pattern))] for t, rs in everything.items()}
+    occurrences = _occurrences(found)
+    for table, records in everything.items():
+        seen = {(r.partition, r.row) for r in found[table]}
+        found[table] += [r for r in records if (r.partition, r.row) not in seen and r.partition in occurrences]
+    return {table: records for table, records in found.items() if records}
 
 
 def _audit(store: Store, actor: str, operation: str, subject: str, now: datetime, counts: Mapping[str, int]) -> None:
@@ -103,8 +114,8 @@ async def forget_person(store: Store, workbook: Workbook | None, upn: str, actor
         if table == AUDIT:
             continue
         for record in records:
-            owned, _ = _mentions(record, pattern)
-            if owned or table in CONTENT_TABLES:
+            owned, mentioned = _mentions(record, pattern)
+            if owned or table in CONTENT_TABLES or not mentioned:
                 store.delete(table, record.partition, record.row)
                 counts["deleted"] += 1
             else:

@@ -54,3 +54,20 @@ def log_and_confirm(
     insert_card(store, CardRecord(confirm_id, CardKind.CONFIRM, occurrence, report, report, CardStatus.SENT, template))
     reply = handle_card_action(store, clock, "outcome.confirm", {"cardId": confirm_id, "confirmed": "true"}, report)
     assert reply.verdict is Verdict.ACCEPTED
+
+
+def seed_everywhere(store: Store, clock: FixedClock) -> None:
+    """ada (report of grace, peer of alan) has data in every table; alan's data must survive forgetting ada."""
+    seed_pair(store, "grace", "ada")
+    seed_pair(store, "grace", "alan")
+    from shared.services import agenda_store
+
+    agenda_store.add_micro_need(store, "ada", PRIVATE_CANARY, clock.now())
+    log_and_confirm(store, clock, "grace", "ada", [action(ACTION_CANARY)])
+    log_and_confirm(store, clock, "grace", "alan", [action("Alan's action")])
+    store.upsert("series", "grace__ada", "series", {"series_id": "s-1", "event_id": "e-1"})
+    store.upsert("outbox", "grace__ada", "x", {"kind": "note", "report_id": "ada"})
+    store.upsert("runs", "plan", "2026-03-10", {"last_pair": "grace__ada", "count": 2})
+    store.upsert("leases", "pair", "grace__ada", {"holder": "fn-1", "expires": ""})
+    store.upsert("audit", "ops", "r1", {"actor": "ops", "operation": "resend", "subject": "ada"})
+    store.upsert("sync", "delta", "users", {"last_changed": ["ada", "alan"]})
