@@ -49,6 +49,12 @@ async def run_cards(c: Container) -> CardsSummary:
                 c.queues.complete(SEND_CARD, message)
             else:
                 c.queues.release(SEND_CARD, message, delay=RETRY_LATER_SECONDS)
+    if "graph_client" in vars(c):  # built during this run: close its sockets before the loop ends
+        from shared.adapters.graph.client import aclose_graph_client
+
+        await aclose_graph_client(c.graph_client)
+        for built in ("graph_client", "directory", "calendar", "teams_installer", "messenger"):
+            vars(c).pop(built, None)
     return summary
 
 
@@ -64,7 +70,7 @@ async def _deliver_one(c: Container, body: dict[str, Any], summary: CardsSummary
         summary.undeliverable += 1
         return True
     except Exception as error:  # the CLI reports and moves on; the queue keeps the message
-        logger.warning("send-card failed: %s", type(error).__name__)
+        logger.warning("send-card failed: %s", type(error).__name__)  # never the text: it may quote input
         summary.failed += 1
         return False
     counters = {SendResult.SENT: "sent", SendResult.ALREADY_SENT: "already_sent", SendResult.UNREACHABLE: "unreachable"}

@@ -100,12 +100,12 @@ class TeamsMessenger:
             await self._adapter.continue_conversation(self._bot_app_id, self._continuation(ref), post)
 
     async def _open_conversation(self, user_id: str) -> str:
+        tenant: dict[str, Any] = {"tenant_id": self._tenant_id, "channel_data": {"tenant": {"id": self._tenant_id}}}
         params = ConversationParameters(
             is_group=False,
             agent=ChannelAccount(id=f"28:{self._bot_app_id}"),
             members=[ChannelAccount(id=user_id, aad_object_id=user_id)],
-            tenant_id=self._tenant_id or None,
-            channel_data={"tenant": {"id": self._tenant_id}} if self._tenant_id else None,
+            **(tenant if self._tenant_id else {}),
         )
         opened: dict[str, str] = {}
 
