@@ -56,7 +56,24 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
         raise MalformedBody("the body is not valid UTF-8 JSON") from error
     if not isinstance(value, dict):
         raise MalformedBody("the body must be a JSON object")
+    _require_envelope(value)
     return value
+
+
+_ENVELOPE = (("type",), ("serviceUrl",), ("from", "id"), ("conversation", "id"))
+
+
+def _require_envelope(activity: dict[str, Any]) -> None:
+    """Refuse an activity without the fields every turn relies on (type, serviceUrl, from.id, conversation.id).
+
+    The SDK otherwise fails deep inside the turn with a TypeError, which would surface as a 5xx.
+    """
+    for path in _ENVELOPE:
+        node: Any = activity
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(node, str) or not node:
+            raise MalformedBody(f"the activity needs a non-empty string at {'.'.join(path)}")
 
 
 class FunctionsAdapter(HttpAdapterBase):
