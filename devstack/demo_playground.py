@@ -1,0 +1,144 @@
+"""The Microsoft 365 Agents Playground (npm) as a child process, signed in as one person of the demo tenant.
+
+The Playground is a Teams-like web client with its own mock Bot Connector under ``/_connector`` on
+the same port as its UI. It simulates one user, ``currentUser`` of its config file
+(``M365_AGENTS_PLAYGROUND_CONFIG_PATH``); its UI has no user switch. We write that file so the
+Playground user *is* a person of the tenant (``id`` and ``aadObjectId`` = their Entra object id):
+the bot's actor check then sees that person, and the bot's proactive ``create_conversation`` for that
+person lands in the Playground's personal chat. To act as someone else, stop it and start it again
+(same port) as the other person.
+
+Notes: it listens on all interfaces (no host flag in 0.2.28); ``TEAMSAPPTESTER_BROWSER=none`` keeps
+it from opening a browser and ``--disable-telemetry`` from calling out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from devstack.stack import ROOT, Child, StackError, stop_child, wait_for_line
+
+BIN = ROOT / "node_modules" / ".bin" / "agentsplayground"
+TENANT_ID = "00000000-0000-0000-0000-0000000000aa"
+BOT_ID = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass(frozen=True)
+class PlaygroundUser:
+    object_id: str
+    display_name: str
+    upn: str
+
+
+MIN_OTHER_USERS = 5  # the Playground's config schema wants at least five other users
+
+
+def _account(user: PlaygroundUser) -> dict[str, str]:
+    given, _, surname = user.display_name.partition(" ")
+    return {
+        "id": user.object_id,
+        "name": user.display_name,
+        "userPrincipleName": user.upn,  # sic: the Playground's schema spells it so
+        "aadObjectId": user.object_id,
+        "givenName": given,
+        "surname": surname or given,
+        "email": user.upn,
+    }
+
+
+def _placeholder(n: int) -> PlaygroundUser:
+    return PlaygroundUser(f"00000000-0000-0000-0000-0000000001{n:02d}", f"Guest User{n}", f"guest{n}@example.invalid")
+
+
+def config_yaml(user: PlaygroundUser, others: tuple[PlaygroundUser, ...] = ()) -> str:
+    """The Playground config: ``user`` signed in, ``others`` in the tenant (JSON is valid YAML)."""
+    padding = tuple(_placeholder(n) for n in range(max(0, MIN_OTHER_USERS - len(others))))
+    config = {
+        "version": "0.1.1",
+        "tenantId": TENANT_ID,
+        "bot": {"id": BOT_ID, "name": "WeGrow"},
+        "currentUser": _account(user),
+        "users": [_account(other) for other in (*others, *padding)],
+        "personalChat": {"id": f"personal-{user.object_id}"},
+        "groupChat": {"id": "group-chat", "name": "Group Chat"},
+        "team": {
+            "id": "team-id",
+            "name": "WeGrow demo",
+            "aadGroupId": "00000000-0000-0000-0000-000000000031",
+            "channels": [{"id": "channel-general", "name": "General"}],
+        },
+    }
+    return json.dumps(config, indent=2)
+
+
+class Playground:
+    """``start(user)`` / ``stop()``; ``url`` is the UI, ``connector_url`` what the bot sends proactive cards to."""
+
+    def __init__(self, bot_endpoint: str, port: int, work_dir: Path) -> None:
+        self.bot_endpoint = bot_endpoint
+        self.port = port
+        self.work_dir = work_dir
+        self._child: Child | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def connector_url(self) -> str:
+        return f"{self.url}/_connector/"
+
+    def start(self, user: PlaygroundUser, others: tuple[PlaygroundUser, ...] = ()) -> Playground:
+        if not BIN.exists():
+            raise StackError(f"{BIN} is missing: run `make node` (npm install) first")
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        config = self.work_dir / "playground.yml"
+        config.write_text(config_yaml(user, others))
+        log_path = self.work_dir / "playground.log"
+        log_file = log_path.open("wb")
+        env = {
+            **os.environ,
+            "TEAMSAPPTESTER_BROWSER": "none",
+            "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
+            "M365_AGENTS_PLAYGROUND_LOGFILE": str(self.work_dir / "playground-debug.log"),
+        }
+        command = [str(BIN), "-e", self.bot_endpoint, "-c", "msteams", "-p", str(self.port),
+                   "--service-url", self.connector_url.rstrip("/"), "--disable-telemetry"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=self.work_dir, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        self._child = Child("playground", process, log_path, log_file)
+        try:
+            self._await_port()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _await_port(self) -> None:
+        assert self._child is not None
+        line = wait_for_line(self._child, "Listening on ", timeout=60)
+        if line.strip() != f"Listening on {self.port}":
+            raise StackError(f"the Playground wanted port {self.port} but says: {line.strip()}")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # it reads its config after listening, and exits if it is bad
+            if self._child.process.poll() is not None:
+                debug = (self.work_dir / "playground-debug.log").read_text(errors="replace")
+                raise StackError("the Playground exited:\n" + "\n".join(debug.splitlines()[-4:]))
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url, timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise StackError("the Playground UI did not answer within 30 s")
+
+    def stop(self) -> None:
+        if self._child is not None:
+            stop_child(self._child)
+            self._child = None
