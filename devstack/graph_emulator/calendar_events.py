@@ -1,4 +1,8 @@
-"""HTTP handlers for ``/users/{id}/events``, ``.../instances`` and ``/users/{id}/calendarView``."""
+"""HTTP handlers for ``/users/{id}/events``, ``.../instances`` and ``/users/{id}/calendarView``.
+
+Like Graph, a POST that repeats a ``transactionId`` the organiser already used returns the existing event
+instead of creating a second one (a client's retried create).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,9 @@ def add_routes(app: web.Application, state: EmulatorState) -> None:
     async def create(request: web.Request) -> web.Response:
         user_id = cal.mailbox(state, request.match_info["id"])
         data = cal.validate_event(await cal.body_json(request), creating=True)
-        entry = cal.create_event(state, user_id, data)
+        entry = cal.store(state).by_transaction(user_id, data.get("transactionId"))
+        if entry is None:
+            entry = cal.create_event(state, user_id, data)
         event = {
             "@odata.context": cal.context(request, "events/$entity"),
             **cal.present(request, state, cr.occurrence(entry, None)),

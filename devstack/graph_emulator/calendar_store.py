@@ -91,6 +91,7 @@ class CalendarStore:
         self.entries: dict[str, Entry] = {}
         self.by_user: dict[str, list[str]] = {}
         self.meetings: dict[str, list[str]] = {}  # meeting id -> entry ids
+        self.transactions: dict[tuple[str, str], str] = {}  # (organiser id, transactionId) -> organiser entry id
         self._counter = 0
 
     def _next(self) -> int:
@@ -115,7 +116,16 @@ class CalendarStore:
         entry = self._add_entry(organizer_id, meeting, n)
         for attendee in meeting.responses:
             self._add_entry(attendee, meeting, n)
+        if data.get("transactionId"):
+            self.transactions[(organizer_id, str(data["transactionId"]))] = entry.event_id
         return entry
+
+    def by_transaction(self, organizer_id: str, transaction_id: object) -> Entry | None:
+        """The organiser's live event created with ``transactionId``: Graph answers a repeated POST with it."""
+        if not transaction_id:
+            return None
+        event_id = self.transactions.get((organizer_id, str(transaction_id)))
+        return self.entries.get(event_id) if event_id is not None else None
 
     def _add_entry(self, user_id: str, meeting: Meeting, n: int) -> Entry:
         entry = Entry(stable_id("AAMkAG", n, user_id), user_id, meeting)

@@ -7,6 +7,16 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from shared.domain.calendar import Busy, Occurrence, SeriesEvent, SeriesSpec
+from shared.ports.directory import MailboxUnavailable
+
+SeriesLookup = tuple[str, str]
+"""(organiser id, series id): where to look for a tagged series."""
+
+FoundSeries = SeriesEvent | None | MailboxUnavailable
+"""One look-up's answer: the live series master, None when there is none, or the mailbox is out of scope."""
+
+CreatedSeries = SeriesEvent | MailboxUnavailable
+"""One create's answer: the series (new, or the one a retried create had already made), or out of scope."""
 
 
 @runtime_checkable
@@ -21,7 +31,22 @@ class Calendar(Protocol):
         """The series master tagged with ``series_id`` (single-value extended property), if any."""
         ...
 
+    async def find_series_many(self, lookups: Sequence[SeriesLookup]) -> dict[str, FoundSeries]:
+        """``find_series`` for many (organiser, series id) pairs, in as few requests as possible, keyed by series id.
+
+        Mailboxes may differ. An out-of-scope mailbox is a per-item ``MailboxUnavailable``, not an exception.
+        """
+        ...
+
     async def create_series(self, spec: SeriesSpec) -> SeriesEvent: ...
+
+    async def create_series_many(self, specs: Sequence[SeriesSpec]) -> dict[str, CreatedSeries]:
+        """``create_series`` for many specs (``$batch`` of up to 20), keyed by series id; idempotent per series.
+
+        Callers look the series up first; a re-sent create looks again before posting, and every create carries
+        the deterministic ``transactionId``, so a retry or a crash never makes a second series.
+        """
+        ...
 
     async def update_series(self, event_id: str, spec: SeriesSpec) -> SeriesEvent: ...
 

@@ -1,8 +1,14 @@
-"""Per-run cache: one mailboxSettings batch and one getSchedule per manager (covering their reports)."""
+"""Per-run cache of what slot finding needs: working hours per person and one busy view per manager.
+
+Working hours come from mailboxSettings, fetched once per person per run (the directory batches 20 users
+per call), for all the managers of a group at once. Free/busy is one getSchedule per manager, covering the
+manager and up to 19 reports per call.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,6 +32,7 @@ class ManagerView:
 @dataclass(slots=True)
 class ScheduleRunCache:
     views: dict[str, ManagerView] = field(default_factory=dict)
+    hours: dict[str, WorkingHours] = field(default_factory=dict)
 
     async def view(
         self,
@@ -35,21 +42,41 @@ class ScheduleRunCache:
         calendar: Calendar,
         window: tuple[datetime, datetime],
     ) -> ManagerView:
-        if manager.id not in self.views:
-            self.views[manager.id] = await _load(manager, store, directory, calendar, window)
+        await self.prepare([manager], store, directory, calendar, window)
         return self.views[manager.id]
 
+    async def prepare(
+        self,
+        managers: Sequence[Person],
+        store: Store,
+        directory: Directory,
+        calendar: Calendar,
+        window: tuple[datetime, datetime],
+    ) -> None:
+        """Load the views of ``managers`` not loaded yet: one working-hours fetch for all their people."""
+        missing = list({m.id: m for m in managers if m.id not in self.views}.values())
+        teams = {m.id: _team(m, store) for m in missing}
+        unknown = list(dict.fromkeys(p.id for team in teams.values() for p in team if p.id not in self.hours))
+        if unknown:
+            fetched = await directory.working_hours(unknown)
+            for person in (p for team in teams.values() for p in team):
+                self.hours.setdefault(person.id, fetched.get(person.id, person.working_hours))
+        for manager in missing:
+            team = teams[manager.id]
+            busy = await _busy(manager, team, calendar, window)
+            self.views[manager.id] = ManagerView(hours={p.id: self.hours[p.id] for p in team}, busy=busy)
 
-async def _load(
-    manager: Person, store: Store, directory: Directory, calendar: Calendar, window: tuple[datetime, datetime]
-) -> ManagerView:
+
+def _team(manager: Person, store: Store) -> list[Person]:
     report_ids = [r.row for r in store.query(PAIRS, manager.id) if r.data.get("active")]
-    people = [manager, *(p for p in (load_person(store, rid) for rid in report_ids) if p is not None)]
-    hours = await directory.working_hours([p.id for p in people])
-    for person in people:
-        hours.setdefault(person.id, person.working_hours)
+    return [manager, *(p for p in (load_person(store, rid) for rid in report_ids) if p is not None)]
+
+
+async def _busy(
+    manager: Person, team: Sequence[Person], calendar: Calendar, window: tuple[datetime, datetime]
+) -> dict[str, list[Busy]]:
     busy: dict[str, list[Busy]] = {}
-    upns = [p.upn.lower() for p in people]
+    upns = [p.upn.lower() for p in team]
     for begin in range(0, len(upns), GET_SCHEDULE_LIMIT):
         busy |= await calendar.busy_times(manager.id, upns[begin : begin + GET_SCHEDULE_LIMIT], *window)
-    return ManagerView(hours=hours, busy=busy)
+    return busy

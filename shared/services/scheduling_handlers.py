@@ -10,10 +10,12 @@ from shared.domain.people import Pair
 from shared.ports.storage import Queues
 from shared.services.plan_cycle import Planner, plan_cycle
 from shared.services.repair import handle_pair_changed, repair_occurrences
-from shared.services.schedule_pair import SCHEDULE_PAIR, PairOutcome, ScheduleContext, schedule_pair
+from shared.services.schedule_pair import SCHEDULE_PAIR, PairOutcome, ScheduleContext, schedule_pairs
 from shared.services.sync_org import PAIR_CHANGED, sync_org
 
 STEPS = ("sync", "plan", "schedule")
+GROUP_MESSAGES = 32  # schedule-pair messages handled together (one Queue Storage receive)
+GROUP_VISIBILITY_S = 600  # a group's messages stay hidden while its batched Graph calls run
 
 
 @dataclass(slots=True)
@@ -33,13 +35,29 @@ class CycleSummary:
 
 async def handle_schedule_pair(ctx: ScheduleContext, body: dict[str, Any]) -> PairOutcome:
     """The ``schedule-pair`` handler: make sure the series exists; on ``check`` also repair occurrences."""
-    pair = Pair(str(body["manager_id"]), str(body["report_id"]), str(body.get("org_unit") or "unassigned"))
-    outcome = await schedule_pair(ctx, pair, str(body.get("reason") or "regular check-in"))
-    if body.get("action") == "check" and outcome.status in {"unchanged", "respected-edit", "extended"}:
-        repaired = await repair_occurrences(ctx, pair)
-        if repaired.moved:
-            return PairOutcome("repaired", f"moved {len(repaired.moved)} occurrence(s)", outcome.event_id)
+    [outcome] = await handle_schedule_pairs(ctx, [body])
     return outcome
+
+
+async def handle_schedule_pairs(ctx: ScheduleContext, bodies: Sequence[dict[str, Any]]) -> list[PairOutcome]:
+    """Many ``schedule-pair`` messages at once: their Graph look-ups and creates go in shared batches."""
+    pairs = [_pair_of(body) for body in bodies]
+    outcomes = await schedule_pairs(
+        ctx, [(pair, str(b.get("reason") or "regular check-in")) for pair, b in zip(pairs, bodies, strict=True)]
+    )
+    for index, (pair, body) in enumerate(zip(pairs, bodies, strict=True)):
+        outcome = outcomes[index]
+        if body.get("action") == "check" and outcome.status in {"unchanged", "respected-edit", "extended"}:
+            repaired = await repair_occurrences(ctx, pair)
+            if repaired.moved:
+                outcomes[index] = PairOutcome(
+                    "repaired", f"moved {len(repaired.moved)} occurrence(s)", outcome.event_id
+                )
+    return outcomes
+
+
+def _pair_of(body: dict[str, Any]) -> Pair:
+    return Pair(str(body["manager_id"]), str(body["report_id"]), str(body.get("org_unit") or "unassigned"))
 
 
 def _tally(summary: CycleSummary, status: str, detail: str, pair: str) -> None:
@@ -61,9 +79,9 @@ async def drain(ctx: ScheduleContext, queues: Queues, summary: CycleSummary) -> 
             if await handle_pair_changed(ctx, message.body) == "cancelled":
                 summary.cancelled += 1
             queues.complete(PAIR_CHANGED, message)
-        scheduled = queues.receive(SCHEDULE_PAIR)
-        for message in scheduled:
-            outcome = await handle_schedule_pair(ctx, message.body)
+        scheduled = queues.receive(SCHEDULE_PAIR, GROUP_MESSAGES, GROUP_VISIBILITY_S)
+        outcomes = await handle_schedule_pairs(ctx, [message.body for message in scheduled])
+        for message, outcome in zip(scheduled, outcomes, strict=True):
             key = f"{message.body['manager_id']}/{message.body['report_id']}"
             _tally(summary, outcome.status, outcome.detail, key)
             queues.complete(SCHEDULE_PAIR, message)

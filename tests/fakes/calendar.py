@@ -1,7 +1,9 @@
 """An in-memory Calendar: tagged series with weekly recurrence, instances, declines, moves and busy time.
 
 Like Graph, deleted occurrences are left out of ``occurrences``, a series' own instances show up as busy
-time for the organiser and the attendees, and ``busy_times`` takes up to 20 mailboxes per call.
+time for the organiser and the attendees, and ``busy_times`` takes up to 20 mailboxes per call. The batch
+operations count one call per 20 items (a ``$batch``), and a mailbox in ``out_of_scope`` answers with
+``MailboxUnavailable`` per item, as Graph's application access policy does.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.domain.calendar import Busy, Occurrence, Response, SeriesEvent, SeriesSpec
+from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
+from shared.ports.directory import MailboxUnavailable
+
+BATCH_LIMIT = 20
 
 
 class SimulatedCrash(RuntimeError):
@@ -37,6 +43,7 @@ class FakeCalendar:
         self.events: dict[str, _Event] = {}
         self.calls: list[str] = []
         self.crash_after_create = False
+        self.out_of_scope: set[str] = set()
         self._ids = itertools.count(1)
 
     # ------------------------------------------------------------------ test helpers
@@ -78,13 +85,50 @@ class FakeCalendar:
 
     async def find_series(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
         self.calls.append("find_series")
+        self._check_scope(organizer_id)
+        return self._live(organizer_id, series_id)
+
+    async def find_series_many(self, lookups: Sequence[SeriesLookup]) -> dict[str, FoundSeries]:
+        self.calls.extend(["find_series_many"] * _batches(len(lookups)))
+        found: dict[str, FoundSeries] = {}
+        for organizer_id, series_id in lookups:
+            try:
+                self._check_scope(organizer_id)
+                found[series_id] = self._live(organizer_id, series_id)
+            except MailboxUnavailable as error:
+                found[series_id] = error
+        return found
+
+    async def create_series(self, spec: SeriesSpec) -> SeriesEvent:
+        self.calls.append("create_series")
+        self._check_scope(spec.organizer_id)
+        return self._create(spec)
+
+    async def create_series_many(self, specs: Sequence[SeriesSpec]) -> dict[str, CreatedSeries]:
+        """Like Graph with a ``transactionId``: a second create of the same series returns the first one."""
+        self.calls.extend(["create_series_many"] * _batches(len(specs)))
+        created: dict[str, CreatedSeries] = {}
+        for spec in specs:
+            try:
+                self._check_scope(spec.organizer_id)
+            except MailboxUnavailable as error:
+                created[spec.series_id] = error
+                continue
+            existing = self._live(spec.organizer_id, spec.series_id)
+            created[spec.series_id] = existing if existing is not None else self._create(spec)
+        return created
+
+    def _check_scope(self, organizer_id: str) -> None:
+        if organizer_id in self.out_of_scope:
+            raise MailboxUnavailable(f"mailbox {organizer_id} is outside the access policy")
+
+    def _live(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
         for event in self.events.values():
             if event.spec.organizer_id == organizer_id and event.spec.series_id == series_id and not event.cancelled:
                 return self._view(event)
         return None
 
-    async def create_series(self, spec: SeriesSpec) -> SeriesEvent:
-        self.calls.append("create_series")
+    def _create(self, spec: SeriesSpec) -> SeriesEvent:
         event = _Event(f"evt-{next(self._ids)}", spec)
         self.events[event.event_id] = event
         if self.crash_after_create:
@@ -153,3 +197,7 @@ class FakeCalendar:
                     )
             day += step
         return found
+
+
+def _batches(items: int) -> int:
+    return -(-items // BATCH_LIMIT)

@@ -37,7 +37,7 @@ async def test_create_then_rerun_changes_nothing() -> None:
     calls_before = list(world.calendar.calls)
     again = await schedule_pair(world.ctx(), PAIR)
     assert again.status == "unchanged"
-    assert world.calendar.calls[len(calls_before) :] == ["find_series"]
+    assert world.calendar.calls[len(calls_before) :] == ["find_series_many"]
     assert len(world.calendar.live_series("m1")) == 1
 
 

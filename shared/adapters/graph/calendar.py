@@ -2,7 +2,8 @@
 
 Permissions (application): ``Calendars.ReadWrite`` (events, instances, cancel, getSchedule).
 Every request on a mailbox holds one of its 4 Outlook concurrency slots (:class:`MailboxLimiter`)
-and runs under the shared retry policy. Creating a series is idempotent twice over: a
+and runs under the shared retry policy. ``find_series_many`` and ``create_series_many`` batch many pairs
+(see :mod:`calendar_batch`); one item goes as a plain request. Creating a series is idempotent twice over: a
 deterministic ``transactionId``, and a look-up by the series property before any re-sent POST.
 A 403 (application access policy) raises :class:`MailboxUnavailable`.
 """
@@ -18,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.batch import chunked
+from shared.adapters.graph.calendar_batch import SeriesBatches, with_series_id
 from shared.adapters.graph.limits import MailboxLimiter
 from shared.adapters.graph.mapping import busy_from_schedule
 from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.calendar import Busy, Occurrence, SeriesEvent, SeriesSpec
+from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
 from shared.ports.directory import MailboxUnavailable
 
 if TYPE_CHECKING:
@@ -57,6 +60,7 @@ class GraphCalendar:
         self._policy = policy
         self._stats = stats
         self._limiter = limiter or MailboxLimiter()
+        self._batches = SeriesBatches(client, self._limiter, policy, stats)
 
     async def _on_mailbox[T](self, mailbox: str, operation: Callable[[], Awaitable[T]]) -> T:
         async with self._limiter.mailbox(mailbox):
@@ -90,6 +94,23 @@ class GraphCalendar:
     async def find_series(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
         return await self._on_mailbox(organizer_id, lambda: self._find_unlimited(organizer_id, series_id))
 
+    async def find_series_many(self, lookups: Sequence[SeriesLookup]) -> dict[str, FoundSeries]:
+        if len(lookups) != 1:
+            return await self._batches.find_many(lookups)
+        organizer_id, series_id = lookups[0]
+        try:
+            return {series_id: await self.find_series(organizer_id, series_id)}
+        except MailboxUnavailable as error:
+            return {series_id: error}
+
+    async def create_series_many(self, specs: Sequence[SeriesSpec]) -> dict[str, CreatedSeries]:
+        if len(specs) != 1:
+            return await self._batches.create_many(specs)
+        try:
+            return {specs[0].series_id: await self.create_series(specs[0])}
+        except MailboxUnavailable as error:
+            return {specs[0].series_id: error}
+
     async def create_series(self, spec: SeriesSpec) -> SeriesEvent:
         """POST the series; a re-sent attempt first looks for the series it may already have made."""
         body = event_for(spec)
@@ -103,7 +124,7 @@ class GraphCalendar:
                 if existing is not None:
                     return existing
             created = await self._events(spec.organizer_id).post(body)
-            return _with_series_id(series_event_from(created), spec.series_id)
+            return with_series_id(series_event_from(created), spec.series_id)
 
         return await self._on_mailbox(spec.organizer_id, create)
 
@@ -119,7 +140,7 @@ class GraphCalendar:
         updated = await self._on_mailbox(spec.organizer_id, lambda: item.patch(body))
         if updated is None:
             raise RuntimeError("Graph returned no event for a PATCH")
-        return _with_series_id(series_event_from(updated), spec.series_id)
+        return with_series_id(series_event_from(updated), spec.series_id)
 
     async def cancel(self, organizer_id: str, event_id: str, comment: str) -> None:
         """Cancel the series (attendees get ``comment``); an event already gone counts as cancelled."""
@@ -149,9 +170,3 @@ class GraphCalendar:
     async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None:
         item = self._events(organizer_id).by_event_id(occurrence_id)
         await self._on_mailbox(organizer_id, lambda: item.patch(req.move_body(start, end)))
-
-
-def _with_series_id(event: SeriesEvent, series_id: str) -> SeriesEvent:
-    from dataclasses import replace
-
-    return event if event.series_id else replace(event, series_id=series_id)

@@ -1,0 +1,65 @@
+"""Slot choice and the series body for one pair, from a manager's cached view (pure apart from the view)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from shared.domain.calendar import Busy, SeriesSpec
+from shared.domain.people import Person
+from shared.domain.series import body_teaser, subject, weekly_recurrence
+from shared.domain.slots import SlotRequest, SlotResult, attendee, choose
+from shared.domain.timezones import UnknownTimeZone, resolve_zone_or_default
+from shared.services.scheduling_cache import ManagerView
+
+if TYPE_CHECKING:
+    from shared.services.schedule_pair import ScheduleContext
+
+
+def search_window(ctx: ScheduleContext) -> tuple[datetime, datetime]:
+    start = ctx.now + timedelta(days=1)
+    return start, start + timedelta(days=ctx.policy.search_days)
+
+
+def zone_of(ctx: ScheduleContext, person: Person) -> ZoneInfo:
+    return resolve_zone_or_default(person.working_hours.time_zone, ctx.policy.default_zone)[0]
+
+
+def choose_slot(ctx: ScheduleContext, manager: Person, report: Person, view: ManagerView) -> SlotResult:
+    people = []
+    for person in (manager, report):
+        hours = view.hours.get(person.id, person.working_hours)
+        try:
+            people.append(attendee(person.upn, person.display_name, hours))
+        except UnknownTimeZone:
+            fallback = type(hours)(ctx.policy.default_zone, hours.start, hours.end, hours.days)
+            people.append(attendee(person.upn, person.display_name, fallback))
+    start, end = search_window(ctx)
+    request = SlotRequest(tuple(people), start, end, busy=view.busy, booked=view.booked, rules=ctx.policy.rules)
+    return choose(request)
+
+
+def book(ctx: ScheduleContext, view: ManagerView, manager: Person, report: Person, result: SlotResult) -> None:
+    """Count the chosen slot in the view, so the manager's next pair neither collides nor overfills the day."""
+    assert result.slot is not None
+    view.booked[result.slot.start.astimezone(zone_of(ctx, manager)).date()] += 1
+    for upn in (manager.upn.lower(), report.upn.lower()):
+        view.busy.setdefault(upn, []).append(Busy(result.slot.start, result.slot.end, "busy"))
+
+
+def build_spec(
+    ctx: ScheduleContext, manager: Person, report: Person, sid: str, first_start: datetime, reason: str
+) -> SeriesSpec:
+    until = (ctx.now + ctx.policy.horizon).date()
+    return SeriesSpec(
+        series_id=sid,
+        organizer_id=manager.id,
+        attendee_upn=report.upn.lower(),
+        attendee_name=report.display_name,
+        subject=subject(manager.display_name, report.display_name),
+        body_html=body_teaser(report.display_name, reason),
+        first_start=first_start,
+        duration_minutes=ctx.policy.rules.duration_minutes,
+        recurrence=weekly_recurrence(first_start, zone_of(ctx, manager), ctx.policy.rhythm_weeks, until),
+    )

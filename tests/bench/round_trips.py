@@ -1,0 +1,136 @@
+"""Graph round trips per pair for a first scheduling cycle and for an unchanged re-run.
+
+Runs ``sync, plan, schedule`` (the handlers ``wegrow cycle`` uses) with the real msgraph-sdk adapters
+against an in-process Graph emulator, with in-memory tables and queues (storage is not Graph, so it
+does not change the count). Every pair is due, so the first cycle schedules the whole tenant.
+The figures are counts from the emulator's ``/_emulator/log``, not timings.
+
+    python -m tests.bench.round_trips --people 300 1000 [--seed 7] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+
+from shared.domain.people import Pair
+from shared.services.plan_cycle import Planned
+from shared.services.schedule_pair import ScheduleContext
+from shared.services.scheduling_handlers import run_cycle
+from shared.services.scheduling_policy import SchedulingPolicy
+from tests.contract.test_graph_adapter_support import adapters_for
+from tests.fakes.storage import InMemoryQueues, InMemoryStore
+
+
+@dataclass(frozen=True)
+class _Due:
+    reason: str
+
+
+def every_pair_is_due(pair: Pair, start: date, end: date) -> Sequence[Planned]:
+    return [_Due("regular check-in")]
+
+
+@dataclass(frozen=True)
+class RoundTrips:
+    people: int
+    pairs: int
+    created: int
+    no_slot: int
+    first_cycle: int
+    first_operations: dict[str, int]
+    rerun: int
+
+    @property
+    def first_per_pair(self) -> float:
+        return self.first_cycle / max(self.pairs, 1)
+
+    @property
+    def rerun_per_pair(self) -> float:
+        return self.rerun / max(self.pairs, 1)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "first_per_pair": self.first_per_pair, "rerun_per_pair": self.rerun_per_pair}
+
+
+def _log(root: str, clear: bool = False) -> dict[str, Any]:
+    response = httpx.request("POST" if clear else "GET", f"{root}/_emulator/log{'/clear' if clear else ''}")
+    response.raise_for_status()
+    return dict(response.json())
+
+
+async def measure_on(base_url: str, root: str, people: int) -> RoundTrips:
+    """First cycle, then an unchanged re-run, on the emulator at ``base_url`` (its log is cleared first)."""
+    store, queues = InMemoryStore(), InMemoryQueues()
+    async with adapters_for(base_url) as graph:
+
+        def context() -> ScheduleContext:
+            now = datetime.now(UTC)
+            return ScheduleContext(graph.calendar, graph.directory, store, SchedulingPolicy(), now, "bench")
+
+        _log(root, clear=True)
+        first = await run_cycle(context(), queues, every_pair_is_due)
+        first_log = _log(root)
+        _log(root, clear=True)
+        await run_cycle(context(), queues, every_pair_is_due)
+        rerun_log = _log(root)
+    return RoundTrips(
+        people=people,
+        pairs=first.pairs,
+        created=first.series_created,
+        no_slot=first.no_slot,
+        first_cycle=int(first_log["http_round_trips"]),
+        first_operations=dict(first_log["operations"]),
+        rerun=int(rerun_log["http_round_trips"]),
+    )
+
+
+def measure(people: int, seed: int = 7) -> RoundTrips:
+    """Start an emulator with ``people`` people, measure, stop it."""
+    from devstack.graph_emulator import serve_in_thread
+
+    emulator = serve_in_thread(people=people, seed=seed)
+    try:
+        return asyncio.run(measure_on(emulator.base_url, emulator.root, people))
+    finally:
+        emulator.stop()
+
+
+def table(rows: Sequence[RoundTrips]) -> str:
+    lines = [
+        "| people | pairs | created | no slot | first cycle: round trips | per pair | re-run: round trips | per pair |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.people:,} | {r.pairs:,} | {r.created:,} | {r.no_slot:,} | {r.first_cycle:,} | "
+            f"{r.first_per_pair:.3f} | {r.rerun:,} | {r.rerun_per_pair:.4f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--people", type=int, nargs="+", default=[300, 1000])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    rows = [measure(n, args.seed) for n in args.people]
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], indent=2))
+        return
+    print(table(rows))
+    for r in rows:
+        operations = ", ".join(f"{k}: {v}" for k, v in sorted(r.first_operations.items()))
+        print(f"\n{r.people} people, first cycle operations: {operations}")
+
+
+if __name__ == "__main__":
+    main()
