@@ -12,7 +12,6 @@ import base64
 import functools
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,8 +22,9 @@ from aiohttp.test_utils import make_mocked_request
 from devstack.graph_emulator import pipeline
 from devstack.graph_emulator.errors import GraphError, bad_request, error_body
 from devstack.graph_emulator.state import EmulatorState
+from devstack.reference_files import GRAPH_BATCH_SCHEMA
 
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "reference" / "graph" / "json-batching.schema.json"
+SCHEMA_PATH = GRAPH_BATCH_SCHEMA
 MAX_ITEMS = 20
 PARALLEL_ITEMS = 4
 PASSED_HEADERS = ("Authorization", "Prefer", "client-request-id")

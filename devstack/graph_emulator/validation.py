@@ -19,9 +19,10 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from devstack.graph_emulator.errors import bad_request
 from devstack.graph_emulator.state import EmulatorState
+from devstack.reference_files import GRAPH_OPENAPI
 
 GRAPH_HOST = "https://graph.microsoft.com"
-DEFAULT_SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "graph" / "graph-v1.0-subset.openapi.yaml"
+DEFAULT_SPEC = GRAPH_OPENAPI
 PATH_ALIASES = {"/v1.0/users/delta": "/v1.0/users/delta()"}
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from devstack.reference_files import GRAPH_EXAMPLES
 from tests.fixtures.graph import GraphEmulator
 
 pytestmark = pytest.mark.contract
-EXAMPLES = Path("/work/shared/reference/graph/examples")
+EXAMPLES = GRAPH_EXAMPLES
 
 
 def mailbox_people(graph: GraphEmulator) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Replay every Graph documentation example in ../shared/reference/graph/examples against the emulator.
+"""Replay every Graph documentation example (devstack/reference/graph/examples) against the emulator.
 
 `/me` and placeholder or foreign ids map to tenant users (and to an existing event for event ids). A replay matches
 when the status is the same, every property of the documented response is there with the same JSON type (a
@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from devstack.reference_files import GRAPH_EXAMPLES
 from tests.fixtures.graph import GraphEmulator
 
 pytestmark = pytest.mark.contract
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "graph" / "examples"
+EXAMPLES = GRAPH_EXAMPLES
 GRAPH_ROOT = re.compile(r"^https://graph\.microsoft\.com/(v1\.0|beta)")
 LINKS = {"@odata.nextLink", "@odata.deltaLink"}
 # Owned by the calendar module: may start matching when it fills these in, so not strict.

@@ -7,7 +7,6 @@ and records violations, which these tests read back. One test checks that the ch
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,10 +16,11 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_core.validation.response.exceptions import InvalidData
 
+from devstack.reference_files import GRAPH_OPENAPI
 from tests.fixtures.graph import GraphEmulator
 
 pytestmark = pytest.mark.contract
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "graph" / "graph-v1.0-subset.openapi.yaml"
+SPEC = GRAPH_OPENAPI
 
 
 def scripted_session(graph: GraphEmulator) -> int:

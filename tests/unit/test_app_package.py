@@ -15,11 +15,12 @@ import jsonschema
 import pytest
 
 from devstack import package_app
+from devstack.reference_files import MANIFEST_SCHEMA
 
 pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA = REPO.parent / "shared" / "reference" / "teams" / "teams-app-manifest-v1.22.schema.json"
+SCHEMA = MANIFEST_SCHEMA
 REAL = {
     "TEAMS_APP_MANIFEST_ID": "5d0c5a3e-58a4-4c38-9a6a-0f8b0f9e7d21",
     "BOT_APP_ID": "2b7f5c61-9d0e-4f0b-8f6e-3c1d2a4b5e6f",

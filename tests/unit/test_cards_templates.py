@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from devstack.reference_files import CARD_SCHEMA
 from shared.adapters.cards.renderer import TEMPLATE_DIR, load_template
 from shared.adapters.cards.validate import SCHEMA_PATH
 
@@ -38,9 +38,7 @@ SAFE_IN_MARKDOWN = {
     "tenureLabel",
 }
 EXPRESSION = re.compile(r"\$\{([^}]*)\}")
-REFERENCE_SCHEMA = (
-    Path(__file__).resolve().parents[3] / "shared/reference/adaptivecards/adaptive-card-1.5.0.schema.json"
-)
+REFERENCE_SCHEMA = CARD_SCHEMA
 
 
 def elements(node: Any) -> Iterator[dict[str, Any]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devstack.reference_files import GRAPH_EXAMPLES
 from shared.adapters.graph.mapping import (
     busy_from_schedule,
     is_removed,
@@ -35,7 +35,7 @@ from shared.domain.people import WORKWEEK, Weekday
 
 pytestmark = pytest.mark.unit
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "graph" / "examples"
+EXAMPLES = GRAPH_EXAMPLES
 
 
 def example(name: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Check a rendered card before it is sent: Adaptive Cards 1.5 schema and the Teams size budget.
 
-The schema is a byte-for-byte copy of ``../shared/reference/adaptivecards/adaptive-card-1.5.0.schema.json``
+The schema is a byte-for-byte copy of the official
+``adaptive-card-1.5.0.schema.json`` (also under ``devstack/reference/adaptivecards/``)
 (a unit test keeps them equal) so that the deployed app carries it. It is loaded once, on first use.
 """
 
