@@ -1,19 +1,27 @@
-"""One Calendar contract suite, run against FakeCalendar and GraphCalendar on the Graph emulator."""
+"""One Calendar contract suite, run against FakeCalendar and GraphCalendar on the Graph emulator.
+
+Also, on the emulator only: the batch operations' request counts, transactionId deduplication, and
+batched creates under injected faults still making exactly one event per series.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
-from shared.domain.calendar import Recurrence, RecurrenceKind, SeriesSpec
+from shared.adapters.graph.mapping_events import series_filter
+from shared.domain.calendar import Recurrence, RecurrenceKind, SeriesEvent, SeriesSpec
 from shared.domain.people import Weekday
 from shared.domain.series import body_teaser, series_id
 from shared.ports.calendar import Calendar
+from shared.ports.directory import MailboxUnavailable
 from tests.fakes.calendar import FakeCalendar
+from tests.fixtures.graph import GraphEmulator
 
 pytestmark = pytest.mark.contract
 
@@ -27,22 +35,44 @@ class Subject:
     manager_id: str
     manager_upn: str
     report_upn: str
+    other_manager_id: str = "m2"
+    other_report_upn: str = "dee@x.test"
+    deny: Callable[[str], Awaitable[None]] | None = None  # put a mailbox outside the app's access policy
 
 
 @pytest.fixture(params=["fake", "graph"])
 async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
     if request.param == "fake":
-        yield Subject(FakeCalendar({"m1": "ann@x.test"}), "m1", "ann@x.test", "bob@x.test")
+        fake = FakeCalendar({"m1": "ann@x.test", "m2": "cy@x.test"})
+
+        async def deny_fake(mailbox: str) -> None:
+            fake.out_of_scope.add(mailbox)
+
+        yield Subject(fake, "m1", "ann@x.test", "bob@x.test", deny=deny_fake)
         return
     from tests.contract.test_graph_adapter_support import adapters_for, pairs
 
     graph = request.getfixturevalue("graph")
-    manager, report = pairs(graph.tenant())[0]
+    usable = pairs(graph.tenant())
+    manager, report = usable[0]
+    other_manager, other_report = next((m, r) for m, r in usable if m["id"] != manager["id"])
+
+    async def deny_graph(mailbox: str) -> None:
+        graph._call("POST", "access-policy", {"denied": [mailbox]})
+
     async with adapters_for(graph.base_url) as adapters:
-        yield Subject(adapters.calendar, manager["id"], manager["userPrincipalName"], report["userPrincipalName"])
+        yield Subject(
+            adapters.calendar,
+            manager["id"],
+            manager["userPrincipalName"],
+            report["userPrincipalName"],
+            other_manager["id"],
+            other_report["userPrincipalName"],
+            deny_graph,
+        )
 
 
-def spec_for(subject: Subject, sid: str) -> SeriesSpec:
+def spec_for(subject: Subject, sid: str, other: bool = False) -> SeriesSpec:
     recurrence = Recurrence(
         RecurrenceKind.WEEKLY,
         2,
@@ -53,8 +83,8 @@ def spec_for(subject: Subject, sid: str) -> SeriesSpec:
     )
     return SeriesSpec(
         series_id=sid,
-        organizer_id=subject.manager_id,
-        attendee_upn=subject.report_upn,
+        organizer_id=subject.other_manager_id if other else subject.manager_id,
+        attendee_upn=subject.other_report_upn if other else subject.report_upn,
         attendee_name="Report",
         subject="Growth conversation: contract",
         body_html=body_teaser("Report", "contract test"),
@@ -98,3 +128,114 @@ async def test_series_time_shows_as_busy_and_cancel_removes_it(subject: Subject)
     assert any(b.start <= FIRST < b.end for b in busy[subject.manager_upn.lower()])
     await subject.calendar.cancel(subject.manager_id, created.event_id, "Thank you for the conversations.")
     assert await subject.calendar.find_series(subject.manager_id, sid) is None
+
+
+async def test_batched_find_and_create_across_two_mailboxes(subject: Subject) -> None:
+    specs = [spec_for(subject, series_id("contract", subject.manager_id, "batch", f"v{k}")) for k in range(3)]
+    specs.append(spec_for(subject, series_id("contract", subject.other_manager_id, "batch", "v0"), other=True))
+    lookups = [(s.organizer_id, s.series_id) for s in specs]
+    assert await subject.calendar.find_series_many(lookups) == {s.series_id: None for s in specs}
+    created = await subject.calendar.create_series_many(specs)
+    assert set(created) == {s.series_id for s in specs}
+    found = await subject.calendar.find_series_many(lookups)
+    for spec in specs:
+        made, seen = created[spec.series_id], found[spec.series_id]
+        assert isinstance(made, SeriesEvent) and isinstance(seen, SeriesEvent)
+        assert (seen.event_id, seen.series_id, seen.first_start) == (made.event_id, spec.series_id, FIRST)
+    assert await subject.calendar.find_series_many([]) == {}
+
+
+async def test_creating_the_same_series_again_returns_the_first_one(subject: Subject) -> None:
+    specs = [spec_for(subject, series_id("contract", subject.manager_id, "again", f"v{k}")) for k in range(2)]
+    first = await subject.calendar.create_series_many(specs)
+    again = await subject.calendar.create_series_many(specs)
+    assert {k: _event_id(v) for k, v in again.items()} == {k: _event_id(v) for k, v in first.items()}
+
+
+async def test_an_out_of_scope_mailbox_fails_only_its_own_items(subject: Subject) -> None:
+    assert subject.deny is not None
+    await subject.deny(subject.other_manager_id)
+    mine = spec_for(subject, series_id("contract", subject.manager_id, "scope", "v1"))
+    theirs = spec_for(subject, series_id("contract", subject.other_manager_id, "scope", "v1"), other=True)
+    found = await subject.calendar.find_series_many([(s.organizer_id, s.series_id) for s in (mine, theirs)])
+    assert found[mine.series_id] is None and isinstance(found[theirs.series_id], MailboxUnavailable)
+    created = await subject.calendar.create_series_many([mine, theirs])
+    assert isinstance(created[mine.series_id], SeriesEvent)
+    assert isinstance(created[theirs.series_id], MailboxUnavailable)
+
+
+def _event_id(value: object) -> str:
+    assert isinstance(value, SeriesEvent), value
+    return value.event_id
+
+
+# ---------------------------------------------------------------- the emulator and the Graph adapter only
+
+
+def _event_body(report_upn: str, transaction_id: str) -> dict[str, object]:
+    return {
+        "subject": "Growth conversation",
+        "start": {"dateTime": "2027-03-02T10:00:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2027-03-02T10:45:00", "timeZone": "Europe/Berlin"},
+        "attendees": [{"emailAddress": {"address": report_upn}, "type": "required"}],
+        "transactionId": transaction_id,
+    }
+
+
+def test_emulator_returns_the_existing_event_for_a_repeated_transaction_id(graph: GraphEmulator) -> None:
+    from tests.contract.test_graph_adapter_support import pairs
+
+    (manager, report), (other, _) = pairs(graph.tenant())[0], pairs(graph.tenant())[-1]
+    assert other["id"] != manager["id"]
+    body = _event_body(report["userPrincipalName"], "7f1c2d3e-0000-4000-8000-000000000001")
+    with httpx.Client(base_url=graph.base_url, timeout=30) as http:
+        first, again = (http.post(f"/users/{manager['id']}/events", json=body) for _ in range(2))
+        elsewhere = http.post(f"/users/{other['id']}/events", json=body)
+        fresh = http.post(f"/users/{manager['id']}/events", json={**body, "transactionId": "another"})
+        assert {first.status_code, again.status_code, elsewhere.status_code} == {201}
+        assert again.json()["id"] == first.json()["id"]
+        assert elsewhere.json()["id"] != first.json()["id"]  # deduplicated per organiser
+        assert fresh.json()["id"] != first.json()["id"]
+        http.post(f"/users/{manager['id']}/events/{first.json()['id']}/cancel", json={"comment": "gone"})
+        after_cancel = http.post(f"/users/{manager['id']}/events", json=body)
+        assert after_cancel.status_code == 201 and after_cancel.json()["id"] != first.json()["id"]
+
+
+async def test_graph_batches_twenty_look_ups_and_creates_per_round_trip(graph: GraphEmulator) -> None:
+    from tests.contract.test_graph_adapter_support import adapters_for, count, pairs
+
+    manager, report = pairs(graph.tenant())[0]
+    subject = Subject(None, manager["id"], manager["userPrincipalName"], report["userPrincipalName"])  # type: ignore[arg-type]
+    specs = [spec_for(subject, series_id("contract", manager["id"], "many", f"v{k}")) for k in range(25)]
+    async with adapters_for(graph.base_url) as adapters:
+        graph.clear_log()
+        await adapters.calendar.find_series_many([(s.organizer_id, s.series_id) for s in specs])
+        log = graph.log()
+        assert (log["http_round_trips"], count(log, "GET /users/{id}/events")) == (2, 25)
+        graph.clear_log()
+        created = await adapters.calendar.create_series_many(specs)
+        log = graph.log()
+        assert (log["http_round_trips"], count(log, "POST /users/{id}/events")) == (2, 25)
+        assert log["max_concurrency"].get(manager["id"], 0) <= 4
+    assert len({_event_id(e) for e in created.values()}) == 25
+
+
+async def test_graph_batched_creates_under_faults_make_one_event_per_series(graph: GraphEmulator) -> None:
+    from tests.contract.test_graph_adapter_support import adapters_for, pairs
+
+    usable = pairs(graph.tenant())
+    specs = []
+    for k, (manager, report) in enumerate(usable[:12]):
+        subject = Subject(None, manager["id"], manager["userPrincipalName"], report["userPrincipalName"])  # type: ignore[arg-type]
+        specs.append(spec_for(subject, series_id("contract", manager["id"], report["id"], f"fault{k}")))
+    graph.switches(fault_rate=0.3, fault_seed=5)
+    async with adapters_for(graph.base_url) as adapters:
+        created = await adapters.calendar.create_series_many(specs)
+        assert graph.log()["faulted"] > 0
+        graph.switches(fault_rate=0)
+        async with httpx.AsyncClient(base_url=graph.base_url, timeout=30) as http:
+            for spec in specs:
+                tagged = await http.get(
+                    f"/users/{spec.organizer_id}/events", params={"$filter": series_filter(spec.series_id)}
+                )
+                assert [e["id"] for e in tagged.json()["value"]] == [_event_id(created[spec.series_id])]

@@ -63,7 +63,9 @@ class SeriesBatches:
         found: dict[str, FoundSeries] = {}
         for chunk in chunked(list(dict.fromkeys(lookups))):
             async with self._holding(organizer for organizer, _ in chunk):
-                found |= await self._lookup(chunk, self._policy)
+                settled, throttled = await self._lookup(chunk, self._policy)
+            _raise_if_throttled(throttled)  # still throttled after every attempt
+            found |= settled
         return found
 
     async def create_many(self, specs: Sequence[SeriesSpec]) -> dict[str, CreatedSeries]:
@@ -87,18 +89,24 @@ class SeriesBatches:
     def _events(self, organizer_id: str) -> Any:
         return self._client.users.by_user_id(organizer_id).events
 
-    async def _lookup(self, lookups: Sequence[SeriesLookup], policy: RetryPolicy) -> dict[str, FoundSeries]:
+    async def _lookup(
+        self, lookups: Sequence[SeriesLookup], policy: RetryPolicy
+    ) -> tuple[dict[str, FoundSeries], list[BatchResult]]:
+        """One batch of look-ups: the settled answers by series id, and the items that were throttled."""
         calls = [
             BatchCall(str(i), self._events(organizer).to_get_request_information(req.find_series_config(sid)))
             for i, (organizer, sid) in enumerate(lookups)
         ]
         answers = await send_batch(self._client, calls, policy=policy, stats=self._stats)
-        _raise_if_throttled(answers.values())
         found: dict[str, FoundSeries] = {}
+        throttled: list[BatchResult] = []
         for i, (organizer, sid) in enumerate(lookups):
             answer = answers[str(i)]
-            found[sid] = _unavailable(answer, organizer) or _master_in(answer, f"find series on {organizer}")
-        return found
+            if answer.status in RETRYABLE_STATUSES:
+                throttled.append(answer)
+            else:
+                found[sid] = _unavailable(answer, organizer) or _master_in(answer, f"find series on {organizer}")
+        return found, throttled
 
     async def _create_chunk(self, specs: Sequence[SeriesSpec]) -> dict[str, CreatedSeries]:
         pending = {spec.series_id: spec for spec in specs}
@@ -108,31 +116,40 @@ class SeriesBatches:
         async def round_trip() -> None:
             nonlocal rounds
             rounds += 1
+            to_post, throttled = dict(pending), list[BatchResult]()
             if rounds > 1:  # a re-sent create first looks for the series it may already have made
-                found = await self._lookup([(s.organizer_id, sid) for sid, s in pending.items()], self._once)
+                found, throttled = await self._lookup([(s.organizer_id, sid) for sid, s in pending.items()], self._once)
                 done.update({sid: event for sid, event in found.items() if event is not None})
+                to_post = {sid: pending[sid] for sid, event in found.items() if event is None}
                 for sid in set(done) & set(pending):
                     pending.pop(sid)
+            if to_post:
+                throttled += await self._post_creates(to_post, done, pending)
             if pending:
-                await self._post_creates(pending, done)
+                _raise_if_throttled(throttled)
 
         await with_retries(round_trip, policy=self._policy, stats=self._stats)
         return done
 
-    async def _post_creates(self, pending: dict[str, SeriesSpec], done: dict[str, CreatedSeries]) -> None:
-        """One ``$batch`` of POSTs; settled items move from ``pending`` to ``done``; throttled ones stay."""
-        specs = list(pending.values())
+    async def _post_creates(
+        self, to_post: dict[str, SeriesSpec], done: dict[str, CreatedSeries], pending: dict[str, SeriesSpec]
+    ) -> list[BatchResult]:
+        """One ``$batch`` of POSTs; settled items move from ``pending`` to ``done``; returns the throttled ones."""
+        specs = list(to_post.values())
         calls = [
             BatchCall(str(i), self._events(spec.organizer_id).to_post_request_information(event_for(spec)))
             for i, spec in enumerate(specs)
         ]
         answers = await send_batch(self._client, calls, policy=self._once, stats=self._stats)
+        throttled: list[BatchResult] = []
         for i, spec in enumerate(specs):
             answer = answers[str(i)]
-            if answer.status not in RETRYABLE_STATUSES:
-                done[spec.series_id] = _unavailable(answer, spec.organizer_id) or _created(answer, spec)
-                pending.pop(spec.series_id)
-        _raise_if_throttled(a for a in answers.values() if specs[int(a.id)].series_id in pending)
+            if answer.status in RETRYABLE_STATUSES:
+                throttled.append(answer)
+                continue
+            done[spec.series_id] = _unavailable(answer, spec.organizer_id) or _created(answer, spec)
+            pending.pop(spec.series_id)
+        return throttled
 
 
 def _unavailable(answer: BatchResult, mailbox: str) -> MailboxUnavailable | None:
