@@ -82,6 +82,8 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[Location, int]]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise CompanyConfigError([ConfigIssue(source, line, "", f"not valid YAML: {error.problem}")]) from None
+    except yaml.YAMLError as error:  # e.g. ReaderError: a control character the YAML reader refuses
+        raise CompanyConfigError([ConfigIssue(source, 1, "", f"not valid YAML: {error}")]) from None
     lines: dict[Location, int] = {}
     duplicates: list[tuple[int, str]] = []
     if root is not None:
