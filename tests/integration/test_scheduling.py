@@ -40,17 +40,26 @@ class CountingCalendar:
     """Wraps the Graph calendar: records every series created and can die after the N-th create."""
 
     def __init__(self, inner: Any, die_after: int | None = None) -> None:
-        self.inner, self.die_after, self.created = inner, die_after, []
+        self.inner, self.die_after = inner, die_after
+        self.created: list[str] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
     async def create_series(self, spec: SeriesSpec) -> SeriesEvent:
-        event = await self.inner.create_series(spec)
-        self.created.append(spec.series_id)
+        event: SeriesEvent = await self.inner.create_series(spec)
+        self._count([spec])
+        return event
+
+    async def create_series_many(self, specs: Sequence[SeriesSpec]) -> dict[str, Any]:
+        created: dict[str, Any] = await self.inner.create_series_many(specs)
+        self._count([s for s in specs if isinstance(created[s.series_id], SeriesEvent)])
+        return created
+
+    def _count(self, specs: Sequence[SeriesSpec]) -> None:
+        self.created.extend(s.series_id for s in specs)
         if self.die_after is not None and len(self.created) >= self.die_after:
             raise Crash("worker killed after create, before record")
-        return event
 
 
 @pytest.fixture
@@ -174,3 +183,14 @@ def test_wegrow_cycle_json_summary_is_the_last_line(graph: GraphEmulator, azurit
     assert summary["series_created"] + summary["no_slot"] > 0
     bad = subprocess.run([*command, "--steps", "sync,bogus"], env=env, capture_output=True, text=True, check=False)
     assert bad.returncode != 0 and "bogus" in bad.stderr
+
+
+def test_first_cycle_costs_at_most_half_a_round_trip_per_pair_and_a_rerun_next_to_none() -> None:
+    """Counts from the emulator's request log on a 300-person tenant (see docs/performance.md)."""
+    from tests.bench.round_trips import measure
+
+    figures = measure(people=300, seed=7)
+    assert figures.pairs > 250 and figures.created > figures.pairs // 2
+    assert figures.first_per_pair <= 0.5, figures
+    assert figures.rerun_per_pair <= 0.02, figures
+    assert figures.first_operations.get("POST /users/{id}/events", 0) == figures.created  # one POST per series
