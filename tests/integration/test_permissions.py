@@ -50,7 +50,7 @@ PERMISSIONS = REPO / "infra" / "permissions.json"
 START = datetime(2030, 3, 4, 14, 0, tzinfo=UTC)
 TEAMS_APP = "0240a368-25e0-4569-8ebe-13601cb55a18"
 # Modules of shared/adapters/graph that call Graph, each driven by the session below; the rest are helpers.
-SESSION_MODULES = {"calendar", "directory", "teamwork", "workbook"}
+SESSION_MODULES = {"calendar", "calendar_batch", "directory", "teamwork", "workbook"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"workbook_requests"}
 
@@ -113,6 +113,12 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
         first = (await calendar.occurrences(manager["id"], created.event_id, START, START + timedelta(days=30)))[0]
         await calendar.move_occurrence(manager["id"], first.event_id, first.start + timedelta(hours=1), first.end)
         await calendar.cancel(manager["id"], created.event_id, "permissions session")
+        other = replace(spec, series_id="permissions-session-2", first_start=START + timedelta(hours=2))
+        await calendar.find_series_many([(manager["id"], spec.series_id), (manager["id"], other.series_id)])
+        batched = await calendar.create_series_many([spec, other])  # calendar_batch: $batch of events POSTs
+        for event in batched.values():
+            assert not isinstance(event, MailboxUnavailable)
+            await calendar.cancel(manager["id"], event.event_id, "permissions session")
         installer = GraphTeamsInstaller(client, TEAMS_APP, policy=FAST_POLICY)
         await installer.install(report["id"])
         await installer.install(report["id"])  # a re-run: 409, then the existing installation is looked up
