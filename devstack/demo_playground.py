@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,13 +81,19 @@ def config_yaml(user: PlaygroundUser, others: tuple[PlaygroundUser, ...] = ()) -
 
 
 class Playground:
-    """``start(user)`` / ``stop()``; ``url`` is the UI, ``connector_url`` what the bot sends proactive cards to."""
+    """``start(user)``, ``stop()`` (the UI only), ``close()`` (also the relay).
 
-    def __init__(self, bot_endpoint: str, port: int, work_dir: Path) -> None:
+    ``url`` is the UI; ``connector_url`` is what the bot sends proactive cards to: the relay in
+    ``devstack.demo_relay`` in front of the Playground's connector. It keeps its port across restarts.
+    """
+
+    def __init__(self, bot_endpoint: str, port: int, relay_port: int, work_dir: Path) -> None:
         self.bot_endpoint = bot_endpoint
         self.port = port
+        self.relay_port = relay_port
         self.work_dir = work_dir
         self._child: Child | None = None
+        self._relay: Child | None = None
 
     @property
     def url(self) -> str:
@@ -94,12 +101,24 @@ class Playground:
 
     @property
     def connector_url(self) -> str:
-        return f"{self.url}/_connector/"
+        return f"http://127.0.0.1:{self.relay_port}/"
+
+    def _start_relay(self) -> None:
+        log_path = self.work_dir / "relay.log"
+        log_file = log_path.open("wb")
+        command = [sys.executable, "-m", "devstack.demo_relay", "--port", str(self.relay_port),
+                   "--target", f"{self.url}/_connector"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        self._relay = Child("relay", process, log_path, log_file)
+        wait_for_line(self._relay, "ready ")
 
     def start(self, user: PlaygroundUser, others: tuple[PlaygroundUser, ...] = ()) -> Playground:
         if not BIN.exists():
             raise StackError(f"{BIN} is missing: run `make node` (npm install) first")
         self.work_dir.mkdir(parents=True, exist_ok=True)
+        if self._relay is None:
+            self._start_relay()
         config = self.work_dir / "playground.yml"
         config.write_text(config_yaml(user, others))
         log_path = self.work_dir / "playground.log"
@@ -111,7 +130,7 @@ class Playground:
             "M365_AGENTS_PLAYGROUND_LOGFILE": str(self.work_dir / "playground-debug.log"),
         }
         command = [str(BIN), "-e", self.bot_endpoint, "-c", "msteams", "-p", str(self.port),
-                   "--service-url", self.connector_url.rstrip("/"), "--disable-telemetry"]  # fmt: skip
+                   "--service-url", f"{self.url}/_connector", "--disable-telemetry"]  # fmt: skip
         process = subprocess.Popen(command, cwd=self.work_dir, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
         self._child = Child("playground", process, log_path, log_file)
@@ -139,6 +158,13 @@ class Playground:
         raise StackError("the Playground UI did not answer within 30 s")
 
     def stop(self) -> None:
+        """Stop the Playground (its chats are in memory and go with it); the relay stays."""
         if self._child is not None:
             stop_child(self._child)
             self._child = None
+
+    def close(self) -> None:
+        self.stop()
+        if self._relay is not None:
+            stop_child(self._relay)
+            self._relay = None

@@ -1,0 +1,126 @@
+"""The world of the browser test: the local stack with the Agents Playground as the Teams client.
+
+The stack's Functions runner sends its proactive cards to ``devstack.demo_relay``, which forwards to
+the Playground's mock connector; the Playground posts its activities (messages, Action.Execute
+invokes) to the runner's ``/api/messages``. Setup reads the Store only to choose whom to sign in as.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from devstack.demo_playground import Playground, PlaygroundUser
+from devstack.stack import Stack, StackOptions
+from shared.config import load_settings
+from shared.container import Container
+from shared.domain.people import Person
+from shared.services.card_records import CARDS, CardKind
+from shared.services.scheduling_records import SERIES, load_person
+from tests.conftest import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip
+REPO = Path(__file__).resolve().parents[2]
+OUT = REPO / "out" / "e2e"
+PEOPLE = 40
+
+
+def require_chromium() -> None:
+    """Fail (not skip) with the way to fix it: the browser test is part of ``make test``."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` as root (apt-get install chromium)", pytrace=False)
+
+
+@dataclass
+class World:
+    stack: Stack
+    playground: Playground
+    container: Container
+    manager: Person
+    employee: Person
+
+    def user(self, person: Person) -> PlaygroundUser:
+        return PlaygroundUser(person.id, person.display_name, person.upn)
+
+    def sign_in(self, person: Person) -> None:
+        """The Playground simulates one user: restart it (same ports) as ``person``."""
+        other = self.employee if person is self.manager else self.manager
+        self.playground.stop()
+        self.playground.start(self.user(person), (self.user(other),))
+
+    def run_function(self, name: str, message: dict[str, Any] | None = None) -> None:
+        """The host's admin endpoint: fire a timer, or run a queue function on one message (JSON text)."""
+        body = {"input": json.dumps(message)} if message is not None else {}
+        response = httpx.post(f"{self.stack.functions_url}/admin/functions/{name}", json=body, timeout=120)
+        assert response.status_code == 202, f"{name}: {response.status_code} {response.text}"
+
+    def card_row(self, kind: CardKind) -> dict[str, Any]:
+        rows = [r for r in self.container.store.query(CARDS) if r.data.get("kind") == kind]
+        mine = [r for r in rows if r.data.get("employee_id") == self.employee.id]
+        assert mine, f"no {kind} card was recorded for the employee"
+        return dict(mine[0].data)
+
+
+def run_cycle(env: dict[str, str]) -> None:
+    wegrow = str(Path(sys.executable).parent / "wegrow")
+    done = subprocess.run([wegrow, "cycle", "--steps", "sync,plan,schedule", "--json"], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, f"wegrow cycle failed: {done.stderr[-2000:]}"
+
+
+def pick_pair(container: Container) -> tuple[Person, Person]:
+    """A manager and report whose first conversation is within the card lead time (so the prep card is due)."""
+    now = datetime.now(UTC)
+    lead = timedelta(days=container.settings.card_lead_days)
+    for row in container.store.query(SERIES):
+        first = row.data.get("first_start")
+        if row.data.get("state") == "active" and first and now < datetime.fromisoformat(str(first)) < now + lead:
+            manager, employee = load_person(container.store, row.partition), load_person(container.store, row.row)
+            if manager is not None and employee is not None:
+                return manager, employee
+    raise AssertionError("no series starts within the card lead time: the demo tenant changed?")
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 60.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    require_chromium()
+    shutil.rmtree(OUT, ignore_errors=True)
+    relay_port = free_port()
+    options = StackOptions(people=PEOPLE, connector_url=f"http://127.0.0.1:{relay_port}/", log_dir=OUT / "logs")
+    stack = Stack(options).start()
+    playground = Playground(stack.bot_endpoint, free_port(), relay_port, OUT / "playground")
+    try:
+        env = {**os.environ, **stack.env}
+        run_cycle(env)
+        container = Container(load_settings(**{k.removeprefix("WEGROW_").lower(): v for k, v in stack.env.items()
+                                               if k.startswith("WEGROW_")}))  # fmt: skip
+        manager, employee = pick_pair(container)
+        world = World(stack, playground, container, manager, employee)
+        world.sign_in(employee)
+        yield world
+    finally:
+        playground.close()
+        stack.stop()

@@ -1,0 +1,160 @@
+"""A growth conversation in a browser: the Agents Playground (a Teams-like client) on Debian Chromium.
+
+What runs for real: Azurite, the Graph emulator (40-person tenant), ``wegrow cycle`` (sync, plan,
+schedule), the local Functions runner serving ``/api/messages`` and firing the ``cards`` timer and
+``send-card`` queue, the Agents SDK bot, the card templates, the Playground's Adaptive Card renderer.
+The assertions read what the page shows.
+
+How the identity switch works (honestly): the Playground simulates exactly one signed-in user, the
+``currentUser`` of its config file, and has no user switch in its UI. The test writes that file so the
+user *is* the employee (Entra object id as ``id`` and ``aadObjectId``), then stops the Playground and
+starts it again on the same port as the manager, and then as the employee again. Proactive cards reach
+it because the bot's ``create_conversation`` for the signed-in person returns the Playground's personal
+chat. A small relay (``devstack.demo_relay``) drops the ``"id": null`` the Agents SDK puts in every
+send, which the Playground's connector rejects (the real Connector accepts it).
+
+Two steps are driven by the test, not by a timer, and say so: the conversation is in the future,
+so the outcome-log card (queued by the ``cards`` timer only after a conversation ends) and the
+employee's confirmation card (nothing queues it after an outcome log yet) are put on the runner's
+``send-card`` function through the host's admin endpoint, with ids only, as the timer would.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import openpyxl
+import pytest
+from playwright.sync_api import Locator, Page, sync_playwright
+
+from devstack.render_workbook import save_emulator_workbook
+from shared.services.card_records import CardKind
+from tests.e2e.playground_world import CHROMIUM, CHROMIUM_ARGS, OUT, World, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+SHARED_NEED = "A mentor for my first conference talk"
+PRIVATE_NEED = "Time off to look after my father"
+LEARNING_GOAL = "Run a design review on my own by June"
+OUTCOME = "Agree a weekly focus hour without meetings"
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 1280, "height": 2400})
+        finally:
+            browser.close()
+
+
+def open_chat(page: Page, world: World) -> None:
+    page.goto(world.playground.url)
+    page.locator('[data-lexical-editor="true"]').wait_for()
+
+
+def say(page: Page, text: str) -> None:
+    page.locator('[data-lexical-editor="true"]').click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def newest_card(page: Page, heading: str) -> Locator:
+    card = page.locator(".ac-adaptiveCard").filter(has_text=heading).last
+    card.wait_for(timeout=90_000)
+    card.scroll_into_view_if_needed()
+    return card
+
+
+def shot(target: Page | Locator, name: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=str(OUT / f"{name}.png"))
+
+
+def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: World, page: Page) -> None:
+    open_chat(page, world)
+    for n, need in enumerate((SHARED_NEED, PRIVATE_NEED)):
+        say(page, f"add a micro-need: {need}")
+        page.get_by_text("Added to your growth agenda").nth(n).wait_for()
+    shot(page, "01-micro-needs-by-message")
+
+    world.run_function("cards")  # the timer: the prep card is due for this employee
+    prep = newest_card(page, "Prepare your growth conversation")
+    assert SHARED_NEED in prep.inner_text() and PRIVATE_NEED in prep.inner_text()
+    prep.get_by_label("My learning goals").fill(LEARNING_GOAL)
+    prep.get_by_label("Share item 1 with my manager").check()
+    prep.get_by_label("Share item 2 with my manager").uncheck()  # marked private
+    assert not prep.get_by_label("Share item 2 with my manager").is_checked()
+    shot(prep, "02-prep-card-filled")
+    prep.get_by_role("button", name="Save my preparation").click()
+    saved = newest_card(page, "Saved")
+    shot(saved, "03-prep-saved")
+
+    world.sign_in(world.manager)
+    open_chat(page, world)
+    world.run_function("cards")  # the prep is in, so the agenda card is due for the manager
+    agenda = newest_card(page, "Growth conversation agenda")
+    text = agenda.inner_text()
+    assert world.employee.display_name in text
+    assert SHARED_NEED in text
+    assert "Talking points by alignment" in text and "When we grow, you grow" in text
+    assert PRIVATE_NEED not in text and LEARNING_GOAL not in text
+    shot(agenda, "04-manager-agenda")
+
+    agenda_row = world.card_row(CardKind.AGENDA)
+    world.run_function("send_card", send_card_message(world, CardKind.OUTCOME, agenda_row))
+    log = newest_card(page, "Action 1")
+    log.get_by_label("Action 1: what will happen").fill(OUTCOME)
+    choose(page, log, "Action 1: quadrant", "Uphill")
+    choose(page, log, "Action 1: type", "Not a training need: manage")
+    choose(page, log, "Action 1: owner", world.manager.display_name)
+    log.get_by_label("Action 1: due date").fill("2027-01-29")
+    shot(log, "05-outcome-log")
+    log.get_by_role("button", name="Save and send for confirmation").click()
+    shot(newest_card(page, "Saved"), "06-outcome-saved")
+
+    world.sign_in(world.employee)
+    open_chat(page, world)
+    world.run_function("send_card", send_card_message(world, CardKind.CONFIRM, agenda_row))
+    confirm = newest_card(page, "I confirm these outcomes")
+    confirm.get_by_label("These outcomes are what we agreed").check()
+    confirm.get_by_role("button", name="Send").click()
+    shot(newest_card(page, "Saved"), "07-confirmed")
+
+    world.run_function("export_sweep")
+    rows = wait_until(lambda: workbook_rows_with(world, OUTCOME), "the outcome row in the HR workbook")
+    assert any("manage" in " ".join(str(cell).lower() for cell in row) for row in rows)
+
+
+def send_card_message(world: World, kind: CardKind, agenda_row: dict[str, object]) -> dict[str, object]:
+    template = json.loads(str(agenda_row["template_data"]))
+    data: dict[str, object] = {"managerId": world.manager.id, "start": template["start"]}
+    if kind is CardKind.CONFIRM:  # what the confirm card shows: the actions as the manager logged them
+        action = {"text": OUTCOME, "quadrantLabel": "Uphill", "typeLabel": "Not a training need: manage",
+                  "initiative": "", "ownerName": world.manager.display_name, "dueDate": "2027-01-29"}  # fmt: skip
+        data |= {"manager": {"displayName": world.manager.display_name}, "meetingDate": template["start"][:10],
+                 "conversationDate": template["start"][:10], "actions": [action], "note": "",
+                 "recipients": [f"8:orgid:{world.employee.id}"]}  # fmt: skip
+    recipient = world.manager.id if kind is CardKind.OUTCOME else world.employee.id
+    return {
+        "kind": str(kind),
+        "occurrence_id": agenda_row["occurrence_id"],
+        "recipient_id": recipient,
+        "employee_id": world.employee.id,
+        "template_data": data,
+    }
+
+
+def choose(page: Page, card: Locator, label: str, option: str) -> None:
+    """The Playground renders a compact Input.ChoiceSet as a Fluent UI combobox with a pop-up list."""
+    card.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def workbook_rows_with(world: World, text: str) -> list[tuple[object, ...]]:
+    path = save_emulator_workbook(world.stack.graph_url, OUT / "hr-outcomes.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    return [row for sheet in book for row in sheet.iter_rows(values_only=True) if text in row]
