@@ -29,7 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "onlineMeeting": None,
     "onlineMeetingUrl": None,
     "body": {"contentType": "text", "content": ""},
-    "location": {"displayName": "", "locationType": "default"},
+    "location": {"displayName": "", "locationType": "default", "uniqueIdType": "unknown"},
+    "hideAttendees": False,
     "locations": [],
     "attendees": [],
     "recurrence": None,
@@ -156,6 +157,11 @@ def render(occ: Occurrence, tz_name: str | None, people: People, ids_by_address:
             "attendees": _attendees(occ, people, ids_by_address),
         }
     )
+    data["location"] = _location(data.get("location"))
+    named = [data["location"]] if data["location"]["displayName"] else []
+    data["locations"] = [_location(place) for place in data.get("locations") or named]
+    if data.get("recurrence"):
+        data["recurrence"] = _full_recurrence(data["recurrence"])
     if occ.day is not None:
         original = _instance_original_start(entry, occ.day)
         data["originalStart"] = ct.iso_utc(original)
@@ -163,6 +169,26 @@ def render(occ: Occurrence, tz_name: str | None, people: People, ids_by_address:
         join = f"https://teams.microsoft.com/l/meetup-join/19%3ameeting_{meeting.meeting_id}%40thread.v2/0"
         data["onlineMeeting"] = {"joinUrl": join}
     return data
+
+
+PATTERN_DEFAULTS = {"interval": 1, "month": 0, "dayOfMonth": 0, "firstDayOfWeek": "sunday", "index": "first"}
+
+
+def _full_recurrence(recurrence: dict[str, Any]) -> dict[str, Any]:
+    """Graph echoes every pattern field, with zero/default values for the ones a pattern does not use."""
+    pattern = {**PATTERN_DEFAULTS, **(recurrence.get("pattern") or {})}
+    given = recurrence.get("range") or {}
+    range_ = {"recurrenceTimeZone": given.get("recurrenceTimeZone") or "UTC", "numberOfOccurrences": 0, **given}
+    return {**recurrence, "pattern": pattern, "range": range_}
+
+
+def _location(place: Any) -> dict[str, Any]:
+    """A location as Graph returns it: a named place gets locationType and a private uniqueId."""
+    given = dict(place) if isinstance(place, dict) else {}
+    name = str(given.get("displayName") or "")
+    filled = {"displayName": name, "locationType": "default"}
+    filled.update({"uniqueId": name, "uniqueIdType": "private"} if name else {"uniqueIdType": "unknown"})
+    return {**filled, **given}
 
 
 def _instance_original_start(entry: Entry, day: date) -> datetime:
