@@ -162,7 +162,7 @@ async def _create(run: _Run, missing: Sequence[_Work]) -> None:
 
 def _skipped(item: _Work, error: MailboxUnavailable) -> PairOutcome:
     log.warning("schedule-pair %s skipped: %s", item.pair.key, error)
-    return PairOutcome("skipped", f"mailbox out of scope: {error}")
+    return PairOutcome("skipped", f"mailbox unavailable (out of scope or no mailbox): {error}")
 
 
 def _record(ctx: ScheduleContext, pair: Pair, data: dict[str, Any]) -> None:

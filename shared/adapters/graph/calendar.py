@@ -47,6 +47,15 @@ def mailbox_errors(mailbox: str) -> Any:
         raise
 
 
+def as_unavailable(error: Exception, mailbox: str) -> MailboxUnavailable:
+    """For the one-item batch operations: an unavailable mailbox (403, or 404 on its events) is an answer."""
+    if isinstance(error, MailboxUnavailable):
+        return error
+    if status_of(error) == 404:
+        return MailboxUnavailable(f"mailbox {mailbox} is not available (404)")
+    raise error
+
+
 class GraphCalendar:
     def __init__(
         self,
@@ -100,16 +109,16 @@ class GraphCalendar:
         organizer_id, series_id = lookups[0]
         try:
             return {series_id: await self.find_series(organizer_id, series_id)}
-        except MailboxUnavailable as error:
-            return {series_id: error}
+        except Exception as error:
+            return {series_id: as_unavailable(error, organizer_id)}
 
     async def create_series_many(self, specs: Sequence[SeriesSpec]) -> dict[str, CreatedSeries]:
         if len(specs) != 1:
             return await self._batches.create_many(specs)
         try:
             return {specs[0].series_id: await self.create_series(specs[0])}
-        except MailboxUnavailable as error:
-            return {specs[0].series_id: error}
+        except Exception as error:
+            return {specs[0].series_id: as_unavailable(error, specs[0].organizer_id)}
 
     async def create_series(self, spec: SeriesSpec) -> SeriesEvent:
         """POST the series; a re-sent attempt first looks for the series it may already have made."""

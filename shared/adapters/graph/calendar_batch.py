@@ -153,8 +153,11 @@ class SeriesBatches:
 
 
 def _unavailable(answer: BatchResult, mailbox: str) -> MailboxUnavailable | None:
+    """403: outside the application access policy; 404 on a mailbox's events: no such user or no mailbox."""
     if answer.status == 403:
         return MailboxUnavailable(f"mailbox {mailbox} is outside the app's access policy")
+    if answer.status == 404:
+        return MailboxUnavailable(f"mailbox {mailbox} is not available ({answer.error_code or 'not found'})")
     return None
 
 
