@@ -9,6 +9,11 @@ from pathlib import Path
 
 HEADING = "## Benchmarks"
 NOTES = """
+Misses and why. Cold start: the first request to /api/messages builds the container and the Agents SDK bot
+(MSAL, aiohttp, JWT libraries), about 1.3 s on this shared machine above a bare `import azure.functions`; the
+import alone adds about 1 ms (see "Cold import"). Cycle wall time over the lower bound: the worker spends CPU
+per pair (SDK parsing, slot finding) on top of the emulator's latency, on 2 cores shared with the emulator.
+
 Not yet measured by `make bench` (left for the next pass): card fan-out rate against the connector limit,
 bot endpoint p50/p99 at 50 concurrent clients, and the full cycle at 10,000 people. The full cycle runs at the
 size in the table: on the shared 2-core machine a first cycle costs about 0.1 s of CPU per pair in the worker
