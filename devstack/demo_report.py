@@ -1,0 +1,67 @@
+"""What ``make demo`` prints at the end: the summary, the files, one manager's calendar as a table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from shared.container import Container
+from shared.domain.series import SUBJECT_PREFIX as SERIES_TAG
+from shared.services.scheduling_records import SERIES, load_person
+
+
+def summary_table(counts: dict[str, int], appended: dict[str, int]) -> Table:
+    table = Table(title="WeGrow demo: one full cycle", show_header=False)
+    table.add_column("what")
+    table.add_column("how many", justify="right")
+    for name, value in counts.items():
+        table.add_row(name, str(value))
+    for sheet, rows in sorted(appended.items()):
+        table.add_row(f"workbook rows appended ({sheet})", str(rows))
+    return table
+
+
+def busiest_manager(container: Container) -> str:
+    reports = Counter(r.partition for r in container.store.query(SERIES) if r.data.get("state") == "active")
+    return reports.most_common(1)[0][0]
+
+
+def calendar_events(graph_url: str, user_id: str, start: datetime, days: int) -> list[dict[str, Any]]:
+    """The manager's calendar view from the Graph emulator (what Outlook would show), all pages."""
+    end = start + timedelta(days=days)
+    url: str | None = f"{graph_url}/users/{user_id}/calendarView"
+    params: dict[str, str] | None = {"startDateTime": start.isoformat(), "endDateTime": end.isoformat()}
+    events: list[dict[str, Any]] = []
+    while url:
+        page = httpx.get(url, params=params, headers={"Prefer": 'outlook.timezone="UTC"'}, timeout=30).json()
+        events += page.get("value", [])
+        url, params = page.get("@odata.nextLink"), None
+    return sorted(events, key=lambda e: str(e["start"]["dateTime"]))
+
+
+def calendar_table(container: Container, graph_url: str, start: datetime, days: int = 14) -> Table:
+    manager_id = busiest_manager(container)
+    manager = load_person(container.store, manager_id)
+    name = manager.display_name if manager else manager_id
+    table = Table(title=f"{name}'s calendar, next {days} days (UTC; WeGrow conversations in bold)")
+    for column in ("day", "from", "to", "subject"):
+        table.add_column(column)
+    for event in calendar_events(graph_url, manager_id, start, days):
+        begins = datetime.fromisoformat(str(event["start"]["dateTime"])[:19])
+        ends = datetime.fromisoformat(str(event["end"]["dateTime"])[:19])
+        subject = str(event.get("subject") or "(busy)")
+        style = "bold" if SERIES_TAG.lower() in subject.lower() else ""
+        table.add_row(f"{begins:%a %d %b}", f"{begins:%H:%M}", f"{ends:%H:%M}", subject, style=style)
+    return table
+
+
+def where_to_look(out: Console, files: dict[str, Path | str]) -> None:
+    out.print("\nWhere to look:", style="bold")
+    for label, path in files.items():
+        out.print(f"  {label}: {path}", markup=False)

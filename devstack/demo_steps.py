@@ -1,0 +1,198 @@
+"""The steps of ``make demo``, in order, on a running stack (see ``devstack.demo``).
+
+The services run in-process against the stack's Azurite and emulators with the same handlers the
+functions use; people answer through the real bot endpoint of the Functions runner. The demo clock
+can move forward, so the outcome cards (due after a conversation) come in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from devstack import demo_people as people
+from devstack.stack import Stack
+from shared.container import Container
+from shared.services.card_content import ACTION_TYPES, QUADRANT_LABELS
+from shared.services.card_records import CARDS, CardKind, card_id
+from shared.services.record_outcome import OUTCOMES
+from shared.services.scheduling_records import SERIES, active_pairs
+
+Tick = Callable[[int], None]
+ANSWER_RATE = 0.85  # "most people" answer their prep card; the rest stay silent
+
+
+class ShiftedClock:
+    """The real clock plus an offset the demo moves forward."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+@dataclass
+class Demo:
+    stack: Stack
+    container: Container
+    clock: ShiftedClock
+    http: httpx.AsyncClient
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def tenant(self) -> str:
+        return self.container.settings.tenant_id or ""
+
+    def cards(self, kind: CardKind, status: str = "sent") -> list[Any]:
+        rows = self.container.store.query(CARDS)
+        return [r for r in rows if r.data.get("kind") == kind and r.data["status"] == status]
+
+    def add(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+async def each(items: Iterable[Any], act: Callable[[Any], Awaitable[None]], tick: Tick) -> None:
+    for n, item in enumerate(items, start=1):
+        await act(item)
+        tick(n)
+
+
+async def schedule(demo: Demo, tick: Tick) -> int:
+    from shared.services.scheduling_handlers import run_cycle
+    from shared.services.scheduling_wiring import context_from, planner_from
+
+    c = demo.container
+    await run_cycle(context_from(c, "demo"), c.queues, planner_from(c))
+    series = [r for r in c.store.query(SERIES) if r.data.get("state") == "active"]
+    demo.counts |= {"pairs": len(active_pairs(c.store)), "series": len(series)}
+    tick(len(series))
+    return len(series)
+
+
+def soon_employees(demo: Demo) -> list[str]:
+    """Reports whose first conversation is inside the prep-card lead time."""
+    now, lead = demo.clock.now(), timedelta(days=demo.container.settings.card_lead_days)
+    rows = demo.container.store.query(SERIES)
+    starts = ((r.row, r.data.get("first_start")) for r in rows if r.data.get("state") == "active")
+    return [emp for emp, first in starts if first and now < datetime.fromisoformat(str(first)) <= now + lead]
+
+
+async def micro_needs(demo: Demo, employees: list[str], tick: Tick) -> None:
+    async def note(employee: str) -> None:
+        if demo.rng.random() < ANSWER_RATE:
+            talk = await people.open_chat(demo.http, demo.stack.connector_url, employee, demo.tenant)
+            for need in people.micro_needs(demo.rng.randrange(100)):
+                status = await people.say(demo.http, demo.stack.bot_endpoint, talk, f"add a micro-need: {need}")
+                demo.add("micro-needs added" if status < 300 else "micro-need failed")
+
+    await each(employees, note, tick)
+
+
+async def send_due_cards(demo: Demo) -> None:
+    from shared.cli.cards import run_cards
+
+    summary = await run_cards(demo.container)
+    demo.add("cards failed", summary.failed)
+
+
+def sent_card(demo: Demo, user_id: str, wanted: str) -> dict[str, Any] | None:
+    """The card as the connector received it (the newest one carrying ``wanted`` as its cardId)."""
+    row = demo.container.store.find("conversations", user_id, "teams")
+    if row is None:
+        return None
+    params = {"conversationId": row.data["conversation_id"]}
+    sent = httpx.get(f"{demo.stack.connector_url}_emulator/sent", params=params)
+    for item in reversed(sent.json()["sent"]):
+        for attachment in (item.get("activity") or {}).get("attachments") or []:
+            if wanted in json.dumps(attachment.get("content")):
+                return dict(attachment["content"])
+    return None
+
+
+async def talk_for(demo: Demo, user_id: str) -> people.Talk:
+    return await people.open_chat(demo.http, demo.stack.connector_url, user_id, demo.tenant)
+
+
+async def answer_preps(demo: Demo, tick: Tick) -> None:
+    async def answer(row: Any) -> None:
+        employee, cid = str(row.data["recipient_id"]), row.partition
+        card = sent_card(demo, employee, cid)
+        if card is None or demo.rng.random() >= ANSWER_RATE:
+            return
+        title = await people.press(demo.http, demo.stack.bot_endpoint, await talk_for(demo, employee),
+                                   "prep.submit", people.prep_answer(card, cid, demo.rng.randrange(100)))  # fmt: skip
+        demo.add("preps submitted" if title == "Saved" else f"prep answer: {title}")
+
+    await each(demo.cards(CardKind.PREP), answer, tick)
+
+
+async def log_outcomes(demo: Demo, tick: Tick) -> None:
+    initiatives = [i.id for i in demo.container.company.org_agenda.initiatives]
+    due = (demo.clock.now() + timedelta(days=60)).date().isoformat()
+
+    async def log(row: Any) -> None:
+        manager, cid = str(row.data["recipient_id"]), row.partition
+        data = people.outcome_answer(cid, str(row.data["employee_id"]), demo.rng.choice(initiatives), due,
+                                     demo.rng.randrange(100))  # fmt: skip
+        title = await people.press(demo.http, demo.stack.bot_endpoint, await talk_for(demo, manager),
+                                   "outcome.log", data)  # fmt: skip
+        demo.add("outcomes logged" if title == "Saved" else f"outcome log: {title}")
+
+    await each(demo.cards(CardKind.OUTCOME), log, tick)
+
+
+def confirm_data(demo: Demo, row: Any) -> dict[str, Any]:
+    """What the confirm card shows: the actions the manager logged (from the stored log)."""
+    template = json.loads(str(row.data.get("template_data") or "{}"))
+    log = demo.container.store.find(OUTCOMES, str(row.data["occurrence_id"]), "log")
+    actions = json.loads(str(log.data["actions"]))["actions"] if log else []
+    labels = dict(ACTION_TYPES)
+    shown = [
+        {"text": a["text"], "quadrantLabel": QUADRANT_LABELS[a["quadrant"]], "typeLabel": labels[a["type"]],
+         "initiative": a.get("initiative", ""), "ownerName": "", "dueDate": a["due"]}
+        for a in actions
+    ]  # fmt: skip
+    start = str(template.get("start", ""))
+    return {"managerId": template.get("managerId", ""), "start": start, "conversationDate": start[:10],
+            "manager": {"displayName": ""}, "meetingDate": start[:16].replace("T", " "), "actions": shown,
+            "note": "", "recipients": [f"8:orgid:{row.data['employee_id']}"]}  # fmt: skip
+
+
+async def confirm_outcomes(demo: Demo, tick: Tick) -> None:
+    """Nothing queues the confirm card after an outcome log yet, so the demo sends it with the same handler."""
+    from shared.services.card_delivery import deliver_card
+    from shared.services.card_wiring import card_deps_from
+
+    deps = card_deps_from(demo.container)
+
+    async def confirm(row: Any) -> None:
+        employee = str(row.data["employee_id"])
+        message = {"kind": str(CardKind.CONFIRM), "occurrence_id": row.data["occurrence_id"],
+                   "recipient_id": employee, "employee_id": employee,
+                   "template_data": confirm_data(demo, row)}  # fmt: skip
+        await deliver_card(deps, message)
+        cid = card_id(str(row.data["occurrence_id"]), CardKind.CONFIRM)
+        title = await people.press(demo.http, demo.stack.bot_endpoint, await talk_for(demo, employee),
+                                   "outcome.confirm", {"cardId": cid, "confirmed": "true"})  # fmt: skip
+        demo.add("outcomes confirmed" if title == "Saved" else f"confirm: {title}")
+
+    await each(demo.cards(CardKind.OUTCOME, "submitted"), confirm, tick)
+
+
+async def export(demo: Demo) -> dict[str, int]:
+    from shared.services.export_outcomes import export_outcomes
+
+    c = demo.container
+    try:
+        report = await export_outcomes(c.store, c.workbook, c.clock.now(), c.telemetry)
+    finally:
+        await c.workbook.aclose()
+    return dict(report.appended)
