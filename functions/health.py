@@ -2,7 +2,7 @@
 
 import azure.functions as func
 
-bp = func.Blueprint()  # type: ignore[no-untyped-call]
+bp = func.Blueprint()
 
 
 @bp.route(route="health", methods=["GET"])
