@@ -9,7 +9,7 @@ import pytest
 
 from shared.domain.people import Pair, WorkingHours
 from shared.domain.series import series_id
-from shared.services.schedule_pair import schedule_pair
+from shared.services.schedule_pair import schedule_pair, schedule_pairs
 from shared.services.scheduling_records import SERIES
 from shared.services.sync_org import sync_org
 from tests.fakes.calendar import SimulatedCrash
@@ -134,3 +134,26 @@ async def test_unknown_mailbox_zone_falls_back_to_the_tenant_default() -> None:
     await sync_org(world.directory, world.store, world.queues)
     outcome = await schedule_pair(world.ctx(), PAIR)
     assert outcome.status == "created" and "Etc/UTC for Bob" in outcome.detail
+
+
+async def test_a_group_of_pairs_shares_one_look_up_one_create_batch_and_one_schedule_per_manager() -> None:
+    world = await _world()
+    requests = [(Pair("m1", "r1", "Sales"), "a"), (Pair("m1", "r2", "Sales"), "b"), (Pair("m2", "r3", "R&D"), "c")]
+    outcomes = await schedule_pairs(world.ctx(), [*requests, requests[0]])
+    assert [o.status for o in outcomes] == ["created", "created", "created", "duplicate"]
+    assert outcomes[3].event_id == outcomes[0].event_id
+    calls = world.calendar.calls
+    assert (calls.count("find_series_many"), calls.count("create_series_many"), calls.count("busy_times")) == (1, 1, 2)
+    first, second = world.calendar.live_series("m1")
+    assert abs(first.first_start - second.first_start) >= timedelta(minutes=45)
+    again = await schedule_pairs(world.ctx(), requests)
+    assert [o.status for o in again] == ["unchanged"] * 3 and len(world.calendar.live_series("m1")) == 2
+
+
+async def test_an_unavailable_mailbox_skips_only_that_managers_pairs() -> None:
+    world = await _world()
+    world.calendar.out_of_scope.add("m2")
+    requests = [(Pair("m1", "r1", "Sales"), "a"), (Pair("m2", "r3", "R&D"), "c")]
+    created, skipped = await schedule_pairs(world.ctx(), requests)
+    assert created.status == "created" and skipped.status == "skipped" and "out of scope" in skipped.detail
+    assert world.store.find(SERIES, "m2", "r3") is None
