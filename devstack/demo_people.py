@@ -8,6 +8,7 @@ connector emulator's sent log), so a renamed input breaks the demo instead of be
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 from dataclasses import dataclass
@@ -60,16 +61,27 @@ class Talk:
         }
 
 
+async def post(http: httpx.AsyncClient, url: str, body: dict[str, Any], attempts: int = 8) -> httpx.Response:
+    """POST, waiting out the connector emulator's documented rate limits (429 + Retry-After, or the
+    bot's 502 when its reply was throttled)."""
+    for _ in range(attempts - 1):
+        response = await http.post(url, json=body)
+        if response.status_code not in (429, 502):
+            return response
+        await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+    return await http.post(url, json=body)
+
+
 async def open_chat(http: httpx.AsyncClient, connector: str, user_id: str, tenant_id: str) -> Talk:
     """What installing the app does: a 1:1 conversation on the connector (stable per user)."""
     body = {"isGroup": False, "members": [{"id": user_id}], "tenantId": tenant_id, "bot": {"id": BOT_ID}}
-    response = await http.post(f"{connector.rstrip('/')}/v3/conversations", json=body)
+    response = await post(http, f"{connector.rstrip('/')}/v3/conversations", body)
     response.raise_for_status()
     return Talk(user_id, str(response.json()["id"]), connector, tenant_id)
 
 
 async def say(http: httpx.AsyncClient, bot: str, talk: Talk, text: str) -> int:
-    response = await http.post(bot, json=talk.activity("message", text=text))
+    response = await post(http, bot, talk.activity("message", text=text))
     return response.status_code
 
 

@@ -45,7 +45,7 @@ def calendar_events(graph_url: str, user_id: str, start: datetime, days: int) ->
     return sorted(events, key=lambda e: str(e["start"]["dateTime"]))
 
 
-def calendar_table(container: Container, graph_url: str, start: datetime, days: int = 14) -> Table:
+def calendar_table(container: Container, graph_url: str, start: datetime, days: int = 7) -> Table:
     manager_id = busiest_manager(container)
     manager = load_person(container.store, manager_id)
     name = manager.display_name if manager else manager_id

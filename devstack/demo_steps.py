@@ -118,6 +118,10 @@ def sent_card(demo: Demo, user_id: str, wanted: str) -> dict[str, Any] | None:
 
 
 async def talk_for(demo: Demo, user_id: str) -> people.Talk:
+    """The person's chat as the messenger stored it (a card invoke is answered in the HTTP response)."""
+    row = demo.container.store.find("conversations", user_id, "teams")
+    if row is not None:
+        return people.Talk(user_id, str(row.data["conversation_id"]), demo.stack.connector_url, demo.tenant)
     return await people.open_chat(demo.http, demo.stack.connector_url, user_id, demo.tenant)
 
 
