@@ -62,12 +62,20 @@ def context(calendar: Any, directory: Any, store: Any, now: datetime, worker: st
     return ScheduleContext(calendar, directory, store, SchedulingPolicy(), now, worker)
 
 
-async def clean_run(graph: GraphEmulator, storage: Storage, now: datetime) -> dict[Any, Any]:
-    graph.reset()
-    store, queues = storage()
-    async with adapters_for(graph.base_url) as adapters:
-        await run_cycle(context(adapters.calendar, adapters.directory, store, now), queues, everyone)
-    return snapshot(store)
+NOW = frozen_now()  # one instant for the whole module, so every test compares with one clean run
+_CLEAN: dict[str, Any] = {}
+
+
+async def clean_run(graph: GraphEmulator, storage: Storage, now: datetime = NOW) -> dict[Any, Any]:
+    """The clean run's end state (computed once per module); ``_CLEAN["calls"]`` counts its calendar calls."""
+    if "state" not in _CLEAN:
+        graph.reset()
+        store, queues = storage()
+        async with adapters_for(graph.base_url) as adapters:
+            counting = Dying(adapters.calendar, die_at=0, after=True)
+            await run_cycle(context(counting, adapters.directory, store, now), queues, everyone)
+        _CLEAN.update(state=snapshot(store), calls=counting.calls)
+    return dict(_CLEAN["state"])
 
 
 def assert_one_series_per_pair(graph: GraphEmulator, state: dict[Any, Any]) -> int:
@@ -81,8 +89,8 @@ def assert_one_series_per_pair(graph: GraphEmulator, state: dict[Any, Any]) -> i
 
 
 async def test_graph_faults_reach_the_clean_end_state(graph: GraphEmulator, storage: Storage) -> None:
-    now = frozen_now()
-    clean = await clean_run(graph, storage, now)
+    now = NOW
+    clean = await clean_run(graph, storage)
     totals = {"trials": 0, "faults_injected": 0, "retries": 0, "end_state_diff": 0, "duplicates": 0}
     for seed in range(trials(1, 5)):
         graph.reset()
@@ -105,13 +113,9 @@ async def test_graph_faults_reach_the_clean_end_state(graph: GraphEmulator, stor
 
 
 async def test_killed_workers_rerun_to_one_series_per_pair(graph: GraphEmulator, storage: Storage) -> None:
-    now, rng = frozen_now(), random.Random(11)
-    graph.reset()
-    store, queues = storage()
-    async with adapters_for(graph.base_url) as adapters:
-        counting = Dying(adapters.calendar, die_at=0, after=True)
-        await run_cycle(context(counting, adapters.directory, store, now), queues, everyone)
-    clean, calendar_calls = snapshot(store), counting.calls
+    now, rng = NOW, random.Random(11)
+    clean = await clean_run(graph, storage)
+    calendar_calls = int(_CLEAN["calls"])
     totals = {"trials": 0, "kills": 0, "end_state_diff": 0, "duplicates": 0}
     for _ in range(trials(2, 20)):
         graph.reset()
@@ -137,8 +141,8 @@ async def test_killed_workers_rerun_to_one_series_per_pair(graph: GraphEmulator,
 
 
 async def test_two_workers_with_faults_create_no_duplicates(graph: GraphEmulator, storage: Storage) -> None:
-    now = frozen_now()
-    clean = await clean_run(graph, storage, now)
+    now = NOW
+    clean = await clean_run(graph, storage)
     graph.reset()
     store, queues = storage()
     async with adapters_for(graph.base_url) as adapters:
