@@ -64,9 +64,10 @@ def env(bot_jwks: KeyServer, monkeypatch: pytest.MonkeyPatch) -> Container:
 def http_routes() -> dict[str, tuple[Any, tuple[str, ...]]]:
     """Every HTTP-triggered function of function_app.app: route -> (callable, methods)."""
     from function_app import app
+    from shared.services.triggers import list_functions
 
     routes = {}
-    for function in app.get_functions():
+    for function in list_functions(app):
         trigger = function.get_trigger()
         if trigger.type == "httpTrigger":
             methods = tuple(str(getattr(m, "value", m)) for m in trigger.methods or ("GET", "POST"))

@@ -48,8 +48,9 @@ def env(bot_jwks: KeyServer, monkeypatch: pytest.MonkeyPatch) -> Container:
 @cache
 def endpoint() -> Any:
     from function_app import app
+    from shared.services.triggers import list_functions
 
-    (function,) = [f for f in app.get_functions() if f.get_function_name() == "messages"]
+    (function,) = [f for f in list_functions(app) if f.get_function_name() == "messages"]
     return function.get_user_function()
 
 
