@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.domain.agenda import ItemText, NameText
 from shared.domain.quadrants import Quadrant
+from shared.domain.status import Progress
 from shared.domain.tenure import TenureStage
 
 
@@ -50,15 +51,7 @@ class Gap(StrEnum):
     TOOLS = "tools"
 
 
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @property
-    def is_open(self) -> bool:
-        return self in {ActionStatus.OPEN, ActionStatus.IN_PROGRESS}
+ActionStatus = Progress
 
 
 class Owner(StrEnum):

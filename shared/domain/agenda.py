@@ -16,6 +16,8 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from shared.domain.status import Progress
+
 ITEM_TEXT_MAX = 500
 NOTE_MAX = 1000
 NAME_MAX = 200
@@ -54,15 +56,7 @@ class Visibility(StrEnum):
     SHARED = "shared"
 
 
-class ItemStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
-
-    @property
-    def is_open(self) -> bool:
-        return self in {ItemStatus.OPEN, ItemStatus.IN_PROGRESS}
+ItemStatus = Progress
 
 
 class AgendaItem(BaseModel):
