@@ -84,6 +84,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("azure").setLevel(logging.WARNING)  # the SDK logs every HTTP request and response at INFO
     asyncio.run(serve(parse_args(argv)))
 
 

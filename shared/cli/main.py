@@ -28,4 +28,6 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    # ``python -m shared.cli.main`` runs this file as ``__main__``, but the command modules register on
+    # the module imported as ``shared.cli.main``: run that module's app, not this copy's empty one.
+    importlib.import_module("shared.cli.main").run()
