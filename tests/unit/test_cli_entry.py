@@ -30,6 +30,6 @@ def test_functions_runner_logs_the_azure_sdk_at_warning_only(monkeypatch: pytest
     monkeypatch.setattr(host, "serve", lambda args: "the server")
     azure = logging.getLogger("azure")
     monkeypatch.setattr(azure, "level", logging.NOTSET)
-    host.main([])
+    host.main(["--port", "0"])
     assert started == ["the server"]
     assert logging.getLogger("azure.core.pipeline.policies.http_logging_policy").getEffectiveLevel() == logging.WARNING
