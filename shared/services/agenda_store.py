@@ -60,10 +60,16 @@ def apply_prep(agenda: GrowthAgenda, prep: PrepSubmission, today: date) -> Growt
     for field_name, kind in _TEXT_ITEMS:
         text = getattr(prep, field_name)
         if text:
-            agenda = agenda.add_item(kind, text, today)
+            agenda = agenda.add_item(kind, text, today, _visibility(prep, field_name))
     if prep.share_learning:
-        agenda = agenda.add_item(ItemKind.SHARE, prep.share_learning, today, share_with=prep.share_with or None)
+        visibility = _visibility(prep, "share_learning")
+        agenda = agenda.add_item(ItemKind.SHARE, prep.share_learning, today, visibility, prep.share_with or None)
     return agenda.request_coach(today) if prep.wants_coach else agenda
+
+
+def _visibility(prep: PrepSubmission, field_name: str) -> Visibility:
+    """A new entry is private unless the employee switched on its share toggle."""
+    return Visibility.SHARED if prep.shares_new(field_name) else Visibility.PRIVATE
 
 
 def save_prep(store: Store, employee_id: str, occurrence_id: str, prep: PrepSubmission, now: datetime) -> None:

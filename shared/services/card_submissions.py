@@ -18,6 +18,14 @@ MAX_TEXT = 1000
 MAX_ITEMS = 20
 Quadrant = Literal["sweet_spot", "uphill", "gift", "waste"]
 ActionType = Literal["training", "stretch", "mentoring", "network", "manage"]
+NewEntry = Literal["learning_goal", "new_micro_need", "unlearn", "learning_network", "share_learning"]
+NEW_ENTRY_INPUTS: dict[NewEntry, str] = {
+    "learning_goal": "learningGoals",
+    "new_micro_need": "newMicroNeed",
+    "unlearn": "unlearn",
+    "learning_network": "learningNetwork",
+    "share_learning": "shareLearning",
+}
 
 
 class _Strict(BaseModel):
@@ -25,9 +33,18 @@ class _Strict(BaseModel):
 
 
 class PrepSubmission(_Strict):
-    """The prep card's inputs (template ``employee-prep``). Items not toggled stay as they were (private by default)."""
+    """The prep card's inputs (template ``employee-prep``). Items not toggled stay as they were (private by default).
+
+    ``shares``: the per-item toggles of existing items. ``shared_new``: per text field, whether its new entry is
+    shared with the manager (the ``<inputId>Shared`` toggle); a new entry is private unless that is true.
+    """
 
     shares: dict[str, bool] = Field(default_factory=dict, max_length=60)
+    shared_new: dict[NewEntry, bool] = Field(default_factory=dict)
+
+    def shares_new(self, field_name: str) -> bool:
+        return any(shared for name, shared in self.shared_new.items() if name == field_name)
+
     learning_goal: str = Field(default="", max_length=MAX_TEXT)
     new_micro_need: str = Field(default="", max_length=MAX_TEXT)
     unlearn: str = Field(default="", max_length=MAX_TEXT)
@@ -77,6 +94,7 @@ def parse_prep(data: Mapping[str, Any]) -> PrepSubmission:
     return PrepSubmission.model_validate(
         {
             "shares": shares,
+            "shared_new": {name: data.get(f"{key}Shared", "false") for name, key in NEW_ENTRY_INPUTS.items()},
             "learning_goal": _text(data, "learningGoals"),
             "new_micro_need": _text(data, "newMicroNeed"),
             "unlearn": _text(data, "unlearn"),

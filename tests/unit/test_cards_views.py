@@ -51,6 +51,11 @@ def test_prep_card_lists_every_own_item_with_its_share_toggle() -> None:
         "share.i2": "false",
         "share.i3": "true",
         "share.i4": "true",
+        "learningGoalsShared": "false",
+        "newMicroNeedShared": "false",
+        "unlearnShared": "false",
+        "learningNetworkShared": "false",
+        "shareLearningShared": "false",
         "wantsCoach": "false",
     }
     assert "Private plan" in json.dumps(card)
