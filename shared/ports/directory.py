@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from shared.domain.directory import DirectoryDelta
@@ -13,6 +14,18 @@ class MailboxUnavailable(Exception):
     """The mailbox does not exist or is outside the app's access policy (Graph 403/404)."""
 
 
+class NoMailbox(MailboxUnavailable):
+    """The user has no (Exchange Online) mailbox: Graph 404, e.g. ``MailboxNotEnabledForRESTAPI``."""
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxHours:
+    """Working hours per user with a mailbox, and why each user known to have none has none."""
+
+    hours: dict[str, WorkingHours] = field(default_factory=dict)
+    no_mailbox: dict[str, str] = field(default_factory=dict)
+
+
 @runtime_checkable
 class Directory(Protocol):
     async def delta(self, delta_token: str | None) -> DirectoryDelta:
@@ -21,4 +34,8 @@ class Directory(Protocol):
 
     async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
         """mailboxSettings for each user, batched; users without a mailbox are left out."""
+        ...
+
+    async def mailbox_hours(self, user_ids: Sequence[str]) -> MailboxHours:
+        """``working_hours``, plus the users Graph says have no mailbox (a failed look-up is in neither)."""
         ...

@@ -76,12 +76,25 @@ def decide(
     due = not checked or datetime.fromisoformat(checked) <= now - timedelta(days=policy.repair_check_days)
     if state == "no-slot":
         return ("create", f"{reason} (retry: {record.data.get('reason', 'no slot')} last time)") if due else None
+    if state == "no-mailbox":
+        return _retry_no_mailbox(record, checked, reason, now, policy)
     until = str(record.data.get("until") or "")
     horizon_end = (now + policy.horizon).date()
     if until and date.fromisoformat(until) < horizon_end - timedelta(weeks=policy.rhythm_weeks):
         return "extend", f"series ends {until}, horizon is {horizon_end.isoformat()}"
     if due:
         return "check", "look for declines, conflicts and hand edits"
+    return None
+
+
+def _retry_no_mailbox(
+    record: Record, checked: str, reason: str, now: datetime, policy: SchedulingPolicy
+) -> tuple[str, str] | None:
+    """Without a mailbox nothing can be sent: retry when sync saw either person change, or after a long while."""
+    if record.data.get("recheck"):
+        return "create", f"{reason} (retry: the directory changed since there was no mailbox)"
+    if not checked or datetime.fromisoformat(checked) <= now - timedelta(days=policy.no_mailbox_retry_days):
+        return "create", f"{reason} (retry: no mailbox {policy.no_mailbox_retry_days} days ago)"
     return None
 
 

@@ -20,7 +20,7 @@ from shared.domain.calendar import SeriesEvent
 from shared.domain.people import Pair, Person
 from shared.domain.series import series_id
 from shared.ports.calendar import Calendar
-from shared.ports.directory import Directory, MailboxUnavailable
+from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
 from shared.ports.storage import Store
 from shared.services.scheduling_cache import ScheduleRunCache
 from shared.services.scheduling_policy import SchedulingPolicy
@@ -35,7 +35,8 @@ __all__ = ["SCHEDULE_PAIR", "PairOutcome", "ScheduleContext", "build_spec", "sch
 
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
-    # created | recovered | respected-edit | extended | unchanged | no-slot | leased | skipped | duplicate
+    # created | recovered | respected-edit | extended | unchanged | no-slot | no-mailbox | leased | skipped
+    # | duplicate
     status: str
     detail: str = ""
     event_id: str | None = None
@@ -125,7 +126,9 @@ async def _schedule(run: _Run, work: Sequence[_Work]) -> None:
     missing: list[_Work] = []
     for item in work:
         existing = found.get(item.sid)
-        if isinstance(existing, MailboxUnavailable):
+        if isinstance(existing, NoMailbox):
+            run.outcomes[item.index] = _no_mailbox(ctx, item, f"{item.manager.display_name} (manager): {existing}")
+        elif isinstance(existing, MailboxUnavailable):
             run.outcomes[item.index] = _skipped(item, existing)
         elif existing is not None:
             run.outcomes[item.index] = await _reconcile(ctx, item, existing)
@@ -141,6 +144,11 @@ async def _create(run: _Run, missing: Sequence[_Work]) -> None:
     await ctx.cache.prepare([w.manager for w in missing], ctx.store, ctx.directory, ctx.calendar, search_window(ctx))
     specs = []
     for item in missing:
+        without = [p for p in (item.manager, item.report) if p.id in ctx.cache.no_mailbox]
+        if without:
+            why = "; ".join(f"{p.display_name}: {ctx.cache.no_mailbox[p.id]}" for p in without)
+            run.outcomes[item.index] = _no_mailbox(ctx, item, why)
+            continue
         view = ctx.cache.views[item.manager.id]
         result = choose_slot(ctx, item.manager, item.report, view)
         if result.slot is None:
@@ -163,6 +171,13 @@ async def _create(run: _Run, missing: Sequence[_Work]) -> None:
 def _skipped(item: _Work, error: MailboxUnavailable) -> PairOutcome:
     log.warning("schedule-pair %s skipped: %s", item.pair.key, error)
     return PairOutcome("skipped", f"mailbox unavailable (out of scope or no mailbox): {error}")
+
+
+def _no_mailbox(ctx: ScheduleContext, item: _Work, why: str) -> PairOutcome:
+    """No series: an invitation cannot reach a person without a mailbox. Retried when the directory changes."""
+    reason = f"no mailbox, so no invitation can reach them ({why})"
+    _record(ctx, item.pair, {"state": "no-mailbox", "series_id": item.sid, "reason": reason})
+    return PairOutcome("no-mailbox", reason)
 
 
 def _record(ctx: ScheduleContext, pair: Pair, data: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ class ManagerView:
 class ScheduleRunCache:
     views: dict[str, ManagerView] = field(default_factory=dict)
     hours: dict[str, WorkingHours] = field(default_factory=dict)
+    no_mailbox: dict[str, str] = field(default_factory=dict)  # person id -> why Graph says there is no mailbox
 
     async def view(
         self,
@@ -58,12 +59,13 @@ class ScheduleRunCache:
         teams = {m.id: _team(m, store) for m in missing}
         unknown = list(dict.fromkeys(p.id for team in teams.values() for p in team if p.id not in self.hours))
         if unknown:
-            fetched = await directory.working_hours(unknown)
+            fetched = await directory.mailbox_hours(unknown)
+            self.no_mailbox.update(fetched.no_mailbox)
             for person in (p for team in teams.values() for p in team):
-                self.hours.setdefault(person.id, fetched.get(person.id, person.working_hours))
+                self.hours.setdefault(person.id, fetched.hours.get(person.id, person.working_hours))
         for manager in missing:
             team = teams[manager.id]
-            busy = await _busy(manager, team, calendar, window)
+            busy = await _busy(manager, [p for p in team if p.id not in self.no_mailbox], calendar, window)
             self.views[manager.id] = ManagerView(hours={p.id: self.hours[p.id] for p in team}, busy=busy)
 
 
@@ -77,6 +79,8 @@ async def _busy(
 ) -> dict[str, list[Busy]]:
     busy: dict[str, list[Busy]] = {}
     upns = [p.upn.lower() for p in team]
+    if manager not in team:  # the manager has no mailbox: nothing to ask getSchedule
+        return busy
     for begin in range(0, len(upns), GET_SCHEDULE_LIMIT):
         busy |= await calendar.busy_times(manager.id, upns[begin : begin + GET_SCHEDULE_LIMIT], *window)
     return busy

@@ -19,6 +19,7 @@ class SchedulingPolicy:
     default_zone: str = "UTC"
     lease_seconds: int = 300
     repair_check_days: int = 7
+    no_mailbox_retry_days: int = 30  # a pair without a mailbox is retried sooner when the directory changes
     rules: SlotRules = field(default_factory=lambda: SlotRules(duration_minutes=45))
 
     @property

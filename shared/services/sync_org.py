@@ -16,6 +16,7 @@ from shared.services.scheduling_records import (
     PAIRS,
     PEOPLE,
     PEOPLE_PARTITION,
+    SERIES,
     SYNC,
     load_person,
     person_row,
@@ -52,9 +53,23 @@ def _open_pair(store: Store, person: Person) -> None:
     store.upsert(PAIRS, person.manager_id, person.id, {"active": True, "org_unit": org_unit})
 
 
+def _recheck_no_mailbox(store: Store, person: Person, old: Person) -> None:
+    """The directory changed this person (e.g. ``mail`` set when a mailbox arrives): let planning retry
+    their pairs recorded as ``no-mailbox``. One partition query and a point read or two per changed person."""
+    records = list(store.query(SERIES, person.id))
+    for manager_id in dict.fromkeys(m for m in (person.manager_id, old.manager_id) if m):
+        found = store.find(SERIES, manager_id, person.id)
+        records += [found] if found is not None else []
+    for record in records:
+        if record.data.get("state") == "no-mailbox" and not record.data.get("recheck"):
+            store.upsert(SERIES, record.partition, record.row, {**record.data, "recheck": True})
+
+
 def _apply_person(store: Store, person: Person) -> list[dict[str, Any]]:
     old = load_person(store, person.id)
     store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, person_row(person))
+    if old is not None:
+        _recheck_no_mailbox(store, person, old)
     if not person.account_enabled:
         return _close_pairs_of(store, person.id, "disabled") if old is None or old.account_enabled else []
     events: list[dict[str, Any]] = []

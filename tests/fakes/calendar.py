@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from shared.domain.calendar import Busy, Occurrence, Response, SeriesEvent, SeriesSpec
 from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
-from shared.ports.directory import MailboxUnavailable
+from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 BATCH_LIMIT = 20
 
@@ -44,6 +44,7 @@ class FakeCalendar:
         self.calls: list[str] = []
         self.crash_after_create = False
         self.out_of_scope: set[str] = set()
+        self.no_mailbox: set[str] = set()
         self._ids = itertools.count(1)
 
     # ------------------------------------------------------------------ test helpers
@@ -121,6 +122,8 @@ class FakeCalendar:
     def _check_scope(self, organizer_id: str) -> None:
         if organizer_id in self.out_of_scope:
             raise MailboxUnavailable(f"mailbox {organizer_id} is outside the access policy")
+        if organizer_id in self.no_mailbox:
+            raise NoMailbox(f"mailbox {organizer_id} is not available (MailboxNotEnabledForRESTAPI)")
 
     def _live(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
         for event in self.events.values():

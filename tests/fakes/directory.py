@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from shared.domain.directory import DirectoryDelta
 from shared.domain.people import Person, WorkingHours
+from shared.ports.directory import MailboxHours
 
 
 class FakeDirectory:
@@ -15,6 +16,7 @@ class FakeDirectory:
         self.log: list[tuple[int, Person | str]] = []
         self.people: dict[str, Person] = {}
         self.calls: list[str] = []
+        self.no_mailbox: set[str] = set()
         for person in people:
             self.put(person)
 
@@ -49,5 +51,10 @@ class FakeDirectory:
         return DirectoryDelta(people=people, removed_ids=removed, delta_token=str(self.version), round_trips=1)
 
     async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
+        return (await self.mailbox_hours(user_ids)).hours
+
+    async def mailbox_hours(self, user_ids: Sequence[str]) -> MailboxHours:
         self.calls.append("working_hours")
-        return {uid: self.people[uid].working_hours for uid in user_ids if uid in self.people}
+        hours = {uid: self.people[uid].working_hours for uid in user_ids if uid in self.people}
+        missing = {uid: "no mailbox (fake)" for uid in user_ids if uid in self.no_mailbox}
+        return MailboxHours({k: v for k, v in hours.items() if k not in missing}, missing)

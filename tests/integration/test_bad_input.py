@@ -29,6 +29,7 @@ from shared.services.scheduling_records import SERIES
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.fixtures.graph import GraphEmulator
 from tests.fixtures.jwks import BOT_APP_ID, KeyServer
+from tests.integration.test_chaos_support import series_tags
 from tests.integration.test_scheduling import everyone
 from tests.unit.scheduling_world import NOW, World
 
@@ -213,10 +214,12 @@ async def test_user_with_no_mailbox_gets_a_recorded_outcome_and_breaks_nothing(
         ctx = ScheduleContext(adapters.calendar, adapters.directory, azurite_store, SchedulingPolicy(), now, "w1")
         summary = await run_cycle(ctx, InMemoryQueues(), everyone)
     records = {r.row: r.data for r in azurite_store.query(SERIES)}
-    # Today such a report is scheduled on default working hours (reported as a finding: the invitation cannot
-    # reach a user without a mailbox); what must hold is one recorded outcome per pair and a cycle that completes.
+    # No invitation can reach a user without a mailbox: the pair is recorded with the reason, and has no series.
     for report in no_mailbox:
-        assert records[report]["state"] in {"active", "no-slot"}
+        assert records[report]["state"] == "no-mailbox" and "no mailbox" in records[report]["reason"]
+    assert summary.outcomes.get("no-mailbox", 0) >= len(no_mailbox)
+    managers = {p["managerId"] for p in tenant if p["id"] in no_mailbox}
+    assert not set(series_tags(graph.root, managers)) & {records[r]["series_id"] for r in no_mailbox}
     assert summary.series_created > 0 and summary.outcomes.get("error", 0) == 0
 
 

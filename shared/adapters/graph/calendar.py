@@ -26,7 +26,7 @@ from shared.adapters.graph.mapping_events import event_for, occurrence_from, ser
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.calendar import Busy, Occurrence, SeriesEvent, SeriesSpec
 from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
-from shared.ports.directory import MailboxUnavailable
+from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
@@ -52,7 +52,7 @@ def as_unavailable(error: Exception, mailbox: str) -> MailboxUnavailable:
     if isinstance(error, MailboxUnavailable):
         return error
     if status_of(error) == 404:
-        return MailboxUnavailable(f"mailbox {mailbox} is not available (404)")
+        return NoMailbox(f"mailbox {mailbox} is not available (404)")
     raise error
 
 

@@ -35,7 +35,7 @@ from shared.adapters.graph.retry import (
 )
 from shared.domain.calendar import SeriesEvent, SeriesSpec
 from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
-from shared.ports.directory import MailboxUnavailable
+from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
@@ -157,7 +157,7 @@ def _unavailable(answer: BatchResult, mailbox: str) -> MailboxUnavailable | None
     if answer.status == 403:
         return MailboxUnavailable(f"mailbox {mailbox} is outside the app's access policy")
     if answer.status == 404:
-        return MailboxUnavailable(f"mailbox {mailbox} is not available ({answer.error_code or 'not found'})")
+        return NoMailbox(f"mailbox {mailbox} is not available ({answer.error_code or 'not found'})")
     return None
 
 

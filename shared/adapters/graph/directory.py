@@ -17,6 +17,7 @@ from shared.adapters.graph.mapping import is_removed, parse_model, person_from_u
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, with_retries
 from shared.domain.directory import DirectoryDelta
 from shared.domain.people import Person, WorkingHours
+from shared.ports.directory import MailboxHours
 
 if TYPE_CHECKING:
     from msgraph.generated.models.user import User
@@ -36,6 +37,7 @@ USER_FIELDS = (
 )
 MANAGER_EXPAND = "manager($select=id)"
 NO_MAILBOX_STATUSES = frozenset({403, 404})
+NO_MAILBOX_STATUS = 404  # 403 is the access policy: the mailbox may exist, so it is not recorded as missing
 
 
 def _manager_from_delta(user: User) -> str | None:
@@ -118,6 +120,10 @@ class GraphDirectory:
 
     async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
         """mailboxSettings per user through $batch (20 per call); users without a mailbox are left out."""
+        return (await self.mailbox_hours(user_ids)).hours
+
+    async def mailbox_hours(self, user_ids: Sequence[str]) -> MailboxHours:
+        """mailboxSettings per user through $batch (20 per call), and who has no mailbox (404) and why."""
         unique = list(dict.fromkeys(user_ids))
         gate = asyncio.Semaphore(self._batches_in_flight)
 
@@ -130,13 +136,15 @@ class GraphDirectory:
                 return await send_batch(self._client, calls, policy=self._policy, stats=self._stats)
 
         batches = await asyncio.gather(*(one_batch(ids) for ids in chunked(unique)))
-        hours: dict[str, WorkingHours] = {}
+        found = MailboxHours()
         for results in batches:
             for uid, result in results.items():
                 parsed = self._hours_of(result)
                 if parsed is not None:
-                    hours[uid] = parsed
-        return hours
+                    found.hours[uid] = parsed
+                elif result.status == NO_MAILBOX_STATUS:
+                    found.no_mailbox[uid] = f"no mailbox ({result.error_code or 'not found'})"
+        return found
 
     @staticmethod
     def _hours_of(result: BatchResult) -> WorkingHours | None:
