@@ -7,11 +7,13 @@ agenda card only ever sees ``GrowthAgenda.shared_view()`` through ``compose_mana
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shared.domain.actions import OutcomeAction
 from shared.domain.agenda import ItemKind
 from shared.domain.company import CompanyConfig
 from shared.domain.composition import ConversationContext, ItemView, compose_manager_agenda, compose_prep
@@ -21,6 +23,7 @@ from shared.domain.tenure import tenure_stage
 from shared.domain.timezones import resolve_zone_or_default
 from shared.ports.storage import Store
 from shared.services import agenda_store
+from shared.services.card_open_actions import open_actions
 
 QUADRANT_LABELS = {"sweet_spot": "Sweet spot", "uphill": "Uphill", "gift": "Gift", "waste": "Waste"}
 ACTION_TYPES = (
@@ -53,10 +56,11 @@ def meeting_label(start: datetime, person: Person) -> str:
     return f"{local:%a %d %b %Y, %H:%M} ({zone.key})"
 
 
-def _context(config: CompanyConfig, meeting: Meeting) -> ConversationContext:
+def _context(config: CompanyConfig, meeting: Meeting, actions: Sequence[OutcomeAction] = ()) -> ConversationContext:
     hired = meeting.employee.hire_date
     day = meeting.start.date()
     return ConversationContext(
+        open_actions=actions,
         config=config,
         employee_name=meeting.employee.display_name,
         manager_name=meeting.manager.display_name,
@@ -103,7 +107,9 @@ def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str
 def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
     """The manager's agenda card: built from the employee's shared view only."""
     shared = agenda_store.load_agenda(store, meeting.employee.id).shared_view()
-    view = compose_manager_agenda(_context(config, meeting), shared)
+    earlier = open_actions(store, meeting.manager.id, meeting.employee.id, before=meeting.start.date())
+    view = compose_manager_agenda(_context(config, meeting, earlier), shared)
+    owners = {"employee": meeting.employee.display_name, "manager": meeting.manager.display_name}
     return {
         "recipients": recipients(meeting.manager.id),
         "employee": {"displayName": view.employee_name},
@@ -125,7 +131,7 @@ def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[s
             if section.points
         ],
         "openActions": [
-            {"text": a.text, "typeLabel": a.type_label, "dueDate": a.due.isoformat(), "ownerName": a.owner}
+            {"text": a.text, "typeLabel": a.type_label, "dueDate": a.due.isoformat(), "ownerName": owners[a.owner]}
             for a in view.open_actions
         ],
         "whenWeGrow": view.when_we_grow,
