@@ -1,22 +1,21 @@
 """Scheduling triggers: the sync and plan timers, and the ``schedule-pair`` and ``pair-changed`` queues.
 
-Thin: each imports its service lazily and takes adapters from the container. A ``schedule-pair``
-message whose pair is leased by another worker is raised back to the queue, so it is retried later.
+Thin: each imports its service lazily and takes adapters from the container. A ``schedule-pair`` message
+carries up to 20 of one manager's pairs, handled together. A pair leased by another worker is sent back as a
+new message hidden until the lease expires (raising would burn the message's deliveries: see
+``shared.services.scheduling_messages``).
 """
 
 import json
 import logging
 import os
+from collections import Counter
 
 import azure.functions as func
 
 bp = func.Blueprint()
 logger = logging.getLogger(__name__)
 STORAGE_CONNECTION = "AzureWebJobsStorage"
-
-
-class PairLeased(RuntimeError):
-    """Another worker holds this pair's lease: let the queue deliver the message again."""
 
 
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_SYNC_SCHEDULE%", run_on_startup=False)
@@ -43,13 +42,12 @@ def plan(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="schedule-pair", connection=STORAGE_CONNECTION)
 async def schedule_pair(msg: func.QueueMessage) -> None:
     from shared.container import container
-    from shared.services.scheduling_handlers import handle_schedule_pair
+    from shared.services.scheduling_handlers import handle_schedule_message
     from shared.services.scheduling_wiring import context_from
 
-    outcome = await handle_schedule_pair(context_from(container(), f"fn-{os.getpid()}"), json.loads(msg.get_body()))
-    if outcome.status == "leased":
-        raise PairLeased(outcome.detail)
-    logger.info("schedule-pair: %s", outcome.status)
+    c = container()
+    outcomes = await handle_schedule_message(context_from(c, f"fn-{os.getpid()}"), c.queues, json.loads(msg.get_body()))
+    logger.info("schedule-pair: %s", Counter(outcome.status for outcome in outcomes))
 
 
 @bp.queue_trigger(arg_name="msg", queue_name="pair-changed", connection=STORAGE_CONNECTION)

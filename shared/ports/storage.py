@@ -90,7 +90,9 @@ class QueueMessage:
 class Queues(Protocol):
     """Work queues (Azure Queue Storage). Messages are JSON objects."""
 
-    def send(self, queue: str, body: JsonDict) -> None: ...
+    def send(self, queue: str, body: JsonDict, delay: int = 0) -> None:
+        """Queue ``body``; with ``delay`` it becomes visible only after that many seconds."""
+        ...
 
     def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]: ...
 

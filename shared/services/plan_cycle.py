@@ -1,4 +1,4 @@
-"""Planning: decide which pairs need a series created, extended or checked, and queue one message each.
+"""Planning: decide which pairs need a series created, extended or checked, and queue them per manager.
 
 The cadence policy (over the business calendar) says whether a pair is in scope and why it should meet;
 the ``series`` table says what exists. A dry run returns the plan and touches no calendar or queue.
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from shared.domain.people import Pair
 from shared.ports.storage import Queues, Record, Store
-from shared.services.schedule_pair import SCHEDULE_PAIR
+from shared.services.scheduling_messages import SCHEDULE_PAIR, manager_messages
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, active_pairs
 
@@ -106,7 +106,7 @@ def plan_cycle(
     policy: SchedulingPolicy,
     progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
-    """Build the plan; with ``queues`` (not a dry run) send one ``schedule-pair`` message per item."""
+    """Build the plan; with ``queues`` (not a dry run) send one ``schedule-pair`` message per manager (≤ 20 pairs)."""
     pairs = active_pairs(store)
     series = {(r.partition, r.row): r for r in store.query(SERIES)}
     plan = Plan(pairs=len(pairs))
@@ -119,9 +119,17 @@ def plan_cycle(
             item = PlanItem(pair, *decision)
             plan.items.append(item)
             plan.per_unit.setdefault(pair.org_unit, Counter())[item.action] += 1
-            if queues is not None:
-                body = {"manager_id": pair.manager_id, "report_id": pair.report_id, "org_unit": pair.org_unit}
-                queues.send(SCHEDULE_PAIR, {**body, "action": item.action, "reason": item.reason})
         if progress is not None:
             progress(done, len(pairs))
+    if queues is not None:
+        for message in manager_messages(_body(item) for item in plan.items):
+            queues.send(SCHEDULE_PAIR, message)
     return plan
+
+
+def _body(item: PlanItem) -> dict[str, Any]:
+    pair = item.pair
+    return {"manager_id": pair.manager_id, "report_id": pair.report_id, "org_unit": pair.org_unit} | {
+        "action": item.action,
+        "reason": item.reason,
+    }

@@ -23,11 +23,11 @@ from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
 from shared.ports.storage import Store
 from shared.services.scheduling_cache import ScheduleRunCache
+from shared.services.scheduling_messages import SCHEDULE_PAIR
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, Lease, acquire_lease, load_person, release_lease
 from shared.services.scheduling_slots import book, build_spec, choose_slot, search_window
 
-SCHEDULE_PAIR = "schedule-pair"
 DEFAULT_REASON = "regular check-in"
 log = logging.getLogger(__name__)
 __all__ = ["SCHEDULE_PAIR", "PairOutcome", "ScheduleContext", "build_spec", "schedule_pair", "schedule_pairs"]

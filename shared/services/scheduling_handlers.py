@@ -10,11 +10,12 @@ from shared.domain.people import Pair
 from shared.ports.storage import Queues
 from shared.services.plan_cycle import Planner, plan_cycle
 from shared.services.repair import handle_pair_changed, repair_occurrences
-from shared.services.schedule_pair import SCHEDULE_PAIR, PairOutcome, ScheduleContext, schedule_pairs
+from shared.services.schedule_pair import PairOutcome, ScheduleContext, schedule_pairs
+from shared.services.scheduling_messages import SCHEDULE_PAIR, pair_bodies, requeue_leased
 from shared.services.sync_org import PAIR_CHANGED, sync_org
 
 STEPS = ("sync", "plan", "schedule")
-GROUP_MESSAGES = 32  # schedule-pair messages handled together (one Queue Storage receive)
+GROUP_MESSAGES = 8  # schedule-pair messages (each up to 20 of one manager's pairs) handled together
 GROUP_VISIBILITY_S = 600  # a group's messages stay hidden while its batched Graph calls run
 
 
@@ -56,6 +57,14 @@ async def handle_schedule_pairs(ctx: ScheduleContext, bodies: Sequence[dict[str,
     return outcomes
 
 
+async def handle_schedule_message(ctx: ScheduleContext, queues: Queues, message: dict[str, Any]) -> list[PairOutcome]:
+    """One ``schedule-pair`` message (a manager's pairs): schedule them together; send leased pairs back delayed."""
+    bodies = pair_bodies(message)
+    outcomes = await handle_schedule_pairs(ctx, bodies)
+    requeue_leased(ctx, queues, bodies, outcomes)
+    return outcomes
+
+
 def _pair_of(body: dict[str, Any]) -> Pair:
     return Pair(str(body["manager_id"]), str(body["report_id"]), str(body.get("org_unit") or "unassigned"))
 
@@ -80,10 +89,12 @@ async def drain(ctx: ScheduleContext, queues: Queues, summary: CycleSummary) -> 
                 summary.cancelled += 1
             queues.complete(PAIR_CHANGED, message)
         scheduled = queues.receive(SCHEDULE_PAIR, GROUP_MESSAGES, GROUP_VISIBILITY_S)
-        outcomes = await handle_schedule_pairs(ctx, [message.body for message in scheduled])
-        for message, outcome in zip(scheduled, outcomes, strict=True):
-            key = f"{message.body['manager_id']}/{message.body['report_id']}"
-            _tally(summary, outcome.status, outcome.detail, key)
+        bodies = [body for message in scheduled for body in pair_bodies(message.body)]
+        outcomes = await handle_schedule_pairs(ctx, bodies)
+        requeue_leased(ctx, queues, bodies, outcomes)  # before completing: a crash here re-delivers, loses nothing
+        for body, outcome in zip(bodies, outcomes, strict=True):
+            _tally(summary, outcome.status, outcome.detail, f"{body['manager_id']}/{body['report_id']}")
+        for message in scheduled:
             queues.complete(SCHEDULE_PAIR, message)
         if not changed and not scheduled:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -95,3 +96,12 @@ def release_lease(store: Store, lease: Lease) -> None:
             store.update(current, {"holder": "", "expires": ""})
         except StaleWrite:
             return
+
+
+def lease_wait(store: Store, pair_key: str, now: datetime) -> int:
+    """Whole seconds until the pair's current lease expires (0 when it is free or already expired)."""
+    current = store.find(LEASES, "pair", pair_key)
+    expires = str(current.data.get("expires") or "") if current is not None else ""
+    if not expires:
+        return 0
+    return max(0, math.ceil((datetime.fromisoformat(expires) - now).total_seconds()))

@@ -128,9 +128,10 @@ class InMemoryQueues:
         self._now = now
         self._ids = itertools.count(1)
 
-    def send(self, queue: str, body: JsonDict) -> None:
+    def send(self, queue: str, body: JsonDict, delay: int = 0) -> None:
         text = json.dumps(body, allow_nan=False)
-        self.queues.setdefault(queue, []).append(_Held(id=f"m{next(self._ids)}", text=text))
+        visible_at = self._now() + timedelta(seconds=delay) if delay else _EPOCH
+        self.queues.setdefault(queue, []).append(_Held(id=f"m{next(self._ids)}", text=text, visible_at=visible_at))
 
     def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]:
         now = self._now()

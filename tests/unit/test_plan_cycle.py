@@ -42,12 +42,14 @@ async def test_dry_run_counts_per_unit_and_queues_nothing() -> None:
     assert world.queues.length(SCHEDULE_PAIR) == 0 and world.calendar.calls == []
 
 
-async def test_plan_queues_one_message_per_pair_with_work() -> None:
+async def test_plan_queues_each_pair_with_work_in_its_managers_message() -> None:
     world = World()
     await sync_org(world.directory, world.store, world.queues)
     ticks: list[tuple[int, int]] = []
     plan_cycle(world.store, world.queues, everyone, NOW, world.policy, progress=lambda d, t: ticks.append((d, t)))
-    assert sorted(m["report_id"] for m in world.drain(SCHEDULE_PAIR)) == ["r1", "r2", "r3"]
+    messages = world.drain(SCHEDULE_PAIR)
+    assert sorted(p["report_id"] for m in messages for p in m["pairs"]) == ["r1", "r2", "r3"]  # type: ignore[attr-defined]
+    assert len(messages) == 2  # one per manager
     assert ticks[-1] == (3, 3)
 
 

@@ -41,9 +41,9 @@ class StorageQueues:
             return cls(QueueServiceClient.from_connection_string(settings.storage_connection))
         return cls(QueueServiceClient(account_endpoint(settings, "queue"), credential=storage_credential(settings)))
 
-    def send(self, queue: str, body: JsonDict) -> None:
+    def send(self, queue: str, body: JsonDict, delay: int = 0) -> None:
         text = json.dumps(body, allow_nan=False)
-        self._writable(queue).send_message(text)
+        self._writable(queue).send_message(text, visibility_timeout=delay or None)
 
     def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]:
         client = self._client(queue)
