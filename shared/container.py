@@ -123,6 +123,7 @@ class Container:
             service_url=str(settings.connector_url),
             tenant_id=settings.tenant_id or "",
             refused=(InstallRefused,),
+            open_slot=self.card_limiter.app_slot,
         )
 
     @cached_property

@@ -115,5 +115,5 @@ async def _send_with_backoff(
         reraise=True,
     ):
         with attempt:
-            await limiter.acquire(ref.conversation_id)
-            await messenger.send_card(ref, card, message_id)
+            async with limiter.sending(ref.conversation_id):
+                await messenger.send_card(ref, card, message_id)

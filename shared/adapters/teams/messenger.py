@@ -6,8 +6,9 @@ user) the conversation on the Bot Connector at ``settings.connector_url``. The r
 table ``conversations`` under the user's key, so later sends skip both steps.
 
 Sending: ``continue_conversation`` with a continuation activity built from the stored reference, and
-one message activity with the card. Connector answers map to the port's errors: 429 -> Throttled
-(Retry-After), 403 -> RecipientUnreachable, 404 -> StaleConversation.
+one message activity with the card. Opening a conversation holds an ``open_slot`` of the app-wide
+send limiter: the connector counts it against the same per-app limit. Connector answers map to the
+port's errors: 429 -> Throttled (Retry-After), 403 -> RecipientUnreachable, 404 -> StaleConversation.
 
 The SDK clears ``activity.id`` before it posts, so the deterministic message id cannot ride as the
 activity id; it travels in ``channelData.wegrowCardId`` (and the card's own ``cardId``) so a sent
@@ -16,8 +17,8 @@ log can be checked per card. The real connector does not de-duplicate on it (see
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from typing import Any, Protocol
 
 from aiohttp import ClientResponseError
@@ -58,6 +59,7 @@ class TeamsMessenger:
         service_url: str,
         tenant_id: str = "",
         refused: tuple[type[Exception], ...] = (),
+        open_slot: Callable[[], AbstractAsyncContextManager[None]] | None = None,
     ) -> None:
         self._adapter = adapter
         self._installer = installer
@@ -66,6 +68,7 @@ class TeamsMessenger:
         self._service_url = service_url
         self._tenant_id = tenant_id
         self._refused = refused
+        self._open_slot = open_slot or nullcontext  # opening a conversation counts against the app's send limit
 
     async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
         stored = None if refresh else self.stored_reference(user.user_id)
@@ -121,9 +124,10 @@ class TeamsMessenger:
             reraise=True,
         ):
             with attempt, _connector_errors():
-                await self._adapter.create_conversation(
-                    self._bot_app_id, CHANNEL, self._service_url, CONNECTOR_AUDIENCE, params, remember
-                )
+                async with self._open_slot():
+                    await self._adapter.create_conversation(
+                        self._bot_app_id, CHANNEL, self._service_url, CONNECTOR_AUDIENCE, params, remember
+                    )
         if "id" not in opened:
             raise StaleConversation("the connector opened no conversation")
         return opened["id"]

@@ -1,0 +1,172 @@
+"""Card fan-out on the real send path: prep cards to many people through ``deliver_card``.
+
+The path is the production one: ``card_delivery.deliver_card`` -> ``send_cards.send_card`` (one shared
+``CardRateLimiter``, as the container keeps one per worker) -> ``TeamsMessenger`` (Agents SDK) against
+``python -m devstack.connector_emulator`` (per-conversation windows and the global per-app limit on), with the
+Teams app installed through ``python -m devstack.graph_emulator`` (latency on). Tables are in memory: storage
+is not what the connector limits. Messages are handled ``CONCURRENCY`` at a time, as the Functions host runs a
+queue trigger's batch (host.json ``batchSize`` 16).
+
+Two passes over the same recipients: a first card (install + open the conversation + send) and a second
+card (the stored conversation: send only). The figure is connector operations accepted per second over the
+connector's configured per-app limit; opening a conversation counts against that limit like a message.
+
+    python -m tests.bench.card_fanout --recipients 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from devstack.connector_emulator.client import ConnectorEmulatorClient
+from shared.adapters.config_file import load_company_config
+from shared.adapters.graph.client import aclose_graph_client, build_graph_client
+from shared.adapters.graph.retry import RetryStats
+from shared.adapters.graph.teamwork import GraphTeamsInstaller, InstallRefused
+from shared.adapters.teams.agent import connection_manager
+from shared.adapters.teams.http import FunctionsAdapter
+from shared.adapters.teams.messenger import TeamsMessenger
+from shared.config import load_settings
+from shared.domain.people import Person
+from shared.services.card_delivery import CardDeps, deliver_card
+from shared.services.card_rate import CardRateLimiter
+from shared.services.card_records import CardKind
+from shared.services.card_wiring import render_kind
+from shared.services.due_cards import DueCard, occurrence_key
+from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
+from tests.contract.test_graph_adapter_support import FAST_POLICY
+from tests.fakes.storage import InMemoryStore
+from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator
+from tests.integration.test_send_cards_support import START, TEAMS_APP, FixedClock
+
+ROOT = Path(__file__).resolve().parents[2]
+CONCURRENCY = 16
+GLOBAL_RPS = 30
+GRAPH_LATENCY_MS = 50
+CONNECTOR_LATENCY_MS = 20
+
+
+def pairs_from(tenant: dict[str, Any], count: int) -> list[tuple[Person, Person]]:
+    """(employee, manager) for ``count`` enabled employees whose manager is enabled too."""
+    rows = [p for p in tenant["people"] if p["accountEnabled"]]
+    by_id = {p["id"]: p for p in rows}
+    chosen = [p for p in rows if p.get("managerId") in by_id][:count]
+
+    def person(p: dict[str, Any], manager_id: str | None) -> Person:
+        upn = p["userPrincipalName"].lower()
+        return Person(id=p["id"], upn=upn, display_name=p["displayName"], manager_id=manager_id)
+
+    return [(person(p, p["managerId"]), person(by_id[p["managerId"]], None)) for p in chosen]
+
+
+@asynccontextmanager
+async def sender(graph_url: str, connector_url: str, store: InMemoryStore) -> AsyncIterator[CardDeps]:
+    settings = load_settings(
+        storage_connection="UseDevelopmentStorage=true", graph_base_url=graph_url, connector_url=connector_url
+    )
+    client = build_graph_client(settings, http_client=httpx.AsyncClient(timeout=30))
+    installer = GraphTeamsInstaller(client, TEAMS_APP, policy=FAST_POLICY, stats=RetryStats())
+    limiter = CardRateLimiter(global_rate=GLOBAL_RPS)
+    messenger = TeamsMessenger(
+        FunctionsAdapter(connection_manager(settings)),
+        installer,
+        store,
+        bot_app_id=settings.bot_app_id,
+        service_url=connector_url,
+        tenant_id="00000000-0000-4000-8000-00000000e111",
+        refused=(InstallRefused,),
+        open_slot=limiter.app_slot,
+    )
+    clock = FixedClock(START - timedelta(days=2))
+    config = load_company_config(None)
+    try:
+        yield CardDeps(store, messenger, clock, limiter, config, render_kind)
+    finally:
+        await aclose_graph_client(client)
+
+
+async def fan_out(deps: CardDeps, bodies: Sequence[dict[str, Any]]) -> tuple[float, dict[str, int]]:
+    """Deliver every body, ``CONCURRENCY`` at a time; (seconds, results by name)."""
+    gate = asyncio.Semaphore(CONCURRENCY)
+    results: dict[str, int] = {}
+
+    async def one(body: dict[str, Any]) -> None:
+        async with gate:
+            try:
+                name = str(await deliver_card(deps, body))
+            except Exception as error:  # counted, never hidden
+                name = f"error:{type(error).__name__}"
+            results[name] = results.get(name, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(b) for b in bodies))
+    return time.perf_counter() - started, results
+
+
+def _bodies(pairs: Sequence[tuple[Person, Person]], event: str) -> list[dict[str, Any]]:
+    return [
+        DueCard(CardKind.PREP, occurrence_key(f"{event}-{e.id}"), e.id, e.id, m.id, START).message() for e, m in pairs
+    ]
+
+
+async def measure_on(graph: GraphEmulator, connector: ConnectorEmulatorClient, recipients: int) -> dict[str, Any]:
+    store = InMemoryStore()
+    pairs = pairs_from(graph.tenant(), recipients)
+    for employee, manager in pairs:
+        for person in (employee, manager):
+            store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, person_row(person))
+    figures: dict[str, Any] = {"recipients": len(pairs), "global_rps": GLOBAL_RPS, "concurrency": CONCURRENCY}
+    async with sender(graph.base_url, connector.url, store) as deps:
+        for name, event in (("first", "week-1"), ("warm", "week-2")):
+            before = connector.log()
+            seconds, results = await fan_out(deps, _bodies(pairs, event))
+            after = connector.log()
+            delta = {k: after[k] - before.get(k, 0) for k in after}
+            operations = delta["accepted"] + delta["conversations"]
+            figures[name] = {"seconds": seconds, "results": results, "connector": delta,
+                             "ops_per_s": operations / seconds, "messages_per_s": len(pairs) / seconds,
+                             "fraction_of_limit": operations / seconds / GLOBAL_RPS}  # fmt: skip
+    return figures
+
+
+def start_connector() -> tuple[subprocess.Popen[str], ConnectorEmulatorClient]:
+    command = [sys.executable, "-m", "devstack.connector_emulator", "--port", "0", "--global-rps", str(GLOBAL_RPS)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    if not line.startswith("ready "):
+        process.terminate()
+        raise RuntimeError(f"connector emulator did not start: {line!r}")
+    client = ConnectorEmulatorClient(line.removeprefix("ready "))
+    client.configure(latency_ms=CONNECTOR_LATENCY_MS, strict_conversations=True)
+    return process, client
+
+
+def run(recipients: int) -> dict[str, Any]:
+    graph = start_emulator("--latency-ms", str(GRAPH_LATENCY_MS), "--throttle", people=max(recipients * 2, 200))
+    process, connector = start_connector()
+    try:
+        return asyncio.run(measure_on(graph, connector, recipients))
+    finally:
+        connector.close()
+        process.terminate()
+        process.wait(timeout=10)
+        stop_emulator(graph.process)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--recipients", type=int, default=300)
+    print(json.dumps(run(parser.parse_args().recipients)))
