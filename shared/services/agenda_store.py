@@ -92,6 +92,12 @@ def save_outcomes(store: Store, occurrence_id: str, log: OutcomeLog, logged_by: 
     )
 
 
+def load_outcome_log(store: Store, occurrence_id: str) -> OutcomeLog | None:
+    """The actions the manager logged for a conversation, or None before the log is in."""
+    record = store.find(OUTCOMES, occurrence_id, "log")
+    return OutcomeLog.model_validate_json(str(record.data["actions"])) if record is not None else None
+
+
 def save_confirmation(
     store: Store, occurrence_id: str, confirmation: OutcomeConfirmation, employee_id: str, now: datetime
 ) -> None:

@@ -12,19 +12,24 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from shared.ports.clock import Clock
-from shared.ports.storage import StaleWrite, Store
+from shared.ports.storage import Queues, StaleWrite, Store
 from shared.services import agenda_store
 from shared.services.card_records import CardKind, CardRecord, CardStatus, find_card, set_status
 from shared.services.card_submissions import parse_confirmation, parse_outcome_log, parse_prep
 
+if TYPE_CHECKING:
+    from shared.domain.company import CompanyConfig
+
 logger = logging.getLogger(__name__)
 
 REFRESH_VERB = "refresh"
+LOG_OUTCOMES_VERB = "agenda.logOutcomes"  # the agenda card's button: answers with the outcome-log card
+ConfigSource = Callable[[], "CompanyConfig"]  # the company config, loaded only when a card must be built
 VERB_KINDS: dict[str, CardKind] = {
     "prep.submit": CardKind.PREP,
     "outcome.log": CardKind.OUTCOME,
@@ -66,9 +71,19 @@ def _authorised_card(store: Store, data: Mapping[str, Any], actor_id: str | None
 
 
 def handle_card_action(
-    store: Store, clock: Clock, verb: str, data: Mapping[str, Any], actor_id: str | None
+    store: Store,
+    clock: Clock,
+    verb: str,
+    data: Mapping[str, Any],
+    actor_id: str | None,
+    *,
+    queues: Queues | None = None,
 ) -> CardReply:
-    """Submit a card: verify the actor, validate, store, and mark the card submitted."""
+    """Submit a card: verify the actor, validate, store, and mark the card submitted.
+
+    With ``queues``, an outcome log queues the employee's confirmation card (before the card is marked
+    submitted: a crash in between repeats the queueing, and the send itself happens once per card id).
+    """
     card = _authorised_card(store, data, actor_id)
     if isinstance(card, CardReply):
         return card
@@ -84,6 +99,10 @@ def handle_card_action(
         logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
         return CardReply(Verdict.INVALID, f"Please check: {', '.join(fields) or 'the form'}.", card.kind, card.card_id)
     _STORERS[card.kind](store, clock, card, submission)
+    if card.kind is CardKind.OUTCOME and queues is not None:
+        from shared.services import card_followups  # builds cards: imported when needed, not at bot start
+
+        card_followups.queue_confirmation(queues, card, clock.now())
     try:
         set_status(store, card, CardStatus.SUBMITTED, clock.now())
     except StaleWrite:
@@ -92,14 +111,48 @@ def handle_card_action(
     return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, _summary(card, submission))
 
 
-def handle_refresh(store: Store, data: Mapping[str, Any], actor_id: str | None) -> CardReply:
-    """Universal Actions refresh: the recipient gets their card; anyone else a refusal."""
+def handle_refresh(
+    store: Store, data: Mapping[str, Any], actor_id: str | None, *, config: ConfigSource | None = None
+) -> CardReply:
+    """Universal Actions refresh: the recipient gets their card; anyone else a refusal.
+
+    A prep row keeps ids only (privacy), so with ``config`` the prep card is rebuilt from the employee's agenda.
+    """
     card = _authorised_card(store, data, actor_id)
     if isinstance(card, CardReply):
         return card
     if card.status is CardStatus.SUBMITTED:
         return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id, card.template_data)
-    return CardReply(Verdict.EDITABLE, "", card.kind, card.card_id, card.template_data)
+    view = card.template_data
+    if card.kind is CardKind.PREP and config is not None:
+        from shared.services import card_followups
+
+        view = card_followups.prep_view(store, config(), card) or view
+    return CardReply(Verdict.EDITABLE, "", card.kind, card.card_id, view)
+
+
+def handle_log_outcomes(
+    store: Store, data: Mapping[str, Any], actor_id: str | None, *, config: ConfigSource | None = None
+) -> CardReply:
+    """The agenda card's "Log outcomes": its manager gets the conversation's outcome-log card; anyone else a refusal."""
+    agenda = _authorised_card(store, data, actor_id)
+    if isinstance(agenda, CardReply):
+        return agenda
+    if agenda.kind is not CardKind.AGENDA:
+        logger.warning("card action refused: verb does not match card %s", agenda.card_id)
+        return _refuse("This action does not belong to this card. Nothing was saved.")
+    from shared.services import card_followups
+
+    outcome = card_followups.outcome_card_for(store, config() if config else None, agenda)
+    if outcome is None:
+        logger.warning("card %s: no outcome-log card could be built", agenda.card_id)
+        return _refuse("WeGrow could not prepare the outcome card for this conversation yet. Nothing was saved.")
+    if outcome.recipient_id != actor_id:
+        return _refuse("The outcome card of this conversation was sent to someone else. Nothing was saved.")
+    if outcome.status is CardStatus.SUBMITTED:
+        return CardReply(Verdict.READ_ONLY, "The outcomes of this conversation are already logged.", outcome.kind)
+    logger.info("card %s: outcome-log card %s opened", agenda.card_id, outcome.card_id)
+    return CardReply(Verdict.EDITABLE, "", CardKind.OUTCOME, outcome.card_id, outcome.template_data)
 
 
 def _summary(card: CardRecord, submission: BaseModel) -> dict[str, Any]:

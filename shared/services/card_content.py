@@ -24,6 +24,7 @@ from shared.domain.timezones import resolve_zone_or_default
 from shared.ports.storage import Store
 from shared.services import agenda_store
 from shared.services.card_open_actions import open_actions
+from shared.services.card_submissions import OutcomeLog
 
 QUADRANT_LABELS = {"sweet_spot": "Sweet spot", "uphill": "Uphill", "gift": "Gift", "waste": "Waste"}
 ACTION_TYPES = (
@@ -153,6 +154,32 @@ def outcome_data(config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
             {"id": meeting.manager.id, "name": meeting.manager.display_name},
         ],
         "slots": [{"n": n, **blank} for n in range(1, OUTCOME_SLOTS + 1)],
+        "note": "",
+    }
+
+
+def confirm_data(config: CompanyConfig, meeting: Meeting, log: OutcomeLog) -> dict[str, Any]:
+    """The employee's confirmation card: the actions as the manager logged them (owners and initiatives by name)."""
+    types = dict(ACTION_TYPES)
+    initiatives = {i.id: i.name for i in config.org_agenda.initiatives}
+    owners = {meeting.employee.id: meeting.employee.display_name, meeting.manager.id: meeting.manager.display_name}
+    actions = [
+        {
+            "text": action.text,
+            "quadrantLabel": QUADRANT_LABELS[action.quadrant],
+            "typeLabel": types[action.type],
+            "initiative": initiatives.get(action.initiative, action.initiative),
+            "ownerName": owners.get(action.owner, action.owner),
+            "dueDate": action.due.isoformat(),
+        }
+        for action in log.actions
+    ]
+    return {
+        "recipients": recipients(meeting.employee.id),
+        "manager": {"displayName": meeting.manager.display_name},
+        "meetingDate": meeting_label(meeting.start, meeting.employee),
+        "conversationDate": meeting.start.date().isoformat(),
+        "actions": actions,
         "note": "",
     }
 

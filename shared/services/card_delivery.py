@@ -21,6 +21,7 @@ from shared.domain.company import CompanyConfig
 from shared.ports.clock import Clock
 from shared.ports.messenger import Messenger
 from shared.ports.storage import Store
+from shared.services import agenda_store
 from shared.services import card_content as content
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, card_id
@@ -85,9 +86,14 @@ def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
         if employee is None:
             raise Undeliverable("requester is not in the people table")
         return content.coach_data(deps.config, employee, [message.recipient_id], deps.clock.now())
-    if message.kind not in (CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME):
+    if message.kind not in (CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME, CardKind.CONFIRM):
         return dict(message.template_data)
     meeting = _meeting(deps.store, message)
+    if message.kind is CardKind.CONFIRM:
+        log = agenda_store.load_outcome_log(deps.store, message.occurrence_id)
+        if log is None:
+            raise Undeliverable("no outcome log for this conversation yet")
+        return content.confirm_data(deps.config, meeting, log)
     if message.kind is CardKind.PREP:
         return content.prep_data(deps.store, deps.config, meeting)
     if message.kind is CardKind.AGENDA:

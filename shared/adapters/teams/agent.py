@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from microsoft_agents.activity import ActivityTypes, AdaptiveCardInvokeResponse
 from microsoft_agents.hosting.core import (
@@ -28,7 +29,18 @@ from shared.adapters.teams.bot_messages import BotServices, reply_to
 from shared.adapters.teams.http import FunctionsAdapter
 from shared.adapters.teams.views import invoke_response
 from shared.config import Settings
-from shared.services.card_actions import REFRESH_VERB, VERB_KINDS, handle_card_action, handle_refresh
+from shared.services.card_actions import (
+    LOG_OUTCOMES_VERB,
+    REFRESH_VERB,
+    VERB_KINDS,
+    ConfigSource,
+    handle_card_action,
+    handle_log_outcomes,
+    handle_refresh,
+)
+
+if TYPE_CHECKING:
+    from shared.domain.company import CompanyConfig
 
 REFRESH_VERBS = re.compile(rf"^([a-z]+\.)?{REFRESH_VERB}$")
 
@@ -81,18 +93,37 @@ def build_bot(settings: Settings, services: BotServices) -> Bot:
     return Bot(adapter=adapter, app=app, authenticator=authenticator_for(settings))
 
 
+def company_source(settings: Settings) -> ConfigSource:
+    """The company config, read on first use only (a refresh or "Log outcomes" that must build a card)."""
+
+    @cache
+    def load() -> CompanyConfig:
+        from shared.adapters.config_file import load_company_config
+
+        return load_company_config(settings.company_config)
+
+    return load
+
+
 def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> None:
+    config = company_source(services.settings)
+
     async def on_refresh(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        return invoke_response(handle_refresh(services.store, _as_dict(data), actor_of(context)))
+        return invoke_response(handle_refresh(services.store, _as_dict(data), actor_of(context), config=config))
+
+    async def on_log_outcomes(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        return invoke_response(handle_log_outcomes(services.store, _as_dict(data), actor_of(context), config=config))
 
     app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
+    app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
     for verb in VERB_KINDS:
         app.adaptive_card.action_execute(verb)(_submit_handler(services, verb))
 
 
 def _submit_handler(services: BotServices, verb: str) -> Any:
     async def on_submit(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        reply = handle_card_action(services.store, services.clock, verb, _as_dict(data), actor_of(context))
+        actor = actor_of(context)
+        reply = handle_card_action(services.store, services.clock, verb, _as_dict(data), actor, queues=services.queues)
         return invoke_response(reply)
 
     return on_submit

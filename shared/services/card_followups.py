@@ -1,0 +1,90 @@
+"""What follows a card action: the confirmation card after an outcome log, the outcome-log card opened from the
+agenda card, and the employee's prep card rebuilt at refresh time.
+
+Each card row in ``cards`` keeps the conversation's ids (``managerId``, ``start``) and the employee; the
+people come from table ``people``. A prep row keeps ids only, so its refresh rebuilds the card from the
+employee's own agenda (under their key), for them alone: the caller has already checked the recipient.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from shared.domain.company import CompanyConfig
+from shared.ports.storage import AlreadyExists, Queues, Store
+from shared.services import card_content as content
+from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
+from shared.services.due_cards import SEND_CARD
+from shared.services.scheduling_records import load_person
+
+logger = logging.getLogger(__name__)
+
+
+def queue_confirmation(queues: Queues, outcome_card: CardRecord, now: datetime) -> None:
+    """Queue the employee's ``outcome-confirm`` card (ids only; built from the stored log when it is sent).
+
+    The card id is derived from (occurrence, ``confirm``), so a repeated message sends it once.
+    """
+    employee = outcome_card.employee_id
+    if not employee:
+        logger.warning("card %s: no employee stored, no confirmation card queued", outcome_card.card_id)
+        return
+    start = str(outcome_card.template_data.get("start") or now.isoformat())
+    queues.send(
+        SEND_CARD,
+        {
+            "kind": str(CardKind.CONFIRM),
+            "occurrence_id": outcome_card.occurrence_id,
+            "recipient_id": employee,
+            "employee_id": employee,
+            "template_data": {"managerId": outcome_card.recipient_id, "start": start},
+        },
+    )
+    logger.info("card %s: confirmation card queued", card_id(outcome_card.occurrence_id, CardKind.CONFIRM))
+
+
+def meeting_of(store: Store, card: CardRecord) -> content.Meeting | None:
+    """The conversation a card belongs to, from the ids its row keeps (None when someone is unknown)."""
+    data = card.template_data
+    employee = load_person(store, card.employee_id)
+    manager = load_person(store, str(data.get("managerId") or ""))
+    start = data.get("start")
+    if employee is None or manager is None or not isinstance(start, str) or not start:
+        return None
+    try:
+        return content.Meeting(employee, manager, datetime.fromisoformat(start))
+    except ValueError:
+        return None
+
+
+def prep_view(store: Store, config: CompanyConfig, card: CardRecord) -> dict[str, Any] | None:
+    """The employee's prep card data as it is now (their own agenda, private items too), or None."""
+    meeting = meeting_of(store, card)
+    if meeting is None or meeting.employee.id != card.recipient_id:
+        return None
+    return {**content.prep_data(store, config, meeting), "cardId": card.card_id}
+
+
+def outcome_card_for(store: Store, config: CompanyConfig | None, agenda: CardRecord) -> CardRecord | None:
+    """The outcome-log card of the agenda card's conversation: the stored one, or a new row for the same manager.
+
+    A new row is written as ``sent`` (the manager gets it in the reply), so the timer does not send it again.
+    """
+    cid = card_id(agenda.occurrence_id, CardKind.OUTCOME)
+    found = find_card(store, cid)
+    if found is not None or config is None:
+        return found
+    meeting = meeting_of(store, agenda)
+    if meeting is None or meeting.manager.id != agenda.recipient_id:
+        return None
+    ids = {"managerId": meeting.manager.id, "start": meeting.start.isoformat(), "cardId": cid}
+    data = {**content.outcome_data(config, meeting), **ids}
+    record = CardRecord(
+        cid, CardKind.OUTCOME, agenda.occurrence_id, agenda.recipient_id, agenda.employee_id, CardStatus.SENT, data
+    )
+    try:
+        return insert_card(store, record)
+    except AlreadyExists:
+        return find_card(store, cid)
