@@ -7,6 +7,7 @@ can move forward, so the outcome cards (due after a conversation) come in the sa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, Iterable
@@ -19,9 +20,7 @@ import httpx
 from devstack import demo_people as people
 from devstack.stack import Stack
 from shared.container import Container
-from shared.services.card_content import ACTION_TYPES, QUADRANT_LABELS
 from shared.services.card_records import CARDS, CardKind, card_id
-from shared.services.record_outcome import OUTCOMES
 from shared.services.scheduling_records import SERIES, active_pairs
 
 Tick = Callable[[int], None]
@@ -153,37 +152,26 @@ async def log_outcomes(demo: Demo, tick: Tick) -> None:
     await each(demo.cards(CardKind.OUTCOME), log, tick)
 
 
-def confirm_data(demo: Demo, row: Any) -> dict[str, Any]:
-    """What the confirm card shows: the actions the manager logged (from the stored log)."""
-    template = json.loads(str(row.data.get("template_data") or "{}"))
-    log = demo.container.store.find(OUTCOMES, str(row.data["occurrence_id"]), "log")
-    actions = json.loads(str(log.data["actions"]))["actions"] if log else []
-    labels = dict(ACTION_TYPES)
-    shown = [
-        {"text": a["text"], "quadrantLabel": QUADRANT_LABELS[a["quadrant"]], "typeLabel": labels[a["type"]],
-         "initiative": a.get("initiative", ""), "ownerName": "", "dueDate": a["due"]}
-        for a in actions
-    ]  # fmt: skip
-    start = str(template.get("start", ""))
-    return {"managerId": template.get("managerId", ""), "start": start, "conversationDate": start[:10],
-            "manager": {"displayName": ""}, "meetingDate": start[:16].replace("T", " "), "actions": shown,
-            "note": "", "recipients": [f"8:orgid:{row.data['employee_id']}"]}  # fmt: skip
+async def card_sent(demo: Demo, cid: str, wait_s: float = 60.0) -> bool:
+    """Whether the card went out; the Functions runner may still be sending it (its queue trigger), so wait a bit."""
+    for _ in range(int(wait_s / 0.5)):
+        found = demo.container.store.find(CARDS, cid, "card")
+        if found is not None and found.data.get("status") in ("sent", "submitted"):
+            return True
+        await asyncio.sleep(0.5)
+    return False
 
 
 async def confirm_outcomes(demo: Demo, tick: Tick) -> None:
-    """Nothing queues the confirm card after an outcome log yet, so the demo sends it with the same handler."""
-    from shared.services.card_delivery import deliver_card
-    from shared.services.card_wiring import card_deps_from
-
-    deps = card_deps_from(demo.container)
+    """Each outcome log queued the employee's confirm card: send what is still queued, then each employee confirms."""
+    await send_due_cards(demo)
 
     async def confirm(row: Any) -> None:
         employee = str(row.data["employee_id"])
-        message = {"kind": str(CardKind.CONFIRM), "occurrence_id": row.data["occurrence_id"],
-                   "recipient_id": employee, "employee_id": employee,
-                   "template_data": confirm_data(demo, row)}  # fmt: skip
-        await deliver_card(deps, message)
         cid = card_id(str(row.data["occurrence_id"]), CardKind.CONFIRM)
+        if not await card_sent(demo, cid):
+            demo.add("confirm card not sent")
+            return
         title = await people.press(demo.http, demo.stack.bot_endpoint, await talk_for(demo, employee),
                                    "outcome.confirm", {"cardId": cid, "confirmed": "true"})  # fmt: skip
         demo.add("outcomes confirmed" if title == "Saved" else f"confirm: {title}")
