@@ -117,6 +117,15 @@ def setup(app: web.Application, state: EmulatorState) -> None:
         remove_user(state, user_id, reason)
         return _json({"id": user_id, "removed": reason})
 
+    async def expire_delta_tokens(request: web.Request) -> web.Response:
+        from devstack.graph_emulator.delta import expire_tokens
+
+        body = await _body(request)
+        try:
+            return _json(expire_tokens(state, int(body.get("status", 410)), str(body.get("code", "resyncRequired"))))
+        except (ValueError, TypeError) as exc:
+            return _problem(400, str(exc))
+
     app.router.add_get("/_emulator/log", get_log)
     app.router.add_post("/_emulator/log/clear", clear_log)
     app.router.add_get("/_emulator/violations", get_violations)
@@ -127,6 +136,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
     app.router.add_post("/_emulator/apply-manager-changes", apply_manager_changes)
     app.router.add_post("/_emulator/users/{id}/disable", disable_user)
     app.router.add_delete("/_emulator/users/{id}", delete_user)
+    app.router.add_post("/_emulator/delta/expire", expire_delta_tokens)
 
 
 def remove_user(state: EmulatorState, user_id: str, reason: str) -> None:

@@ -13,3 +13,4 @@ class DirectoryDelta:
     removed_ids: list[str] = field(default_factory=list)
     delta_token: str = ""
     round_trips: int = 0
+    full: bool = False  # a full sync (no token, or the token expired): people missing from it have left

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.domain.directory import DirectoryDelta
 from shared.domain.people import Person
 from shared.ports.directory import Directory
 from shared.ports.storage import Queues, Store
@@ -90,6 +91,12 @@ def _apply_person(store: Store, person: Person) -> list[dict[str, Any]]:
     return events
 
 
+def _missing_from_full(store: Store, delta: DirectoryDelta) -> list[str]:
+    """A full sync (first run, or after an expired token) lists everyone: whoever it leaves out has gone."""
+    present = {person.id for person in delta.people}
+    return [record.row for record in store.query(PEOPLE, PEOPLE_PARTITION) if record.row not in present]
+
+
 async def sync_org(directory: Directory, store: Store, queues: Queues) -> SyncSummary:
     """One delta round from the stored token; store what changed and queue one message per pair change."""
     stored = store.find(SYNC, DELTA_PARTITION, DELTA_ROW)
@@ -98,10 +105,10 @@ async def sync_org(directory: Directory, store: Store, queues: Queues) -> SyncSu
     summary = SyncSummary(round_trips=delta.round_trips)
     for person in sorted(delta.people, key=lambda p: p.id):
         summary.events += _apply_person(store, person)
-    for person_id in sorted(delta.removed_ids):
+    for person_id in sorted({*delta.removed_ids, *(_missing_from_full(store, delta) if delta.full else [])}):
         summary.events += _close_pairs_of(store, person_id, "leaver")
         store.delete(PEOPLE, PEOPLE_PARTITION, person_id)
-    summary.people_changed = len(delta.people) + len(delta.removed_ids)
+    summary.people_changed = len(delta.people) + len(delta.removed_ids)  # a full sync counts everyone
     for event in summary.events:
         queues.send(PAIR_CHANGED, event)
     if delta.delta_token and delta.delta_token != token:

@@ -48,7 +48,9 @@ class FakeDirectory:
             latest = {key: value for key, value in latest.items() if not isinstance(value, str)}
         people = [item for item in latest.values() if isinstance(item, Person)]
         removed = [key for key, item in latest.items() if isinstance(item, str)]
-        return DirectoryDelta(people=people, removed_ids=removed, delta_token=str(self.version), round_trips=1)
+        return DirectoryDelta(
+            people=people, removed_ids=removed, delta_token=str(self.version), round_trips=1, full=not delta_token
+        )
 
     async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
         return (await self.mailbox_hours(user_ids)).hours

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
 from shared.adapters.graph.mapping import is_removed, parse_model, person_from_user, working_hours_from
-from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, with_retries
+from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.directory import DirectoryDelta
 from shared.domain.people import Person, WorkingHours
 from shared.ports.directory import MailboxHours
@@ -38,6 +39,20 @@ USER_FIELDS = (
 MANAGER_EXPAND = "manager($select=id)"
 NO_MAILBOX_STATUSES = frozenset({403, 404})
 NO_MAILBOX_STATUS = 404  # 403 is the access policy: the mailbox may exist, so it is not recorded as missing
+
+
+SYNC_STATE_GONE_CODES = frozenset({"syncstatenotfound", "resyncrequired"})
+
+
+def _error_code(error: BaseException) -> str | None:
+    main = getattr(error, "error", None)
+    code = getattr(main, "code", None)
+    return str(code) if code else None
+
+
+def _sync_state_gone(error: BaseException) -> bool:
+    """410 Gone, or a sync-state error code: the delta token can no longer be used (full sync needed)."""
+    return status_of(error) == 410 or (_error_code(error) or "").lower() in SYNC_STATE_GONE_CODES
 
 
 def _manager_from_delta(user: User) -> str | None:
@@ -84,7 +99,24 @@ class GraphDirectory:
         )
 
     async def delta(self, delta_token: str | None) -> DirectoryDelta:
-        """Follow users/delta from ``delta_token`` (a deltaLink; None: full sync) to the next deltaLink."""
+        """Follow users/delta from ``delta_token`` (a deltaLink; None: full sync) to the next deltaLink.
+
+        An expired token (Graph: 410 Gone, or ``syncStateNotFound``/``resyncRequired``), on the first page or
+        a later one, restarts a full sync from scratch; the answer then says ``full`` so the caller can treat
+        everyone missing from it as gone.
+        """
+        if delta_token:
+            try:
+                return await self._follow(delta_token)
+            except Exception as error:
+                if not _sync_state_gone(error):
+                    raise
+                log.warning("users delta token expired (%s); starting a full sync", _error_code(error) or "410")
+                restarted = await self._follow(None)
+                return replace(restarted, round_trips=restarted.round_trips + 1)
+        return await self._follow(None)
+
+    async def _follow(self, delta_token: str | None) -> DirectoryDelta:
         page = await (self._page_at(delta_token) if delta_token else self._first_page())
         round_trips = 1
         people: dict[str, Person] = {}
@@ -101,7 +133,11 @@ class GraphDirectory:
         if not delta_link:
             raise RuntimeError("users/delta ended without a deltaLink")
         return DirectoryDelta(
-            people=list(people.values()), removed_ids=removed, delta_token=delta_link, round_trips=round_trips
+            people=list(people.values()),
+            removed_ids=removed,
+            delta_token=delta_link,
+            round_trips=round_trips,
+            full=delta_token is None,
         )
 
     @staticmethod
@@ -113,8 +149,6 @@ class GraphDirectory:
             return
         person = person_from_user(user)
         if person.manager_id is None:
-            from dataclasses import replace
-
             person = replace(person, manager_id=_manager_from_delta(user))
         people[person.id] = person
 
