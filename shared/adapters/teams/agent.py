@@ -2,10 +2,13 @@
 
 Turn state lives in the SDK's MemoryStorage (it holds nothing WeGrow needs later); agendas, cards
 and outcomes go through our Store port. Built lazily by the container, never at import time.
+Card actions run on a worker thread: the Store port is synchronous (HTTP to Table storage), and on the
+event loop one request's table calls would hold up every other request (tests/bench/bot_latency.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -109,10 +112,13 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
     config = company_source(services.settings)
 
     async def on_refresh(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        return invoke_response(handle_refresh(services.store, _as_dict(data), actor_of(context), config=config))
+        store, actor = services.store, actor_of(context)
+        return invoke_response(await asyncio.to_thread(handle_refresh, store, _as_dict(data), actor, config=config))
 
     async def on_log_outcomes(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        return invoke_response(handle_log_outcomes(services.store, _as_dict(data), actor_of(context), config=config))
+        store, actor = services.store, actor_of(context)
+        reply = await asyncio.to_thread(handle_log_outcomes, store, _as_dict(data), actor, config=config)
+        return invoke_response(reply)
 
     app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
     app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
@@ -123,7 +129,8 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
 def _submit_handler(services: BotServices, verb: str) -> Any:
     async def on_submit(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         actor = actor_of(context)
-        reply = handle_card_action(services.store, services.clock, verb, _as_dict(data), actor, queues=services.queues)
+        store, clock, queues = services.store, services.clock, services.queues
+        reply = await asyncio.to_thread(handle_card_action, store, clock, verb, _as_dict(data), actor, queues=queues)
         return invoke_response(reply)
 
     return on_submit
