@@ -13,29 +13,30 @@ logger = logging.getLogger(__name__)
 STORAGE_CONNECTION = "AzureWebJobsStorage"
 
 
-async def _export() -> None:
+async def _export(run_name: str, purge: bool) -> None:
     from shared.container import container
     from shared.services.export_outcomes import export_outcomes
+    from shared.services.privacy import purge_expired
+    from shared.services.runs import tracked_run
 
     c = container()
-    try:
-        report = await export_outcomes(c.store, c.workbook, c.clock.now(), c.telemetry)
-    finally:
-        await c.workbook.aclose()
-    logger.info("export: %d entries, appended %s", report.entries, report.appended)
+    with tracked_run(c.store, c.clock, run_name) as note:
+        try:
+            report = await export_outcomes(c.store, c.workbook, c.clock.now(), c.telemetry)
+        finally:
+            await c.workbook.aclose()
+        note.detail = f"{report.entries} entries"
+        logger.info("export: %d entries, appended %s", report.entries, report.appended)
+        if purge:
+            purged = purge_expired(c.store, c.clock.now(), c.settings.retention_days)
+            logger.info("retention: %d outcome records purged", purged)
 
 
 @bp.queue_trigger(arg_name="msg", queue_name="export", connection=STORAGE_CONNECTION)
 async def export_outbox(msg: func.QueueMessage) -> None:
-    await _export()
+    await _export("export_outbox", purge=False)
 
 
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_EXPORT_SCHEDULE%", run_on_startup=False)
 async def export_sweep(timer: func.TimerRequest) -> None:
-    from shared.container import container
-    from shared.services.privacy import purge_expired
-
-    await _export()
-    c = container()
-    purged = purge_expired(c.store, c.clock.now(), c.settings.retention_days)
-    logger.info("retention: %d outcome records purged", purged)
+    await _export("export_sweep", purge=True)
