@@ -18,6 +18,12 @@ FoundSeries = SeriesEvent | None | MailboxUnavailable
 CreatedSeries = SeriesEvent | MailboxUnavailable
 """One create's answer: the series (new, or the one a retried create had already made), or out of scope."""
 
+ScheduleQuery = tuple[str, Sequence[str]]
+"""(organiser id, UPNs): one manager's getSchedule, for ``busy_times_many``."""
+
+BusyAnswer = dict[str, list[Busy]] | MailboxUnavailable
+"""One organiser's free/busy keyed by UPN (lower-case), or why their mailbox is unavailable."""
+
 
 @runtime_checkable
 class Calendar(Protocol):
@@ -25,6 +31,12 @@ class Calendar(Protocol):
         self, organizer_id: str, upns: Sequence[str], start: datetime, end: datetime
     ) -> dict[str, list[Busy]]:
         """getSchedule for up to 20 mailboxes per call (the adapter chunks), keyed by UPN (lower-case)."""
+        ...
+
+    async def busy_times_many(
+        self, queries: Sequence[ScheduleQuery], start: datetime, end: datetime
+    ) -> dict[str, BusyAnswer]:
+        """``busy_times`` for several organisers at once (their getSchedule calls in ``$batch``), by organiser."""
         ...
 
     async def find_series(self, organizer_id: str, series_id: str) -> SeriesEvent | None:

@@ -1,8 +1,8 @@
 """Per-run cache of what slot finding needs: working hours per person and one busy view per manager.
 
 Working hours come from mailboxSettings, fetched once per person per run (the directory batches 20 users
-per call), for all the managers of a group at once. Free/busy is one getSchedule per manager, covering the
-manager and up to 19 reports per call.
+per call), for all the managers of a group at once. Free/busy is one getSchedule per manager (the manager and
+up to 19 reports per call), and the group's getSchedule calls go together in ``$batch``es of 20.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from datetime import date, datetime
 from shared.domain.calendar import Busy
 from shared.domain.people import Person, WorkingHours
 from shared.ports.calendar import Calendar
-from shared.ports.directory import Directory
+from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
 from shared.ports.storage import Store
 from shared.services.scheduling_records import PAIRS, load_person
-
-GET_SCHEDULE_LIMIT = 20
 
 
 @dataclass(slots=True)
@@ -63,24 +61,20 @@ class ScheduleRunCache:
             self.no_mailbox.update(fetched.no_mailbox)
             for person in (p for team in teams.values() for p in team):
                 self.hours.setdefault(person.id, fetched.hours.get(person.id, person.working_hours))
+        reachable = {m.id: [p for p in teams[m.id] if p.id not in self.no_mailbox] for m in missing}
+        queries = [(m.id, [p.upn.lower() for p in reachable[m.id]]) for m in missing if m.id not in self.no_mailbox]
+        answers = await calendar.busy_times_many(queries, *window) if queries else {}
         for manager in missing:
-            team = teams[manager.id]
-            busy = await _busy(manager, [p for p in team if p.id not in self.no_mailbox], calendar, window)
-            self.views[manager.id] = ManagerView(hours={p.id: self.hours[p.id] for p in team}, busy=busy)
+            answer = answers.get(manager.id, {})
+            if isinstance(answer, NoMailbox):
+                self.no_mailbox[manager.id] = str(answer)
+            elif isinstance(answer, MailboxUnavailable):
+                raise answer  # out of the access policy: the caller skips the group, as for a look-up
+            busy = answer if isinstance(answer, dict) else {}
+            hours = {p.id: self.hours[p.id] for p in teams[manager.id]}
+            self.views[manager.id] = ManagerView(hours=hours, busy=busy)
 
 
 def _team(manager: Person, store: Store) -> list[Person]:
     report_ids = [r.row for r in store.query(PAIRS, manager.id) if r.data.get("active")]
     return [manager, *(p for p in (load_person(store, rid) for rid in report_ids) if p is not None)]
-
-
-async def _busy(
-    manager: Person, team: Sequence[Person], calendar: Calendar, window: tuple[datetime, datetime]
-) -> dict[str, list[Busy]]:
-    busy: dict[str, list[Busy]] = {}
-    upns = [p.upn.lower() for p in team]
-    if manager not in team:  # the manager has no mailbox: nothing to ask getSchedule
-        return busy
-    for begin in range(0, len(upns), GET_SCHEDULE_LIMIT):
-        busy |= await calendar.busy_times(manager.id, upns[begin : begin + GET_SCHEDULE_LIMIT], *window)
-    return busy

@@ -239,3 +239,32 @@ async def test_graph_batched_creates_under_faults_make_one_event_per_series(grap
                     f"/users/{spec.organizer_id}/events", params={"$filter": series_filter(spec.series_id)}
                 )
                 assert [e["id"] for e in tagged.json()["value"]] == [_event_id(created[spec.series_id])]
+
+
+async def test_busy_times_many_matches_one_call_per_manager_and_names_an_unavailable_mailbox(
+    subject: Subject,
+) -> None:
+    sid = series_id("contract", subject.manager_id, subject.report_upn, "busy-many")
+    await subject.calendar.create_series(spec_for(subject, sid))
+    window = (FIRST - timedelta(days=1), FIRST + timedelta(days=15))
+    queries = [(subject.manager_id, [subject.manager_upn]), (subject.other_manager_id, [subject.other_report_upn])]
+    many = await subject.calendar.busy_times_many(queries, *window)
+    one = await subject.calendar.busy_times(subject.manager_id, [subject.manager_upn], *window)
+    assert many[subject.manager_id] == one and any(b.start == FIRST for b in one[subject.manager_upn.lower()])
+    assert set(many[subject.other_manager_id]) == {subject.other_report_upn.lower()}  # type: ignore[arg-type]
+    assert subject.deny is not None
+    await subject.deny(subject.other_manager_id)
+    again = await subject.calendar.busy_times_many(queries, *window)
+    assert isinstance(again[subject.other_manager_id], MailboxUnavailable) and again[subject.manager_id] == one
+
+
+async def test_busy_times_many_puts_several_managers_in_one_round_trip(graph: GraphEmulator) -> None:
+    from tests.contract.test_graph_adapter_support import adapters_for, pairs
+
+    managers = list({m["id"]: m for m, _ in pairs(graph.tenant())}.values())[:5]
+    queries = [(m["id"], [m["userPrincipalName"]]) for m in managers]
+    async with adapters_for(graph.base_url) as adapters:
+        graph.clear_log()
+        answers = await adapters.calendar.busy_times_many(queries, *WINDOW)
+    assert set(answers) == {m["id"] for m in managers} and len(managers) == 5
+    assert graph.log()["http_round_trips"] == 1

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.domain.calendar import Busy, Occurrence, Response, SeriesEvent, SeriesSpec
-from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
+from shared.ports.calendar import BusyAnswer, CreatedSeries, FoundSeries, ScheduleQuery, SeriesLookup
 from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 BATCH_LIMIT = 20
@@ -83,6 +83,21 @@ class FakeCalendar:
                 for upn in people & set(wanted):
                     result[upn].append(Busy(occurrence.start, occurrence.end, "busy"))
         return result
+
+    async def busy_times_many(
+        self, queries: Sequence[ScheduleQuery], start: datetime, end: datetime
+    ) -> dict[str, BusyAnswer]:
+        """Each organiser's getSchedule calls count as ``busy_times``; the ``$batch``es carrying them as well."""
+        answers: dict[str, BusyAnswer] = {}
+        before = self.calls.count("busy_times")
+        for organizer_id, upns in queries:
+            try:
+                self._check_scope(organizer_id)
+                answers[organizer_id] = await self.busy_times(organizer_id, upns, start, end)
+            except MailboxUnavailable as error:
+                answers[organizer_id] = error
+        self.calls.extend(["busy_times_many"] * _batches(self.calls.count("busy_times") - before))
+        return answers
 
     async def find_series(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
         self.calls.append("find_series")

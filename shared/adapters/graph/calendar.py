@@ -25,7 +25,7 @@ from shared.adapters.graph.mapping import busy_from_schedule
 from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.calendar import Busy, Occurrence, SeriesEvent, SeriesSpec
-from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
+from shared.ports.calendar import BusyAnswer, CreatedSeries, FoundSeries, ScheduleQuery, SeriesLookup
 from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 if TYPE_CHECKING:
@@ -99,6 +99,13 @@ class GraphCalendar:
                     continue
                 busy[info.schedule_id.lower()] = busy_from_schedule(info)
         return busy
+
+    async def busy_times_many(
+        self, queries: Sequence[ScheduleQuery], start: datetime, end: datetime
+    ) -> dict[str, BusyAnswer]:
+        from shared.adapters.graph.calendar_schedules import busy_times_many
+
+        return await busy_times_many(self._client, self._batches, queries, start, end)
 
     async def find_series(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
         return await self._on_mailbox(organizer_id, lambda: self._find_unlimited(organizer_id, series_id))

@@ -56,6 +56,7 @@ def with_series_id(event: SeriesEvent, series_id: str) -> SeriesEvent:
 class SeriesBatches:
     def __init__(self, client: GraphServiceClient, limiter: MailboxLimiter, policy: RetryPolicy, stats: RetryStats):
         self._client, self._limiter, self._policy, self._stats = client, limiter, policy, stats
+        self.policy, self.stats = policy, stats
         self._once = replace(policy, max_attempts=1)
         self._acquiring = asyncio.Lock()
 
@@ -75,6 +76,10 @@ class SeriesBatches:
             async with self._holding(spec.organizer_id for spec in chunk):
                 created |= await self._create_chunk(chunk)
         return created
+
+    def holding(self, mailboxes: Iterable[str]) -> contextlib.AbstractAsyncContextManager[None]:
+        """Hold, for each mailbox, one of its Outlook slots per request a batch sends there (at most 4)."""
+        return self._holding(mailboxes)
 
     @contextlib.asynccontextmanager
     async def _holding(self, mailboxes: Iterable[str]) -> AsyncIterator[None]:

@@ -1,0 +1,77 @@
+"""getSchedule for several managers in one JSON ``$batch`` (20 inner requests per round trip).
+
+Each inner request is still one Outlook request against its manager's mailbox (throttling counts it
+separately), so a batch holds one of that mailbox's 4 concurrent slots per request, as series batches do.
+Throttled items are re-sent by ``send_batch``; an item still throttled after the last attempt is raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.adapters.graph import calendar_requests as req
+from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
+from shared.adapters.graph.calendar_batch import BatchItemError, SeriesBatches, _raise_if_throttled
+from shared.adapters.graph.mapping import busy_from_schedule, parse_model
+from shared.adapters.graph.retry import RETRYABLE_STATUSES
+from shared.ports.calendar import BusyAnswer, ScheduleQuery
+from shared.ports.directory import MailboxUnavailable, NoMailbox
+
+if TYPE_CHECKING:
+    from msgraph.graph_service_client import GraphServiceClient
+
+SCHEDULES_PER_CALL = 20
+BusyByOrganizer = dict[str, BusyAnswer]
+
+
+async def busy_times_many(
+    client: GraphServiceClient,
+    batches: SeriesBatches,
+    queries: Sequence[ScheduleQuery],
+    start: datetime,
+    end: datetime,
+) -> BusyByOrganizer:
+    """Free/busy per organiser: each organiser's UPNs in getSchedule calls of 20, the calls in ``$batch``es."""
+    calls: list[tuple[str, list[str]]] = []
+    for organizer, upns in queries:
+        unique = list(dict.fromkeys(u.lower() for u in upns))
+        calls += [(organizer, list(chunk)) for chunk in chunked(unique, SCHEDULES_PER_CALL)]
+    answers: BusyByOrganizer = {organizer: {} for organizer, _ in queries}
+    for chunk in chunked(list(enumerate(calls))):
+        batch = [BatchCall(str(i), _request(client, organizer, upns, start, end)) for i, (organizer, upns) in chunk]
+        async with batches.holding(organizer for _, (organizer, _) in chunk):
+            results = await send_batch(client, batch, policy=batches.policy, stats=batches.stats)
+        _raise_if_throttled(r for r in results.values() if r.status in RETRYABLE_STATUSES)
+        for i, (organizer, _) in chunk:
+            _merge(answers, organizer, results[str(i)])
+    return answers
+
+
+def _request(client: GraphServiceClient, organizer: str, upns: Sequence[str], start: datetime, end: datetime) -> Any:
+    body, config = req.schedule_request(upns, start, end)
+    schedule = client.users.by_user_id(organizer).calendar.get_schedule
+    return schedule.to_post_request_information(body, request_configuration=config)
+
+
+def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult) -> None:
+    from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_response import (
+        GetSchedulePostResponse,
+    )
+
+    current = answers[organizer]
+    if isinstance(current, MailboxUnavailable):
+        return
+    if result.status == 403:
+        answers[organizer] = MailboxUnavailable(f"mailbox {organizer} is outside the app's access policy")
+        return
+    if result.status == 404:
+        answers[organizer] = NoMailbox(f"mailbox {organizer} is not available ({result.error_code or 'not found'})")
+        return
+    if not result.ok:
+        raise BatchItemError(result.status, result.error_code, f"getSchedule on {organizer}")
+    parsed = parse_model(result.body, GetSchedulePostResponse)
+    for info in (parsed.value if parsed is not None else None) or []:
+        if info.error is None and info.schedule_id:
+            current[info.schedule_id.lower()] = busy_from_schedule(info)
