@@ -27,7 +27,6 @@ from devstack.stack import Stack, StackOptions
 from shared.config import load_settings
 from shared.container import Container
 from shared.domain.people import Person
-from shared.services.card_records import CARDS, CardKind
 from shared.services.scheduling_records import SERIES, load_person
 from tests.conftest import free_port
 
@@ -67,12 +66,6 @@ class World:
         body = {"input": json.dumps(message)} if message is not None else {}
         response = httpx.post(f"{self.stack.functions_url}/admin/functions/{name}", json=body, timeout=120)
         assert response.status_code == 202, f"{name}: {response.status_code} {response.text}"
-
-    def card_row(self, kind: CardKind) -> dict[str, Any]:
-        rows = [r for r in self.container.store.query(CARDS) if r.data.get("kind") == kind]
-        mine = [r for r in rows if r.data.get("employee_id") == self.employee.id]
-        assert mine, f"no {kind} card was recorded for the employee"
-        return dict(mine[0].data)
 
 
 def run_cycle(env: dict[str, str]) -> None:

@@ -13,16 +13,16 @@ it because the bot's ``create_conversation`` for the signed-in person returns th
 chat. A small relay (``devstack.demo_relay``) drops the ``"id": null`` the Agents SDK puts in every
 send, which the Playground's connector rejects (the real Connector accepts it).
 
-Two steps are driven by the test, not by a timer, and say so: the conversation is in the future,
-so the outcome-log card (queued by the ``cards`` timer only after a conversation ends) and the
-employee's confirmation card (nothing queues it after an outcome log yet) are put on the runner's
-``send-card`` function through the host's admin endpoint, with ids only, as the timer would.
+The manager opens the outcome-log card with the agenda card's "Log outcomes" button (the ``cards``
+timer would send it only after the conversation, which is in the future). The app queues the
+employee's confirmation card when the manager saves the outcome log. The Playground, still signed in
+as the manager, refuses a card for anyone else (500 ``UserNotFound``), so the runner's queue retries
+the message (30 s later) and it reaches the employee once they are signed in.
 """
 
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator
 
 import openpyxl
@@ -30,7 +30,6 @@ import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
 
 from devstack.render_workbook import save_emulator_workbook
-from shared.services.card_records import CardKind
 from tests.e2e.playground_world import CHROMIUM, CHROMIUM_ARGS, OUT, World, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -104,8 +103,7 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
     assert PRIVATE_NEED not in text and LEARNING_GOAL not in text
     shot(agenda, "04-manager-agenda")
 
-    agenda_row = world.card_row(CardKind.AGENDA)
-    world.run_function("send_card", send_card_message(world, CardKind.OUTCOME, agenda_row))
+    agenda.get_by_role("button", name="Log outcomes").click()
     log = newest_card(page, "Action 1")
     log.get_by_label("Action 1: what will happen").fill(OUTCOME)
     choose(page, log, "Action 1: quadrant", "Uphill")
@@ -118,7 +116,6 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
     world.sign_in(world.employee)
     open_chat(page, world)
-    world.run_function("send_card", send_card_message(world, CardKind.CONFIRM, agenda_row))
     confirm = newest_card(page, "I confirm these outcomes")
     confirm.get_by_label("These outcomes are what we agreed").check()
     confirm.get_by_role("button", name="Send").click()
@@ -127,25 +124,6 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
     world.run_function("export_sweep")
     rows = wait_until(lambda: workbook_rows_with(world, OUTCOME), "the outcome row in the HR workbook")
     assert any("manage" in " ".join(str(cell).lower() for cell in row) for row in rows)
-
-
-def send_card_message(world: World, kind: CardKind, agenda_row: dict[str, object]) -> dict[str, object]:
-    template = json.loads(str(agenda_row["template_data"]))
-    data: dict[str, object] = {"managerId": world.manager.id, "start": template["start"]}
-    if kind is CardKind.CONFIRM:  # what the confirm card shows: the actions as the manager logged them
-        action = {"text": OUTCOME, "quadrantLabel": "Uphill", "typeLabel": "Not a training need: manage",
-                  "initiative": "", "ownerName": world.manager.display_name, "dueDate": "2027-01-29"}  # fmt: skip
-        data |= {"manager": {"displayName": world.manager.display_name}, "meetingDate": template["start"][:10],
-                 "conversationDate": template["start"][:10], "actions": [action], "note": "",
-                 "recipients": [f"8:orgid:{world.employee.id}"]}  # fmt: skip
-    recipient = world.manager.id if kind is CardKind.OUTCOME else world.employee.id
-    return {
-        "kind": str(kind),
-        "occurrence_id": agenda_row["occurrence_id"],
-        "recipient_id": recipient,
-        "employee_id": world.employee.id,
-        "template_data": data,
-    }
 
 
 def choose(page: Page, card: Locator, label: str, option: str) -> None:
