@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from shared.services.sync_org import PAIR_CHANGED, sync_org
 STEPS = ("sync", "plan", "schedule")
 GROUP_MESSAGES = 8  # schedule-pair messages (each up to 20 of one manager's pairs) handled together
 GROUP_VISIBILITY_S = 600  # a group's messages stay hidden while its batched Graph calls run
+LANES = 4  # groups of managers scheduled at once: Outlook limits each mailbox, so different managers may overlap
 
 
 @dataclass(slots=True)
@@ -88,9 +90,9 @@ async def drain(ctx: ScheduleContext, queues: Queues, summary: CycleSummary) -> 
             if await handle_pair_changed(ctx, message.body) == "cancelled":
                 summary.cancelled += 1
             queues.complete(PAIR_CHANGED, message)
-        scheduled = queues.receive(SCHEDULE_PAIR, GROUP_MESSAGES, GROUP_VISIBILITY_S)
+        scheduled = queues.receive(SCHEDULE_PAIR, GROUP_MESSAGES * LANES, GROUP_VISIBILITY_S)
         bodies = [body for message in scheduled for body in pair_bodies(message.body)]
-        outcomes = await handle_schedule_pairs(ctx, bodies)
+        outcomes = await schedule_in_lanes(ctx, bodies)
         requeue_leased(ctx, queues, bodies, outcomes)  # before completing: a crash here re-delivers, loses nothing
         for body, outcome in zip(bodies, outcomes, strict=True):
             _tally(summary, outcome.status, outcome.detail, f"{body['manager_id']}/{body['report_id']}")
@@ -98,6 +100,35 @@ async def drain(ctx: ScheduleContext, queues: Queues, summary: CycleSummary) -> 
             queues.complete(SCHEDULE_PAIR, message)
         if not changed and not scheduled:
             return
+
+
+async def schedule_in_lanes(ctx: ScheduleContext, bodies: Sequence[dict[str, Any]]) -> list[PairOutcome]:
+    """``handle_schedule_pairs`` on up to ``LANES`` groups at once; one manager's pairs always share a group.
+
+    Keeping a manager in one group keeps that manager's view (busy times and the slots booked this run) in one
+    place. If a group fails, the others are cancelled and its first error is raised, as one group would.
+    """
+    lanes = _lanes_by_manager(bodies, LANES)
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(handle_schedule_pairs(ctx, [bodies[i] for i in lane])) for lane in lanes]
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    outcomes: dict[int, PairOutcome] = {}
+    for lane, task in zip(lanes, tasks, strict=True):
+        outcomes.update(zip(lane, task.result(), strict=True))
+    return [outcomes[i] for i in range(len(bodies))]
+
+
+def _lanes_by_manager(bodies: Sequence[dict[str, Any]], lanes: int) -> list[list[int]]:
+    """Body indexes split into at most ``lanes`` groups of whole managers, the largest managers placed first."""
+    by_manager: dict[str, list[int]] = {}
+    for index, body in enumerate(bodies):
+        by_manager.setdefault(str(body["manager_id"]), []).append(index)
+    groups: list[list[int]] = [[] for _ in range(lanes)]
+    for indexes in sorted(by_manager.values(), key=len, reverse=True):
+        min(groups, key=len).extend(indexes)
+    return [sorted(group) for group in groups if group]
 
 
 async def run_cycle(
