@@ -45,18 +45,22 @@ def expected_count(event: SeriesEvent, start: datetime, end: datetime) -> int:
     return count
 
 
+def _without_own(items: list[Busy], occurrence: Occurrence) -> list[Busy]:
+    """A person's busy time minus the occurrence itself: at most one item, the first with its exact times.
+
+    A foreign meeting booked at exactly the same times is a second such item and stays (it is a conflict).
+    """
+    own = (occurrence.start, occurrence.end)
+    index = next((i for i, item in enumerate(items) if (item.start, item.end) == own), None)
+    return items if index is None else items[:index] + items[index + 1 :]
+
+
 def _needs_move(occurrence: Occurrence, report_upn: str, busy: dict[str, list[Busy]]) -> str | None:
     if occurrence.attendee_responses.get(report_upn) is Response.DECLINED:
         return "declined"
     for items in busy.values():
-        for item in items:
-            own = (item.start, item.end) == (occurrence.start, occurrence.end)
-            if (
-                not own
-                and item.status in {"busy", "oof"}
-                and item.start < occurrence.end
-                and occurrence.start < item.end
-            ):
+        for item in _without_own(items, occurrence):
+            if item.status in {"busy", "oof"} and item.start < occurrence.end and occurrence.start < item.end:
                 return "conflict"
     return None
 
@@ -85,7 +89,7 @@ async def repair_occurrences(ctx: ScheduleContext, pair: Pair) -> RepairOutcome:
         if why is None:
             continue
         local = occurrence.start.astimezone(people[0].zone)
-        others = {k: [b for b in v if (b.start, b.end) != (occurrence.start, occurrence.end)] for k, v in busy.items()}
+        others = {upn: _without_own(items, occurrence) for upn, items in busy.items()}
         if why == "declined":  # the declined time itself is off the table
             others.setdefault(upns[1], []).append(Busy(occurrence.start, occurrence.end, "busy"))
         window = (
