@@ -90,11 +90,11 @@ async def test_a_series_the_manager_moved_by_hand_is_respected(stack: dict[str, 
     assert event is not None
     new_start = event.first_start + timedelta(hours=1)
     end = new_start + timedelta(minutes=event.duration_minutes)
-    patched = httpx.patch(
-        f"{graph.base_url}/users/{record.partition}/events/{event.event_id}",
-        json={"start": graph_time(new_start), "end": graph_time(end)},
-        timeout=30,
-    )
+    async with httpx.AsyncClient(timeout=30) as client:  # the manager's own Outlook edit, not WeGrow's
+        patched = await client.patch(
+            f"{graph.base_url}/users/{record.partition}/events/{event.event_id}",
+            json={"start": graph_time(new_start), "end": graph_time(end)},
+        )
     assert patched.status_code == 200, patched.text
 
     await run_cycle(ctx(stack, days_later=8), stack["queues"], everyone, steps=("plan", "schedule"))
