@@ -55,7 +55,8 @@ class ScheduleRunCache:
         """Load the views of ``managers`` not loaded yet: one working-hours fetch for all their people."""
         missing = list({m.id: m for m in managers if m.id not in self.views}.values())
         teams = {m.id: _team(m, store) for m in missing}
-        unknown = list(dict.fromkeys(p.id for team in teams.values() for p in team if p.id not in self.hours))
+        known = self.hours.keys() | self.no_mailbox.keys()
+        unknown = list(dict.fromkeys(p.id for team in teams.values() for p in team if p.id not in known))
         if unknown:
             fetched = await directory.mailbox_hours(unknown)
             self.no_mailbox.update(fetched.no_mailbox)
