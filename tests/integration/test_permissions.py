@@ -50,7 +50,7 @@ PERMISSIONS = REPO / "infra" / "permissions.json"
 START = datetime(2030, 3, 4, 14, 0, tzinfo=UTC)
 TEAMS_APP = "0240a368-25e0-4569-8ebe-13601cb55a18"
 # Modules of shared/adapters/graph that call Graph, each driven by the session below; the rest are helpers.
-SESSION_MODULES = {"calendar", "calendar_batch", "directory", "teamwork", "workbook"}
+SESSION_MODULES = {"calendar", "calendar_batch", "calendar_schedules", "directory", "teamwork", "workbook"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"workbook_requests"}
 
@@ -106,6 +106,8 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
         calendar = GraphCalendar(client, policy=FAST_POLICY)
         upns = [manager["userPrincipalName"], report["userPrincipalName"]]
         await calendar.busy_times(manager["id"], upns, START, START + timedelta(days=14))
+        # calendar_schedules: the same getSchedule, several managers' calls in one $batch
+        await calendar.busy_times_many([(manager["id"], upns)], START, START + timedelta(days=14))
         spec = series_spec(manager, report)
         created = await calendar.create_series(spec)
         await calendar.find_series(manager["id"], spec.series_id)
