@@ -21,40 +21,53 @@ STORAGE_CONNECTION = "AzureWebJobsStorage"
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_SYNC_SCHEDULE%", run_on_startup=False)
 async def sync(timer: func.TimerRequest) -> None:
     from shared.container import container
+    from shared.services.runs import tracked_run
     from shared.services.sync_org import sync_org
 
     c = container()
-    summary = await sync_org(c.directory, c.store, c.queues)
-    logger.info("org sync: %d people changed, %d pair events", summary.people_changed, len(summary.events))
+    with tracked_run(c.store, c.clock, "sync") as note:
+        summary = await sync_org(c.directory, c.store, c.queues)
+        note.detail = f"{summary.people_changed} people changed, {len(summary.events)} pair events"
+    logger.info("org sync: %s", note.detail)
 
 
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_PLAN_SCHEDULE%", run_on_startup=False)
 def plan(timer: func.TimerRequest) -> None:
     from shared.container import container
     from shared.services.plan_cycle import plan_cycle
+    from shared.services.runs import tracked_run
     from shared.services.scheduling_wiring import planner_from, policy_from
 
     c = container()
-    result = plan_cycle(c.store, c.queues, planner_from(c), c.clock.now(), policy_from(c))
-    logger.info("plan: %d pairs, %d queued", result.pairs, len(result.items))
+    with tracked_run(c.store, c.clock, "plan") as note:
+        result = plan_cycle(c.store, c.queues, planner_from(c), c.clock.now(), policy_from(c))
+        note.detail = f"{result.pairs} pairs, {len(result.items)} queued"
+    logger.info("plan: %s", note.detail)
 
 
 @bp.queue_trigger(arg_name="msg", queue_name="schedule-pair", connection=STORAGE_CONNECTION)
 async def schedule_pair(msg: func.QueueMessage) -> None:
     from shared.container import container
+    from shared.services.runs import tracked_run
     from shared.services.scheduling_handlers import handle_schedule_message
     from shared.services.scheduling_wiring import context_from
 
     c = container()
-    outcomes = await handle_schedule_message(context_from(c, f"fn-{os.getpid()}"), c.queues, json.loads(msg.get_body()))
-    logger.info("schedule-pair: %s", Counter(outcome.status for outcome in outcomes))
+    with tracked_run(c.store, c.clock, "schedule_pair") as note:
+        body = json.loads(msg.get_body())
+        outcomes = await handle_schedule_message(context_from(c, f"fn-{os.getpid()}"), c.queues, body)
+        note.detail = str(dict(Counter(outcome.status for outcome in outcomes)))
+    logger.info("schedule-pair: %s", note.detail)
 
 
 @bp.queue_trigger(arg_name="msg", queue_name="pair-changed", connection=STORAGE_CONNECTION)
 async def pair_changed(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.services.repair import handle_pair_changed
+    from shared.services.runs import tracked_run
     from shared.services.scheduling_wiring import context_from
 
-    result = await handle_pair_changed(context_from(container(), f"fn-{os.getpid()}"), json.loads(msg.get_body()))
-    logger.info("pair-changed: %s", result)
+    c = container()
+    with tracked_run(c.store, c.clock, "pair_changed") as note:
+        note.detail = await handle_pair_changed(context_from(c, f"fn-{os.getpid()}"), json.loads(msg.get_body()))
+    logger.info("pair-changed: %s", note.detail)
