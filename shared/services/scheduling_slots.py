@@ -41,11 +41,20 @@ def choose_slot(ctx: ScheduleContext, manager: Person, report: Person, view: Man
 
 
 def book(ctx: ScheduleContext, view: ManagerView, manager: Person, report: Person, result: SlotResult) -> None:
-    """Count the chosen slot in the view, so the manager's next pair neither collides nor overfills the day."""
+    """Count the chosen slot in this run's views, so no later pair collides with it or overfills the day.
+
+    Both people become busy in every cached view that shows them: someone who is a report in one view may be
+    the manager of another (their own team's conversations are chosen from that view, before any series of
+    this run is on a calendar).
+    """
     assert result.slot is not None
     view.booked[result.slot.start.astimezone(zone_of(ctx, manager)).date()] += 1
-    for upn in (manager.upn.lower(), report.upn.lower()):
-        view.busy.setdefault(upn, []).append(Busy(result.slot.start, result.slot.end, "busy"))
+    taken = Busy(result.slot.start, result.slot.end, "busy")
+    views = {id(v): v for v in (view, *ctx.cache.views.values())}.values()
+    for shown in views:
+        for person in (manager, report):
+            if shown is view or person.id in shown.hours:
+                shown.busy.setdefault(person.upn.lower(), []).append(taken)
 
 
 def build_spec(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,9 @@ from shared.domain.series import series_id
 from shared.services.schedule_pair import schedule_pair, schedule_pairs
 from shared.services.scheduling_records import SERIES
 from shared.services.sync_org import sync_org
-from tests.fakes.calendar import SimulatedCrash
-from tests.unit.scheduling_world import NOW, World
+from tests.fakes.calendar import FakeCalendar, SimulatedCrash
+from tests.fakes.directory import FakeDirectory
+from tests.unit.scheduling_world import NOW, World, people
 
 pytestmark = pytest.mark.unit
 
@@ -157,3 +159,20 @@ async def test_an_unavailable_mailbox_skips_only_that_managers_pairs() -> None:
     created, skipped = await schedule_pairs(world.ctx(), requests)
     assert created.status == "created" and skipped.status == "skipped" and "out of scope" in skipped.detail
     assert world.store.find(SERIES, "m2", "r3") is None
+
+
+async def test_a_manager_who_is_also_a_report_is_never_double_booked_within_one_group() -> None:
+    everyone = [replace(p, manager_id="m1") if p.id == "m2" else p for p in people()]
+    world = World()
+    world.directory = FakeDirectory(everyone)
+    world.calendar = FakeCalendar({p.id: p.upn for p in everyone})
+    await sync_org(world.directory, world.store, world.queues)
+    requests = [(Pair("m1", "m2", "R&D"), "Dee as a report"), (Pair("m2", "r3", "R&D"), "Dee as a manager")]
+    outcomes = await schedule_pairs(world.ctx(), requests)
+    assert [o.status for o in outcomes] == ["created", "created"]
+    [as_report] = [s for s in world.calendar.live_series("m1") if "dee@x.test" in s.attendee_upns]
+    [as_manager] = world.calendar.live_series("m2")
+    length = timedelta(minutes=as_report.duration_minutes)
+    assert as_report.first_start + length <= as_manager.first_start or as_manager.first_start + length <= (
+        as_report.first_start
+    ), "Dee has two growth conversations at the same time"
