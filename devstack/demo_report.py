@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from rich.console import Console
@@ -45,16 +46,22 @@ def calendar_events(graph_url: str, user_id: str, start: datetime, days: int) ->
     return sorted(events, key=lambda e: str(e["start"]["dateTime"]))
 
 
+def _local(utc_text: str, zone: ZoneInfo) -> datetime:
+    """A Graph dateTime given in UTC (as asked with Prefer), as wall-clock time in ``zone``."""
+    return datetime.fromisoformat(utc_text[:19]).replace(tzinfo=UTC).astimezone(zone)
+
+
 def calendar_table(container: Container, graph_url: str, start: datetime, days: int = 7) -> Table:
     manager_id = busiest_manager(container)
     manager = load_person(container.store, manager_id)
     name = manager.display_name if manager else manager_id
-    table = Table(title=f"{name}'s calendar, next {days} days (UTC; WeGrow conversations in bold)")
+    zone = ZoneInfo(manager.working_hours.time_zone) if manager else ZoneInfo("UTC")
+    table = Table(title=f"{name}'s calendar, next {days} days ({zone.key}; WeGrow conversations in bold)")
     for column in ("day", "from", "to", "subject"):
         table.add_column(column)
     for event in calendar_events(graph_url, manager_id, start, days):
-        begins = datetime.fromisoformat(str(event["start"]["dateTime"])[:19])
-        ends = datetime.fromisoformat(str(event["end"]["dateTime"])[:19])
+        begins = _local(str(event["start"]["dateTime"]), zone)
+        ends = _local(str(event["end"]["dateTime"]), zone)
         subject = str(event.get("subject") or "(busy)")
         style = "bold" if SERIES_TAG.lower() in subject.lower() else ""
         table.add_row(f"{begins:%a %d %b}", f"{begins:%H:%M}", f"{ends:%H:%M}", subject, style=style)

@@ -1,6 +1,6 @@
 """Busy calendars for the demo tenant, as Graph event-create JSON in the organiser's own time zone.
 
-Per person: a weekly or fortnightly 1:1 with their manager (organised by the report), a daily stand-up for
+Per person: a weekly or fortnightly 1:1 with their manager (organised by the report), a weekday stand-up for
 managers with their team, one to three one-off meetings in the next three weeks, and sometimes an out-of-office
 day. Volumes stay small so that 10,000 people generate in a few seconds.
 """
@@ -59,6 +59,9 @@ def one_on_one(
     return event
 
 
+WORKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
 def standup(user: dict[str, Any], reports: list[dict[str, Any]], zone: str, anchor: date) -> dict[str, Any]:
     event = _event(
         f"{user['department']} stand-up",
@@ -67,7 +70,7 @@ def standup(user: dict[str, Any], reports: list[dict[str, Any]], zone: str, anch
         "busy",
     )
     event["recurrence"] = {
-        "pattern": {"type": "daily", "interval": 1},
+        "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": list(WORKDAYS), "firstDayOfWeek": "monday"},
         "range": {
             "type": "endDate",
             "startDate": anchor.isoformat(),

@@ -57,7 +57,10 @@ def test_zones_hire_dates_mailboxes_and_calendars_have_the_promised_spread() -> 
     assert 0 < len(tenant.users) - len(tenant.mailbox_settings) < 100
     assert 0 < sum(not u["accountEnabled"] for u in tenant.users) < 100
     assert tenant.pending_manager_changes
-    assert {e["recurrence"]["pattern"]["type"] for e in events if "recurrence" in e} == {"daily", "weekly"}
+    patterns = [e["recurrence"]["pattern"] for e in events if "recurrence" in e]
+    assert {p["type"] for p in patterns} == {"weekly"}
+    assert all(not {"saturday", "sunday"} & set(p["daysOfWeek"]) for p in patterns), "meetings on a weekend"
+    assert any(len(p["daysOfWeek"]) == 5 for p in patterns), "no every-weekday stand-up"
     assert {"busy", "tentative", "oof"} <= {e["showAs"] for e in events}
     assert all(len(calendar) <= 6 for calendar in tenant.events.values())
     for settings_ in tenant.mailbox_settings.values():
