@@ -22,11 +22,12 @@ from shared.domain.series import series_id
 from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
 from shared.ports.storage import Store
+from shared.services.scheduling_bookings import choose_and_claim
 from shared.services.scheduling_cache import ScheduleRunCache
 from shared.services.scheduling_messages import SCHEDULE_PAIR
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, Lease, acquire_lease, load_person, release_lease
-from shared.services.scheduling_slots import book, build_spec, choose_slot, search_window
+from shared.services.scheduling_slots import book, build_spec, search_window
 
 DEFAULT_REASON = "regular check-in"
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ async def _create(run: _Run, missing: Sequence[_Work]) -> None:
             run.outcomes[item.index] = _no_mailbox(ctx, item, why)
             continue
         view = ctx.cache.views[item.manager.id]
-        result = choose_slot(ctx, item.manager, item.report, view)
+        result = choose_and_claim(ctx, view, item.manager, item.report, item.sid)
         if result.slot is None:
             _record(ctx, item.pair, {"state": "no-slot", "series_id": item.sid, "reason": result.explanation.reason})
             run.outcomes[item.index] = PairOutcome("no-slot", result.explanation.reason)

@@ -1,0 +1,53 @@
+"""The booking ledger: a time booked for one conversation is refused to another, for everyone or nobody."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.services.scheduling_bookings import BOOKINGS, buckets, claim, release
+from tests.fakes.storage import InMemoryStore
+
+pytestmark = pytest.mark.unit
+NINE = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
+END = NINE + timedelta(minutes=45)
+
+
+def test_a_second_conversation_cannot_take_a_persons_booked_time() -> None:
+    store = InMemoryStore()
+    assert claim(store, ["ann", "bob"], NINE, END, "series-a")
+    assert not claim(store, ["bob", "cy"], NINE + timedelta(minutes=30), END + timedelta(minutes=30), "series-b")
+    assert store.query(BOOKINGS, "cy") == [], "a refused claim books nobody"
+    assert claim(store, ["bob", "cy"], END, END + timedelta(minutes=45), "series-b")
+
+
+def test_a_rerun_of_the_same_series_keeps_its_own_booking() -> None:
+    store = InMemoryStore()
+    assert claim(store, ["ann", "bob"], NINE, END, "series-a")
+    assert claim(store, ["ann", "bob"], NINE, END, "series-a")
+    assert len(store.query(BOOKINGS, "ann")) == len(buckets(NINE, END))
+
+
+def test_release_frees_only_its_own_series() -> None:
+    store = InMemoryStore()
+    assert claim(store, ["ann"], NINE, END, "series-a")
+    release(store, ["ann"], NINE, END, "series-b")
+    assert not claim(store, ["ann"], NINE, END, "series-b")
+    release(store, ["ann"], NINE, END, "series-a")
+    assert claim(store, ["ann"], NINE, END, "series-b")
+
+
+@given(
+    st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)).map(lambda d: d.replace(tzinfo=UTC)),
+    st.integers(min_value=15, max_value=120),
+)
+def test_buckets_cover_the_whole_slot_in_quarter_hours(start: datetime, minutes: int) -> None:
+    keys = buckets(start, start + timedelta(minutes=minutes))
+    first = datetime.strptime(keys[0], "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    last = datetime.strptime(keys[-1], "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    assert first <= start < first + timedelta(minutes=15)
+    assert last < start + timedelta(minutes=minutes) <= last + timedelta(minutes=15)
+    assert len(keys) == len(set(keys))
