@@ -24,7 +24,11 @@ from shared.ports.workbook import PERSON_COLUMNS, Workbook
 from shared.services.record_outcome import OUTBOX_PREFIX, OUTCOME_PREFIX, OUTCOMES
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION
 
-TABLES = ("people", "pairs", "series", "agendas", "cards", "outcomes", "outbox", "runs", "leases", "audit", "sync")
+# Every table WeGrow writes: a new table must be added here, or export/forget would miss it.
+TABLES = (
+    "people", "pairs", "series", "agendas", "cards", "conversations", "outcomes", "outbox", "runs", "leases",
+    "bookings", "audit", "sync",
+)  # fmt: skip
 AUDIT = "audit"
 CONTENT_TABLES = frozenset({"agendas", "outcomes", "cards"})  # any record there that mentions the person is theirs
 

@@ -69,5 +69,7 @@ def seed_everywhere(store: Store, clock: FixedClock) -> None:
     store.upsert("outbox", "grace__ada", "x", {"kind": "note", "report_id": "ada"})
     store.upsert("runs", "plan", "2026-03-10", {"last_pair": "grace__ada", "count": 2})
     store.upsert("leases", "pair", "grace__ada", {"holder": "fn-1", "expires": ""})
+    store.upsert("conversations", "ada", "teams", {"conversation_id": "a:1", "service_url": "http://127.0.0.1/"})
+    store.upsert("bookings", "ada", "20260310T0900", {"series_id": "series-grace-ada"})
     store.upsert("audit", "ops", "r1", {"actor": "ops", "operation": "resend", "subject": "ada"})
     store.upsert("sync", "delta", "users", {"last_changed": ["ada", "alan"]})
