@@ -22,6 +22,13 @@ ITEM_TEXT_MAX = 500
 NOTE_MAX = 1000
 NAME_MAX = 200
 MAX_ITEMS = 60
+
+
+class AgendaFull(Exception):
+    """Adding would pass MAX_ITEMS; the message says what the person can do. Not a ValueError on purpose:
+    callers tell it apart from malformed input."""
+
+
 _KEPT_CONTROLS = {"\n", "\t"}
 
 
@@ -125,6 +132,8 @@ class GrowthAgenda(BaseModel):
         share_with: str | None = None,
     ) -> GrowthAgenda:
         """Add an item (a micro-need can be added at any time, not only before a conversation)."""
+        if len(self.items) >= MAX_ITEMS:
+            raise AgendaFull(f"the growth agenda already holds {MAX_ITEMS} items: mark some done or dropped first")
         item = AgendaItem(
             id=f"i{self.next_seq}",
             kind=kind,

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from shared.domain.agenda import AgendaFull
+
 from shared.ports.clock import Clock
 from shared.ports.storage import Queues, StaleWrite, Store
 from shared.services import agenda_store
@@ -98,7 +100,11 @@ def handle_card_action(
         fields = sorted({".".join(str(part) for part in issue["loc"]) for issue in error.errors()})
         logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
         return CardReply(Verdict.INVALID, f"Please check: {', '.join(fields) or 'the form'}.", card.kind, card.card_id)
-    _STORERS[card.kind](store, clock, card, submission)
+    try:
+        _STORERS[card.kind](store, clock, card, submission)
+    except AgendaFull as full:
+        logger.info("card action on card %s: agenda full", card.card_id)
+        return CardReply(Verdict.INVALID, f"Nothing was saved: {full}.", card.kind, card.card_id)
     if card.kind is CardKind.OUTCOME and queues is not None:
         from shared.services import card_followups  # builds cards: imported when needed, not at bot start
 

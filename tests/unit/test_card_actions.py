@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from shared.domain.agenda import MAX_ITEMS, AgendaFull
 from shared.services import agenda_store
 from shared.services.card_actions import Verdict, handle_card_action, handle_refresh
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
@@ -70,3 +71,19 @@ def test_refresh_by_the_recipient_is_editable_until_submitted() -> None:
     assert handle_refresh(store, {"cardId": cid}, "grace").verdict is Verdict.REFUSED
     handle_card_action(store, FixedClock(), "prep.submit", {"cardId": cid}, "ada")
     assert handle_refresh(store, {"cardId": cid}, "ada").verdict is Verdict.READ_ONLY
+
+
+def test_a_full_agenda_gets_a_clear_answer_and_nothing_is_saved() -> None:
+    store = InMemoryStore()
+    now = FixedClock().now()
+    for n in range(MAX_ITEMS):
+        agenda_store.add_micro_need(store, "ada", f"need {n}", now)
+    before = agenda_store.load_agenda(store, "ada")
+    cid = prep_card(store)
+    data = {"cardId": cid, "share.i1": "true", "learningGoals": "one more goal"}
+    reply = handle_card_action(store, FixedClock(), "prep.submit", data, "ada")
+    assert reply.verdict is Verdict.INVALID
+    assert f"already holds {MAX_ITEMS} items" in reply.message
+    assert agenda_store.load_agenda(store, "ada") == before, "a refused prep must leave the agenda as it was"
+    with pytest.raises(AgendaFull):
+        agenda_store.add_micro_need(store, "ada", "one too many", now)

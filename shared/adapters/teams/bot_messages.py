@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from microsoft_agents.hosting.core import TurnContext
 
 from shared.config import Settings
-from shared.domain.agenda import Visibility
+from shared.domain.agenda import AgendaFull, Visibility
 from shared.ports.clock import Clock
 from shared.ports.storage import Queues, Store
 from shared.services import agenda_store
@@ -61,6 +61,8 @@ def _is_personal(context: TurnContext) -> bool:
 def _add_micro_need(services: BotServices, actor: str, text: str) -> str:
     try:
         agenda_store.add_micro_need(services.store, actor, text, services.clock.now())
+    except AgendaFull as full:
+        return f"Nothing was added: {full}."
     except ValueError:
         return "That micro-need is empty or too long (500 characters at most). Nothing was added."
     return "Added to your growth agenda (private until you share it)."
