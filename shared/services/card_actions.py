@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from shared.domain.agenda import AgendaFull
-
 from shared.ports.clock import Clock
 from shared.ports.storage import Queues, StaleWrite, Store
 from shared.services import agenda_store
