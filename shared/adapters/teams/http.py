@@ -16,6 +16,8 @@ import azure.functions as func
 from microsoft_agents.hosting.core import Agent, ClaimsIdentity, Connections, HttpAdapterBase, TurnContext
 from microsoft_agents.hosting.core.http import HttpResponse
 
+from shared.adapters.teams.sdk_fixes import ClosesClientOnFailedCreate
+
 JSON_TYPE = "application/json"
 
 
@@ -86,6 +88,8 @@ class FunctionsAdapter(HttpAdapterBase):
     def __init__(self, connection_manager: Connections) -> None:
         super().__init__(connection_manager=connection_manager)
         self.on_turn_error = _raise_turn_error
+        # SDK 1.9.0 leaks the connector client when opening a conversation fails (see sdk_fixes).
+        self._channel_service_client_factory = ClosesClientOnFailedCreate(self._channel_service_client_factory)
 
     async def handle(self, request: FunctionsRequest, agent: Agent) -> func.HttpResponse:
         response = await self.process_request(request, agent)
