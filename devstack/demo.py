@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -130,11 +131,18 @@ def serve_ui(stack: Stack, container: Container, out_dir: Path, out: Console) ->
         playground.close()
 
 
+def _log_to_file(path: Path) -> None:
+    """Library warnings (e.g. a connector 429 that is then retried) go to a file, not between the progress bars."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(filename=path, level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out = Console(highlight=False)
     signal.signal(signal.SIGTERM, _interrupt)
     started = time.monotonic()
+    _log_to_file(args.out / "stack" / "demo.log")
     out.print(f"Starting the local stack (Azurite, Graph emulator with {args.people} people, connector, runner)...")
     with Stack(StackOptions(people=args.people, log_dir=args.out / "stack")) as stack:
         demo, appended = asyncio.run(cycle(stack, out))
