@@ -14,6 +14,7 @@ from rich.table import Table
 
 from shared.container import Container
 from shared.domain.series import SUBJECT_PREFIX as SERIES_TAG
+from shared.domain.timezones import resolve_zone_or_default
 from shared.services.scheduling_records import SERIES, load_person
 
 
@@ -46,6 +47,13 @@ def calendar_events(graph_url: str, user_id: str, start: datetime, days: int) ->
     return sorted(events, key=lambda e: str(e["start"]["dateTime"]))
 
 
+def mailbox_zone(graph_url: str, user_id: str) -> ZoneInfo:
+    """The user's Outlook time zone (Windows or IANA name in mailboxSettings), UTC when there is none."""
+    settings = httpx.get(f"{graph_url}/users/{user_id}/mailboxSettings", timeout=30)
+    name = str(settings.json().get("timeZone") or "UTC") if settings.status_code == 200 else "UTC"
+    return resolve_zone_or_default(name, "UTC")[0]
+
+
 def _local(utc_text: str, zone: ZoneInfo) -> datetime:
     """A Graph dateTime given in UTC (as asked with Prefer), as wall-clock time in ``zone``."""
     return datetime.fromisoformat(utc_text[:19]).replace(tzinfo=UTC).astimezone(zone)
@@ -55,7 +63,7 @@ def calendar_table(container: Container, graph_url: str, start: datetime, days: 
     manager_id = busiest_manager(container)
     manager = load_person(container.store, manager_id)
     name = manager.display_name if manager else manager_id
-    zone = ZoneInfo(manager.working_hours.time_zone) if manager else ZoneInfo("UTC")
+    zone = mailbox_zone(graph_url, manager_id)
     table = Table(title=f"{name}'s calendar, next {days} days ({zone.key}; WeGrow conversations in bold)")
     for column in ("day", "from", "to", "subject"):
         table.add_column(column)
