@@ -11,6 +11,7 @@ TITLES = {
     "kill_and_rerun": "Worker killed at a random calendar call, then re-run: one series per pair",
     "two_workers": "Two workers in parallel on duplicated messages, with 10% Graph faults: no duplicates",
     "azurite_restart": "Azurite (persistence on disk) restarted mid-cycle: no queued work lost",
+    "cards_export": "10% random Graph and connector faults over a full cycle: same cards and workbook rows",
 }
 INTRO = """# Reliability
 
@@ -21,11 +22,12 @@ end date, plus the tagged series found in each manager's calendar on the Graph e
 recorded active series, none unrecorded). The first slot of a series can differ when pairs are handled in
 another order, since a manager's series created first is busy time for the next one; both are valid.
 
-Not yet in this end state: cards and workbook rows. A full sync -> plan -> schedule -> cards -> answers -> export
-cycle under connector and Graph faults was not cheap enough to add in this pass (the workbook emulator rewrites
-the .xlsx on every call). They are covered separately: one card per (occurrence, kind) across retries, 429, 403, a
-stale conversation and a crash before or after the send (tests/integration/test_send_cards_e2e.py), and an export
-retried, or crashed between its append and its mark, adds no row twice (tests/integration/test_outcomes_workbook.py).
+Cards and workbook rows: `tests/integration/test_chaos_cards_export.py` runs sync -> plan -> schedule -> cards ->
+prep answers -> outcome logs -> confirmations -> export, once clean and once with 10% Graph and connector faults,
+re-running a step that raised as its queue would. The clock walks past every pair's first conversation, so every
+first conversation gets its prep, agenda, outcome and confirm cards in both runs. Compared: the cards marked sent
+(per report, kind and n-th conversation), the card ids the connector received (none twice) and the row ids in the
+workbook's .xlsx (the pair-and-date hash read as report and n-th conversation, since the first slot may differ).
 """
 
 

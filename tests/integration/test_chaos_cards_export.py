@@ -242,7 +242,7 @@ async def cycle(graph: GraphEmulator, connector: ConnectorEmulatorClient, azurit
     try:
         await full_cycle(run)
     finally:
-        await run.c.workbook.aclose()  # type: ignore[attr-defined]
+        await run.c.workbook.aclose()
         await aclose_graph_client(client)
     faults = int(graph.log()["faulted"]) + int(connector.log()["faults"])
     graph.switches(fault_rate=0.0)
