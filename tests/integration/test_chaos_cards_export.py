@@ -39,7 +39,7 @@ from shared.services.record_outcome import OUTCOMES, conversation_id, pair_key
 from shared.services.scheduling_records import SERIES
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator
-from tests.integration.test_chaos_support import FAULT_RATE, frozen_now, snapshot, trials, write_counts
+from tests.integration.test_chaos_support import FAULT_RATE, FULL, frozen_now, snapshot, trials, write_counts
 from tests.integration.test_send_cards_support import TEAMS_APP
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -255,6 +255,7 @@ def duplicates(counter: Counter[str]) -> int:
     return sum(n - 1 for n in counter.values() if n > 1)
 
 
+@pytest.mark.timeout(900 if FULL else 300)  # a full cycle takes about a minute; the full mode runs five
 async def test_cards_and_workbook_rows_under_faults_match_a_clean_run(
     small_graph: GraphEmulator,
     connector_emulator: ConnectorEmulatorClient,
