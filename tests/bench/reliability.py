@@ -28,6 +28,8 @@ re-running a step that raised as its queue would. The clock walks past every pai
 first conversation gets its prep, agenda, outcome and confirm cards in both runs. Compared: the cards marked sent
 (per report, kind and n-th conversation), the card ids the connector received (none twice) and the row ids in the
 workbook's .xlsx (the pair-and-date hash read as report and n-th conversation, since the first slot may differ).
+Its full mode (four faulty trials, about six minutes) runs with `WEGROW_CHAOS_FULL=1`; the Makefile's `chaos` target
+does not list this module yet, so its figures below come from running it by hand in that mode.
 """
 
 
