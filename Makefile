@@ -66,7 +66,8 @@ bench: deps ## benchmarks: writes docs/performance.md and out/bench.json
 	$(PY) -m tests.bench.run
 
 chaos: deps ## the full fault suite: writes docs/reliability.md
-	WEGROW_CHAOS_FULL=1 $(PY) -m pytest tests/integration/test_chaos.py tests/integration/test_chaos_azurite.py -q $(PYTEST_ARGS)
+	WEGROW_CHAOS_FULL=1 $(PY) -m pytest tests/integration/test_chaos.py tests/integration/test_chaos_azurite.py \
+	  tests/integration/test_chaos_cards_export.py -q $(PYTEST_ARGS)
 	$(PY) -m tests.bench.reliability
 
 package: venv ## the Teams app zip: out/wegrow-teams-app.zip
