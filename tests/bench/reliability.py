@@ -15,7 +15,7 @@ TITLES = {
 }
 INTRO = """# Reliability
 
-`make chaos` runs `tests/integration/test_chaos.py` and `tests/integration/test_chaos_azurite.py` with
+`make chaos` runs `tests/integration/test_chaos.py`, `test_chaos_azurite.py` and `test_chaos_cards_export.py` with
 `WEGROW_CHAOS_FULL=1` (full trial counts), then writes this file from `out/chaos/*.json`. `make test` runs the
 same tests with a few trials. The end state compared is, per pair, the series record's state, series id and
 end date, plus the tagged series found in each manager's calendar on the Graph emulator (exactly one per
