@@ -33,8 +33,30 @@ does not list this module yet, so its figures below come from running it by hand
 """
 
 
+FOUND_AND_FIXED = """## What the fault, bad-input and scale suites found, and what was fixed
+
+- Azurite stopped with SIGTERM lost the table writes since its last autosave (24 of 58 series records):
+  `devstack/azurite.py` now stops it with SIGINT, which saves first.
+- A company config with a control character raised yaml's ReaderError, not the one-line error:
+  `shared/adapters/config_file.py`.
+- An activity with `from: {}` (found by hypothesis) gave a 502 from deep in the SDK turn: refused with 400.
+- A crashed worker's pair burnt its 5 deliveries on a 300 s lease and reached the poison queue: a leased
+  pair is now re-queued, hidden until the lease ends.
+- A report without a mailbox got a series on default hours and was re-planned on every run: `no-mailbox`
+  state, retried when the directory changes. One manager without a mailbox failed a whole batch: per item.
+- A person who is both a report and a manager was double-booked by concurrent slot choices: a booking
+  ledger in Table Storage (`shared/services/scheduling_bookings.py`).
+- A foreign meeting at exactly an occurrence's times was not seen as a conflict (`repair.py`).
+- Agents SDK 1.9.0 leaked an aiohttp session on each throttled conversation opening
+  (`shared/adapters/teams/sdk_fixes.py`).
+- A prep card on a full agenda (60 items) answered 400 "malformed activity": a clear answer, nothing saved.
+- Our card limiter let twice the connector's app limit through (39 of 159 sends got 429):
+  `shared/services/card_rate.py` counts the way the connector does.
+"""
+
+
 def render(results: dict[str, dict[str, object]]) -> str:
-    lines = [INTRO]
+    lines = [INTRO, FOUND_AND_FIXED]
     for name, title in TITLES.items():
         counts = results.get(name)
         lines.append(f"## {title}\n")
