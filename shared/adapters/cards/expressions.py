@@ -10,23 +10,25 @@ so an unsupported construct is a bug to see at once, not a value to guess. Nothi
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from shared.adapters.cards.expression_values import (
+    MISSING,
+    ExpressionError,
+    arithmetic,
+    compare,
+    count,
+    empty,
+    equals,
+    is_logic_true,
+    lookup,
+)
 
-class ExpressionError(ValueError):
-    """An expression is malformed, uses something unsupported, or reads a missing field."""
+__all__ = ["MISSING", "ExpressionError", "Node", "Scope", "compile_expression", "is_logic_true", "lookup"]
 
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>'[^']*'|\"[^\"]*\")|(?P<name>\$?[A-Za-z_][A-Za-z0-9_]*)"
@@ -161,57 +163,12 @@ def _name(name: str) -> Node:
     return lambda scope: lookup(scope.data, name)
 
 
-def lookup(container: Any, key: Any) -> Any:
-    """``container[key]`` for mappings and lists, or MISSING (never an exception)."""
-    if isinstance(container, Mapping):
-        return container.get(key, MISSING)
-    if isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool):
-        return container[key] if 0 <= key < len(container) else MISSING
-    return MISSING
-
-
 def _member(node: Node, key: str) -> Node:
     return lambda scope: lookup(node(scope), key)
 
 
 def _indexed(node: Node, index: Node) -> Node:
     return lambda scope: lookup(node(scope), index(scope))
-
-
-def is_logic_true(value: Any) -> bool:
-    """Adaptive Expressions truthiness: false, null and missing are false; everything else is true."""
-    if isinstance(value, bool):
-        return value
-    return value is not None and value is not MISSING
-
-
-def equals(left: Any, right: Any) -> bool:
-    if isinstance(left, bool) != isinstance(right, bool):
-        return False
-    return bool(left == right)
-
-
-_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-def _compare(op: str, left: Any, right: Any) -> bool:
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
-    if not (numbers or (isinstance(left, str) and isinstance(right, str))):
-        raise ExpressionError(f"cannot compare {left!r} {op} {right!r}")
-    return bool(_COMPARISONS[op](left, right))
-
-
-def _arithmetic(op: str, left: Any, right: Any) -> Any:
-    if op == "+" and isinstance(left, str) and isinstance(right, str):
-        return left + right
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right)):
-        raise ExpressionError(f"cannot compute {left!r} {op} {right!r}")
-    return left + right if op == "+" else left - right
 
 
 def _binary(op: str, left: Node, right: Node) -> Node:
@@ -223,22 +180,8 @@ def _binary(op: str, left: Node, right: Node) -> Node:
         negate = op == "!="
         return lambda scope: equals(left(scope), right(scope)) != negate
     if op in ("+", "-"):
-        return lambda scope: _arithmetic(op, left(scope), right(scope))
-    return lambda scope: _compare(op, left(scope), right(scope))
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, str | list):
-        return len(value)
-    raise ExpressionError(f"count() needs a list or a string, got {value!r}")
-
-
-def _empty(value: Any) -> bool:
-    if value is None or value is MISSING:
-        return True
-    if isinstance(value, str | list | dict):
-        return len(value) == 0
-    return False
+        return lambda scope: arithmetic(op, left(scope), right(scope))
+    return lambda scope: compare(op, left(scope), right(scope))
 
 
 def _function(name: str, args: list[Node]) -> Node:
@@ -248,9 +191,9 @@ def _function(name: str, args: list[Node]) -> Node:
     if len(args) != arity[name]:
         raise ExpressionError(f"{name}() takes {arity[name]} argument(s)")
     if name == "count":
-        return lambda scope: _count(args[0](scope))
+        return lambda scope: count(args[0](scope))
     if name == "empty":
-        return lambda scope: _empty(args[0](scope))
+        return lambda scope: empty(args[0](scope))
     if name == "not":
         return lambda scope: not is_logic_true(args[0](scope))
     return lambda scope: args[1](scope) if is_logic_true(args[0](scope)) else args[2](scope)
