@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.adapters.config_file import CompanyConfigError, parse_company_config
-from shared.config import load_settings
 from shared.container import Container
 from shared.domain.people import Person, WorkingHours
 from shared.services.card_actions import VERB_KINDS, Verdict, handle_card_action, handle_refresh
@@ -27,8 +26,9 @@ from shared.services.scheduling_handlers import run_cycle
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
+from tests.fixtures.bot_container import FixedClock, install_bot_container
 from tests.fixtures.graph import GraphEmulator
-from tests.fixtures.jwks import BOT_APP_ID, KeyServer
+from tests.fixtures.jwks import KeyServer
 from tests.integration.test_chaos_support import series_tags
 from tests.integration.test_scheduling import everyone
 from tests.unit.scheduling_world import NOW, World
@@ -43,22 +43,9 @@ json_values = st.recursive(
 )
 
 
-class FixedClock:
-    def now(self) -> datetime:
-        return NOW
-
-
 @pytest.fixture
 def env(bot_jwks: KeyServer, monkeypatch: pytest.MonkeyPatch) -> Container:
-    settings_ = load_settings(
-        storage_connection="UseDevelopmentStorage=true",
-        bot_app_id=BOT_APP_ID,
-        bot_openid_metadata_url=bot_jwks.metadata_url,
-    )
-    container = Container(settings_)
-    container.__dict__.update(store=InMemoryStore(), queues=InMemoryQueues(now=lambda: NOW), clock=FixedClock())
-    monkeypatch.setattr("shared.container.container", lambda: container)
-    return container
+    return install_bot_container(monkeypatch, bot_jwks.metadata_url, NOW)
 
 
 @cache
@@ -143,7 +130,7 @@ def test_fuzzed_card_actions_are_answered_and_all_or_nothing(
     cid = sent(store, kind)
     payload = {**data, "cardId": cid} if use_card else data
     before = {name: dict(rows) for name, rows in store.tables.items()}
-    reply = handle_card_action(store, FixedClock(), verb, payload, actor)
+    reply = handle_card_action(store, FixedClock(NOW), verb, payload, actor)
     assert reply.message.strip()
     if reply.verdict is not Verdict.ACCEPTED:
         assert {name: dict(rows) for name, rows in store.tables.items()} == before, reply.message
@@ -204,7 +191,6 @@ async def test_user_with_no_mailbox_gets_a_recorded_outcome_and_breaks_nothing(
     graph: GraphEmulator, azurite_store: Any
 ) -> None:
     from tests.contract.test_graph_adapter_support import adapters_for
-    from tests.fakes.storage import InMemoryQueues
 
     tenant = graph.tenant()["people"]
     no_mailbox = {p["id"] for p in tenant if not p["hasMailbox"] and p.get("managerId")}

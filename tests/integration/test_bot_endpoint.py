@@ -13,11 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.config import load_settings
 from shared.container import Container
 from shared.services.agenda_store import load_agenda
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
-from tests.fakes.storage import InMemoryQueues, InMemoryStore
+from tests.fixtures.bot_container import install_bot_container
 from tests.fixtures.jwks import BOT_APP_ID, KeyServer
 
 pytestmark = pytest.mark.integration
@@ -26,23 +25,9 @@ ADA, GRACE = "ada-oid", "grace-oid"
 NOW = datetime(2026, 3, 7, 9, 0, tzinfo=UTC)
 
 
-class FixedClock:
-    def now(self) -> datetime:
-        return NOW
-
-
 @pytest.fixture
 def env(bot_jwks: KeyServer, monkeypatch: pytest.MonkeyPatch) -> Container:
-    settings = load_settings(
-        storage_connection="UseDevelopmentStorage=true",
-        bot_app_id=BOT_APP_ID,
-        bot_openid_metadata_url=bot_jwks.metadata_url,
-        coach_pool="coach@contoso.test",
-    )
-    container = Container(settings)
-    container.__dict__.update(store=InMemoryStore(), queues=InMemoryQueues(), clock=FixedClock())
-    monkeypatch.setattr("shared.container.container", lambda: container)
-    return container
+    return install_bot_container(monkeypatch, bot_jwks.metadata_url, NOW, coach_pool="coach@contoso.test")
 
 
 @cache
