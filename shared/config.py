@@ -31,6 +31,10 @@ class ConfigError(ValueError):
 
 
 Cron = Annotated[str, Field(pattern=r"^\S+( \S+){5}$")]
+GUID = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
+# The manifest id of the package `make package` builds without WEGROW_TEAMS_APP_MANIFEST_ID (devstack/package_app.py,
+# uuid5(NAMESPACE_DNS, "wegrow.local")); the Graph emulator's org catalog holds the WeGrow app under it.
+LOCAL_TEAMS_APP_MANIFEST_ID = "7759898a-d19c-5e24-9bc1-2ddeb2ceebdd"
 
 
 class Settings(BaseSettings):
@@ -62,7 +66,12 @@ class Settings(BaseSettings):
     connector_url: HttpUrl = Field(
         HttpUrl("https://smba.trafficmanager.net/teams/"), description="Bot Connector service URL for proactive sends"
     )
-    teams_app_id: str = Field("wegrow-teams-app", description="Teams app catalog id to install for users")
+    teams_app_id: str = Field(
+        LOCAL_TEAMS_APP_MANIFEST_ID,
+        pattern=GUID,
+        description="Teams app manifest id (GUID, the `id` in infra/appPackage/manifest.json); the org catalog "
+        "id is looked up from it (an org catalog id is accepted too)",
+    )
 
     company_config: Path | None = Field(None, description="path to the company YAML (default: bundled)")
     pilot_group_id: str | None = Field(None, description="Entra group id that limits the pilot; unset = everyone")

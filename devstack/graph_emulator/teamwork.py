@@ -1,8 +1,10 @@
 """Teams apps installed for a user (``/users/{id}/teamwork/installedApps``) and the bot's 1:1 chat.
 
-Sub-state: ``state.features["teamwork"]`` is a ``Teamwork``. Any catalog app id can be installed; its
-externalId (the manifest id) is the same string unless registered with ``POST /_emulator/teamwork/apps``
-``{"id", "externalId", "displayName"}``. A second install of the same app answers 409 Conflict, like Graph.
+Sub-state: ``state.features["teamwork"]`` is a ``Teamwork``. Only an app in the tenant's catalog
+(teamwork_catalog.py, ``GET /appCatalogs/teamsApps``) can be installed, and only by its catalog ``id``: a
+``teamsApp@odata.bind`` to any other id, the app's manifest id (``externalId``) included, answers 404
+NotFound, as Graph does for an id the catalog does not hold. A second install of the same app answers 409
+Conflict, like Graph.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from devstack.graph_emulator import odata
+from devstack.graph_emulator import odata, teamwork_catalog
 from devstack.graph_emulator.calendar_control import graph_errors
 from devstack.graph_emulator.calendar_time import iso_utc
 from devstack.graph_emulator.errors import GraphError, bad_request, not_found
@@ -28,7 +30,7 @@ TENANT_ID = "00000000-0000-4000-8000-00000000e111"
 
 @dataclass
 class Teamwork:
-    catalog: dict[str, dict[str, Any]] = field(default_factory=dict)  # teamsApp id -> teamsApp JSON
+    catalog: dict[str, dict[str, Any]] = field(default_factory=teamwork_catalog.seed_catalog)  # id -> teamsApp
     installs: dict[str, dict[str, str]] = field(default_factory=dict)  # user id -> install id -> app id
     installed_at: dict[str, datetime] = field(default_factory=dict)  # install id -> when
 
@@ -49,10 +51,8 @@ def chat_id(user_id: str, app_id: str) -> str:
 
 
 def teams_app(tw: Teamwork, app_id: str) -> dict[str, Any]:
-    known = tw.catalog.get(app_id)
-    if known:
-        return dict(known)
-    return {"id": app_id, "externalId": app_id, "displayName": "WeGrow", "distributionMethod": "organization"}
+    """The catalog's teamsApp for an installed app (installs are only ever made from the catalog)."""
+    return dict(tw.catalog[app_id])
 
 
 def installation(tw: Teamwork, ident: str, app_id: str, expand: list[str]) -> dict[str, Any]:
@@ -86,12 +86,16 @@ def find_install(state: EmulatorState, request: web.Request) -> tuple[str, str, 
     return user_id, ident, app_id
 
 
-def app_id_from(body: object) -> str:
+def app_id_from(body: object, tw: Teamwork) -> str:
+    """The catalog id the bind points at; 400 for a malformed bind, 404 when the catalog has no such id."""
     bind = body.get("teamsApp@odata.bind") if isinstance(body, dict) else None
     match = _BIND.search(str(bind or ""))
     if match is None:
         raise bad_request("teamsApp@odata.bind must be a link to /appCatalogs/teamsApps/{id}.", "BadRequest")
-    return match.group(1)
+    app_id = match.group(1)
+    if app_id not in tw.catalog:
+        raise GraphError(404, "NotFound", f"Teams app '{app_id}' was not found in the app catalog.")
+    return app_id
 
 
 def setup(app: web.Application, state: EmulatorState) -> None:
@@ -113,7 +117,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
             body = await request.json()
         except ValueError as exc:
             raise bad_request("The request body is not valid JSON.") from exc
-        app_id = app_id_from(body)
+        app_id = app_id_from(body, tw)
         if app_id in tw.installs.get(user_id, {}).values():
             raise GraphError(409, "Conflict", "App is already installed for this user.")
         ident = install_id(user_id, app_id)
@@ -140,14 +144,15 @@ def setup(app: web.Application, state: EmulatorState) -> None:
         }
         return web.json_response(chat)
 
+    async def list_catalog(request: web.Request) -> web.Response:
+        return web.json_response(teamwork_catalog.list_response(request, teamwork(state).catalog))
+
     async def register_app(request: web.Request) -> web.Response:
-        body = await request.json()
-        if not isinstance(body, dict) or not body.get("id"):
-            raise bad_request("an app needs at least an id")
-        app_json = {"displayName": "WeGrow", "distributionMethod": "organization", "externalId": body["id"], **body}
-        teamwork(state).catalog[str(body["id"])] = app_json
+        app_json = teamwork_catalog.uploaded(await request.json())
+        teamwork(state).catalog[str(app_json["id"])] = app_json
         return web.json_response(app_json, status=201)
 
+    app.router.add_get("/v1.0/appCatalogs/teamsApps", list_catalog)
     app.router.add_get(base, list_apps)
     app.router.add_post(base, install)
     app.router.add_get(base + "/{install_id}", get_app)
@@ -156,5 +161,5 @@ def setup(app: web.Application, state: EmulatorState) -> None:
 
 
 def load_tenant(state: EmulatorState, tenant: Tenant) -> None:
-    """No app is installed in a fresh tenant."""
+    """No app is installed in a fresh tenant; its catalog holds WeGrow (see teamwork_catalog)."""
     state.features["teamwork"] = Teamwork()

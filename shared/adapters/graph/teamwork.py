@@ -1,21 +1,30 @@
 """Install the WeGrow Teams app for a user and find the bot's 1:1 chat (Graph teamwork).
 
+The setting holds the app's manifest id. The org catalog gives an uploaded app an id of its own, which is
+what ``teamsApp@odata.bind`` needs, so the installer looks it up once (``GET /appCatalogs/teamsApps?$filter=
+externalId eq '<manifest id>'``, then ``id eq`` so that a catalog id in the setting still works) and keeps it.
+An empty answer raises ``AppNotPublished``: a Teams admin must upload the app; retrying cannot help. This is
+the flow in learn.microsoft.com/microsoftteams/platform/graph-api/proactive-bots-and-messages/
+graph-proactive-bots-and-messages ("Get the teamsAppId of your app").
+
 ``POST /users/{id}/teamwork/installedApps`` with ``teamsApp@odata.bind`` installs the app; 409 means
 it is already installed, which is just as good. The installation is then found by its app id and
-``installedApps/{installation}/chat`` gives the chat id. Permission (application):
-``TeamsAppInstallation.ReadWriteSelfForUser.All``.
+``installedApps/{installation}/chat`` gives the chat id. Permissions (application): ``AppCatalog.Read.All``
+(the lookup) and ``TeamsAppInstallation.ReadWriteSelfForUser.All``.
 
 The POST is safe to retry: a second install answers 409 and is treated as success.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 
 if TYPE_CHECKING:
+    from msgraph.generated.models.teams_app import TeamsApp
     from msgraph.generated.users.item.teamwork.installed_apps.installed_apps_request_builder import (
         InstalledAppsRequestBuilder,
     )
@@ -33,6 +42,28 @@ class InstallRefused(Exception):
         self.status = status
 
 
+class AppNotPublished(Exception):
+    """Permanent: the org app catalog has no app with this manifest id, so it cannot be installed for anyone."""
+
+    def __init__(self, manifest_id: str) -> None:
+        super().__init__(
+            f"The WeGrow Teams app (manifest id {manifest_id}) is not published to the organization's app "
+            "catalog: a Teams admin must upload the app package (Teams admin center > Teams apps > Manage apps > "
+            "Upload new app; docs/deploy.md). Retrying will not help until then."
+        )
+        self.manifest_id = manifest_id
+
+
+class CatalogUnreadable(Exception):
+    """Permanent: Graph refused to read the app catalog (403), so the app lacks AppCatalog.Read.All consent."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Graph refused to read the Teams app catalog (403): grant the app the AppCatalog.Read.All application "
+            "permission with admin consent (docs/permissions.md)."
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class TeamsInstall:
     installation_id: str
@@ -45,20 +76,66 @@ class GraphTeamsInstaller:
     def __init__(
         self,
         client: GraphServiceClient,
-        teams_app_id: str,
+        manifest_id: str,
         *,
         policy: RetryPolicy = DEFAULT_POLICY,
         stats: RetryStats = STATS,
     ) -> None:
         self._client = client
-        self._app_id = teams_app_id
+        self._manifest_id = manifest_id
+        self._catalog_id: str | None = None
+        self._lookup: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
         self._policy = policy
         self._stats = stats
 
-    async def install(self, user_id: str) -> TeamsInstall:
-        """Install (or find the existing install) and read its chat; raises InstallRefused on 403/404."""
+    async def catalog_id(self) -> str:
+        """The app's org catalog id, looked up on first use and kept; raises AppNotPublished when absent."""
+        if self._catalog_id is None:
+            async with self._lookup_lock():
+                if self._catalog_id is None:
+                    self._catalog_id = await self._look_up()
+        return self._catalog_id
+
+    def _lookup_lock(self) -> asyncio.Lock:
+        """One lookup at a time per event loop (an asyncio.Lock belongs to the loop it first waits on)."""
+        loop = asyncio.get_running_loop()
+        if self._lookup is None or self._lookup[0] is not loop:
+            self._lookup = (loop, asyncio.Lock())
+        return self._lookup[1]
+
+    async def _look_up(self) -> str:
+        literal = self._manifest_id.replace("'", "''")
+        for field in ("externalId", "id"):
+            found = await self._catalog_apps(f"{field} eq '{literal}'")
+            if found:
+                return found
+        raise AppNotPublished(self._manifest_id)
+
+    async def _catalog_apps(self, filter_: str) -> str | None:
+        """The id of the catalog app matching ``filter_``, an org catalog one first; None when there is none."""
+        from kiota_abstractions.base_request_configuration import RequestConfiguration
+        from msgraph.generated.app_catalogs.teams_apps.teams_apps_request_builder import TeamsAppsRequestBuilder
+
+        query = TeamsAppsRequestBuilder.TeamsAppsRequestBuilderGetQueryParameters(filter=filter_)
+        config = RequestConfiguration(query_parameters=query)
         try:
-            installation_id = await self._install(user_id) or await self._find(user_id)
+            page = await self._retry(lambda: self._client.app_catalogs.teams_apps.get(request_configuration=config))
+        except Exception as error:
+            if status_of(error) == 403:
+                raise CatalogUnreadable from None
+            raise
+        apps: list[TeamsApp] = [app for app in (page.value if page and page.value else []) if app.id]
+        apps.sort(key=lambda app: not _in_org_catalog(app))
+        return str(apps[0].id) if apps else None
+
+    async def install(self, user_id: str) -> TeamsInstall:
+        """Install (or find the existing install) and read its chat.
+
+        Raises InstallRefused on 403/404 for this user, AppNotPublished or CatalogUnreadable for everyone.
+        """
+        app_id = await self.catalog_id()
+        try:
+            installation_id = await self._install(user_id, app_id) or await self._find(user_id, app_id)
             if not installation_id:
                 raise InstallRefused(404)
             return TeamsInstall(installation_id, await self._chat_id(user_id, installation_id))
@@ -73,12 +150,12 @@ class GraphTeamsInstaller:
     def _apps(self, user_id: str) -> InstalledAppsRequestBuilder:
         return self._client.users.by_user_id(user_id).teamwork.installed_apps
 
-    async def _install(self, user_id: str) -> str | None:
+    async def _install(self, user_id: str, app_id: str) -> str | None:
         """The new installation's id, or None when Graph says it is already installed (409)."""
         from msgraph.generated.models.user_scope_teams_app_installation import UserScopeTeamsAppInstallation
 
         body = UserScopeTeamsAppInstallation(
-            additional_data={"teamsApp@odata.bind": CATALOG_BIND.format(app_id=self._app_id)}
+            additional_data={"teamsApp@odata.bind": CATALOG_BIND.format(app_id=app_id)}
         )
         try:
             created = await self._retry(lambda: self._apps(user_id).post(body))
@@ -88,14 +165,14 @@ class GraphTeamsInstaller:
             raise
         return str(created.id) if created is not None and created.id else None
 
-    async def _find(self, user_id: str) -> str | None:
+    async def _find(self, user_id: str, app_id: str) -> str | None:
         from kiota_abstractions.base_request_configuration import RequestConfiguration
         from msgraph.generated.users.item.teamwork.installed_apps.installed_apps_request_builder import (
             InstalledAppsRequestBuilder,
         )
 
         query = InstalledAppsRequestBuilder.InstalledAppsRequestBuilderGetQueryParameters(
-            filter=f"teamsApp/id eq '{self._app_id}'", expand=["teamsApp"]
+            filter=f"teamsApp/id eq '{app_id}'", expand=["teamsApp"]
         )
         config = RequestConfiguration(query_parameters=query)
         page = await self._retry(lambda: self._apps(user_id).get(request_configuration=config))
@@ -111,3 +188,9 @@ class GraphTeamsInstaller:
 
     async def _retry(self, call: Any) -> Any:
         return await with_retries(call, policy=self._policy, stats=self._stats)
+
+
+def _in_org_catalog(app: TeamsApp) -> bool:
+    from msgraph.generated.models.teams_app_distribution_method import TeamsAppDistributionMethod
+
+    return app.distribution_method is TeamsAppDistributionMethod.Organization
