@@ -1,4 +1,7 @@
-"""The control API under /_emulator/: log, reset, tenant, switches and directory changes for sync tests."""
+"""The control API under /_emulator/: log, reset, tenant, switches and directory changes for sync tests.
+
+Directory changes go through directory_changes, which records what changed for users delta.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from devstack.graph_emulator import features
+from devstack.graph_emulator.directory_changes import remove_user, set_manager, set_properties
 from devstack.graph_emulator.pipeline import THROTTLE_KEY
 from devstack.graph_emulator.state import EmulatorState
 
@@ -40,6 +44,8 @@ def tenant_summary(state: EmulatorState) -> dict[str, Any]:
         {
             "id": uid,
             "userPrincipalName": user["userPrincipalName"],
+            "mail": user.get("mail"),
+            "proxyAddresses": list(user.get("proxyAddresses") or []),
             "displayName": user["displayName"],
             "department": user.get("department"),
             "managerId": state.managers.get(uid),
@@ -95,8 +101,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
         applied = []
         for user_id, manager_id in state.pending_manager_changes:
             if user_id in state.users and manager_id in state.users:
-                state.managers[user_id] = manager_id
-                state.delta.touch(user_id)
+                set_manager(state, user_id, manager_id)
                 applied.append({"userId": user_id, "managerId": manager_id})
         state.pending_manager_changes = []
         return _json({"applied": applied})
@@ -105,8 +110,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
         user_id = state.resolve_user(request.match_info["id"])
         if user_id is None:
             return _problem(404, "no such user")
-        state.users[user_id]["accountEnabled"] = False
-        state.delta.touch(user_id)
+        set_properties(state, user_id, {"accountEnabled": False})
         return _json({"id": user_id, "accountEnabled": False})
 
     async def delete_user(request: web.Request) -> web.Response:
@@ -137,18 +141,3 @@ def setup(app: web.Application, state: EmulatorState) -> None:
     app.router.add_post("/_emulator/users/{id}/disable", disable_user)
     app.router.add_delete("/_emulator/users/{id}", delete_user)
     app.router.add_post("/_emulator/delta/expire", expire_delta_tokens)
-
-
-def remove_user(state: EmulatorState, user_id: str, reason: str) -> None:
-    """Remove a user; their reports lose the manager link (and so change for delta), as in Entra ID."""
-    state.users.pop(user_id)
-    state.upn_index = {upn: uid for upn, uid in state.upn_index.items() if uid != user_id}
-    state.managers.pop(user_id, None)
-    state.mailbox_settings.pop(user_id, None)
-    for report in [uid for uid, mid in state.managers.items() if mid == user_id]:
-        del state.managers[report]
-        state.delta.touch(report)
-    for members in state.group_members.values():
-        if user_id in members:
-            members.remove(user_id)
-    state.delta.remove(user_id, reason)

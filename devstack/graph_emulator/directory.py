@@ -1,4 +1,9 @@
-"""Directory endpoints: users list/get, manager, directReports, mailboxSettings, group members (feature module)."""
+"""Directory endpoints: users list/get, manager, directReports, mailboxSettings, group members (feature module).
+
+Writes (PATCH /users/{id}, manager $ref) are in directory_writes; users delta in delta. mailboxSettings pass
+through as stored: `timeZone` and `workingHours.timeZone` may be Windows or IANA names, and
+`workingHours.timeZone` may be a `#microsoft.graph.customTimeZone` object (user-get-mailboxsettings.md).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ from typing import Any
 
 from aiohttp import web
 
-from devstack.graph_emulator import delta
+from devstack.graph_emulator import delta, directory_writes
+from devstack.graph_emulator.directory_filter import user_filter
 from devstack.graph_emulator.errors import GraphError, no_mailbox, not_found, unknown_route
-from devstack.graph_emulator.odata import collection, max_page_size, parse_filter, parse_select, parse_top
+from devstack.graph_emulator.odata import collection, max_page_size, parse_select, parse_top
 from devstack.graph_emulator.state import EmulatorState
 from devstack.graph_emulator.users_view import USER_TYPE, context_url, expand_options, user_json, with_manager
 from devstack.tenant import Tenant
@@ -31,7 +37,7 @@ def user_or_404(state: EmulatorState, key: str) -> str:
 def setup(app: web.Application, state: EmulatorState) -> None:
     async def list_users(request: web.Request) -> web.Response:
         select = parse_select(request.query)
-        predicate = parse_filter(request.query)
+        predicate = user_filter(request.query)
         expand = expand_options(request.query)
         items = []
         for uid, user in state.users.items():
@@ -106,7 +112,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
         )
 
     async def users_delta(request: web.Request) -> web.Response:
-        return web.json_response(delta.delta_page(state, request, page_size(state, request)))
+        return delta.delta_response(state, request, page_size(state, request))
 
     router = app.router
     router.add_get("/v1.0/users/delta()", users_delta)
@@ -118,6 +124,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
     router.add_get("/v1.0/users/{id}/mailboxSettings", mailbox_settings)
     router.add_get("/v1.0/users/{id}/mailboxSettings/{property}", mailbox_setting)
     router.add_get("/v1.0/groups/{group_id}/members", group_members)
+    directory_writes.add_routes(app, state)
 
 
 def _selected(body: dict[str, Any], select: list[str] | None) -> dict[str, Any]:

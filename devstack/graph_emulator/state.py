@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,22 +88,67 @@ class RequestLog:
         }
 
 
+MANAGER_LINK = "manager"  # the name a manager-link change is tracked under (a navigation property, not a field)
+
+
+@dataclass(frozen=True)
+class ManagerChange:
+    """The manager link of a user moved from `old` to `new` (None: no manager) at `version`."""
+
+    version: int
+    old: str | None
+    new: str | None
+
+
 @dataclass
 class DeltaBook:
-    """Change versions for users delta: every change bumps `version` and stamps the changed user."""
+    """What changed, for users delta: every change bumps `version` and is recorded against the user.
+
+    Property changes record WHICH properties changed at that version, so a later round can tell which
+    users changed in the tracked ($select'ed) properties and, with ``Prefer: return=minimal``, return only
+    those. The manager link is recorded apart, with the old and the new manager, so ``manager@delta`` can
+    name the new manager, or the old one with ``@removed``.
+    """
 
     version: int = 0
-    changed_at: dict[str, int] = field(default_factory=dict)  # user id -> version of its last change
+    changes: dict[str, list[tuple[int, frozenset[str]]]] = field(default_factory=dict)  # id -> [(v, names)]
+    manager_changes: dict[str, list[ManagerChange]] = field(default_factory=dict)
     removed: dict[str, tuple[int, str]] = field(default_factory=dict)  # user id -> (version, reason)
 
-    def touch(self, user_id: str) -> None:
+    def touch(self, user_id: str, properties: Iterable[str]) -> None:
+        """Record that these properties of the user changed (nothing is recorded for an empty set)."""
+        names = frozenset(properties)
+        if not names:
+            return
         self.version += 1
-        self.changed_at[user_id] = self.version
+        self.changes.setdefault(user_id, []).append((self.version, names))
+
+    def relink_manager(self, user_id: str, old: str | None, new: str | None) -> None:
+        if old == new:
+            return
+        self.version += 1
+        self.manager_changes.setdefault(user_id, []).append(ManagerChange(self.version, old, new))
 
     def remove(self, user_id: str, reason: str) -> None:
         self.version += 1
         self.removed[user_id] = (self.version, reason)
-        self.changed_at.pop(user_id, None)
+        self.changes.pop(user_id, None)
+        self.manager_changes.pop(user_id, None)
+
+    def changed_properties(self, user_id: str, since: int, upto: int) -> frozenset[str]:
+        """The properties changed in versions (since, upto]."""
+        found: set[str] = set()
+        for version, names in self.changes.get(user_id, []):
+            if since < version <= upto:
+                found |= names
+        return frozenset(found)
+
+    def manager_change(self, user_id: str, since: int, upto: int) -> ManagerChange | None:
+        """The net manager change in versions (since, upto]: the first old and the last new manager."""
+        window = [c for c in self.manager_changes.get(user_id, []) if since < c.version <= upto]
+        if not window:
+            return None
+        return ManagerChange(window[-1].version, window[0].old, window[-1].new)
 
 
 @dataclass

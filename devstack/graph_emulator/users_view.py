@@ -1,4 +1,8 @@
-"""How a stored user looks on the wire: Graph's default property set, $select, $expand=manager."""
+"""How a stored user looks on the wire: Graph's default property set, $select, $expand=manager.
+
+`mail` and `userPrincipalName` are in the default set and may differ; `proxyAddresses` (and the other
+non-nullable collections) come back only on $select, as `[]` when the user has none (user resource page).
+"""
 
 from __future__ import annotations
 
@@ -15,16 +19,24 @@ DEFAULT_PROPERTIES = (
     "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation",
     "preferredLanguage", "surname", "userPrincipalName", "id",
 )  # fmt: skip
-FILLERS: dict[str, Any] = {"businessPhones": [], "mobilePhone": None, "preferredLanguage": "en-US"}
+FILLERS: dict[str, Any] = {
+    "businessPhones": [], "mobilePhone": None, "preferredLanguage": "en-US",
+    "proxyAddresses": [], "otherMails": [], "imAddresses": [],
+}  # fmt: skip
+COLLECTIONS = tuple(name for name, value in FILLERS.items() if isinstance(value, list))
 USER_TYPE = "#microsoft.graph.user"
 
 
 def user_json(user: dict[str, Any], select: list[str] | None, always: tuple[str, ...] = ()) -> dict[str, Any]:
     full = {**FILLERS, **user}
+    for name in COLLECTIONS:
+        full[name] = full[name] if full[name] is not None else []  # not nullable: [] rather than null
     if select is None:
         return {name: full.get(name) for name in DEFAULT_PROPERTIES}
-    # Graph returns every selected property, null when it has no value.
-    return {**dict.fromkeys(name for name in select if not name.startswith("@")), **apply_select(full, select, always)}
+    # Graph returns every selected property (under its own spelling), null when it has no value.
+    present = {name.lower() for name in full}
+    missing = dict.fromkeys(n for n in select if not n.startswith("@") and n.lower() not in present)
+    return {**missing, **apply_select(full, select, always)}
 
 
 def expand_options(query: dict[str, str] | Any) -> dict[str, list[str] | None]:
