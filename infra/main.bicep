@@ -21,8 +21,10 @@ param botAppSecret string
 @description('true: Graph uses the function app managed identity (grant it the app roles); false: the app registration')
 param graphUsesManagedIdentity bool = false
 
-@description('Org catalog id of the uploaded Teams app (not the manifest id); empty until the app is uploaded')
-param teamsAppId string = ''
+@minLength(36)
+@maxLength(36)
+@description('Teams app manifest id (GUID, as make package writes it); WeGrow looks up the org catalog id from it')
+param teamsAppManifestId string
 
 @description('Entra group id of the pilot population; empty = everyone in the company config scope')
 param pilotGroupId string = ''
@@ -162,6 +164,7 @@ var wegrowSettings = {
   WEGROW_BOT_OPENID_METADATA_URL: 'https://login.botframework.com/v1/.well-known/openidconfiguration'
   WEGROW_BOT_TOKEN_ISSUER: 'https://api.botframework.com'
   WEGROW_CONNECTOR_URL: 'https://smba.trafficmanager.net/teams/'
+  WEGROW_TEAMS_APP_ID: teamsAppManifestId
   WEGROW_COACH_POOL: coachPool
   WEGROW_HR_DRIVE_ID: hrDriveId
   WEGROW_HR_WORKBOOK_PATH: hrWorkbookPath
@@ -179,7 +182,6 @@ var wegrowSettings = {
 var optionalSettings = union(
   empty(pilotGroupId) ? {} : { WEGROW_PILOT_GROUP_ID: pilotGroupId },
   empty(companyConfigPath) ? {} : { WEGROW_COMPANY_CONFIG: companyConfigPath },
-  empty(teamsAppId) ? {} : { WEGROW_TEAMS_APP_ID: teamsAppId },
   graphUsesManagedIdentity ? {} : { WEGROW_CLIENT_SECRET: botSecretReference },
   empty(managedIdentityClientId) ? {} : { WEGROW_MANAGED_IDENTITY_CLIENT_ID: managedIdentityClientId },
   empty(storageConnectionSecretUri) ? {} : { WEGROW_STORAGE_CONNECTION: storageConnectionReference }

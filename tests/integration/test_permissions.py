@@ -1,8 +1,9 @@
 """Least privilege: the Graph operations the app's adapters call are exactly those infra/permissions.json covers.
 
 How the operations are found: a scripted session drives every Graph adapter the app uses (directory sync,
-working hours, free/busy, the series lifecycle, the Teams app install, the HR workbook export and the privacy
-rewrite) through the real msgraph-sdk against the Graph emulator, then reads the emulator's request log
+working hours, free/busy, the series lifecycle, the Teams app catalog lookup and install, the HR workbook
+export and the privacy rewrite) through the real msgraph-sdk against the Graph emulator, then reads the
+emulator's request log
 (operations as route templates, e.g. ``GET /users/{id}/mailboxSettings``). A session-wide union of every
 test's log was not used: the emulator's own contract tests call routes the app never does, and the log is
 reset before each test. ``test_every_graph_adapter_module_is_in_the_session`` keeps the script in step when
@@ -31,7 +32,7 @@ from shared.adapters.graph.directory import GraphDirectory
 from shared.adapters.graph.teamwork import GraphTeamsInstaller
 from shared.adapters.graph.workbook import GraphWorkbook
 from shared.adapters.workbook.template import build_template
-from shared.config import load_settings
+from shared.config import LOCAL_TEAMS_APP_MANIFEST_ID, load_settings
 from shared.domain.calendar import Recurrence, RecurrenceKind, SeriesSpec
 from shared.domain.people import Pair, Weekday
 from shared.ports.directory import MailboxUnavailable
@@ -48,7 +49,7 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 PERMISSIONS = REPO / "infra" / "permissions.json"
 START = datetime(2030, 3, 4, 14, 0, tzinfo=UTC)
-TEAMS_APP = "0240a368-25e0-4569-8ebe-13601cb55a18"
+TEAMS_APP = LOCAL_TEAMS_APP_MANIFEST_ID  # the manifest id; the installer looks up the catalog id (AppCatalog.Read.All)
 # Modules of shared/adapters/graph that call Graph, each driven by the session below; the rest are helpers.
 SESSION_MODULES = {"calendar", "calendar_batch", "calendar_schedules", "directory", "teamwork", "workbook"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}

@@ -31,7 +31,7 @@ from shared.services.due_cards import DueCard, occurrence_key
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 
-TEAMS_APP = "0240a368-25e0-4569-8ebe-13601cb55a18"
+TEAMS_APP = "7759898a-d19c-5e24-9bc1-2ddeb2ceebdd"  # manifest id the emulator catalog holds (config default)
 START = datetime(2030, 3, 12, 10, 0, tzinfo=UTC)
 
 

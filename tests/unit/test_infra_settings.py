@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tree_sitter import Node
 
+from devstack.package_app import VALUES as PACKAGE_VALUES
 from shared.config import Settings, env_name, setting_names
 from tests.unit.test_infra_bicep import INFRA, REPO, bicep_files, parse, string_value, text, walk
 
@@ -127,3 +128,15 @@ def test_parameters_file_only_names_declared_parameters() -> None:
     assert set(file_params) <= set(declared)
     required = {name for name, default in declared.items() if default is None}
     assert required <= set(file_params), f"azd cannot fill {sorted(required - set(file_params))}"
+
+
+def test_the_teams_app_setting_is_the_manifest_id_the_package_is_built_with() -> None:
+    """One azd variable feeds both the app package's manifest id and WEGROW_TEAMS_APP_ID: no catalog id to copy."""
+    value = settings_variables()["wegrowSettings"]["WEGROW_TEAMS_APP_ID"]
+    assert value.type == "identifier" and text(value) == "teamsAppManifestId"
+    assert parameters(INFRA / "main.bicep")["teamsAppManifestId"] is None, (
+        "required: the local default is wrong in Azure"
+    )
+    file_params = json.loads((INFRA / "main.parameters.json").read_text())["parameters"]
+    package_variable = PACKAGE_VALUES["TEAMS_APP_MANIFEST_ID"][0]
+    assert file_params["teamsAppManifestId"]["value"] == f"${{{package_variable}}}"
