@@ -16,7 +16,7 @@ from shared.domain.people import Weekday
 class Busy:
     start: datetime
     end: datetime
-    status: str = "busy"  # busy | tentative | oof | workingElsewhere
+    status: str = "busy"  # busy | tentative | oof | workingElsewhere | unknown (Graph could not tell)
 
 
 class RecurrenceKind(StrEnum):

@@ -37,6 +37,8 @@ class WorkingHours:
 
 @dataclass(frozen=True, slots=True)
 class Person:
+    """A directory user. ``upn`` is the sign-in name; ``mail`` the primary SMTP address Exchange delivers to."""
+
     id: str
     upn: str
     display_name: str
@@ -46,6 +48,16 @@ class Person:
     hire_date: date | None = None
     account_enabled: bool = True
     working_hours: WorkingHours = field(default_factory=WorkingHours)
+    mail: str = ""
+
+    @property
+    def address(self) -> str:
+        """The SMTP address for calendars (attendees, getSchedule), lower-case.
+
+        Exchange resolves mailboxes by SMTP address (primary or proxy), never by UPN; a UPN is only a last
+        resort for a person whose directory entry has no ``mail`` (Graph will then report the mailbox unknown).
+        """
+        return (self.mail or self.upn).lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from shared.domain.calendar import Busy
 from shared.domain.people import Weekday, WorkingHours
 
-HARD_STATUSES = frozenset({"busy", "oof"})
+HARD_STATUSES = frozenset({"busy", "oof", "unknown"})  # unknown: Graph could not say, so never free
 
 
 class Rule(StrEnum):

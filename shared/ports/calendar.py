@@ -19,18 +19,23 @@ CreatedSeries = SeriesEvent | MailboxUnavailable
 """One create's answer: the series (new, or the one a retried create had already made), or out of scope."""
 
 ScheduleQuery = tuple[str, Sequence[str]]
-"""(organiser id, UPNs): one manager's getSchedule, for ``busy_times_many``."""
+"""(organiser id, SMTP addresses): one manager's getSchedule, for ``busy_times_many``."""
 
 BusyAnswer = dict[str, list[Busy]] | MailboxUnavailable
-"""One organiser's free/busy keyed by UPN (lower-case), or why their mailbox is unavailable."""
+"""One organiser's free/busy keyed by SMTP address (lower-case), or why their mailbox is unavailable.
+
+An address that resolves to no mailbox is one ``unknown`` interval over the window (never free time)."""
 
 
 @runtime_checkable
 class Calendar(Protocol):
     async def busy_times(
-        self, organizer_id: str, upns: Sequence[str], start: datetime, end: datetime
+        self, organizer_id: str, addresses: Sequence[str], start: datetime, end: datetime
     ) -> dict[str, list[Busy]]:
-        """getSchedule for up to 20 mailboxes per call (the adapter chunks), keyed by UPN (lower-case)."""
+        """Free/busy of SMTP addresses over any window, keyed by address (lower-case).
+
+        Graph allows 20 mailboxes and 62 days per getSchedule: the adapter cuts the call to fit.
+        """
         ...
 
     async def busy_times_many(

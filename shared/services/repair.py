@@ -55,8 +55,8 @@ def _without_own(items: list[Busy], occurrence: Occurrence) -> list[Busy]:
     return items if index is None else items[:index] + items[index + 1 :]
 
 
-def _needs_move(occurrence: Occurrence, report_upn: str, busy: dict[str, list[Busy]]) -> str | None:
-    if occurrence.attendee_responses.get(report_upn) is Response.DECLINED:
+def _needs_move(occurrence: Occurrence, report_address: str, busy: dict[str, list[Busy]]) -> str | None:
+    if occurrence.attendee_responses.get(report_address) is Response.DECLINED:
         return "declined"
     for items in busy.values():
         for item in _without_own(items, occurrence):
@@ -78,20 +78,20 @@ async def repair_occurrences(ctx: ScheduleContext, pair: Pair) -> RepairOutcome:
     start, end = ctx.now, ctx.now + ctx.policy.horizon
     occurrences = await ctx.calendar.occurrences(manager.id, event.event_id, start, end)
     outcome.hand_cancelled = max(0, expected_count(event, start, end) - len(occurrences))
-    upns = [manager.upn.lower(), report.upn.lower()]
-    busy = await ctx.calendar.busy_times(manager.id, upns, start, end)
+    addresses = [manager.address, report.address]
+    busy = await ctx.calendar.busy_times(manager.id, addresses, start, end)
     people = (
-        attendee(manager.upn, manager.display_name, manager.working_hours),
-        attendee(report.upn, report.display_name, report.working_hours),
+        attendee(manager.address, manager.display_name, manager.working_hours),
+        attendee(report.address, report.display_name, report.working_hours),
     )
     for occurrence in occurrences:
-        why = _needs_move(occurrence, upns[1], busy)
+        why = _needs_move(occurrence, addresses[1], busy)
         if why is None:
             continue
         local = occurrence.start.astimezone(people[0].zone)
-        others = {upn: _without_own(items, occurrence) for upn, items in busy.items()}
+        others = {address: _without_own(items, occurrence) for address, items in busy.items()}
         if why == "declined":  # the declined time itself is off the table
-            others.setdefault(upns[1], []).append(Busy(occurrence.start, occurrence.end, "busy"))
+            others.setdefault(addresses[1], []).append(Busy(occurrence.start, occurrence.end, "busy"))
         window = (
             max(occurrence.start - timedelta(days=2), ctx.now + timedelta(hours=1)),
             occurrence.start + timedelta(days=7),
@@ -102,20 +102,20 @@ async def repair_occurrences(ctx: ScheduleContext, pair: Pair) -> RepairOutcome:
             outcome.unresolved.append(f"{occurrence.event_id}: {why}, {result.explanation.reason}")
             continue
         await ctx.calendar.move_occurrence(manager.id, occurrence.event_id, result.slot.start, result.slot.end)
-        _tell_both(ctx, pair, occurrence, why, result.explanation.sentence, upns)
+        _tell_both(ctx, pair, occurrence, why, result.explanation.sentence, addresses)
         outcome.moved.append(occurrence.event_id)
     ctx.store.upsert(SERIES, pair.manager_id, pair.report_id, {**record.data, "checked_at": ctx.now.isoformat()})
     return outcome
 
 
 def _tell_both(
-    ctx: ScheduleContext, pair: Pair, occurrence: Occurrence, why: str, sentence: str, upns: list[str]
+    ctx: ScheduleContext, pair: Pair, occurrence: Occurrence, why: str, sentence: str, addresses: list[str]
 ) -> None:
     """Graph sends the attendee the instance update; the audit row drives the Teams note to both."""
     note = f"Moved one conversation ({why}): {sentence}"
     data: dict[str, Any] = {
         "kind": "occurrence-moved",
-        "to": ",".join(upns),
+        "to": ",".join(addresses),
         "message": note,
         "at": ctx.now.isoformat(),
     }

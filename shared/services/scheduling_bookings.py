@@ -82,6 +82,6 @@ def choose_and_claim(
             return result
         taken = Busy(result.slot.start, result.slot.end, "busy")
         for person in (manager, report):
-            view.busy.setdefault(person.upn.lower(), []).append(taken)
+            view.busy.setdefault(person.address, []).append(taken)
     reason = f"the best {MAX_ATTEMPTS} slots were booked by other conversations meanwhile; retried next run"
     return replace(result, slot=None, explanation=replace(result.explanation, reason=reason, sentence=reason))

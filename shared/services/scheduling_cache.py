@@ -63,7 +63,7 @@ class ScheduleRunCache:
             for person in (p for team in teams.values() for p in team):
                 self.hours.setdefault(person.id, fetched.hours.get(person.id, person.working_hours))
         reachable = {m.id: [p for p in teams[m.id] if p.id not in self.no_mailbox] for m in missing}
-        queries = [(m.id, [p.upn.lower() for p in reachable[m.id]]) for m in missing if m.id not in self.no_mailbox]
+        queries = [(m.id, [p.address for p in reachable[m.id]]) for m in missing if m.id not in self.no_mailbox]
         answers = await calendar.busy_times_many(queries, *window) if queries else {}
         for manager in missing:
             answer = answers.get(manager.id, {})

@@ -19,6 +19,8 @@ def person_row(person: Person) -> dict[str, Any]:
     hours = person.working_hours
     return {
         "upn": person.upn.lower(),
+        "mail": person.mail.lower(),
+        "job_title": person.job_title or "",
         "display_name": person.display_name,
         "manager_id": person.manager_id or "",
         "department": person.department or "",
@@ -44,9 +46,11 @@ def person_from_row(person_id: str, data: Mapping[str, Any]) -> Person:
         display_name=str(data["display_name"]),
         manager_id=str(data.get("manager_id") or "") or None,
         department=str(data.get("department") or "") or None,
+        job_title=str(data.get("job_title") or "") or None,
         hire_date=date.fromisoformat(str(data["hire_date"])) if data.get("hire_date") else None,
         account_enabled=bool(data.get("account_enabled", True)),
         working_hours=hours,
+        mail=str(data.get("mail") or ""),
     )
 
 

@@ -31,10 +31,10 @@ def choose_slot(ctx: ScheduleContext, manager: Person, report: Person, view: Man
     for person in (manager, report):
         hours = view.hours.get(person.id, person.working_hours)
         try:
-            people.append(attendee(person.upn, person.display_name, hours))
+            people.append(attendee(person.address, person.display_name, hours))
         except UnknownTimeZone:
             fallback = type(hours)(ctx.policy.default_zone, hours.start, hours.end, hours.days)
-            people.append(attendee(person.upn, person.display_name, fallback))
+            people.append(attendee(person.address, person.display_name, fallback))
     start, end = search_window(ctx)
     request = SlotRequest(tuple(people), start, end, busy=view.busy, booked=view.booked, rules=ctx.policy.rules)
     return choose(request)
@@ -54,7 +54,7 @@ def book(ctx: ScheduleContext, view: ManagerView, manager: Person, report: Perso
     for shown in views:
         for person in (manager, report):
             if shown is view or person.id in shown.hours:
-                shown.busy.setdefault(person.upn.lower(), []).append(taken)
+                shown.busy.setdefault(person.address, []).append(taken)
 
 
 def build_spec(
@@ -64,7 +64,7 @@ def build_spec(
     return SeriesSpec(
         series_id=sid,
         organizer_id=manager.id,
-        attendee_upn=report.upn.lower(),
+        attendee_upn=report.address,
         attendee_name=report.display_name,
         subject=subject(manager.display_name, report.display_name),
         body_html=body_teaser(report.display_name, reason),

@@ -2,16 +2,20 @@
 
 An unchanged org costs one delta round trip and no writes. Changes go to the ``pair-changed`` queue:
 ``new-pair``, ``manager-change`` (with the old manager), ``leaver`` and ``disabled``.
+
+A delta item is a partial update (Graph sends "at least the properties that have been updated"): it is merged
+into the stored person, so a job-title change without ``manager@delta`` leaves the manager as it was. Each
+changed person's mailbox zone and working hours are read again (mailboxSettings, 20 per ``$batch``) and stored.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from shared.domain.directory import DirectoryDelta
+from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import Person
-from shared.ports.directory import Directory
+from shared.ports.directory import Directory, MailboxHours
 from shared.ports.storage import Queues, Store
 from shared.services.scheduling_records import (
     PAIRS,
@@ -66,9 +70,22 @@ def _recheck_no_mailbox(store: Store, person: Person, old: Person) -> None:
             store.upsert(SERIES, record.partition, record.row, {**record.data, "recheck": True})
 
 
-def _apply_person(store: Store, person: Person) -> list[dict[str, Any]]:
-    old = load_person(store, person.id)
-    store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, person_row(person))
+def _person_row_with_mailbox(store: Store, person: Person, mailboxes: MailboxHours) -> dict[str, Any]:
+    """The person's row with their mailbox's zone and hours; a failed look-up keeps what was stored."""
+    if person.id in mailboxes.hours:
+        row = person_row(replace(person, working_hours=mailboxes.hours[person.id]))
+        return {**row, "mailbox": "ok"}
+    row = person_row(person)
+    if person.id in mailboxes.no_mailbox:
+        return {**row, "mailbox": mailboxes.no_mailbox[person.id]}
+    stored = store.find(PEOPLE, PEOPLE_PARTITION, person.id)
+    return {**row, "mailbox": str(stored.data.get("mailbox") or "unknown") if stored is not None else "unknown"}
+
+
+def _apply_person(store: Store, change: PersonChange, mailboxes: MailboxHours) -> list[dict[str, Any]]:
+    old = load_person(store, change.id)
+    person = change.applied_to(old)
+    store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, _person_row_with_mailbox(store, person, mailboxes))
     if old is not None:
         _recheck_no_mailbox(store, person, old)
     if not person.account_enabled:
@@ -103,8 +120,9 @@ async def sync_org(directory: Directory, store: Store, queues: Queues) -> SyncSu
     token = str(stored.data.get("token")) if stored is not None else None
     delta = await directory.delta(token)
     summary = SyncSummary(round_trips=delta.round_trips)
-    for person in sorted(delta.people, key=lambda p: p.id):
-        summary.events += _apply_person(store, person)
+    mailboxes = await directory.mailbox_hours([c.id for c in delta.people]) if delta.people else MailboxHours()
+    for change in sorted(delta.people, key=lambda c: c.id):
+        summary.events += _apply_person(store, change, mailboxes)
     for person_id in sorted({*delta.removed_ids, *(_missing_from_full(store, delta) if delta.full else [])}):
         summary.events += _close_pairs_of(store, person_id, "leaver")
         store.delete(PEOPLE, PEOPLE_PARTITION, person_id)

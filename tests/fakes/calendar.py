@@ -45,6 +45,7 @@ class FakeCalendar:
         self.crash_after_create = False
         self.out_of_scope: set[str] = set()
         self.no_mailbox: set[str] = set()
+        self.unresolvable: set[str] = set()  # addresses that are no mailbox's SMTP address
         self._ids = itertools.count(1)
 
     # ------------------------------------------------------------------ test helpers
@@ -69,19 +70,27 @@ class FakeCalendar:
 
     # ------------------------------------------------------------------ the port
     async def busy_times(
-        self, organizer_id: str, upns: Sequence[str], start: datetime, end: datetime
+        self, organizer_id: str, addresses: Sequence[str], start: datetime, end: datetime
     ) -> dict[str, list[Busy]]:
-        wanted = [u.lower() for u in upns]
-        self.calls.extend(["busy_times"] * max(1, -(-len(wanted) // 20)))
+        """Like getSchedule through the adapter: calls of 20 addresses and 62 days; the attendee's copy of an
+        unanswered invitation is tentative, a declined occurrence is gone, an unknown address is unknown time."""
+        wanted = [a.lower() for a in addresses]
+        spans = max(1, -(-(end - start) // timedelta(days=62)))
+        self.calls.extend(["busy_times"] * max(1, -(-len(wanted) // 20)) * spans)
         result = {u: [b for b in self.busy.get(u, []) if b.start < end and start < b.end] for u in wanted}
         for event in self.events.values():
             if event.cancelled:
                 continue
-            people = {self.upns.get(event.spec.organizer_id, event.spec.organizer_id).lower()}
-            people.add(event.spec.attendee_upn.lower())
+            organizer = self.upns.get(event.spec.organizer_id, event.spec.organizer_id).lower()
+            attendee = event.spec.attendee_upn.lower()
             for occurrence in self._expand(event, start, end):
-                for upn in people & set(wanted):
-                    result[upn].append(Busy(occurrence.start, occurrence.end, "busy"))
+                declined = event.declined.get(date.fromisoformat(occurrence.event_id.rpartition("@")[2]), set())
+                if organizer in result:
+                    result[organizer].append(Busy(occurrence.start, occurrence.end, "busy"))
+                if attendee in result and attendee not in declined:
+                    result[attendee].append(Busy(occurrence.start, occurrence.end, "tentative"))
+        for address in self.unresolvable & set(wanted):
+            result[address] = [Busy(start, end, "unknown")]
         return result
 
     async def busy_times_many(
@@ -90,10 +99,10 @@ class FakeCalendar:
         """Each organiser's getSchedule calls count as ``busy_times``; the ``$batch``es carrying them as well."""
         answers: dict[str, BusyAnswer] = {}
         before = self.calls.count("busy_times")
-        for organizer_id, upns in queries:
+        for organizer_id, addresses in queries:
             try:
                 self._check_scope(organizer_id)
-                answers[organizer_id] = await self.busy_times(organizer_id, upns, start, end)
+                answers[organizer_id] = await self.busy_times(organizer_id, addresses, start, end)
             except MailboxUnavailable as error:
                 answers[organizer_id] = error
         self.calls.extend(["busy_times_many"] * _batches(self.calls.count("busy_times") - before))
@@ -208,7 +217,7 @@ class FakeCalendar:
                 begin = datetime.combine(day, local_first.time(), zone).astimezone(UTC)
                 begin, finish = event.moved.get(day, (begin, begin + duration))
                 if begin < end and start < finish:
-                    responses = {spec.attendee_upn.lower(): Response.ACCEPTED}
+                    responses = {spec.attendee_upn.lower(): Response.NONE}  # unanswered until they respond
                     responses |= {upn: Response.DECLINED for upn in event.declined.get(day, set())}
                     found.append(
                         Occurrence(f"{event.event_id}@{day.isoformat()}", event.event_id, begin, finish, responses)

@@ -1,30 +1,44 @@
-"""An in-memory Directory: people with versions, so delta tokens return only what changed since."""
+"""An in-memory Directory that answers like users/delta with ``Prefer: return=minimal``.
+
+A full round carries every directory property of everyone; a later round carries, per changed person, only the
+properties that changed (the manager link only when it changed). Working hours are never in a delta item:
+like Graph, they come from ``mailbox_hours`` (mailboxSettings).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
-from shared.domain.directory import DirectoryDelta
+from shared.domain.directory import DIRECTORY_PROPERTIES, DirectoryDelta, PersonChange
 from shared.domain.people import Person, WorkingHours
 from shared.ports.directory import MailboxHours
+
+
+def _diff(old: Person | None, new: Person) -> PersonChange:
+    if old is None:
+        return PersonChange.full(new)
+    changed = {name: getattr(new, name) for name in DIRECTORY_PROPERTIES if getattr(old, name) != getattr(new, name)}
+    return PersonChange(new.id, changed)
 
 
 class FakeDirectory:
     def __init__(self, people: Sequence[Person] = ()) -> None:
         self.version = 0
-        self.log: list[tuple[int, Person | str]] = []
+        self.log: list[tuple[int, PersonChange | str]] = []
         self.people: dict[str, Person] = {}
         self.calls: list[str] = []
         self.no_mailbox: set[str] = set()
+        self.unreadable: set[str] = set()  # mailboxSettings look-ups that fail (neither hours nor "no mailbox")
         for person in people:
             self.put(person)
 
     def put(self, person: Person) -> None:
-        """Add or change a person (one directory change)."""
+        """Add or change a person (one directory change); a delta round reports only what differs."""
         self.version += 1
+        change = _diff(self.people.get(person.id), person)
         self.people[person.id] = person
-        self.log.append((self.version, person))
+        self.log.append((self.version, change))
 
     def change(self, person_id: str, **fields: object) -> Person:
         changed = replace(self.people[person_id], **fields)  # type: ignore[arg-type]
@@ -39,17 +53,25 @@ class FakeDirectory:
 
     async def delta(self, delta_token: str | None) -> DirectoryDelta:
         self.calls.append("delta")
-        since = int(delta_token) if delta_token else 0
-        latest: dict[str, Person | str] = {}
-        for version, item in self.log:
-            if version > since:
-                latest[item if isinstance(item, str) else item.id] = item
         if not delta_token:
-            latest = {key: value for key, value in latest.items() if not isinstance(value, str)}
-        people = [item for item in latest.values() if isinstance(item, Person)]
-        removed = [key for key, item in latest.items() if isinstance(item, str)]
+            everyone = [PersonChange.full(p) for p in self.people.values()]
+            return DirectoryDelta(people=everyone, delta_token=str(self.version), round_trips=1, full=True)
+        since = int(delta_token)
+        changes: dict[str, PersonChange] = {}
+        removed: dict[str, None] = {}
+        for version, item in self.log:
+            if version <= since:
+                continue
+            if isinstance(item, str):
+                changes.pop(item, None)
+                removed[item] = None
+                continue
+            removed.pop(item.id, None)
+            earlier = changes.get(item.id)
+            merged = {**earlier.values, **item.values} if earlier is not None else dict(item.values)
+            changes[item.id] = PersonChange(item.id, merged)
         return DirectoryDelta(
-            people=people, removed_ids=removed, delta_token=str(self.version), round_trips=1, full=not delta_token
+            people=list(changes.values()), removed_ids=list(removed), delta_token=str(self.version), round_trips=1
         )
 
     async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
@@ -59,4 +81,5 @@ class FakeDirectory:
         self.calls.append("working_hours")
         hours = {uid: self.people[uid].working_hours for uid in user_ids if uid in self.people}
         missing = {uid: "no mailbox (fake)" for uid in user_ids if uid in self.no_mailbox}
-        return MailboxHours({k: v for k, v in hours.items() if k not in missing}, missing)
+        readable = {k: v for k, v in hours.items() if k not in missing and k not in self.unreadable}
+        return MailboxHours(readable, missing)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-from datetime import UTC, date, datetime, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,11 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from devstack.reference_files import GRAPH_EXAMPLES
+from shared.adapters.graph.calendar_requests import schedule_windows
 from shared.adapters.graph.mapping import (
     busy_from_schedule,
-    is_removed,
     parse_model,
-    person_from_user,
     to_iana,
     windows_zones,
     working_hours_from,
@@ -30,8 +31,9 @@ from shared.adapters.graph.mapping_events import (
     series_filter,
     transaction_id,
 )
-from shared.domain.calendar import Recurrence, RecurrenceKind, Response, SeriesSpec
-from shared.domain.people import WORKWEEK, Weekday
+from shared.adapters.graph.mapping_users import change_from_item, is_removed_item
+from shared.domain.calendar import Busy, Recurrence, RecurrenceKind, Response, SeriesSpec
+from shared.domain.people import WORKWEEK, Person, Weekday
 
 pytestmark = pytest.mark.unit
 
@@ -72,10 +74,9 @@ def test_zone_names(given_name: str, expected: str | None) -> None:
     assert to_iana(given_name) == expected
 
 
-def test_delta_example_maps_to_a_person() -> None:
-    user_cls = models()[0]
+def test_delta_example_maps_to_a_full_change() -> None:
     item = response_body("user-delta__user_delta")["value"][0]
-    person = person_from_user(parse_model(item, user_cls))
+    person = change_from_item(item, full=True).applied_to(None)
     assert (person.id, person.upn, person.display_name, person.job_title) == (
         "id-value",
         "userprincipalname-value",
@@ -85,25 +86,74 @@ def test_delta_example_maps_to_a_person() -> None:
     assert person.manager_id is None and person.account_enabled is True
 
 
+def test_the_minimal_delta_example_changes_only_what_it_carries() -> None:
+    item = {"id": "u1", **response_body("user-delta__user_delta_minimal")["value"][0]}
+    stored = Person("u1", "ann@contoso.com", "Ann", manager_id="m1", department="Sales", job_title="Lead")
+    after = change_from_item(item, full=False).applied_to(stored)
+    assert after == replace(stored, display_name="displayName-value", job_title=None)
+
+
 def test_delta_item_with_manager_hire_date_and_removed_marker() -> None:
-    user_cls = models()[0]
     item = {
         "id": "u2",
         "userPrincipalName": "Ann@Contoso.com",
+        "mail": "Ann.B@Contoso.com",
         "displayName": "Ann",
         "employeeHireDate": "2019-03-04T00:00:00Z",
         "accountEnabled": False,
-        "manager": {"id": "m1"},
+        "manager@delta": [{"@odata.type": "#microsoft.graph.user", "id": "m1"}],
     }
-    person = person_from_user(parse_model(item, user_cls))
-    assert (person.upn, person.manager_id, person.hire_date, person.account_enabled) == (
+    person = change_from_item(item, full=False).applied_to(None)
+    assert (person.upn, person.mail, person.manager_id, person.hire_date, person.account_enabled) == (
         "ann@contoso.com",
+        "ann.b@contoso.com",
         "m1",
         date(2019, 3, 4),
         False,
     )
-    assert is_removed(parse_model({"id": "u3", "@removed": {"reason": "deleted"}}, user_cls))
-    assert not is_removed(parse_model(item, user_cls))
+    assert person.address == "ann.b@contoso.com"
+    assert is_removed_item({"id": "u3", "@removed": {"reason": "deleted"}})
+    assert not is_removed_item(item)
+
+
+def test_a_removed_manager_link_clears_the_manager_and_an_absent_one_keeps_it() -> None:
+    stored = Person("u2", "ann@contoso.com", "Ann", manager_id="m1")
+    removed = {"id": "u2", "manager@delta": [{"id": "m1", "@removed": {"reason": "deleted"}}]}
+    assert change_from_item(removed, full=False).applied_to(stored).manager_id is None
+    assert change_from_item({"id": "u2", "jobTitle": "Lead"}, full=False).applied_to(stored).manager_id == "m1"
+    assert change_from_item({"id": "u2", "jobTitle": "Lead"}, full=True).applied_to(stored).manager_id is None
+
+
+GRAPH_PROPERTIES = {
+    "userPrincipalName": st.emails(),
+    "mail": st.one_of(st.none(), st.emails()),
+    "displayName": st.text(max_size=20),
+    "department": st.one_of(st.none(), st.text(max_size=10)),
+    "jobTitle": st.one_of(st.none(), st.text(max_size=10)),
+    "accountEnabled": st.booleans(),
+}
+
+
+@given(st.fixed_dictionaries({}, optional=GRAPH_PROPERTIES))  # type: ignore[arg-type]
+def test_a_later_round_item_leaves_every_absent_property_as_stored(item: dict[str, Any]) -> None:
+    stored = Person("u9", "old@contoso.com", "Old", manager_id="m1", department="D", job_title="T", mail="o@c.com")
+    after = change_from_item({"id": "u9", **item}, full=False).applied_to(stored)
+    sent = {GRAPH_TO_FIELD[k] for k in item}
+    for name in ("upn", "mail", "display_name", "department", "job_title", "account_enabled", "manager_id"):
+        if name not in sent:
+            assert getattr(after, name) == getattr(stored, name), name
+    if "jobTitle" in item:
+        assert after.job_title == item["jobTitle"]
+
+
+GRAPH_TO_FIELD = {
+    "userPrincipalName": "upn",
+    "mail": "mail",
+    "displayName": "display_name",
+    "department": "department",
+    "jobTitle": "job_title",
+    "accountEnabled": "account_enabled",
+}
 
 
 def test_mailbox_settings_example_maps_windows_zone_to_iana() -> None:
@@ -231,6 +281,28 @@ def test_schedule_items_become_sorted_utc_busy_blocks_without_free_time() -> Non
         },
         info_cls,
     )
-    busy = busy_from_schedule(info)
+    window = (datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC))
+    busy = busy_from_schedule(info, window)
     assert [(b.start.hour, b.status) for b in busy] == [(9, "busy"), (15, "tentative")]
     assert all(b.start.tzinfo is not None for b in busy)
+
+
+def test_a_schedule_error_is_unknown_time_over_the_window_never_free() -> None:
+    info_cls = models()[3]
+    error = {"message": "The mailbox was not found.", "responseCode": "ErrorMailRecipientNotFound"}
+    info = parse_model({"scheduleId": "ann@contoso.com", "scheduleItems": [], "error": error}, info_cls)
+    window = (datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC))
+    assert busy_from_schedule(info, window) == [Busy(*window, "unknown")]
+
+
+@given(
+    st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)),
+    st.integers(min_value=1, max_value=400 * 24 * 60),
+)
+def test_schedule_windows_tile_the_range_in_spans_of_at_most_62_days(start: datetime, minutes: int) -> None:
+    end = start + timedelta(minutes=minutes)
+    spans = schedule_windows(start, end)
+    assert spans[0][0] == start and spans[-1][1] == end
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    assert all(timedelta(0) < b - a <= timedelta(days=62) for a, b in spans)
+    assert len(spans) == -(-(end - start) // timedelta(days=62))

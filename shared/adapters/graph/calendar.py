@@ -80,25 +80,32 @@ class GraphCalendar:
         return self._client.users.by_user_id(organizer_id).events
 
     async def busy_times(
-        self, organizer_id: str, upns: Sequence[str], start: datetime, end: datetime
+        self, organizer_id: str, addresses: Sequence[str], start: datetime, end: datetime
     ) -> dict[str, list[Busy]]:
-        """getSchedule in chunks of 20 schedules (in UTC), keyed by lower-case UPN."""
+        """getSchedule in chunks of 20 schedules and windows of at most 62 days (in UTC), keyed by address.
+
+        An address Graph cannot resolve to a mailbox is ``unknown`` time over the window, never free.
+        """
         schedule = self._client.users.by_user_id(organizer_id).calendar.get_schedule
-        unique = list(dict.fromkeys(u.lower() for u in upns))
+        unique = list(dict.fromkeys(a.lower() for a in addresses))
 
-        async def one_call(chunk: Sequence[str]) -> Any:
-            body, config = req.schedule_request(chunk, start, end)
-            return await self._on_mailbox(organizer_id, lambda: schedule.post(body, request_configuration=config))
-
-        answers = await asyncio.gather(*(one_call(c) for c in chunked(unique, SCHEDULES_PER_CALL)))
-        busy: dict[str, list[Busy]] = {}
-        for answer in answers:
+        async def one_call(chunk: Sequence[str], span: tuple[datetime, datetime]) -> dict[str, list[Busy]]:
+            body, config = req.schedule_request(chunk, *span)
+            answer = await self._on_mailbox(organizer_id, lambda: schedule.post(body, request_configuration=config))
+            found: dict[str, list[Busy]] = {}
             for info in (answer.value if answer is not None else None) or []:
-                if info.error is not None or not info.schedule_id:
-                    log.info("getSchedule gave no schedule for one mailbox (%s)", getattr(info.error, "message", ""))
-                    continue
-                busy[info.schedule_id.lower()] = busy_from_schedule(info)
-        return busy
+                if info.schedule_id:
+                    if info.error is not None:
+                        log.info("getSchedule could not read one mailbox (%s)", getattr(info.error, "message", ""))
+                    found[info.schedule_id.lower()] = busy_from_schedule(info, span)
+            return found
+
+        spans = req.schedule_windows(start, end)
+        calls = [(chunk, span) for span in spans for chunk in chunked(unique, SCHEDULES_PER_CALL)]
+        answers = await asyncio.gather(*(one_call(chunk, span) for chunk, span in calls))
+        return {
+            a: req.merge_busy([part.get(a, []) for part in answers]) for a in unique if any(a in p for p in answers)
+        }
 
     async def busy_times_many(
         self, queries: Sequence[ScheduleQuery], start: datetime, end: datetime

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.adapters.graph.mapping_events import series_expand, series_filter
+from shared.domain.calendar import Busy
 
 PREFER_UTC = 'outlook.timezone="UTC"'
 AVAILABILITY_VIEW_MINUTES = 30
@@ -20,6 +21,23 @@ def utc_text(instant: datetime) -> str:
 def _prefer_utc(config: Any) -> Any:
     config.headers.add("Prefer", PREFER_UTC)
     return config
+
+
+MAX_SCHEDULE_WINDOW = timedelta(days=62)  # Exchange: 400 ErrorTimeIntervalTooBig beyond this
+
+
+def schedule_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """[start, end) cut into consecutive spans of at most 62 days, the longest window getSchedule accepts."""
+    spans, cursor = [], start
+    while cursor < end:
+        spans.append((cursor, min(end, cursor + MAX_SCHEDULE_WINDOW)))
+        cursor = spans[-1][1]
+    return spans
+
+
+def merge_busy(parts: Sequence[Sequence[Busy]]) -> list[Busy]:
+    """Busy lists of consecutive windows as one: an item that spans a cut comes back from both sides once."""
+    return sorted(set(item for part in parts for item in part), key=lambda b: (b.start, b.end, b.status))
 
 
 def schedule_request(schedules: Sequence[str], start: datetime, end: datetime) -> tuple[Any, Any]:

@@ -33,29 +33,35 @@ async def busy_times_many(
     start: datetime,
     end: datetime,
 ) -> BusyByOrganizer:
-    """Free/busy per organiser: each organiser's UPNs in getSchedule calls of 20, the calls in ``$batch``es."""
-    calls: list[tuple[str, list[str]]] = []
-    for organizer, upns in queries:
-        unique = list(dict.fromkeys(u.lower() for u in upns))
-        calls += [(organizer, list(chunk)) for chunk in chunked(unique, SCHEDULES_PER_CALL)]
+    """Free/busy per organiser: each organiser's addresses in getSchedule calls of 20 schedules and at most 62
+    days, the calls in ``$batch``es. An address Graph cannot resolve is ``unknown`` time, never free."""
+    calls: list[tuple[str, list[str], tuple[datetime, datetime]]] = []
+    for span in req.schedule_windows(start, end):
+        for organizer, addresses in queries:
+            unique = list(dict.fromkeys(a.lower() for a in addresses))
+            calls += [(organizer, list(chunk), span) for chunk in chunked(unique, SCHEDULES_PER_CALL)]
     answers: BusyByOrganizer = {organizer: {} for organizer, _ in queries}
     for chunk in chunked(list(enumerate(calls))):
-        batch = [BatchCall(str(i), _request(client, organizer, upns, start, end)) for i, (organizer, upns) in chunk]
-        async with batches.holding(organizer for _, (organizer, _) in chunk):
+        batch = [
+            BatchCall(str(i), _request(client, organizer, addresses, span)) for i, (organizer, addresses, span) in chunk
+        ]
+        async with batches.holding(organizer for _, (organizer, _, _) in chunk):
             results = await send_batch(client, batch, policy=batches.policy, stats=batches.stats)
         _raise_if_throttled(r for r in results.values() if r.status in RETRYABLE_STATUSES)
-        for i, (organizer, _) in chunk:
-            _merge(answers, organizer, results[str(i)])
+        for i, (organizer, _, span) in chunk:
+            _merge(answers, organizer, results[str(i)], span)
     return answers
 
 
-def _request(client: GraphServiceClient, organizer: str, upns: Sequence[str], start: datetime, end: datetime) -> Any:
-    body, config = req.schedule_request(upns, start, end)
+def _request(
+    client: GraphServiceClient, organizer: str, addresses: Sequence[str], span: tuple[datetime, datetime]
+) -> Any:
+    body, config = req.schedule_request(addresses, *span)
     schedule = client.users.by_user_id(organizer).calendar.get_schedule
     return schedule.to_post_request_information(body, request_configuration=config)
 
 
-def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult) -> None:
+def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult, span: tuple[datetime, datetime]) -> None:
     from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_response import (
         GetSchedulePostResponse,
     )
@@ -73,5 +79,6 @@ def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult) -> Non
         raise BatchItemError(result.status, result.error_code, f"getSchedule on {organizer}")
     parsed = parse_model(result.body, GetSchedulePostResponse)
     for info in (parsed.value if parsed is not None else None) or []:
-        if info.error is None and info.schedule_id:
-            current[info.schedule_id.lower()] = busy_from_schedule(info)
+        if info.schedule_id:
+            address = info.schedule_id.lower()
+            current[address] = req.merge_busy([current.get(address, []), busy_from_schedule(info, span)])

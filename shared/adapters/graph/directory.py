@@ -7,6 +7,7 @@ Permissions (application): ``User.Read.All`` for users delta (with the manager l
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -14,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
-from shared.adapters.graph.mapping import is_removed, parse_model, person_from_user, working_hours_from
+from shared.adapters.graph.mapping import parse_model, working_hours_from
+from shared.adapters.graph.mapping_users import change_from_item, is_removed_item
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
-from shared.domain.directory import DirectoryDelta
-from shared.domain.people import Person, WorkingHours
+from shared.domain.directory import DirectoryDelta, PersonChange
+from shared.domain.people import WorkingHours
 from shared.ports.directory import MailboxHours
 
 if TYPE_CHECKING:
-    from msgraph.generated.models.user import User
     from msgraph.graph_service_client import GraphServiceClient
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ USER_FIELDS = (
     "accountEnabled",
 )
 MANAGER_EXPAND = "manager($select=id)"
+PREFER_MINIMAL = "return=minimal"  # later rounds carry only what changed (absent: unchanged)
 NO_MAILBOX_STATUSES = frozenset({403, 404})
 NO_MAILBOX_STATUS = 404  # 403 is the access policy: the mailbox may exist, so it is not recorded as missing
 
@@ -55,16 +57,6 @@ def _sync_state_gone(error: BaseException) -> bool:
     return status_of(error) == 410 or (_error_code(error) or "").lower() in SYNC_STATE_GONE_CODES
 
 
-def _manager_from_delta(user: User) -> str | None:
-    """Some delta pages carry the manager as ``manager@delta`` instead of an expanded ``manager``."""
-    links: Any = (user.additional_data or {}).get("manager@delta")
-    if isinstance(links, list):
-        for link in links:
-            if isinstance(link, dict) and "@removed" not in link and link.get("id"):
-                return str(link["id"])
-    return None
-
-
 class GraphDirectory:
     """Users delta (following nextLinks to the deltaLink) and working hours via ``$batch``."""
 
@@ -81,7 +73,7 @@ class GraphDirectory:
         self._stats = stats
         self._batches_in_flight = batches_in_flight
 
-    async def _first_page(self) -> Any:
+    def _first_request(self) -> Any:
         from kiota_abstractions.base_request_configuration import RequestConfiguration
         from msgraph.generated.users.delta.delta_request_builder import DeltaRequestBuilder
 
@@ -89,14 +81,26 @@ class GraphDirectory:
             select=list(USER_FIELDS), expand=[MANAGER_EXPAND]
         )
         config = RequestConfiguration(query_parameters=query)
-        return await with_retries(
-            lambda: self._client.users.delta.get(request_configuration=config), policy=self._policy, stats=self._stats
-        )
+        return self._client.users.delta.to_get_request_information(request_configuration=config)
 
-    async def _page_at(self, link: str) -> Any:
-        return await with_retries(
-            lambda: self._client.users.delta.with_url(link).get(), policy=self._policy, stats=self._stats
-        )
+    async def _page(self, link: str | None) -> dict[str, Any]:
+        """One delta page as JSON (the first one when ``link`` is None), asking for changed properties only."""
+        from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+
+        async def fetch() -> dict[str, Any]:
+            if link is None:
+                request = self._first_request()
+            else:
+                request = self._client.users.delta.with_url(link).to_get_request_information()
+            request.headers.try_add("Prefer", PREFER_MINIMAL)
+            send: Any = self._client.request_adapter.send_primitive_async  # typed as returning None in kiota
+            payload = await send(request, "bytes", {"XXX": ODataError})
+            document = json.loads(payload or b"{}")
+            if not isinstance(document, dict):
+                raise ValueError("users/delta answered with something other than a JSON object")
+            return document
+
+        return await with_retries(fetch, policy=self._policy, stats=self._stats)
 
     async def delta(self, delta_token: str | None) -> DirectoryDelta:
         """Follow users/delta from ``delta_token`` (a deltaLink; None: full sync) to the next deltaLink.
@@ -117,40 +121,42 @@ class GraphDirectory:
         return await self._follow(None)
 
     async def _follow(self, delta_token: str | None) -> DirectoryDelta:
-        page = await (self._page_at(delta_token) if delta_token else self._first_page())
+        full = delta_token is None
+        page = await self._page(delta_token)
         round_trips = 1
-        people: dict[str, Person] = {}
+        people: dict[str, PersonChange] = {}
         removed: list[str] = []
         while True:
-            for user in (page.value if page is not None else None) or []:
-                self._take(user, people, removed)
-            next_link = page.odata_next_link if page is not None else None
+            for item in page.get("value") or []:
+                self._take(item, people, removed, full=full)
+            next_link = page.get("@odata.nextLink")
             if not next_link:
                 break
-            page = await self._page_at(next_link)
+            page = await self._page(str(next_link))
             round_trips += 1
-        delta_link = page.odata_delta_link if page is not None else None
+        delta_link = page.get("@odata.deltaLink")
         if not delta_link:
             raise RuntimeError("users/delta ended without a deltaLink")
         return DirectoryDelta(
             people=list(people.values()),
             removed_ids=removed,
-            delta_token=delta_link,
+            delta_token=str(delta_link),
             round_trips=round_trips,
-            full=delta_token is None,
+            full=full,
         )
 
     @staticmethod
-    def _take(user: User, people: dict[str, Person], removed: list[str]) -> None:
-        if is_removed(user):
-            if user.id:
-                people.pop(user.id, None)
-                removed.append(user.id)
+    def _take(item: Any, people: dict[str, PersonChange], removed: list[str], *, full: bool) -> None:
+        if not isinstance(item, dict):
             return
-        person = person_from_user(user)
-        if person.manager_id is None:
-            person = replace(person, manager_id=_manager_from_delta(user))
-        people[person.id] = person
+        if is_removed_item(item):
+            if item.get("id"):
+                people.pop(str(item["id"]), None)
+                removed.append(str(item["id"]))
+            return
+        change = change_from_item(item, full=full)
+        earlier = people.get(change.id)
+        people[change.id] = change if earlier is None else PersonChange(change.id, {**earlier.values, **change.values})
 
     async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
         """mailboxSettings per user through $batch (20 per call); users without a mailbox are left out."""

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.domain.calendar import Busy
-from shared.domain.people import WORKWEEK, Person, Weekday, WorkingHours
+from shared.domain.people import WORKWEEK, Weekday, WorkingHours
 
 if TYPE_CHECKING:
     from kiota_abstractions.serialization import Parsable, ParsableFactory
     from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
     from msgraph.generated.models.mailbox_settings import MailboxSettings
     from msgraph.generated.models.schedule_information import ScheduleInformation
-    from msgraph.generated.models.user import User
 
 log = logging.getLogger(__name__)
 
 FALLBACK_ZONE = "UTC"
+UNKNOWN = "unknown"  # free/busy Graph could not tell: treated as busy
 
 
 def parse_model[P: Parsable](body: Any, factory: ParsableFactory[P]) -> P | None:
@@ -89,32 +89,6 @@ def _trim_fraction(text: str) -> str:
     return f"{head}.{fraction[:6]}"
 
 
-# ---------------------------------------------------------------- people
-
-
-def is_removed(user: User) -> bool:
-    """True when a delta item is ``@removed`` (deleted or out of scope)."""
-    return "@removed" in (user.additional_data or {})
-
-
-def person_from_user(user: User) -> Person:
-    """A Person from a users/delta item ($select'ed fields, manager expanded to its id)."""
-    if not user.id:
-        raise ValueError("Graph returned a user without id")
-    manager_id = user.manager.id if user.manager is not None else None
-    hire = user.employee_hire_date
-    return Person(
-        id=user.id,
-        upn=(user.user_principal_name or user.mail or "").lower(),
-        display_name=user.display_name or "",
-        manager_id=manager_id,
-        department=user.department,
-        job_title=user.job_title,
-        hire_date=hire.date() if hire is not None else None,
-        account_enabled=user.account_enabled if user.account_enabled is not None else True,
-    )
-
-
 # ---------------------------------------------------------------- mailbox settings
 
 
@@ -147,12 +121,18 @@ def working_hours_from(settings: MailboxSettings) -> WorkingHours:
 # ---------------------------------------------------------------- free/busy
 
 
-def busy_from_schedule(info: ScheduleInformation) -> list[Busy]:
-    """Busy intervals (UTC) of one getSchedule entry; free items are dropped."""
+def busy_from_schedule(info: ScheduleInformation, window: tuple[datetime, datetime]) -> list[Busy]:
+    """Busy intervals (UTC) of one getSchedule entry; free items are dropped.
+
+    An entry with an ``error`` (no mailbox at that address, no permission to see it) says nothing about the
+    person's time: it is one ``unknown`` interval over the whole window, never free time.
+    """
+    if info.error is not None:
+        return [Busy(start=window[0], end=window[1], status=UNKNOWN)]
     busy: list[Busy] = []
     for item in info.schedule_items or []:
         status = str(item.status.value) if item.status is not None else "busy"
-        if status in {"free", "unknown"}:
+        if status == "free":
             continue
         busy.append(Busy(start=to_utc(item.start), end=to_utc(item.end), status=status))
     return sorted(busy, key=lambda b: (b.start, b.end))
