@@ -87,7 +87,8 @@ async def org(request: pytest.FixtureRequest) -> AsyncIterator[Org]:
             assert answer.status_code == 204, answer.text
 
     async with adapters_for(graph.base_url) as adapters:
-        yield Org(adapters.directory, manager["id"], report["id"], other["id"], no_mailbox["id"], job_title, set_manager)
+        ids = (manager["id"], report["id"], other["id"], no_mailbox["id"])
+        yield Org(adapters.directory, *ids, job_title, set_manager)
 
 
 def by_id(changes: list[PersonChange]) -> dict[str, PersonChange]:
