@@ -88,3 +88,17 @@ async def test_mailbox_hours_name_the_users_without_a_mailbox(graph: GraphEmulat
     assert set(found.no_mailbox) == {p["id"] for p in tenant if not p["hasMailbox"]}
     assert set(found.hours) == {p["id"] for p in tenant if p["hasMailbox"]}
     assert all("MailboxNotEnabledForRESTAPI" in why for why in found.no_mailbox.values())
+
+
+def test_an_expired_token_is_refused_with_minimal_too_and_a_new_full_sync_tracks_properties(
+    graph: GraphEmulator,
+) -> None:
+    person = graph.tenant()["people"][2]
+    first = httpx.get(f"{graph.base_url}/users/delta?$select=id,jobTitle", timeout=30).json()["@odata.deltaLink"]
+    expire(graph, 410, "resyncRequired")
+    stale = httpx.get(first, headers={"Prefer": "return=minimal"}, timeout=30)
+    fresh = httpx.get(f"{graph.base_url}/users/delta?$select=id,jobTitle", timeout=30).json()["@odata.deltaLink"]
+    httpx.patch(f"{graph.base_url}/users/{person['id']}", json={"jobTitle": "Resynced"}, timeout=30)
+    later = httpx.get(fresh, headers={"Prefer": "return=minimal"}, timeout=30).json()["value"]
+    assert (stale.status_code, stale.json()["error"]["code"]) == (410, "resyncRequired")
+    assert later == [{"id": person["id"], "jobTitle": "Resynced"}]
