@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -38,6 +39,8 @@ class Subject:
     other_manager_id: str = "m2"
     other_report_upn: str = "dee@x.test"
     deny: Callable[[str], Awaitable[None]] | None = None  # put a mailbox outside the app's access policy
+    add_busy: Callable[[str, datetime, datetime], Awaitable[None]] | None = None  # (mailbox address, start, end)
+    unknown_address: str = "nobody@x.test"  # an address that is no mailbox's SMTP address
 
 
 @pytest.fixture(params=["fake", "graph"])
@@ -48,7 +51,11 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
         async def deny_fake(mailbox: str) -> None:
             fake.out_of_scope.add(mailbox)
 
-        yield Subject(fake, "m1", "ann@x.test", "bob@x.test", deny=deny_fake)
+        async def busy_fake(address: str, start: datetime, end: datetime) -> None:
+            fake.add_busy(address, start, end)
+
+        fake.unresolvable.add("nobody@x.test")
+        yield Subject(fake, "m1", "ann@x.test", "bob@x.test", deny=deny_fake, add_busy=busy_fake)
         return
     from tests.contract.test_graph_adapter_support import adapters_for, pairs
 
@@ -60,16 +67,45 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
     async def deny_graph(mailbox: str) -> None:
         graph._call("POST", "access-policy", {"denied": [mailbox]})
 
+    owners = {p["mail"].lower(): p["id"] for p in graph.tenant()["people"] if p.get("mail")}
+
+    async def busy_graph(address: str, start: datetime, end: datetime) -> None:
+        wall = {"timeZone": "UTC"}
+        body = {
+            "subject": "Focus",
+            "start": {**wall, "dateTime": start.replace(tzinfo=None).isoformat()},
+            "end": {**wall, "dateTime": end.replace(tzinfo=None).isoformat()},
+        }
+        async with httpx.AsyncClient(base_url=graph.base_url, timeout=30) as http:
+            (await http.post(f"/users/{owners[address.lower()]}/events", json=body)).raise_for_status()
+
+    unknown = upn_that_is_not_an_address(graph.tenant()) or "nobody@contoso.example"
+
     async with adapters_for(graph.base_url) as adapters:
         yield Subject(
             adapters.calendar,
             manager["id"],
-            manager["userPrincipalName"],
-            report["userPrincipalName"],
+            manager["mail"],
+            report["mail"],
             other_manager["id"],
-            other_report["userPrincipalName"],
+            other_report["mail"],
             deny_graph,
+            busy_graph,
+            unknown,
         )
+
+
+def upn_that_is_not_an_address(tenant: dict[str, Any]) -> str | None:
+    """A mailbox user's UPN that differs from their mail: Exchange resolves SMTP addresses only."""
+    for person in tenant["people"]:
+        upn, mail = person["userPrincipalName"].lower(), (person.get("mail") or "").lower()
+        if (
+            person["hasMailbox"]
+            and upn != mail
+            and upn not in {m.lower().removeprefix("smtp:") for m in person.get("proxyAddresses") or []}
+        ):
+            return str(person["userPrincipalName"])
+    return None
 
 
 def spec_for(subject: Subject, sid: str, other: bool = False) -> SeriesSpec:
@@ -164,6 +200,39 @@ async def test_an_out_of_scope_mailbox_fails_only_its_own_items(subject: Subject
     assert isinstance(created[theirs.series_id], MailboxUnavailable)
 
 
+async def test_the_attendees_copy_of_an_unanswered_series_is_tentative(subject: Subject) -> None:
+    """Exchange shows an invitation nobody answered as tentative on the attendee's calendar, not busy."""
+    sid = series_id("contract", subject.manager_id, subject.report_upn, "tentative")
+    await subject.calendar.create_series(spec_for(subject, sid))
+    people = [subject.manager_upn, subject.report_upn]
+    busy = await subject.calendar.busy_times(subject.manager_id, people, FIRST, FIRST + timedelta(hours=1))
+    assert [b.status for b in busy[subject.manager_upn.lower()] if b.start == FIRST] == ["busy"]
+    assert [b.status for b in busy[subject.report_upn.lower()] if b.start == FIRST] == ["tentative"]
+
+
+async def test_busy_times_covers_a_window_longer_than_getschedule_allows(subject: Subject) -> None:
+    """getSchedule refuses windows over 62 days; the port still answers for 120 days, joined without repeats."""
+    assert subject.add_busy is not None
+    start = datetime(2027, 3, 1, tzinfo=UTC)
+    late = start + timedelta(days=100, hours=9)
+    across = start + timedelta(days=61, hours=23)  # straddles the first 62-day cut
+    await subject.add_busy(subject.report_upn, late, late + timedelta(hours=1))
+    await subject.add_busy(subject.report_upn, across, across + timedelta(hours=2))
+    busy = await subject.calendar.busy_times(
+        subject.manager_id, [subject.report_upn], start, start + timedelta(days=120)
+    )
+    starts = [b.start for b in busy[subject.report_upn.lower()]]
+    assert late in starts and starts.count(across) == 1
+
+
+async def test_an_address_that_is_no_mailbox_is_unknown_time_never_free(subject: Subject) -> None:
+    window = (FIRST, FIRST + timedelta(days=7))
+    busy = await subject.calendar.busy_times(subject.manager_id, [subject.unknown_address], *window)
+    items = busy[subject.unknown_address.lower()]
+    assert items and all(b.status == "unknown" for b in items)
+    assert min(b.start for b in items) <= window[0] and max(b.end for b in items) >= window[1]
+
+
 def _event_id(value: object) -> str:
     assert isinstance(value, SeriesEvent), value
     return value.event_id
@@ -187,7 +256,7 @@ def test_emulator_returns_the_existing_event_for_a_repeated_transaction_id(graph
 
     (manager, report), (other, _) = pairs(graph.tenant())[0], pairs(graph.tenant())[-1]
     assert other["id"] != manager["id"]
-    body = _event_body(report["userPrincipalName"], "7f1c2d3e-0000-4000-8000-000000000001")
+    body = _event_body(report["mail"], "7f1c2d3e-0000-4000-8000-000000000001")
     with httpx.Client(base_url=graph.base_url, timeout=30) as http:
         first, again = (http.post(f"/users/{manager['id']}/events", json=body) for _ in range(2))
         elsewhere = http.post(f"/users/{other['id']}/events", json=body)
@@ -205,7 +274,7 @@ async def test_graph_batches_twenty_look_ups_and_creates_per_round_trip(graph: G
     from tests.contract.test_graph_adapter_support import adapters_for, count, pairs
 
     manager, report = pairs(graph.tenant())[0]
-    subject = Subject(None, manager["id"], manager["userPrincipalName"], report["userPrincipalName"])  # type: ignore[arg-type]
+    subject = Subject(None, manager["id"], manager["mail"], report["mail"])  # type: ignore[arg-type]
     specs = [spec_for(subject, series_id("contract", manager["id"], "many", f"v{k}")) for k in range(25)]
     async with adapters_for(graph.base_url) as adapters:
         graph.clear_log()
@@ -226,7 +295,7 @@ async def test_graph_batched_creates_under_faults_make_one_event_per_series(grap
     usable = pairs(graph.tenant())
     specs = []
     for k, (manager, report) in enumerate(usable[:12]):
-        subject = Subject(None, manager["id"], manager["userPrincipalName"], report["userPrincipalName"])  # type: ignore[arg-type]
+        subject = Subject(None, manager["id"], manager["mail"], report["mail"])  # type: ignore[arg-type]
         specs.append(spec_for(subject, series_id("contract", manager["id"], report["id"], f"fault{k}")))
     graph.switches(fault_rate=0.3, fault_seed=5)
     async with adapters_for(graph.base_url) as adapters:
@@ -262,7 +331,7 @@ async def test_busy_times_many_puts_several_managers_in_one_round_trip(graph: Gr
     from tests.contract.test_graph_adapter_support import adapters_for, pairs
 
     managers = list({m["id"]: m for m, _ in pairs(graph.tenant())}.values())[:5]
-    queries = [(m["id"], [m["userPrincipalName"]]) for m in managers]
+    queries = [(m["id"], [m["mail"]]) for m in managers]
     async with adapters_for(graph.base_url) as adapters:
         graph.clear_log()
         answers = await adapters.calendar.busy_times_many(queries, *WINDOW)

@@ -31,7 +31,7 @@ def spec_for(manager: dict[str, str], report: dict[str, str], series_id: str, we
     return SeriesSpec(
         series_id=series_id,
         organizer_id=manager["id"],
-        attendee_upn=report["userPrincipalName"],
+        attendee_upn=report["mail"],
         attendee_name=report["displayName"],
         subject="Growth conversation",
         body_html="<p>Growth agenda &amp; goals</p>",
@@ -43,7 +43,7 @@ def spec_for(manager: dict[str, str], report: dict[str, str], series_id: str, we
 
 async def test_get_schedule_is_chunked_by_twenty_and_keyed_by_upn(graph: GraphEmulator) -> None:
     tenant = [p for p in graph.tenant()["people"] if p["hasMailbox"]]
-    upns = [p["userPrincipalName"] for p in tenant[:45]]
+    upns = [p["mail"] for p in tenant[:45]]
     async with adapters_for(graph.base_url) as graph_adapters:
         graph.clear_log()
         busy = await graph_adapters.calendar.busy_times(tenant[0]["id"], upns, START, START + timedelta(days=14))
@@ -63,7 +63,7 @@ async def test_series_create_find_update_cancel_is_idempotent(graph: GraphEmulat
         found = await calendar.find_series(manager["id"], spec.series_id)
         assert found is not None and found.event_id == created.event_id
         assert (found.series_id, found.first_start, found.duration_minutes) == (spec.series_id, START, 30)
-        assert found.attendee_upns == (report["userPrincipalName"].lower(),)
+        assert found.attendee_upns == (report["mail"].lower(),)
 
         moved = replace(spec, subject="Growth conversation (moved)")
         updated = await calendar.update_series(created.event_id, moved)
@@ -89,11 +89,11 @@ async def test_occurrences_show_a_decline_and_a_moved_instance(graph: GraphEmula
         async with httpx.AsyncClient() as control:
             answer = await control.post(
                 f"{graph.root}/_emulator/respond",
-                json={"user": report["userPrincipalName"], "event_id": declined.event_id, "response": "declined"},
+                json={"user": report["id"], "event_id": declined.event_id, "response": "declined"},
             )
         answer.raise_for_status()
         again = {o.event_id: o for o in await calendar.occurrences(manager["id"], created.event_id, *window)}
-        attendee = report["userPrincipalName"].lower()
+        attendee = report["mail"].lower()
         assert again[declined.event_id].attendee_responses[attendee] is Response.DECLINED
         assert again[first[0].event_id].attendee_responses[attendee] is not Response.DECLINED
 

@@ -20,7 +20,7 @@ PER_WINDOW = 6
 async def workload(graph_adapters: GraphAdapters, tenant: dict[str, Any]) -> dict[str, Any]:
     """Working hours and free/busy all at once, then one series per pair for a few pairs, all at once."""
     chosen = pairs(tenant)[:6]
-    upns = [p["userPrincipalName"] for p in tenant["people"] if p["hasMailbox"]][:30]
+    upns = [p["mail"] for p in tenant["people"] if p["hasMailbox"]][:30]
     calendar = graph_adapters.calendar
     hours, busy = await asyncio.gather(
         graph_adapters.directory.working_hours([p["id"] for p in tenant["people"]]),
