@@ -66,7 +66,8 @@ def pairs_from(tenant: dict[str, Any], count: int) -> list[tuple[Person, Person]
 
     def person(p: dict[str, Any], manager_id: str | None) -> Person:
         upn = p["userPrincipalName"].lower()
-        return Person(id=p["id"], upn=upn, display_name=p["displayName"], manager_id=manager_id)
+        mail = str(p.get("mail") or "").lower()
+        return Person(id=p["id"], upn=upn, display_name=p["displayName"], manager_id=manager_id, mail=mail)
 
     return [(person(p, p["managerId"]), person(by_id[p["managerId"]], None)) for p in chosen]
 

@@ -33,6 +33,7 @@ def people_of(size: int) -> list[Person]:
                 manager_id=tenant.managers.get(user["id"]),
                 department=user.get("department"),
                 hire_date=datetime.fromisoformat(hire).date() if hire else None,
+                mail=str(user.get("mail") or ""),
             )
         )
     return people

@@ -85,6 +85,7 @@ def people(graph_tenant: dict[str, Any]) -> dict[str, Person]:
             display_name=p["displayName"],
             manager_id=manager["id"] if role == "employee" else None,
             department=p.get("department"),
+            mail=(p.get("mail") or "").lower(),
         )
         for role, p in chosen.items()
     }
