@@ -2,6 +2,8 @@
 
 `generate_tenant(people, seed)` gives the same tenant for the same (people, seed, anchor). `anchor` is the Monday
 that calendars start from; by default the Monday of the current week, so a tenant is stable within a week.
+People and offices come from tenant_people.py, calendars from tenant_calendars.py; a tenant can also be loaded
+from, or dumped to, a tenant file (tenant_file.py).
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from devstack import tenant_data as data
-from devstack.tenant_calendars import busy_calendar
+from devstack import tenant_people
+from devstack.tenant_calendars import calendars
 
-DOMAIN = "contoso.example"
 MIN_SPAN, MAX_SPAN = 3, 12
 
 
@@ -24,7 +26,7 @@ MIN_SPAN, MAX_SPAN = 3, 12
 class Tenant:
     """Everything the emulator seeds from. Users are Graph user JSON; ids are GUID strings."""
 
-    seed: int
+    seed: int | None  # None: loaded from a tenant file that names none
     anchor: date
     users: list[dict[str, Any]]
     managers: dict[str, str]  # user id -> manager id (the root has none)
@@ -70,42 +72,25 @@ def generate_tenant(people: int, seed: int, anchor: date | None = None) -> Tenan
     parents = org_tree(people, rng)
     ids = [guid(rng) for _ in range(people)]
     departments = _departments(parents, rng)
-    users, settings = [], {}
+    offices = tenant_people.assign_offices(parents, rng)
     manager_indexes = {p for p in parents if p is not None}
+    book = tenant_people.Addresses()
+    users, settings = [], {}
     for index in range(people):
-        user, mailbox = _person(index, ids[index], parents, departments[index], index in manager_indexes, anchor, rng)
+        title = data.job_title(index, parents, departments[index], index in manager_indexes, rng)
+        office = data.OFFICES[offices[index]]
+        user, mailbox = tenant_people.person(index, ids[index], office, title, departments[index], anchor, book, rng)
         users.append(user)
         if mailbox is not None:
             settings[ids[index]] = mailbox
     managers = {ids[i]: ids[p] for i, p in enumerate(parents) if p is not None}
-    events = _calendars(users, parents, settings, anchor, rng)
+    events = calendars(users, parents, settings, anchor, rng)
     pilot = guid(rng)
     groups = {pilot: {"id": pilot, "displayName": "WeGrow pilot", "mailNickname": "wegrow-pilot"}}
     members = [u["id"] for u in users if rng.random() < 0.3 or u["id"] == ids[0]]
     return Tenant(
         seed, anchor, users, managers, settings, events, groups, {pilot: members}, _manager_changes(ids, parents, rng)
     )
-
-
-def _calendars(
-    users: list[dict[str, Any]],
-    parents: list[int | None],
-    settings: dict[str, dict[str, Any]],
-    anchor: date,
-    rng: random.Random,
-) -> dict[str, list[dict[str, Any]]]:
-    reports: dict[int, list[dict[str, Any]]] = {}
-    for index, parent in enumerate(parents):
-        if parent is not None:
-            reports.setdefault(parent, []).append(users[index])
-    calendars = {}
-    for index, user in enumerate(users):
-        if user["id"] in settings:
-            parent = parents[index]
-            manager = users[parent] if parent is not None else None
-            zone = settings[user["id"]]["timeZone"]
-            calendars[user["id"]] = busy_calendar(user, manager, reports.get(index, []), zone, anchor, rng)
-    return calendars
 
 
 def _departments(parents: list[int | None], rng: random.Random) -> list[str]:
@@ -120,45 +105,6 @@ def _departments(parents: list[int | None], rng: random.Random) -> list[str]:
         elif parent is not None:
             result[index] = result[parent]
     return result
-
-
-def _person(
-    index: int,
-    user_id: str,
-    parents: list[int | None],
-    department: str,
-    is_manager: bool,
-    anchor: date,
-    rng: random.Random,
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    given, surname = rng.choice(data.GIVEN_NAMES), rng.choice(data.SURNAMES)
-    upn = f"{given.lower()}.{surname.lower()}.{index}@{DOMAIN}"
-    office = rng.choice(data.OFFICES)
-    hired = anchor - timedelta(days=int(rng.triangular(0, 365 * 14, 365 * 2)))
-    user = {
-        "id": user_id,
-        "userPrincipalName": upn,
-        "mail": upn,
-        "displayName": f"{given} {surname}",
-        "givenName": given,
-        "surname": surname,
-        "department": department,
-        "jobTitle": data.job_title(index, parents, department, is_manager, rng),
-        "employeeHireDate": f"{hired.isoformat()}T00:00:00Z",
-        "accountEnabled": index == 0 or rng.random() >= 0.02,
-        "officeLocation": office.name,
-        "usageLocation": office.country,
-        "city": office.name,
-        "country": office.country,
-        "postalCode": office.postal_code,
-        "businessPhones": [f"{office.phone_prefix} {index % 10000:04d}"],
-        "mobilePhone": f"{office.phone_prefix} 9{index % 1000:03d}",
-        "preferredLanguage": "en-US",
-        "identities": [{"signInType": "userPrincipalName", "issuer": DOMAIN, "issuerAssignedId": upn}],
-    }
-    if index != 0 and rng.random() < 0.02:
-        return user, None
-    return user, data.mailbox_settings(office, rng)
 
 
 def _manager_changes(ids: list[str], parents: list[int | None], rng: random.Random) -> list[tuple[str, str]]:

@@ -1,6 +1,9 @@
-"""`python -m devstack.graph_emulator --host 127.0.0.1 --port PORT --people N --seed S [switches]`.
+"""`python -m devstack.graph_emulator --host 127.0.0.1 --port PORT (--people N --seed S | --tenant FILE) [switches]`.
 
 Prints exactly one line, `ready http://HOST:PORT/v1.0`, once it accepts requests; runs until interrupted.
+`--dump-tenant FILE` (`-` for stdout) writes the generated tenant (`--people`, `--seed`, `--anchor`) as a tenant
+file and exits without serving. A tenant file that is not sound is reported on stderr, one problem a line, with
+exit status 2 and no ready line.
 """
 
 from __future__ import annotations
@@ -10,8 +13,12 @@ import asyncio
 import contextlib
 import logging
 import sys
+from datetime import date
+from pathlib import Path
 
 from devstack.graph_emulator.state import VALIDATION_MODES, Switches
+from devstack.tenant import Tenant, generate_tenant
+from devstack.tenant_file import TenantFileError, dump_text, read_tenant
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -20,6 +27,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--people", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--anchor",
+        type=date.fromisoformat,
+        default=None,
+        help="the Monday generated calendars start from (yyyy-mm-dd; default: this week's)",
+    )
+    parser.add_argument(
+        "--tenant",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="load this tenant file instead of generating a tenant (--people/--seed unused)",
+    )
+    parser.add_argument(
+        "--dump-tenant",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the generated tenant as a tenant file ('-': stdout) and exit",
+    )
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--throttle", action="store_true", help="enforce the Outlook per-mailbox limits")
     parser.add_argument("--throttle-requests", type=int, default=10_000)
@@ -46,11 +73,26 @@ def switches_from(args: argparse.Namespace) -> Switches:
     )
 
 
-async def serve(args: argparse.Namespace) -> None:
+def tenant_from(args: argparse.Namespace) -> Tenant:
+    """The tenant the arguments name: a tenant file, or a generated one."""
+    if args.tenant is not None:
+        return read_tenant(args.tenant)
+    return generate_tenant(args.people, args.seed, args.anchor)
+
+
+def dump(args: argparse.Namespace) -> None:
+    text = dump_text(generate_tenant(args.people, args.seed, args.anchor))
+    if str(args.dump_tenant) == "-":
+        sys.stdout.write(text)
+    else:
+        args.dump_tenant.write_text(text, encoding="utf-8")
+
+
+async def serve(args: argparse.Namespace, tenant: Tenant) -> None:
     from devstack.graph_emulator.app import build_app
     from devstack.graph_emulator.server import start_site
 
-    app = build_app(people=args.people, seed=args.seed, switches=switches_from(args))
+    app = build_app(tenant=tenant, switches=switches_from(args))
     if args.validation != "off":
         from devstack.graph_emulator.validation import openapi
 
@@ -66,8 +108,16 @@ async def serve(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     args = parse_args(argv)
+    if args.dump_tenant is not None:
+        dump(args)
+        return 0
+    try:
+        tenant = tenant_from(args)
+    except (TenantFileError, OSError) as exc:
+        print(f"graph emulator: cannot load {args.tenant}: {exc}", file=sys.stderr)
+        return 2
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args))
+        asyncio.run(serve(args, tenant))
     return 0
 
 

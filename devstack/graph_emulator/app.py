@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from devstack.graph_emulator import batch, control, features, pipeline
+from devstack.graph_emulator import batch, control, features, pipeline, tenant_control
 from devstack.graph_emulator.errors import unknown_route
 from devstack.graph_emulator.state import STATE_KEY, EmulatorState, Switches
 from devstack.graph_emulator.throttle import Throttle
 from devstack.tenant import Tenant, generate_tenant
+from devstack.tenant_file import read_tenant
 
 CONTROL_PREFIX = "/_emulator"
 
@@ -28,12 +30,19 @@ def build_app(
     people: int = 60,
     seed: int = 7,
     tenant: Tenant | None = None,
+    tenant_file: str | Path | None = None,
     switches: Switches | None = None,
     **switch_values: Any,
 ) -> web.Application:
-    """The emulator as an aiohttp app. Switch values may be given as keywords (latency_ms=50, throttle=True)."""
+    """The emulator as an aiohttp app. Switch values may be given as keywords (latency_ms=50, throttle=True).
+
+    The tenant is ``tenant``, else the one in ``tenant_file`` (TenantFileError when it is not sound), else a
+    generated one (``people``, ``seed``).
+    """
     start = dataclasses.replace(switches or Switches())
     start.update(switch_values)
+    if tenant is None and tenant_file is not None:
+        tenant = read_tenant(Path(tenant_file))
     state = make_state(tenant or generate_tenant(people, seed), start)
     app = web.Application(middlewares=[_middleware(state)], client_max_size=64 * 1024 * 1024)
     app[STATE_KEY] = state
@@ -43,6 +52,7 @@ def build_app(
     batch.setup(app, state)
     features.setup_features(app, state, modules)
     control.setup(app, state)
+    tenant_control.setup(app, state)
     features.load_features(state, modules)
     return app
 

@@ -13,7 +13,9 @@ from devstack.tenant import generate_tenant
 
 pytestmark = pytest.mark.contract
 ANCHOR = date(2026, 11, 23)
-WINDOWS_ZONES = {"Pacific Standard Time", "W. Europe Standard Time", "India Standard Time", "AUS Eastern Standard Time"}
+WINDOWS_ZONES = {"Pacific Standard Time", "W. Europe Standard Time", "India Standard Time", "AUS Eastern Standard Time",
+                 "Israel Standard Time", "Cen. Australia Standard Time", "US Mountain Standard Time"}  # fmt: skip
+CUSTOM = "Customized Time Zone"
 
 
 @settings(max_examples=25, deadline=None)
@@ -34,7 +36,8 @@ def test_same_seed_same_tenant_and_a_real_org_shape(people: int, seed: int) -> N
 
 
 def descendants(managers: dict[str, str], root: str) -> set[str]:
-    found, frontier = set(), {root}
+    found: set[str] = set()
+    frontier = {root}
     while frontier:
         frontier = {uid for uid, mid in managers.items() if mid in frontier} - found
         found |= frontier
@@ -49,21 +52,26 @@ def test_zones_hire_dates_mailboxes_and_calendars_have_the_promised_spread() -> 
     tenant = generate_tenant(1000, 11, anchor=ANCHOR)
     zones = {s["timeZone"] for s in tenant.mailbox_settings.values()}
     years = [(ANCHOR - date.fromisoformat(u["employeeHireDate"][:10])).days / 365 for u in tenant.users]
-    events = [e for calendar in tenant.events.values() for e in calendar]
-    assert len(zones) >= 4
+    events = [(uid, e) for uid, calendar in tenant.events.items() for e in calendar]
+    assert len(zones) >= 10
     assert zones >= WINDOWS_ZONES
     assert any("/" in zone for zone in zones)
     assert min(years) < 0.5 and max(years) > 10
     assert 0 < len(tenant.users) - len(tenant.mailbox_settings) < 100
     assert 0 < sum(not u["accountEnabled"] for u in tenant.users) < 100
     assert tenant.pending_manager_changes
-    patterns = [e["recurrence"]["pattern"] for e in events if "recurrence" in e]
-    assert {p["type"] for p in patterns} == {"weekly"}
-    assert all(not {"saturday", "sunday"} & set(p["daysOfWeek"]) for p in patterns), "meetings on a weekend"
-    assert any(len(p["daysOfWeek"]) == 5 for p in patterns), "no every-weekday stand-up"
-    assert {"busy", "tentative", "oof"} <= {e["showAs"] for e in events}
-    assert all(len(calendar) <= 6 for calendar in tenant.events.values())
+    patterns = [(uid, e["recurrence"]["pattern"]) for uid, e in events if "recurrence" in e]
+    assert {p["type"] for _, p in patterns} == {"weekly"}
+    for uid, pattern in patterns:
+        working = set(tenant.mailbox_settings[uid]["workingHours"]["daysOfWeek"])
+        assert set(pattern["daysOfWeek"]) <= working, "a series on a day its organiser does not work"
+    assert any(len(p["daysOfWeek"]) == 5 for _, p in patterns), "no every-working-day stand-up"
+    assert {"busy", "tentative", "oof", "free", "workingElsewhere"} <= {e["showAs"] for _, e in events}
+    assert max(len(calendar) for calendar in tenant.events.values()) <= 25
+    assert sum(len(calendar) for calendar in tenant.events.values()) < 6 * len(tenant.users)
     for settings_ in tenant.mailbox_settings.values():
         hours = settings_["workingHours"]
         assert hours["daysOfWeek"] and hours["startTime"] < hours["endTime"]
-        assert hours["timeZone"]["name"] == settings_["timeZone"]
+        zone = hours["timeZone"]
+        assert zone["name"] == settings_["timeZone"]
+        assert (zone.get("@odata.type") == "#microsoft.graph.customTimeZone") == (zone["name"] == CUSTOM)
