@@ -1,7 +1,8 @@
 """Events of the Graph emulator: create, get, patch, delete, cancel, list, instances and calendarView.
 
-Sub-state: ``state.features["calendar"]`` is a ``CalendarStore``. getSchedule lives in calendar_schedule.py and
-the control API (attendee responses, direct busy events) in calendar_control.py.
+Sub-state: ``state.features["calendar"]`` is a ``CalendarStore``. getSchedule lives in calendar_schedule.py, the
+accept / tentativelyAccept / decline actions in calendar_responses.py and the control API (attendee responses,
+direct busy events, SMTP addresses) in calendar_control.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from devstack.graph_emulator import calendar_time as ct
 from devstack.graph_emulator import odata
 from devstack.graph_emulator.calendar_store import CalendarStore, Entry, Target
 from devstack.graph_emulator.errors import GraphError, bad_request, no_mailbox, not_found
-from devstack.graph_emulator.recurrence import RecurrenceError
+from devstack.graph_emulator.recurrence import RecurrenceError, parse_rule
 from devstack.graph_emulator.state import EmulatorState
 from devstack.tenant import Tenant
 
@@ -48,31 +49,51 @@ def mailbox(state: EmulatorState, key: str) -> str:
 
 
 def addresses(state: EmulatorState) -> dict[str, str]:
-    """Lower-case UPN and mail -> user id, for matching attendees to tenant mailboxes.
+    """Lower-case SMTP address -> user id: each user's ``mail`` and the ``smtp:`` entries of ``proxyAddresses``.
 
-    Built once per directory shape and cached in the state's features (a reset clears it): rebuilding it
-    for every seeded event made a 10,000-person start take minutes.
+    Exchange resolves an attendee or a getSchedule address by SMTP address, never by userPrincipalName (a UPN that is
+    not also an SMTP address of the user resolves to nobody). Built once per directory version and cached in the
+    state's features (a reset clears it): rebuilding it for every seeded event made a 10,000-person start take
+    minutes. Every directory change bumps ``state.delta.version``, which is part of the key.
     """
-    shape = (len(state.users), len(state.upn_index))
+    key = (id(state.users), len(state.users), state.delta.version)
     cached = state.features.get("calendar_addresses")
-    if isinstance(cached, tuple) and cached[0] == shape:
+    if isinstance(cached, tuple) and cached[0] == key:
         return cached[1]  # type: ignore[no-any-return]
-    index = dict(state.upn_index)
-    index.update({str(u["mail"]).lower(): uid for uid, u in state.users.items() if u.get("mail")})
-    state.features["calendar_addresses"] = (shape, index)
+    index: dict[str, str] = {}
+    for user_id, user in state.users.items():
+        for address in smtp_addresses(user):
+            index.setdefault(address, user_id)
+    state.features["calendar_addresses"] = (key, index)
     return index
 
 
+def smtp_addresses(user: dict[str, Any]) -> list[str]:
+    """A user's SMTP addresses, lower-case: ``mail`` and every ``SMTP:``/``smtp:`` proxy address."""
+    found = [str(user["mail"]).lower()] if user.get("mail") else []
+    for proxy in user.get("proxyAddresses") or []:
+        kind, _, address = str(proxy).partition(":")
+        if kind.lower() == "smtp" and address:
+            found.append(address.lower())
+    return found
+
+
+def mailbox_of_address(state: EmulatorState, address: object) -> str | None:
+    """The user id of the mailbox an SMTP address resolves to, or None."""
+    user_id = addresses(state).get(str(address or "").strip().lower())
+    return user_id if user_id is not None and user_id in state.mailbox_settings else None
+
+
 def attendee_ids(state: EmulatorState, data: dict[str, Any]) -> list[str]:
-    index = addresses(state)
+    """Attendees that resolve to a mailbox, in order (an unresolvable address gets no copy, as in Exchange)."""
     found = (
-        index.get(str((a.get("emailAddress") or {}).get("address", "")).lower()) for a in data.get("attendees") or []
+        mailbox_of_address(state, (a.get("emailAddress") or {}).get("address")) for a in data.get("attendees") or []
     )
-    return [uid for uid in dict.fromkeys(found) if uid and uid in state.mailbox_settings]
+    return [uid for uid in dict.fromkeys(found) if uid]
 
 
 def validate_event(data: object, creating: bool) -> dict[str, Any]:
-    """Reject bodies Graph would reject: not an object, missing or bad start/end, bad recurrence."""
+    """Reject bodies Graph would reject: not an object, missing or bad start/end, bad zones, bad recurrence."""
     if not isinstance(data, dict):
         raise bad_request("The request body must be a JSON object.")
     if creating and not ("start" in data and "end" in data):
@@ -81,14 +102,15 @@ def validate_event(data: object, creating: bool) -> dict[str, Any]:
         for key in ("start", "end"):
             if key in data:
                 ct.to_utc(data[key])
-        if creating and ct.to_utc(data["end"]) < ct.to_utc(data["start"]):
-            raise bad_request("The event's end is before its start.", "ErrorInvalidRequest")
         if data.get("recurrence"):
-            from devstack.graph_emulator.recurrence import parse_rule
-
+            ct.zone(((data["recurrence"].get("range") or {}).get("recurrenceTimeZone")) or None)
             parse_rule(data["recurrence"])
-    except (ct.TimeError, RecurrenceError) as exc:
+    except ct.ZoneError as exc:
+        raise bad_request(str(exc), ct.ZONE_ERROR_CODE) from exc
+    except (ct.TimeError, RecurrenceError, AttributeError) as exc:
         raise bad_request(str(exc), "ErrorInvalidRequest") from exc
+    if creating and ct.to_utc(data["end"]) < ct.to_utc(data["start"]):
+        raise bad_request("The event's end is before its start.", "ErrorInvalidRequest")
     return data
 
 
@@ -108,6 +130,22 @@ def create_event(state: EmulatorState, user_id: str, data: dict[str, Any]) -> En
     return entry
 
 
+ATTENDEE_FIXED = ("start", "end", "recurrence", "attendees")
+
+
+def patch_event(state: EmulatorState, found: Target, changes: dict[str, Any]) -> None:
+    """A PATCH as Exchange applies it (see calendar_store), plus the attendee copies that follow the attendee list."""
+    if not found.entry.is_organizer and any(k in changes for k in ATTENDEE_FIXED):
+        raise bad_request(
+            "The emulator does not model an attendee re-timing their own copy of a meeting "
+            f"({', '.join(k for k in ATTENDEE_FIXED if k in changes)}); only the organizer's changes move it.",
+            "ErrorInvalidRequest",
+        )
+    store(state).patch(found, changes, datetime.now(UTC))
+    if found.entry.is_organizer and found.day is None and "attendees" in changes:
+        store(state).set_attendees(found.entry.meeting, attendee_ids(state, found.entry.meeting.data))
+
+
 def present(request: web.Request, state: EmulatorState, occ: cr.Occurrence) -> dict[str, Any]:
     """Render with the Prefer time zone, $select and $expand of extended properties."""
     event = cr.render(occ, ct_zone(request), state.users.get, addresses(state))
@@ -123,7 +161,7 @@ def ct_zone(request: web.Request) -> str | None:
     try:
         return ct.preferred_zone(dict(request.headers))
     except ct.TimeError as exc:
-        raise bad_request(str(exc), "ErrorTimeZoneNotSupported") from exc
+        raise bad_request(str(exc), ct.ZONE_ERROR_CODE) from exc
 
 
 def target(request: web.Request, state: EmulatorState) -> Target:
@@ -187,9 +225,10 @@ def context(request: web.Request, what: str) -> str:
 
 
 def setup(app: web.Application, state: EmulatorState) -> None:
-    from devstack.graph_emulator import calendar_control, calendar_events, calendar_schedule
+    from devstack.graph_emulator import calendar_control, calendar_events, calendar_responses, calendar_schedule
 
     calendar_events.add_routes(app, state)
+    calendar_responses.add_routes(app, state)
     calendar_schedule.add_routes(app, state)
     calendar_control.add_routes(app, state)
 

@@ -6,8 +6,6 @@ instead of creating a second one (a client's retried create).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiohttp import web
 
 from devstack.graph_emulator import calendar as cal
@@ -48,7 +46,7 @@ def add_routes(app: web.Application, state: EmulatorState) -> None:
     async def patch_event(request: web.Request) -> web.Response:
         found = cal.target(request, state)
         changes = dict(cal.validate_event(await cal.body_json(request), creating=False))
-        cal.store(state).patch(found, changes, datetime.now(UTC))
+        cal.patch_event(state, found, changes)
         event = cal.present(request, state, cr.occurrence(found.entry, found.day))
         return web.json_response(
             {"@odata.context": cal.context(request, "events/$entity"), **event}, headers=cal._applied(request)

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from devstack.graph_emulator import calendar_time as ct
-from devstack.graph_emulator.calendar_store import Entry
-from devstack.graph_emulator.recurrence import local_to_utc, occurrence_dates
+from devstack.graph_emulator.calendar_model import Entry, as_seen_by
+from devstack.graph_emulator.recurrence import occurrence_dates
 
 People = Callable[[str], Mapping[str, Any] | None]  # user id -> Graph user JSON
 DEFAULTS: dict[str, Any] = {
@@ -53,19 +53,16 @@ class Occurrence:
 def _instance(entry: Entry, day: date) -> Occurrence:
     meeting = entry.meeting
     assert meeting.rule is not None
-    wall = ct.parse_local(meeting.data["start"]["dateTime"]).time()
-    start = local_to_utc(day, wall, ct.zone(meeting.zone_name))
     data = {**meeting.data, "recurrence": None, **meeting.exceptions.get(day, {})}
-    if "start" in meeting.exceptions.get(day, {}):
-        start = ct.to_utc(data["start"])
-    end = ct.to_utc(data["end"]) if "end" in meeting.exceptions.get(day, {}) else start + meeting.duration
-    return Occurrence(entry, day, start, end, data)
+    start, end = meeting.occurrence_times(day)
+    return Occurrence(entry, day, start, end, as_seen_by(entry, day, data))
 
 
 def occurrence(entry: Entry, day: date | None) -> Occurrence:
     if day is None:
         meeting = entry.meeting
-        return Occurrence(entry, None, meeting.start, meeting.start + meeting.duration, meeting.data)
+        data = as_seen_by(entry, None, meeting.data)
+        return Occurrence(entry, None, meeting.start, meeting.start + meeting.duration, data)
     return _instance(entry, day)
 
 
@@ -161,10 +158,9 @@ def render(occ: Occurrence, tz_name: str | None, people: People, ids_by_address:
     named = [data["location"]] if data["location"]["displayName"] else []
     data["locations"] = [_location(place) for place in data.get("locations") or named]
     if data.get("recurrence"):
-        data["recurrence"] = _full_recurrence(data["recurrence"])
+        data["recurrence"] = _full_recurrence(data["recurrence"], meeting.zone_name)
     if occ.day is not None:
-        original = _instance_original_start(entry, occ.day)
-        data["originalStart"] = ct.iso_utc(original)
+        data["originalStart"] = ct.iso_utc(meeting.original_start(occ.day))
     if data.get("isOnlineMeeting") and data.get("onlineMeetingProvider") == "teamsForBusiness":
         join = f"https://teams.microsoft.com/l/meetup-join/19%3ameeting_{meeting.meeting_id}%40thread.v2/0"
         data["onlineMeeting"] = {"joinUrl": join}
@@ -174,11 +170,15 @@ def render(occ: Occurrence, tz_name: str | None, people: People, ids_by_address:
 PATTERN_DEFAULTS = {"interval": 1, "month": 0, "dayOfMonth": 0, "firstDayOfWeek": "sunday", "index": "first"}
 
 
-def _full_recurrence(recurrence: dict[str, Any]) -> dict[str, Any]:
-    """Graph echoes every pattern field, with zero/default values for the ones a pattern does not use."""
+def _full_recurrence(recurrence: dict[str, Any], start_zone: str) -> dict[str, Any]:
+    """Graph echoes every pattern field, with zero/default values for the ones a pattern does not use.
+
+    Without a recurrenceTimeZone the series follows the start's zone, and Graph echoes that zone (the docs'
+    create-recurring-event example).
+    """
     pattern = {**PATTERN_DEFAULTS, **(recurrence.get("pattern") or {})}
     given = recurrence.get("range") or {}
-    range_ = {"recurrenceTimeZone": given.get("recurrenceTimeZone") or "UTC", "numberOfOccurrences": 0, **given}
+    range_ = {"numberOfOccurrences": 0, **given, "recurrenceTimeZone": given.get("recurrenceTimeZone") or start_zone}
     return {**recurrence, "pattern": pattern, "range": range_}
 
 
@@ -189,11 +189,6 @@ def _location(place: Any) -> dict[str, Any]:
     filled = {"displayName": name, "locationType": "default"}
     filled.update({"uniqueId": name, "uniqueIdType": "private"} if name else {"uniqueIdType": "unknown"})
     return {**filled, **given}
-
-
-def _instance_original_start(entry: Entry, day: date) -> datetime:
-    wall = ct.parse_local(entry.meeting.data["start"]["dateTime"]).time()
-    return local_to_utc(day, wall, ct.zone(entry.meeting.zone_name))
 
 
 def extended_properties(entry: Entry, wanted_id: str | None) -> list[dict[str, str]]:

@@ -1,4 +1,13 @@
-"""``POST /users/{id}/calendar/getSchedule``: free/busy from expanded calendars, availabilityView, working hours."""
+"""``POST /users/{id}/calendar/getSchedule``: free/busy from expanded calendars, availabilityView, working hours.
+
+As in Exchange Online:
+- the window is at most 62 days, else 400 ``ErrorTimeIntervalTooBig`` (microsoft-graph-docs PR #19703);
+- each status comes from the mailbox's own copy of an event (an attendee's unanswered invitation is tentative);
+- ``schedules`` are SMTP addresses (the getSchedule page): ``mail`` or a ``proxyAddresses`` smtp entry, never a
+  userPrincipalName. An address that resolves to no mailbox gets an item with an ``error`` object and nothing else,
+  the shape reported in microsoft-graph-docs issue #11225 ("Unable to resolve e-mail address ... to an Active
+  Directory object.", responseCode 5009), never free time.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +22,11 @@ from devstack.graph_emulator import calendar_time as ct
 from devstack.graph_emulator import schedule
 from devstack.graph_emulator.errors import GraphError, bad_request
 from devstack.graph_emulator.state import EmulatorState
+
+TOO_BIG = (
+    "The requested time duration specified for FreeBusyViewOptions.TimeWindow is too long. The allowed limit = 62 days"
+)
+UNRESOLVED_CODE = "5009"
 
 
 def _field(body: dict[str, Any], name: str) -> Any:
@@ -32,10 +46,14 @@ def parse_request(body: object) -> tuple[list[str], datetime, datetime, int]:
     try:
         start, end = ct.to_utc(_field(body, "startTime")), ct.to_utc(_field(body, "endTime"))
         interval = schedule.validate_interval(_field(body, "availabilityViewInterval"))
+    except ct.ZoneError as exc:
+        raise bad_request(str(exc), ct.ZONE_ERROR_CODE) from exc
     except (ct.TimeError, ValueError) as exc:
         raise bad_request(str(exc), "ErrorInvalidParameter") from exc
     if end <= start:
         raise bad_request("endTime must be after startTime.", "ErrorInvalidParameter")
+    if end - start > schedule.MAX_WINDOW:
+        raise GraphError(400, "ErrorTimeIntervalTooBig", TOO_BIG)
     return schedules, start, end, interval
 
 
@@ -45,9 +63,7 @@ def busy_items(state: EmulatorState, user_id: str, start: datetime, end: datetim
         for occ in cr.window(entry, start, end):
             location = (occ.data.get("location") or {}).get("displayName", "")
             private = occ.data.get("sensitivity") in ("private", "confidential")
-            status = str(occ.data.get("showAs") or "busy")
-            if not entry.is_organizer and entry.meeting.response_of(entry.user_id, occ.day) == "tentativelyAccepted":
-                status = "tentative" if status == "busy" else status
+            status = str(occ.data.get("showAs") or "busy")  # this mailbox's copy (calendar_model.as_seen_by)
             subject = "" if private else str(occ.data.get("subject") or "")
             items.append(schedule.BusyItem(occ.start, occ.end, status, subject, location, private))
     return items
@@ -61,10 +77,10 @@ def working_hours(state: EmulatorState, user_id: str) -> dict[str, Any] | None:
 def schedule_info(
     state: EmulatorState, address: str, start: datetime, end: datetime, interval: int, tz: str | None
 ) -> dict[str, Any]:
-    user_id = state.resolve_user(address) or cal.addresses(state).get(address.lower())
-    if user_id is None or user_id not in state.mailbox_settings:
-        error = {"message": f"The mailbox '{address}' was not found.", "responseCode": "ErrorMailRecipientNotFound"}
-        return {"scheduleId": address, "availabilityView": "", "scheduleItems": [], "error": error}
+    user_id = cal.mailbox_of_address(state, address)
+    if user_id is None:
+        message = f"Unable to resolve e-mail address {address} to an Active Directory object."
+        return {"scheduleId": address, "error": {"message": message, "responseCode": UNRESOLVED_CODE}}
     items = schedule.overlapping(busy_items(state, user_id, start, end), start, end)
     rendered = [
         {

@@ -1,87 +1,23 @@
 """The emulator's calendars: meetings shared by an organiser and attendees, each seen through a mailbox entry.
 
-A ``Meeting`` holds what the organiser wrote (Graph event JSON), its recurrence, exceptions, cancelled
-occurrences and the attendees' responses. Each mailbox that shows the meeting has an ``Entry`` with its own
-event id and its own extended properties. Occurrence ids are ``{entry id}_{yyyymmdd}`` (the original local
-date), so they stay stable across reads and survive patches.
+The records live in calendar_model.py. This store keeps them, and applies changes the way Exchange does:
+
+- a PATCH of the organiser's event that changes its start, end or recurrence is a *significant change*
+  (MS-OXOCAL 3.1.4.7.3.1): a series loses its exceptions and cancelled occurrences (3.1.4.7.3.5, "removes every
+  exception"), and the attendees' responses go back to none (3.1.4.7.3.2, "Clearing Previous Responses");
+- moving one occurrence clears the responses for that occurrence only;
+- an attendee's PATCH changes their own copy only.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from devstack.graph_emulator import calendar_time as ct
-from devstack.graph_emulator.recurrence import Rule, occurrence_dates, parse_rule
+from devstack.graph_emulator.calendar_model import RESPONSES, Entry, Meeting, Target, stable_id
+from devstack.graph_emulator.recurrence import parse_rule
 
-RESPONSES = ("none", "accepted", "tentativelyAccepted", "declined")
-
-
-@dataclass
-class Meeting:
-    meeting_id: str
-    ical_uid: str
-    organizer_id: str
-    data: dict[str, Any]
-    created: datetime
-    modified: datetime
-    rule: Rule | None = None
-    exceptions: dict[date, dict[str, Any]] = field(default_factory=dict)
-    cancelled: set[date] = field(default_factory=set)
-    responses: dict[str, str] = field(default_factory=dict)  # attendee user id -> response on the series
-    occurrence_responses: dict[tuple[str, date], str] = field(default_factory=dict)
-    version: int = 1
-
-    @property
-    def start(self) -> datetime:
-        return ct.to_utc(self.data["start"])
-
-    @property
-    def duration(self) -> timedelta:
-        return ct.to_utc(self.data["end"]) - self.start
-
-    @property
-    def zone_name(self) -> str:
-        return str(self.data["start"].get("timeZone") or "UTC")
-
-    def response_of(self, user_id: str, day: date | None = None) -> str:
-        if day is not None and (user_id, day) in self.occurrence_responses:
-            return self.occurrence_responses[(user_id, day)]
-        return self.responses.get(user_id, "none")
-
-    def occurrence_exists(self, day: date) -> bool:
-        if self.rule is None or day in self.cancelled:
-            return False
-        return any(d == day for d in occurrence_dates(self.rule, day))
-
-
-@dataclass
-class Entry:
-    """A meeting as it appears in one mailbox."""
-
-    event_id: str
-    user_id: str
-    meeting: Meeting
-    extended: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_organizer(self) -> bool:
-        return self.user_id == self.meeting.organizer_id
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What an event id names: a whole entry, or one occurrence of it (by original local date)."""
-
-    entry: Entry
-    day: date | None = None
-
-
-def stable_id(prefix: str, *parts: object) -> str:
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:40]
-    return f"{prefix}{digest}"
+__all__ = ["RESPONSES", "CalendarStore", "Entry", "Meeting", "Target", "stable_id"]
 
 
 class CalendarStore:
@@ -99,10 +35,9 @@ class CalendarStore:
         return self._counter
 
     def create(self, organizer_id: str, data: dict[str, Any], attendee_ids: list[str], now: datetime) -> Entry:
-        """Store a new meeting, its organiser entry, and an entry per attendee who is a tenant user."""
+        """Store a new meeting, its organiser entry, and an entry per attendee who has a mailbox."""
         n = self._next()
         recurrence = data.get("recurrence")
-        rule = parse_rule(recurrence) if recurrence else None
         meeting = Meeting(
             meeting_id=stable_id("m", n),
             ical_uid="040000008200E00074C5B7101A82E008" + stable_id("", "uid", n)[:32].upper(),
@@ -110,12 +45,12 @@ class CalendarStore:
             data=data,
             created=now,
             modified=now,
-            rule=rule,
+            number=n,
+            rule=parse_rule(recurrence) if recurrence else None,
             responses={a: "none" for a in attendee_ids if a != organizer_id},
         )
-        entry = self._add_entry(organizer_id, meeting, n)
-        for attendee in meeting.responses:
-            self._add_entry(attendee, meeting, n)
+        entry = self._add_entry(organizer_id, meeting)
+        self._ensure_entries(meeting)
         if data.get("transactionId"):
             self.transactions[(organizer_id, str(data["transactionId"]))] = entry.event_id
         return entry
@@ -127,12 +62,25 @@ class CalendarStore:
         event_id = self.transactions.get((organizer_id, str(transaction_id)))
         return self.entries.get(event_id) if event_id is not None else None
 
-    def _add_entry(self, user_id: str, meeting: Meeting, n: int) -> Entry:
-        entry = Entry(stable_id("AAMkAG", n, user_id), user_id, meeting)
+    def _add_entry(self, user_id: str, meeting: Meeting) -> Entry:
+        entry = Entry(stable_id("AAMkAG", meeting.number, user_id), user_id, meeting)
         self.entries[entry.event_id] = entry
         self.by_user.setdefault(user_id, []).append(entry.event_id)
         self.meetings.setdefault(meeting.meeting_id, []).append(entry.event_id)
         return entry
+
+    def meeting_entries(self, meeting: Meeting) -> list[Entry]:
+        return [self.entries[e] for e in self.meetings.get(meeting.meeting_id, [])]
+
+    def entry_of(self, meeting: Meeting, user_id: str) -> Entry | None:
+        return next((e for e in self.meeting_entries(meeting) if e.user_id == user_id), None)
+
+    def _ensure_entries(self, meeting: Meeting) -> None:
+        """Every attendee has a copy (an organiser's update re-delivers one an attendee had deleted)."""
+        present = {e.user_id for e in self.meeting_entries(meeting)}
+        for attendee in meeting.responses:
+            if attendee not in present:
+                self._add_entry(attendee, meeting)
 
     def resolve(self, user_id: str, event_id: str) -> Target | None:
         """The entry or occurrence ``event_id`` names in ``user_id``'s mailbox, or None."""
@@ -169,20 +117,71 @@ class CalendarStore:
             entry = self.entries.pop(event_id)
             self.by_user[entry.user_id].remove(event_id)
 
+    def set_attendees(self, meeting: Meeting, attendee_ids: list[str]) -> None:
+        """The organiser changed the attendee list: new attendees get a copy, removed ones lose theirs."""
+        meeting.responses = {a: meeting.responses.get(a, "none") for a in attendee_ids if a != meeting.organizer_id}
+        meeting.occurrence_responses = {
+            k: v for k, v in meeting.occurrence_responses.items() if k[0] in meeting.responses
+        }
+        for entry in self.meeting_entries(meeting):
+            if not entry.is_organizer and entry.user_id not in meeting.responses:
+                self.remove_entry(entry)
+        self._ensure_entries(meeting)
+
     def patch(self, target: Target, changes: dict[str, Any], now: datetime) -> None:
-        """Apply a PATCH: to the whole meeting, or to one occurrence (which becomes an exception)."""
-        meeting = target.entry.meeting
+        """Apply a PATCH: the organiser's to the meeting or one occurrence, an attendee's to their own copy."""
+        entry, day = target.entry, target.day
         extended = changes.pop("singleValueExtendedProperties", None)
         if extended is not None:
-            target.entry.extended.update({p["id"]: str(p.get("value", "")) for p in extended})
-        if target.day is not None:
-            meeting.exceptions.setdefault(target.day, {}).update(changes)
+            entry.extended.update({p["id"]: str(p.get("value", "")) for p in extended})
+        if not entry.is_organizer:
+            (entry.own if day is None else entry.own_days.setdefault(day, {})).update(changes)
+        elif day is not None:
+            self._patch_occurrence(entry.meeting, day, changes)
         else:
-            if "recurrence" in changes:
-                meeting.rule = parse_rule(changes["recurrence"]) if changes["recurrence"] else None
-            meeting.data.update(changes)
-        meeting.modified = now
-        meeting.version += 1
+            self._patch_meeting(entry.meeting, changes)
+        entry.meeting.modified = now
+        entry.meeting.version += 1
+
+    def _patch_meeting(self, meeting: Meeting, changes: dict[str, Any]) -> None:
+        before = meeting.timing()
+        if "recurrence" in changes:
+            meeting.rule = parse_rule(changes["recurrence"]) if changes["recurrence"] else None
+        meeting.data.update(changes)
+        if meeting.timing() != before:
+            self._significant_change(meeting)
+
+    def _significant_change(self, meeting: Meeting) -> None:
+        meeting.exceptions.clear()
+        meeting.cancelled.clear()
+        for entry in self.meeting_entries(meeting):
+            entry.own_days.clear()
+            entry.forget_show_as()
+        if meeting.asks_for_responses():
+            meeting.responses = dict.fromkeys(meeting.responses, "none")
+            meeting.occurrence_responses.clear()
+        self._ensure_entries(meeting)
+
+    def _patch_occurrence(self, meeting: Meeting, day: date, changes: dict[str, Any]) -> None:
+        before = meeting.occurrence_times(day)
+        meeting.exceptions.setdefault(day, {}).update(changes)
+        if meeting.occurrence_times(day) != before and meeting.asks_for_responses():
+            for attendee in meeting.responses:
+                meeting.occurrence_responses[(attendee, day)] = "none"
+            for entry in self.meeting_entries(meeting):
+                entry.forget_show_as(day)
+
+    def respond(self, entry: Entry, day: date | None, response: str) -> None:
+        """Record an attendee's answer for the series (or single event), or for one occurrence."""
+        meeting = entry.meeting
+        if day is None:
+            meeting.responses[entry.user_id] = response
+            meeting.occurrence_responses = {
+                k: v for k, v in meeting.occurrence_responses.items() if k[0] != entry.user_id
+            }
+        else:
+            meeting.occurrence_responses[(entry.user_id, day)] = response
+        entry.forget_show_as(day)
 
     def remove_occurrence(self, target: Target) -> None:
         assert target.day is not None

@@ -1,4 +1,9 @@
-"""Graph date/time plumbing: time zone names (Windows or IANA), dateTimeTimeZone values, ``Prefer`` headers."""
+"""Graph date/time plumbing: time zone names (Windows or IANA), dateTimeTimeZone values, ``Prefer`` headers.
+
+Graph takes "any of the time zones supported by Windows, as well as" IANA names (dateTimeTimeZone resource type).
+A name outside both sets is refused with 400 ``TimeZoneNotSupportedException`` and the message below, in an
+event's start/end and in ``Prefer: outlook.timezone`` alike (microsoft-graph-docs issues #4758 and #6870).
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,41 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from tzlocal.windows_tz import win_tz
 
 _PREFER_TZ = re.compile(r'outlook\.timezone\s*=\s*"?([^";,]+)"?', re.IGNORECASE)
 _FRACTION = re.compile(r"\.(\d+)")
+ZONE_ERROR_CODE = "TimeZoneNotSupportedException"
 
 
 class TimeError(ValueError):
     """A time zone or date/time Graph would reject."""
 
 
+class ZoneError(TimeError):
+    """A time zone name Graph does not support (answered with ZONE_ERROR_CODE)."""
+
+
+@lru_cache(maxsize=1)
+def iana_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 @lru_cache(maxsize=512)
 def zone(name: str | None) -> ZoneInfo:
-    """The IANA zone for a Windows name ('Pacific Standard Time') or an IANA name; UTC when empty."""
+    """The zone for a Windows name ('Pacific Standard Time') or an IANA name ('Europe/Berlin'); UTC when empty."""
     text = (name or "UTC").strip()
-    if text.upper() in {"UTC", "Z", "GMT", "COORDINATED UNIVERSAL TIME"}:
+    if text.upper() == "UTC":
         return ZoneInfo("UTC")
-    iana = win_tz.get(text, text)
-    try:
-        return ZoneInfo(iana)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise TimeError(f"unknown time zone {name!r}") from exc
+    if text in win_tz:
+        return ZoneInfo(win_tz[text])
+    if text in iana_names():
+        return ZoneInfo(text)
+    raise ZoneError(
+        f"A valid TimeZone value must be specified. The following TimeZone value is not supported: '{name}'."
+    )
 
 
 def parse_local(text: str) -> datetime:

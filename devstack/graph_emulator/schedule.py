@@ -1,4 +1,11 @@
-"""Pure free/busy math for ``calendar/getSchedule``: the availabilityView string and its items."""
+"""Pure free/busy math for ``calendar/getSchedule``: the availabilityView string and its items.
+
+availabilityView digits (scheduleInformation resource type): 0 free, 1 tentative, 2 busy, 3 out of office; "working
+elsewhere is set to 0 instead of 4 for backward compatibility" (the item is still listed, with its status).
+``unknown`` is Exchange's "no data", digit 4 (EWS MergedFreeBusy). Where items overlap one interval, the higher
+digit wins ("the availability value with the higher digit value is assigned to the whole interval", MS-ASCMD
+MergedFreeBusy). Free items are not listed.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-CODES = {"free": "0", "tentative": "1", "busy": "2", "oof": "3", "workingElsewhere": "4"}
-# When items overlap one interval, the strongest status wins (Outlook's order).
-STRENGTH = {"0": 0, "4": 1, "1": 2, "2": 3, "3": 4}
+CODES = {"free": "0", "workingElsewhere": "0", "tentative": "1", "busy": "2", "oof": "3", "unknown": "4"}
 MAX_SCHEDULES = 20
 MIN_INTERVAL, MAX_INTERVAL, DEFAULT_INTERVAL = 5, 1440, 30
+MAX_WINDOW = timedelta(days=62)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +33,7 @@ class BusyItem:
 
 
 def status_code(show_as: str | None) -> str:
-    """The availabilityView digit for an event's showAs (unknown counts as busy, like Outlook)."""
+    """The availabilityView digit for an event's showAs (none given: busy, the event default)."""
     return CODES.get(show_as or "busy", "2")
 
 
@@ -38,7 +44,7 @@ def overlapping(items: Iterable[BusyItem], start: datetime, end: datetime) -> li
 
 
 def availability_view(items: Iterable[BusyItem], start: datetime, end: datetime, interval_minutes: int) -> str:
-    """One digit per interval from ``start``: the strongest status of any item overlapping that interval."""
+    """One digit per interval from ``start``: the highest digit of any item overlapping that interval."""
     step = timedelta(minutes=interval_minutes)
     slots = max(0, math.ceil((end - start) / step))
     view = ["0"] * slots
@@ -47,8 +53,7 @@ def availability_view(items: Iterable[BusyItem], start: datetime, end: datetime,
         last = min(slots, math.ceil((item.end - start) / step))
         code = status_code(item.status)
         for slot in range(first, last):
-            if STRENGTH[code] > STRENGTH[view[slot]]:
-                view[slot] = code
+            view[slot] = max(view[slot], code)
     return "".join(view)
 
 
