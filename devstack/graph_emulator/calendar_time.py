@@ -29,9 +29,13 @@ class ZoneError(TimeError):
     """A time zone name Graph does not support (answered with ZONE_ERROR_CODE)."""
 
 
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})  # files in a system zoneinfo folder, not zones
+
+
 @lru_cache(maxsize=1)
 def iana_names() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """IANA zone names (tzdata and the system's), without the folder's non-zone files and posix/right copies."""
+    return frozenset(n for n in available_timezones() if n not in NOT_ZONES and not n.startswith(("posix/", "right/")))
 
 
 @lru_cache(maxsize=512)

@@ -1,4 +1,4 @@
-"""Recurrence expansion of the Graph emulator: patterns, ranges and DST behaviour."""
+"""Graph emulator: recurrence expansion (patterns, ranges, DST, recurrence zones), zone names, free/busy digits."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from devstack.graph_emulator import calendar_time as ct
+from devstack.graph_emulator.calendar_model import Meeting
 from devstack.graph_emulator.recurrence import (
     WEEKDAYS,
     RecurrenceError,
@@ -16,6 +18,7 @@ from devstack.graph_emulator.recurrence import (
     occurrence_starts,
     parse_rule,
 )
+from devstack.graph_emulator.schedule import BusyItem, availability_view
 
 pytestmark = pytest.mark.unit
 
@@ -196,3 +199,63 @@ def test_window_end_bounds_a_no_end_series() -> None:
     starts = [s for _, s in occurrence_starts(rule, time(9), ZoneInfo("Europe/Berlin"), end)]
     assert len(starts) == 5
     assert starts[-1] == datetime(2024, 1, 29, 8, tzinfo=UTC)
+
+
+def meeting(start: dict[str, str], recurrence: dict[str, object]) -> Meeting:
+    data = {"start": start, "end": {**start, "dateTime": start["dateTime"][:11] + "23:59:00"}, "recurrence": recurrence}
+    now = datetime(2031, 1, 1, tzinfo=UTC)
+    return Meeting("m", "uid", "organiser", data, now, now, rule=parse_rule(recurrence))
+
+
+@given(st.sampled_from(ZONES), st.sampled_from(ZONES), st.times())
+def test_a_series_keeps_the_wall_clock_of_its_recurrence_zone(start_zone: str, series_zone: str, wall: time) -> None:
+    """The start is given in one zone; occurrences follow the recurrence zone's dates and wall clock."""
+    recurrence = weekly(
+        ["monday"], "2031-03-03", type="numbered", numberOfOccurrences=40, recurrenceTimeZone=series_zone
+    )
+    first = datetime.combine(date(2031, 3, 3), wall.replace(microsecond=0), tzinfo=ZoneInfo(series_zone))
+    assume(first.astimezone(UTC).astimezone(ZoneInfo(series_zone)).replace(tzinfo=None) == first.replace(tzinfo=None))
+    local_start = first.astimezone(ZoneInfo(start_zone)).replace(tzinfo=None).isoformat(timespec="seconds")
+    series = meeting({"dateTime": local_start, "timeZone": start_zone}, recurrence)
+    assert series.recurrence_zone == series_zone
+    for day in occurrence_dates(series.rule or parse_rule(recurrence)):
+        local = series.original_start(day).astimezone(ZoneInfo(series_zone))
+        if local.replace(tzinfo=None) == datetime.combine(day, first.time()):
+            assert local.weekday() == 0
+        else:  # a wall time in a DST gap moves forward
+            assert local.date() == day and local.time() > first.time()
+
+
+def test_without_a_recurrence_zone_the_series_follows_the_start_zone() -> None:
+    series = meeting(
+        {"dateTime": "2031-03-03T09:00:00", "timeZone": "Pacific Standard Time"}, weekly(["monday"], "2031-03-03")
+    )
+    assert series.recurrence_zone == "Pacific Standard Time"
+    assert series.original_start(date(2031, 3, 17)) == datetime(2031, 3, 17, 16, tzinfo=UTC)  # 09:00 PDT
+
+
+@pytest.mark.parametrize("name", ["Pacific Standard Time", "W. Europe Standard Time", "Europe/Berlin", "UTC", "utc"])
+def test_windows_and_iana_zone_names_are_supported(name: str) -> None:
+    assert ct.zone(name) is not None
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "Greenwich Mean Time", "Z", "pacific standard time", "localtime"])
+def test_other_zone_names_are_not_supported(name: str) -> None:
+    with pytest.raises(ct.ZoneError, match="The following TimeZone value is not supported"):
+        ct.zone(name)
+
+
+def busy(status: str, start_hour: int, end_hour: int) -> BusyItem:
+    day = datetime(2031, 3, 1, tzinfo=UTC)
+    return BusyItem(day + timedelta(hours=start_hour), day + timedelta(hours=end_hour), status)
+
+
+def test_availability_view_digits_and_overlaps() -> None:
+    start = datetime(2031, 3, 1, tzinfo=UTC)
+    items = [
+        busy(s, n, n + 1) for n, s in enumerate(("free", "tentative", "busy", "oof", "workingElsewhere", "unknown"))
+    ]
+    assert availability_view(items, start, start + timedelta(hours=6), 60) == "012304"
+    overlapping = [busy("tentative", 0, 2), busy("busy", 1, 3), busy("oof", 2, 3)]
+    assert availability_view(overlapping, start, start + timedelta(hours=4), 60) == "1230"  # the higher digit wins
+    assert availability_view(overlapping, start, start + timedelta(hours=4), 240) == "3"
