@@ -24,8 +24,8 @@ INITIAL_DOMAIN = "contoso.onmicrosoft.com"
 UPN_NOT_MAIL = 0.15
 SECONDARY_ALIAS = 0.3
 SPREAD_TEAM = 0.15  # a team whose members sit in any office
-MOVED_AWAY = 0.08  # a member of a co-located team who sits elsewhere anyway
-SUB_TEAM_AWAY = 0.25  # a manager (with their own team) in another office than their manager
+MOVED_AWAY = 0.06  # a member of a co-located team who sits elsewhere anyway
+SUB_TEAM_AWAY = 0.2  # a manager (with their own team) in another office than their manager
 NO_MAILBOX, DISABLED = 0.02, 0.02
 COVER_FIRST = ("Helsinki", "Tel Aviv", "Adelaide", "Phoenix", "Tokyo", "Bangalore", "Sydney")
 
