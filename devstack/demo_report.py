@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 from rich.console import Console
 from rich.table import Table
 
+from devstack.tenant_zones import is_custom, working_zone
 from shared.container import Container
 from shared.domain.series import SUBJECT_PREFIX as SERIES_TAG
 from shared.domain.timezones import resolve_zone_or_default
@@ -47,14 +47,18 @@ def calendar_events(graph_url: str, user_id: str, start: datetime, days: int) ->
     return sorted(events, key=lambda e: str(e["start"]["dateTime"]))
 
 
-def mailbox_zone(graph_url: str, user_id: str) -> ZoneInfo:
-    """The user's Outlook time zone (Windows or IANA name in mailboxSettings), UTC when there is none."""
+def mailbox_zone(graph_url: str, user_id: str) -> tzinfo:
+    """The user's Outlook time zone (Windows or IANA name in mailboxSettings, or the custom zone of their working
+    hours), UTC when there is none."""
     settings = httpx.get(f"{graph_url}/users/{user_id}/mailboxSettings", timeout=30)
-    name = str(settings.json().get("timeZone") or "UTC") if settings.status_code == 200 else "UTC"
-    return resolve_zone_or_default(name, "UTC")[0]
+    found = settings.json() if settings.status_code == 200 else {}
+    hours_zone = (found.get("workingHours") or {}).get("timeZone")
+    if is_custom(hours_zone):
+        return working_zone(hours_zone)
+    return resolve_zone_or_default(str(found.get("timeZone") or "UTC"), "UTC")[0]
 
 
-def _local(utc_text: str, zone: ZoneInfo) -> datetime:
+def _local(utc_text: str, zone: tzinfo) -> datetime:
     """A Graph dateTime given in UTC (as asked with Prefer), as wall-clock time in ``zone``."""
     return datetime.fromisoformat(utc_text[:19]).replace(tzinfo=UTC).astimezone(zone)
 
@@ -64,7 +68,8 @@ def calendar_table(container: Container, graph_url: str, start: datetime, days: 
     manager = load_person(container.store, manager_id)
     name = manager.display_name if manager else manager_id
     zone = mailbox_zone(graph_url, manager_id)
-    table = Table(title=f"{name}'s calendar, next {days} days ({zone.key}; WeGrow conversations in bold)")
+    label = getattr(zone, "key", None) or zone.tzname(None)
+    table = Table(title=f"{name}'s calendar, next {days} days ({label}; WeGrow conversations in bold)")
     for column in ("day", "from", "to", "subject"):
         table.add_column(column)
     for event in calendar_events(graph_url, manager_id, start, days):

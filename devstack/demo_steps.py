@@ -12,12 +12,13 @@ import json
 import random
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import httpx
 
 from devstack import demo_people as people
+from devstack.demo_overlap import hours_by_user, pairs_without_overlap
 from devstack.stack import Stack
 from shared.container import Container
 from shared.services.card_records import CARDS, CardKind, card_id
@@ -69,11 +70,28 @@ async def schedule(demo: Demo, tick: Tick) -> int:
     from shared.services.scheduling_wiring import context_from, planner_from
 
     c = demo.container
-    await run_cycle(context_from(c, "demo"), c.queues, planner_from(c))
+    summary = await run_cycle(context_from(c, "demo"), c.queues, planner_from(c))
     series = [r for r in c.store.query(SERIES) if r.data.get("state") == "active"]
-    demo.counts |= {"pairs": len(active_pairs(c.store)), "series": len(series)}
+    pairs = [(p.manager_id, p.report_id) for p in active_pairs(c.store)]
+    apart = set(await pairs_apart(demo, pairs))
+    no_slot = {tuple(reason.partition(": ")[0].split("/", 1)) for reason in summary.no_slot_reasons}
+    demo.counts |= {
+        "pairs": len(pairs),
+        "series": len(series),
+        "pairs with no overlapping working hours": len(apart),
+        "pairs with no free slot (hours overlap)": len(no_slot - apart),
+    }
     tick(len(series))
     return len(series)
+
+
+async def pairs_apart(demo: Demo, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs whose working hours (in the emulator's tenant, each in their own zone) never overlap this week."""
+    answer = await demo.http.get(f"{demo.stack.graph_root}/_emulator/tenant/file")
+    answer.raise_for_status()
+    now = demo.clock.now()
+    monday = datetime.combine((now - timedelta(days=now.weekday())).date(), time(), tzinfo=UTC)
+    return pairs_without_overlap(pairs, hours_by_user(answer.json()), monday)
 
 
 def soon_employees(demo: Demo) -> list[str]:
