@@ -17,6 +17,7 @@ from aiohttp import web
 from devstack.graph_emulator import calendar_render as cr
 from devstack.graph_emulator import calendar_time as ct
 from devstack.graph_emulator import odata
+from devstack.graph_emulator.calendar_addresses import addresses, attendee_ids, mailbox_of_address, smtp_addresses
 from devstack.graph_emulator.calendar_store import CalendarStore, Entry, Target
 from devstack.graph_emulator.errors import GraphError, bad_request, no_mailbox, not_found
 from devstack.graph_emulator.recurrence import RecurrenceError, parse_rule
@@ -30,6 +31,9 @@ _ANY_FILTER = re.compile(
     re.IGNORECASE,
 )
 _EXPAND_EXT = re.compile(r"singleValueExtendedProperties(?:\(\s*\$filter\s*=\s*id\s+eq\s+'((?:[^']|'')*)'\s*\))?", re.I)
+
+
+__all__ = ["addresses", "attendee_ids", "mailbox_of_address", "smtp_addresses"]  # and the helpers below
 
 
 def store(state: EmulatorState) -> CalendarStore:
@@ -46,50 +50,6 @@ def mailbox(state: EmulatorState, key: str) -> str:
     if user_id not in state.mailbox_settings:
         raise no_mailbox()
     return user_id
-
-
-def addresses(state: EmulatorState) -> dict[str, str]:
-    """Lower-case SMTP address -> user id: each user's ``mail`` and the ``smtp:`` entries of ``proxyAddresses``.
-
-    Exchange resolves an attendee or a getSchedule address by SMTP address, never by userPrincipalName (a UPN that is
-    not also an SMTP address of the user resolves to nobody). Built once per directory version and cached in the
-    state's features (a reset clears it): rebuilding it for every seeded event made a 10,000-person start take
-    minutes. Every directory change bumps ``state.delta.version``, which is part of the key.
-    """
-    key = (id(state.users), len(state.users), state.delta.version)
-    cached = state.features.get("calendar_addresses")
-    if isinstance(cached, tuple) and cached[0] == key:
-        return cached[1]  # type: ignore[no-any-return]
-    index: dict[str, str] = {}
-    for user_id, user in state.users.items():
-        for address in smtp_addresses(user):
-            index.setdefault(address, user_id)
-    state.features["calendar_addresses"] = (key, index)
-    return index
-
-
-def smtp_addresses(user: dict[str, Any]) -> list[str]:
-    """A user's SMTP addresses, lower-case: ``mail`` and every ``SMTP:``/``smtp:`` proxy address."""
-    found = [str(user["mail"]).lower()] if user.get("mail") else []
-    for proxy in user.get("proxyAddresses") or []:
-        kind, _, address = str(proxy).partition(":")
-        if kind.lower() == "smtp" and address:
-            found.append(address.lower())
-    return found
-
-
-def mailbox_of_address(state: EmulatorState, address: object) -> str | None:
-    """The user id of the mailbox an SMTP address resolves to, or None."""
-    user_id = addresses(state).get(str(address or "").strip().lower())
-    return user_id if user_id is not None and user_id in state.mailbox_settings else None
-
-
-def attendee_ids(state: EmulatorState, data: dict[str, Any]) -> list[str]:
-    """Attendees that resolve to a mailbox, in order (an unresolvable address gets no copy, as in Exchange)."""
-    found = (
-        mailbox_of_address(state, (a.get("emailAddress") or {}).get("address")) for a in data.get("attendees") or []
-    )
-    return [uid for uid in dict.fromkeys(found) if uid]
 
 
 def validate_event(data: object, creating: bool) -> dict[str, Any]:
