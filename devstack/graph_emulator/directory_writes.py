@@ -3,8 +3,10 @@
 Follows user-update.md (204 No Content; properties left out keep their values; displayName can't be cleared),
 the user resource page (proxyAddresses and the other read-only properties can't be set through Graph),
 user-post-manager.md and user-delete-manager.md (204). Every change is recorded for users delta.
-Error codes are Entra's (`Request_BadRequest`, `Request_ResourceNotFound`); the messages about read-only,
-unknown and required properties and duplicate UPNs are Entra's wording, the others are the emulator's own.
+Error codes are Entra's (`Request_BadRequest`, `Request_ResourceNotFound`). The messages for read-only,
+unknown, required and invalid properties and for a duplicate UPN use Entra's wording as quoted in public issues
+and client code; the self-manager and bad `@odata.id` messages are the emulator's own (Entra documents neither).
+A longer manager cycle (A manages B manages A) is accepted: Entra documents no check for it.
 """
 
 from __future__ import annotations
