@@ -73,6 +73,8 @@ async def check_request(state: EmulatorState, request: web.Request) -> None:
 async def check_response(state: EmulatorState, request: web.Request, response: web.StreamResponse) -> None:
     if state.switches.validation == "off" or not isinstance(response, web.Response):
         return
+    if response.status == 204:  # No Content carries no body (RFC 9110 15.3.5); the subset describes user bodies
+        return
     body = response.body if isinstance(response.body, bytes) else b""
     mock_response = MockResponse(body, status_code=response.status, content_type=response.content_type)
     errors = openapi().iter_response_errors(_mock_request(request, await request.read()), mock_response)
