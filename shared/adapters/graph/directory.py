@@ -18,6 +18,7 @@ from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
 from shared.adapters.graph.mapping import parse_model, working_hours_from
 from shared.adapters.graph.mapping_users import change_from_item, is_removed_item
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
+from shared.domain.custom_zones import UnmatchedCustomZone
 from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import WorkingHours
 from shared.ports.directory import MailboxHours
@@ -192,7 +193,11 @@ class GraphDirectory:
 
         if result.ok:
             settings = parse_model(result.body, MailboxSettings)
-            return working_hours_from(settings) if settings is not None else None
+            try:
+                return working_hours_from(settings) if settings is not None else None
+            except UnmatchedCustomZone as error:
+                log.warning("mailboxSettings unusable: %s", error)
+                return None
         if result.status in NO_MAILBOX_STATUSES:
             log.info("mailboxSettings unavailable (status %s, %s); skipping", result.status, result.error_code)
         else:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.domain.calendar import Busy
+from shared.domain.custom_zones import equivalent_iana_zone
 from shared.domain.people import WORKWEEK, Weekday, WorkingHours
 
 if TYPE_CHECKING:
@@ -93,7 +94,17 @@ def _trim_fraction(text: str) -> str:
 
 
 def _zone_of_working_hours(settings: MailboxSettings) -> str:
+    """The IANA zone of a mailbox's working hours: a named zone, or the IANA zone keeping a custom zone's clock.
+
+    Raises UnmatchedCustomZone for a custom zone no IANA zone reproduces (never read as UTC).
+    """
+    from msgraph.generated.models.custom_time_zone import CustomTimeZone
+
     hours = settings.working_hours
+    if hours is not None and isinstance(hours.time_zone, CustomTimeZone):
+        from shared.adapters.graph.mapping_zones import custom_zone_from
+
+        return equivalent_iana_zone(custom_zone_from(hours.time_zone), datetime.now(UTC).date())
     named = hours.time_zone.name if hours is not None and hours.time_zone is not None else None
     zone = to_iana(named) or to_iana(settings.time_zone)
     if zone is None:
