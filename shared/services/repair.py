@@ -45,14 +45,22 @@ def expected_count(event: SeriesEvent, start: datetime, end: datetime) -> int:
     return count
 
 
-def _without_own(items: list[Busy], occurrence: Occurrence) -> list[Busy]:
-    """A person's busy time minus the occurrence itself: at most one item, the first with its exact times.
+# The weakest free/busy status first: the own copy is the one to discount when a foreign meeting has the same times.
+_STRENGTH = {"free": 0, "workingElsewhere": 1, "tentative": 2, "busy": 3, "oof": 4, "unknown": 5}
 
-    A foreign meeting booked at exactly the same times is a second such item and stays (it is a conflict).
+
+def _without_own(items: list[Busy], occurrence: Occurrence) -> list[Busy]:
+    """A person's busy time minus the occurrence itself: at most one item with its exact times, the weakest.
+
+    An attendee's copy nobody answered is tentative (Exchange), so a foreign busy meeting booked at exactly the
+    same times is the stronger item and stays (it is a conflict).
     """
     own = (occurrence.start, occurrence.end)
-    index = next((i for i, item in enumerate(items) if (item.start, item.end) == own), None)
-    return items if index is None else items[:index] + items[index + 1 :]
+    same = [i for i, item in enumerate(items) if (item.start, item.end) == own]
+    if not same:
+        return items
+    index = min(same, key=lambda i: _STRENGTH.get(items[i].status, 3))
+    return items[:index] + items[index + 1 :]
 
 
 def _needs_move(occurrence: Occurrence, report_address: str, busy: dict[str, list[Busy]]) -> str | None:

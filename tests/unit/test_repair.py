@@ -67,6 +67,16 @@ async def test_new_conflict_moves_only_that_occurrence_off_the_busy_time() -> No
     assert not (moved.start < clash.end and clash.start - timedelta(minutes=15) < moved.end)
 
 
+async def test_a_meeting_at_exactly_the_time_of_an_unanswered_occurrence_is_a_conflict() -> None:
+    """The report's own copy is tentative until answered: the foreign busy meeting is the one that counts."""
+    world = await _scheduled()
+    _, occurrences = await _first_occurrence(world)
+    clash = occurrences[1]
+    world.calendar.add_busy("bob@x.test", clash.start, clash.end)
+    outcome = await repair_occurrences(world.ctx(), PAIR)
+    assert outcome.moved == [clash.event_id]
+
+
 async def test_nothing_to_repair_moves_nothing() -> None:
     world = await _scheduled()
     outcome = await repair_occurrences(world.ctx(), PAIR)
