@@ -80,6 +80,7 @@ async def schedule(demo: Demo, tick: Tick) -> int:
         "series": len(series),
         "pairs with no overlapping working hours": len(apart),
         "pairs with no free slot (hours overlap)": len(no_slot - apart),
+        "pairs where a mailbox is missing": summary.outcomes.get("no-mailbox", 0),
     }
     tick(len(series))
     return len(series)

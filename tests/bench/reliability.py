@@ -20,7 +20,9 @@ INTRO = """# Reliability
 same tests with a few trials. The end state compared is, per pair, the series record's state, series id and
 end date, plus the tagged series found in each manager's calendar on the Graph emulator (exactly one per
 recorded active series, none unrecorded). The first slot of a series can differ when pairs are handled in
-another order, since a manager's series created first is busy time for the next one; both are valid.
+another order, since a manager's series created first is busy time for the next one; both are valid. Where a
+person's last free slot is contested (a part-time manager on a full calendar), the pair that ran first gets it
+and the other is "fully booked in window": such pairs are counted as `contested`, not as a difference.
 
 Cards and workbook rows: `tests/integration/test_chaos_cards_export.py` runs sync -> plan -> schedule -> cards ->
 prep answers -> outcome logs -> confirmations -> export, once clean and once with 10% Graph and connector faults,
@@ -46,7 +48,9 @@ FOUND_AND_FIXED = """## What the fault, bad-input and scale suites found, and wh
   state, retried when the directory changes. One manager without a mailbox failed a whole batch: per item.
 - A person who is both a report and a manager was double-booked by concurrent slot choices: a booking
   ledger in Table Storage (`shared/services/scheduling_bookings.py`).
-- A foreign meeting at exactly an occurrence's times was not seen as a conflict (`repair.py`).
+- A foreign meeting at exactly an occurrence's times was not seen as a conflict (`repair.py`). Once attendee
+  copies were tentative until answered, as in Exchange, repair discounted the foreign busy meeting instead of the
+  report's own copy: the weakest item at the occurrence's times is now the one discounted.
 - Agents SDK 1.9.0 leaked an aiohttp session on each throttled conversation opening
   (`shared/adapters/teams/sdk_fixes.py`).
 - A prep card on a full agenda (60 items) answered 400 "malformed activity": a clear answer, nothing saved.

@@ -26,6 +26,7 @@ from tests.integration.test_chaos_support import (
     FAULT_RATE,
     Crash,
     Dying,
+    contested_pairs,
     diff_details,
     end_state_diff,
     frozen_now,
@@ -158,5 +159,6 @@ async def test_two_workers_with_faults_create_no_duplicates(graph: GraphEmulator
         await run_cycle(one, queues, everyone, steps=("plan", "schedule"))
     state = snapshot(store)
     duplicates = assert_one_series_per_pair(graph, state)
-    assert end_state_diff(clean, state) == 0
-    write_counts("two_workers", {"duplicates": duplicates, "end_state_diff": 0, "pairs": len(clean)})
+    assert end_state_diff(clean, state) == 0, diff_details(clean, state)
+    counts = {"duplicates": duplicates, "end_state_diff": 0, "contested": contested_pairs(clean, state)}
+    write_counts("two_workers", {**counts, "pairs": len(clean)})

@@ -27,8 +27,10 @@ FULL = os.environ.get("WEGROW_CHAOS_FULL") == "1"
 FAULT_RATE = 0.10
 # Fields of a series record that must match between a clean run and a faulty or crashed one. Event ids differ by
 # run, and the first slot may too: a re-run handles pairs in another order, and a manager's series created first
-# is busy time for the next one. Both orders give one valid, conflict-free series per pair.
-COMPARED = ("state", "series_id", "until")
+# is busy time for the next one. Both orders give one valid, conflict-free series per pair, except where the
+# last free slot of a person is contested: then whichever pair ran first gets it, and the other is "fully booked".
+COMPARED = ("state", "series_id", "until", "reason")
+CONTESTED = "fully booked in window"
 
 
 def trials(small: int, full: int) -> int:
@@ -45,13 +47,30 @@ def snapshot(store: Store) -> dict[tuple[str, str], tuple[Any, ...]]:
     return {(r.partition, r.row): tuple(r.data.get(k) for k in COMPARED) for r in store.query(SERIES)}
 
 
+def contested(one: tuple[Any, ...] | None, other: tuple[Any, ...] | None) -> bool:
+    """One run booked the pair's series and the other found the time it needed already taken (order-dependent)."""
+    if one is None or other is None or one[1] != other[1]:
+        return False
+    return {one[0], other[0]} == {"active", "no-slot"} and CONTESTED in {one[3], other[3]}
+
+
 def end_state_diff(clean: dict[Any, Any], other: dict[Any, Any]) -> int:
-    """How many pairs differ (missing, extra or changed) between two snapshots."""
-    return sum(1 for key in clean.keys() | other.keys() if clean.get(key) != other.get(key))
+    """How many pairs differ (missing, extra or changed) between two snapshots, contested slots apart."""
+    keys = clean.keys() | other.keys()
+    return sum(1 for key in keys if clean.get(key) != other.get(key) and not contested(clean.get(key), other.get(key)))
+
+
+def contested_pairs(clean: dict[Any, Any], other: dict[Any, Any]) -> int:
+    """Pairs one run scheduled and the other found fully booked: counted, not failed."""
+    return sum(1 for key in clean.keys() & other.keys() if contested(clean[key], other[key]))
 
 
 def diff_details(clean: dict[Any, Any], other: dict[Any, Any]) -> list[str]:
-    keys = sorted(k for k in clean.keys() | other.keys() if clean.get(k) != other.get(k))
+    keys = sorted(
+        k
+        for k in clean.keys() | other.keys()
+        if clean.get(k) != other.get(k) and not contested(clean.get(k), other.get(k))
+    )
     return [f"{k}: clean {clean.get(k)} vs {other.get(k)}" for k in keys]
 
 

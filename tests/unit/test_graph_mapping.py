@@ -33,6 +33,7 @@ from shared.adapters.graph.mapping_events import (
 )
 from shared.adapters.graph.mapping_users import change_from_item, is_removed_item
 from shared.domain.calendar import Busy, Recurrence, RecurrenceKind, Response, SeriesSpec
+from shared.domain.custom_zones import UnmatchedCustomZone
 from shared.domain.people import WORKWEEK, Person, Weekday
 
 pytestmark = pytest.mark.unit
@@ -164,13 +165,13 @@ def test_mailbox_settings_example_maps_windows_zone_to_iana() -> None:
     assert (hours.start, hours.end, hours.days) == (time(8, 0), time(17, 0), WORKWEEK)
 
 
-def test_custom_time_zone_falls_back_to_the_mailbox_zone() -> None:
+def test_a_custom_time_zone_is_not_replaced_by_the_mailbox_zone_name() -> None:
+    """The docs' custom zone (UTC-3:20) is not Berlin time, whatever ``timeZone`` says: it is refused."""
     settings_cls = models()[1]
     working = response_body("user-get-mailboxsettings__get_mailboxsettings_3")
     settings = parse_model({"timeZone": "W. Europe Standard Time", "workingHours": working}, settings_cls)
-    hours = working_hours_from(settings)
-    assert hours.time_zone == "Europe/Berlin"
-    assert hours.end == time(18, 30) and Weekday.SATURDAY in hours.days
+    with pytest.raises(UnmatchedCustomZone):
+        working_hours_from(settings)
 
 
 def test_recurring_event_example_maps_to_a_series() -> None:
