@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -25,6 +26,7 @@ from shared.services.card_records import CARDS, CardKind, card_id
 from shared.services.scheduling_records import SERIES, active_pairs
 
 Tick = Callable[[int], None]
+SETTLED = {"active", "no-slot", "no-mailbox"}
 ANSWER_RATE = 0.85  # "most people" answer their prep card; the rest stay silent
 
 
@@ -70,20 +72,32 @@ async def schedule(demo: Demo, tick: Tick) -> int:
     from shared.services.scheduling_wiring import context_from, planner_from
 
     c = demo.container
-    summary = await run_cycle(context_from(c, "demo"), c.queues, planner_from(c))
-    series = [r for r in c.store.query(SERIES) if r.data.get("state") == "active"]
+    await run_cycle(context_from(c, "demo"), c.queues, planner_from(c))
     pairs = [(p.manager_id, p.report_id) for p in active_pairs(c.store)]
-    apart = set(await pairs_apart(demo, pairs))
-    no_slot = {tuple(reason.partition(": ")[0].split("/", 1)) for reason in summary.no_slot_reasons}
-    demo.counts |= {
+    demo.counts |= pair_counts(c, pairs, set(await pairs_apart(demo, pairs)))
+    tick(demo.counts["series"])
+    return demo.counts["series"]
+
+
+def pair_counts(c: Container, pairs: list[tuple[str, str]], apart: set[tuple[str, str]]) -> dict[str, int]:
+    """Every active pair once: with a series, or why not. "No overlapping working hours" is read from both
+    people's mailbox hours (each in their own zone), apart from "no free slot", where hours overlap."""
+    records = {(r.partition, r.row): str(r.data.get("state")) for r in c.store.query(SERIES)}
+    states = {pair: records.get(pair, "not planned yet") for pair in pairs}
+    counts = {
         "pairs": len(pairs),
-        "series": len(series),
-        "pairs with no overlapping working hours": len(apart),
-        "pairs with no free slot (hours overlap)": len(no_slot - apart),
-        "pairs where a mailbox is missing": summary.outcomes.get("no-mailbox", 0),
+        "series": sum(1 for state in states.values() if state == "active"),
+        "pairs with no overlapping working hours": sum(1 for p, s in states.items() if s == "no-slot" and p in apart),
+        "pairs with no free slot (hours overlap)": sum(
+            1 for p, s in states.items() if s == "no-slot" and p not in apart
+        ),
+        "pairs where a mailbox is missing": sum(1 for state in states.values() if state == "no-mailbox"),
     }
-    tick(len(series))
-    return len(series)
+    others = Counter(state for state in states.values() if state not in SETTLED)
+    counts |= {f"pairs {state}": n for state, n in sorted(others.items())}
+    if wrong := sum(1 for p, s in states.items() if s == "active" and p in apart):
+        counts["series outside someone's working hours"] = wrong
+    return counts
 
 
 async def pairs_apart(demo: Demo, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
