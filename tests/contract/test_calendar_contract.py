@@ -7,7 +7,7 @@ batched creates under injected faults still making exactly one event per series.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -231,6 +231,25 @@ async def test_an_address_that_is_no_mailbox_is_unknown_time_never_free(subject:
     items = busy[subject.unknown_address.lower()]
     assert items and all(b.status == "unknown" for b in items)
     assert min(b.start for b in items) <= window[0] and max(b.end for b in items) >= window[1]
+
+
+async def test_retiming_a_series_drops_its_moved_occurrences_but_a_new_subject_keeps_them(subject: Subject) -> None:
+    """Outlook: changing a series' recurrence or time drops its exceptions (MS-OXOCAL 3.1.4.7.3.5)."""
+    sid = series_id("contract", subject.manager_id, subject.report_upn, "retime")
+    spec = spec_for(subject, sid)
+    created = await subject.calendar.create_series(spec)
+    before = await subject.calendar.occurrences(subject.manager_id, created.event_id, *WINDOW)
+    target = before[1].start + timedelta(days=1)
+    await subject.calendar.move_occurrence(
+        subject.manager_id, before[1].event_id, target, target + timedelta(minutes=45)
+    )
+    await subject.calendar.update_series(created.event_id, replace(spec, subject="Growth conversation: renamed"))
+    kept = await subject.calendar.occurrences(subject.manager_id, created.event_id, *WINDOW)
+    assert kept[1].start == target
+    longer = replace(spec.recurrence, end_date=date(2027, 5, 25))
+    await subject.calendar.update_series(created.event_id, replace(spec, recurrence=longer))
+    after = await subject.calendar.occurrences(subject.manager_id, created.event_id, *WINDOW)
+    assert after[1].start == before[1].start  # the move is gone
 
 
 def _event_id(value: object) -> str:

@@ -163,9 +163,21 @@ class FakeCalendar:
         return self._view(event)
 
     async def update_series(self, event_id: str, spec: SeriesSpec) -> SeriesEvent:
+        """Like Outlook: a new recurrence, start or length drops the series' moved and deleted occurrences
+        and every answer (the attendee is asked again)."""
         self.calls.append("update_series")
-        self.events[event_id].spec = spec
-        return self._view(self.events[event_id])
+        event = self.events[event_id]
+        old = event.spec
+        if (old.recurrence, old.first_start, old.duration_minutes) != (
+            spec.recurrence,
+            spec.first_start,
+            spec.duration_minutes,
+        ):
+            event.moved.clear()
+            event.deleted.clear()
+            event.declined.clear()
+        event.spec = spec
+        return self._view(event)
 
     async def cancel(self, organizer_id: str, event_id: str, comment: str) -> None:
         self.calls.append("cancel")
