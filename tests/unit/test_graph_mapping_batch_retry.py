@@ -149,3 +149,105 @@ async def test_batch_of_45_goes_in_three_envelopes() -> None:
     ]
     results = await send_batch(client, calls, policy=policy(Sleeps()), stats=RetryStats())
     assert sizes == [20, 20, 5] and len(results) == 45
+
+
+class FakeBook:
+    """A one-table workbook behind a MockTransport; ``drop`` names paths whose next calls drop the connection.
+
+    ``drop_after`` applies the request first and then drops the reply (the client cannot tell whether it landed).
+    """
+
+    def __init__(self, drop: dict[str, int] | None = None, drop_after: dict[str, int] | None = None) -> None:
+        self.rows: list[list[object]] = []
+        self.drop, self.drop_after = dict(drop or {}), dict(drop_after or {})
+        self.calls: list[str] = []
+
+    def _dropping(self, faults: dict[str, int], path: str) -> bool:
+        key = next((k for k in faults if path.endswith(k)), None)
+        if key is None or faults[key] <= 0:
+            return False
+        faults[key] -= 1
+        return True
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        self.calls.append(f"{request.method} {path.rsplit('/', 1)[-1]}")
+        if self._dropping(self.drop, path):
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        response = self._answer(request, path)
+        if self._dropping(self.drop_after, path):
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        return response
+
+    def _answer(self, request: httpx.Request, path: str) -> httpx.Response:
+        if "/root:/" in path:
+            return httpx.Response(200, json={"id": "item1"})
+        if path.endswith("/createSession"):
+            return httpx.Response(201, json={"id": "session1", "persistChanges": True})
+        if path.endswith("/closeSession"):
+            return httpx.Response(204)
+        if path.endswith("/workbook/tables"):
+            return httpx.Response(200, json={"value": [{"name": "Outcomes"}, {"name": "Conversations"}]})
+        if path.endswith("/rows/add"):
+            self.rows.extend(json.loads(request.content)["values"])
+            return httpx.Response(200, json={"index": len(self.rows)})
+        if path.endswith("/rows"):
+            return httpx.Response(200, json={"value": [{"values": [row]} for row in self.rows]})
+        return httpx.Response(404, json={"error": {"code": "itemNotFound", "message": path}})
+
+
+def workbook_for(book: FakeBook, sleeps: Sleeps, stats: RetryStats):  # type: ignore[no-untyped-def]
+    from shared.adapters.graph.workbook import GraphWorkbook
+
+    return GraphWorkbook(client_for(book), "hr", "WeGrow/hr.xlsx", lambda: b"", policy=policy(sleeps), stats=stats)
+
+
+ROWS = [["r1", "a"], ["r2", "b"], ["r3", "c"]]
+
+
+async def test_workbook_close_session_is_retried_under_the_policy() -> None:
+    book, sleeps, stats = FakeBook(drop={"/closeSession": 1}), Sleeps(), RetryStats()
+    workbook = workbook_for(book, sleeps, stats)
+    assert await workbook.append_rows("Outcomes", ROWS) == 3
+    await workbook.aclose()
+    assert book.calls.count("POST closeSession") == 2
+    assert stats.by_cause["RemoteProtocolError"] == 1
+
+
+async def test_workbook_close_that_keeps_failing_is_logged_and_never_fails_the_export(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    book, sleeps, stats = FakeBook(drop={"/closeSession": 99}), Sleeps(), RetryStats()
+    workbook = workbook_for(book, sleeps, stats)
+    assert await workbook.append_rows("Outcomes", ROWS) == 3
+    with caplog.at_level("WARNING"):
+        await workbook.aclose()  # no exception: the rows landed, the session expires on its own
+    assert book.calls.count("POST closeSession") == 4  # policy(attempts=4)
+    assert "expires on its own" in caplog.text
+    assert [row[0] for row in book.rows] == ["r1", "r2", "r3"]
+    await workbook.aclose()  # closed once is closed: no second round
+    assert book.calls.count("POST closeSession") == 4
+
+
+async def test_workbook_session_setup_and_reads_go_through_the_policy() -> None:
+    book = FakeBook(drop={"/root:/WeGrow/hr.xlsx": 1, "/createSession": 1, "/workbook/tables": 1, "/rows": 1})
+    sleeps, stats = Sleeps(), RetryStats()
+    workbook = workbook_for(book, sleeps, stats)
+    assert await workbook.existing_row_ids("Outcomes") == set()
+    assert stats.by_cause["RemoteProtocolError"] == 4
+
+
+async def test_a_dropped_rows_add_is_resent_only_for_rows_that_did_not_land() -> None:
+    book, sleeps, stats = FakeBook(drop_after={"/rows/add": 1}), Sleeps(), RetryStats()
+    workbook = workbook_for(book, sleeps, stats)
+    assert await workbook.append_rows("Outcomes", ROWS) == 3
+    assert [row[0] for row in book.rows] == ["r1", "r2", "r3"]  # applied once, the re-read saw them all
+    assert book.calls.count("POST add") == 1
+
+
+async def test_a_rows_add_dropped_before_it_landed_is_resent() -> None:
+    book, sleeps, stats = FakeBook(drop={"/rows/add": 2}), Sleeps(), RetryStats()
+    workbook = workbook_for(book, sleeps, stats)
+    assert await workbook.append_rows("Outcomes", ROWS) == 3
+    assert [row[0] for row in book.rows] == ["r1", "r2", "r3"]
+    assert book.calls.count("POST add") == 3
