@@ -1,7 +1,12 @@
-// The Azure Bot resource (single-tenant app registration) with the Microsoft Teams channel.
+// The Azure Bot resource, signed in as the app's user-assigned managed identity (no app secret), with Teams.
 param tags object
 param name string
+@description('Client id of the user-assigned identity: the bot id, webApplicationInfo.id and the Graph identity')
 param botAppId string
+@description('Resource id of that identity')
+param identityId string
+@description('Home tenant of that identity (the deployment tenant)')
+param identityTenantId string
 param endpointHost string
 @allowed(['F0', 'S1'])
 param sku string = 'F0'
@@ -16,9 +21,10 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
     displayName: 'WeGrow'
     endpoint: 'https://${endpointHost}/api/messages'
     msaAppId: botAppId
-    msaAppType: 'SingleTenant'
-    msaAppTenantId: tenant().tenantId
-    disableLocalAuth: false
+    msaAppType: 'UserAssignedMSI'
+    msaAppMSIResourceId: identityId
+    msaAppTenantId: identityTenantId
+    disableLocalAuth: true
   }
 }
 
