@@ -4,6 +4,13 @@ Security rules (docs/bot.md): the actor is the signed activity's ``from.aadObjec
 the ``recipient_id`` stored for the card id when the card was sent. Data in the card is never
 trusted for that. A card is submitted once: an unknown card, another user, a verb that does not
 belong to the card, or a second submission gets a refusal and changes nothing.
+
+Further rules (issue 18, docs/cards.md):
+- a card whose pair has ended (manager change, leaver) is refused, at submit and at refresh, nothing stored;
+- a card expires ``expiry`` after its conversation: a refresh shows "this conversation has passed";
+- a refresh rebuilds the card from the store now (rows keep ids, not content), never replays it;
+- a submission claims the row with its ETag before anything is stored, so a double submit applies once;
+- a submission that fails validation anywhere (parsing or the domain's limits) is an answer on the card.
 """
 
 from __future__ import annotations
@@ -11,16 +18,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from shared.domain.agenda import AgendaFull
-from shared.ports.clock import Clock
+from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Queues, StaleWrite, Store
 from shared.services import agenda_store
-from shared.services.card_records import CardKind, CardRecord, CardStatus, find_card, set_status
+from shared.services.card_records import (
+    CardKind,
+    CardRecord,
+    CardState,
+    CardStatus,
+    ClaimRefused,
+    claim,
+    conversation_date,
+    conversation_state,
+    find_card,
+    release,
+    set_status,
+)
 from shared.services.card_submissions import parse_confirmation, parse_outcome_log, parse_prep
 
 if TYPE_CHECKING:
@@ -29,6 +49,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REFRESH_VERB = "refresh"
+CARD_EXPIRY_DAYS = 14  # default of settings.card_expiry_days: a card expires this long after its conversation
+DEFAULT_EXPIRY = timedelta(days=CARD_EXPIRY_DAYS)
+PAIR_ENDED = "This conversation is no longer yours: the reporting line has changed. Nothing was saved."
+PASSED = "This conversation has passed. Nothing was saved."
+ALREADY = "This card was already submitted. Nothing was changed."
 LOG_OUTCOMES_VERB = "agenda.logOutcomes"  # the agenda card's button: answers with the outcome-log card
 ConfigSource = Callable[[], "CompanyConfig"]  # the company config, loaded only when a card must be built
 VERB_KINDS: dict[str, CardKind] = {
@@ -44,6 +69,7 @@ class Verdict(StrEnum):
     INVALID = "invalid"  # the recipient sent malformed data; nothing changed
     EDITABLE = "editable"  # refresh by the recipient of a card not yet submitted
     READ_ONLY = "read_only"  # refresh of a submitted card by its recipient
+    EXPIRED = "expired"  # the conversation has passed: a short read-only card, nothing changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +105,9 @@ def handle_card_action(
     actor_id: str | None,
     *,
     queues: Queues | None = None,
+    expiry: timedelta = DEFAULT_EXPIRY,
 ) -> CardReply:
-    """Submit a card: verify the actor, validate, store, and mark the card submitted.
+    """Submit a card: verify the actor and the pair, validate, claim the card, store, mark it submitted.
 
     With ``queues``, an outcome log queues the employee's confirmation card (before the card is marked
     submitted: a crash in between repeats the queueing, and the send itself happens once per card id).
@@ -92,52 +119,96 @@ def handle_card_action(
         logger.warning("card action refused: verb does not match card %s", card.card_id)
         return _refuse("This action does not belong to this card. Nothing was saved.")
     if card.status is CardStatus.SUBMITTED:
-        return CardReply(Verdict.REFUSED, "This card was already submitted. Nothing was changed.", card.kind)
+        return CardReply(Verdict.REFUSED, ALREADY, card.kind)
+    stale = _stale(store, card, clock, expiry)
+    if stale is not None:
+        return stale
     try:
         submission = _PARSERS[card.kind](data)
     except ValidationError as error:
-        fields = sorted({".".join(str(part) for part in issue["loc"]) for issue in error.errors()})
-        logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
-        return CardReply(Verdict.INVALID, f"Please check: {', '.join(fields) or 'the form'}.", card.kind, card.card_id)
+        return _invalid(card, error)
     try:
-        _STORERS[card.kind](store, clock, card, submission)
+        claimed = claim(store, card, clock.now())
+    except ClaimRefused:
+        logger.info("card %s: submission refused, the card is claimed by another submission", card.card_id)
+        return CardReply(Verdict.REFUSED, ALREADY, card.kind)
+    try:
+        _STORERS[card.kind](store, clock, claimed, submission)
     except AgendaFull as full:
+        release(store, claimed)
         logger.info("card action on card %s: agenda full", card.card_id)
         return CardReply(Verdict.INVALID, f"Nothing was saved: {full}.", card.kind, card.card_id)
+    except ValidationError as error:  # the domain's own limits: an answer on the card, never a 400
+        release(store, claimed)
+        return _invalid(card, error)
     if card.kind is CardKind.OUTCOME and queues is not None:
         from shared.services import card_followups  # builds cards: imported when needed, not at bot start
 
-        card_followups.queue_confirmation(queues, card, clock.now())
+        card_followups.queue_confirmation(queues, claimed, clock.now())
     try:
-        set_status(store, card, CardStatus.SUBMITTED, clock.now())
+        set_status(store, claimed, CardStatus.SUBMITTED, clock.now())
     except StaleWrite:
-        return CardReply(Verdict.REFUSED, "This card was already submitted. Nothing was changed.", card.kind)
+        return CardReply(Verdict.REFUSED, ALREADY, card.kind)
     logger.info("card %s submitted (%s)", card.card_id, card.kind)
     return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, _summary(card, submission))
 
 
-def handle_refresh(
-    store: Store, data: Mapping[str, Any], actor_id: str | None, *, config: ConfigSource | None = None
-) -> CardReply:
-    """Universal Actions refresh: the recipient gets their card; anyone else a refusal.
+def _invalid(card: CardRecord, error: ValidationError) -> CardReply:
+    fields = sorted({".".join(str(part) for part in issue["loc"]) for issue in error.errors()})
+    logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
+    return CardReply(Verdict.INVALID, f"Please check: {', '.join(fields) or 'the form'}.", card.kind, card.card_id)
 
-    A prep row keeps ids only (privacy), so with ``config`` the prep card is rebuilt from the employee's agenda.
+
+def _stale(store: Store, card: CardRecord, clock: Clock, expiry: timedelta) -> CardReply | None:
+    """A refusal when the card's pair has ended, the passed-conversation card when it expired, else None."""
+    state = conversation_state(store, card, clock.now(), expiry)
+    if state is CardState.PAIR_ENDED:
+        logger.warning("card %s refused: its pair has ended", card.card_id)
+        return CardReply(Verdict.REFUSED, PAIR_ENDED, card.kind)
+    if state is CardState.EXPIRED:
+        logger.info("card %s: its conversation has passed", card.card_id)
+        return CardReply(Verdict.EXPIRED, PASSED, card.kind, card.card_id, {"meetingDate": conversation_date(card)})
+    return None
+
+
+def handle_refresh(
+    store: Store,
+    data: Mapping[str, Any],
+    actor_id: str | None,
+    *,
+    config: ConfigSource | None = None,
+    clock: Clock | None = None,
+    expiry: timedelta = DEFAULT_EXPIRY,
+) -> CardReply:
+    """Universal Actions refresh: the recipient gets their card rebuilt from the store now; anyone else a refusal.
+
+    Rows keep ids only, so without ``config`` an editable card cannot be rebuilt and the reply carries no view
+    (the bot then shows a short text card). Nothing stored is ever replayed.
     """
     card = _authorised_card(store, data, actor_id)
     if isinstance(card, CardReply):
         return card
+    stale = _stale(store, card, clock or SystemClock(), expiry)
+    if stale is not None:
+        return stale
     if card.status is CardStatus.SUBMITTED:
-        return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id, card.template_data)
-    view = card.template_data
-    if card.kind is CardKind.PREP and config is not None:
+        return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id)
+    view: Mapping[str, Any] = {}
+    if config is not None:
         from shared.services import card_followups
 
-        view = card_followups.prep_view(store, config(), card) or view
+        view = card_followups.current_view(store, config(), card, (clock or SystemClock()).now()) or {}
     return CardReply(Verdict.EDITABLE, "", card.kind, card.card_id, view)
 
 
 def handle_log_outcomes(
-    store: Store, data: Mapping[str, Any], actor_id: str | None, *, config: ConfigSource | None = None
+    store: Store,
+    data: Mapping[str, Any],
+    actor_id: str | None,
+    *,
+    config: ConfigSource | None = None,
+    clock: Clock | None = None,
+    expiry: timedelta = DEFAULT_EXPIRY,
 ) -> CardReply:
     """The agenda card's "Log outcomes": its manager gets the conversation's outcome-log card; anyone else a refusal."""
     agenda = _authorised_card(store, data, actor_id)
@@ -146,6 +217,10 @@ def handle_log_outcomes(
     if agenda.kind is not CardKind.AGENDA:
         logger.warning("card action refused: verb does not match card %s", agenda.card_id)
         return _refuse("This action does not belong to this card. Nothing was saved.")
+    now = (clock or SystemClock()).now()
+    stale = _stale(store, agenda, clock or SystemClock(), expiry)
+    if stale is not None:
+        return stale
     from shared.services import card_followups
 
     outcome = card_followups.outcome_card_for(store, config() if config else None, agenda)
@@ -156,12 +231,13 @@ def handle_log_outcomes(
         return _refuse("The outcome card of this conversation was sent to someone else. Nothing was saved.")
     if outcome.status is CardStatus.SUBMITTED:
         return CardReply(Verdict.READ_ONLY, "The outcomes of this conversation are already logged.", outcome.kind)
+    view = card_followups.current_view(store, config(), outcome, now) if config is not None else None
     logger.info("card %s: outcome-log card %s opened", agenda.card_id, outcome.card_id)
-    return CardReply(Verdict.EDITABLE, "", CardKind.OUTCOME, outcome.card_id, outcome.template_data)
+    return CardReply(Verdict.EDITABLE, "", CardKind.OUTCOME, outcome.card_id, view or {})
 
 
 def _summary(card: CardRecord, submission: BaseModel) -> dict[str, Any]:
-    """The recipient's own read-only view of what they sent (shown only to them)."""
+    """The recipient's own read-only view of what they sent (shown only to them, in this reply; never stored)."""
     return {**card.template_data, "submitted": submission.model_dump(mode="json")}
 
 
@@ -177,7 +253,8 @@ def _store_confirmation(store: Store, clock: Clock, card: CardRecord, submission
     from shared.services.record_outcome import record_confirmed_outcome
 
     agenda_store.save_confirmation(store, card.occurrence_id, submission, card.recipient_id, clock.now())
-    record_confirmed_outcome(store, card.occurrence_id, card.recipient_id, submission, clock.now(), card.template_data)
+    day = {"conversationDate": conversation_date(card)}  # the row keeps the start, not the card's content
+    record_confirmed_outcome(store, card.occurrence_id, card.recipient_id, submission, clock.now(), day)
 
 
 _PARSERS: dict[CardKind, Callable[[Mapping[str, Any]], BaseModel]] = {

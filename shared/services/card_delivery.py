@@ -4,9 +4,8 @@ Coach requests arrive with a coach UPN (the bot only knows ``settings.coach_pool
 resolved through the ``people`` table, and only a UPN that is in the coach pool, and is not the
 requester or the requester's manager, ever receives one.
 
-Privacy: the ``cards`` row keeps ``template_data`` for refreshes. For a prep card that would be the
-employee's private items, so a prep row keeps the ids only (and the card is rebuilt from the agenda);
-the other cards are built from shared data only and keep their full data.
+Privacy: a ``cards`` row keeps the message's ids only (manager id, start), never the card's content: a
+refresh rebuilds every card from the store as it is then (docs/cards.md, "Refresh rebuilds, never replays").
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from shared.ports.storage import Store
 from shared.services import agenda_store
 from shared.services import card_content as content
 from shared.services.card_rate import CardRateLimiter
-from shared.services.card_records import CardKind, card_id
+from shared.services.card_records import CardKind, card_id, ids_only
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_person
 from shared.services.send_cards import SendCard, SendResult, send_card
 
@@ -52,7 +51,7 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
     message = SendCard.model_validate(_with_recipient(deps, dict(body)))
     data = build_template_data(deps, message)
     card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)})
-    kept = message.template_data if message.kind is CardKind.PREP else {**message.template_data, **data}
+    kept = ids_only(message.template_data)
     result = await send_card(
         deps.store, deps.messenger, deps.clock, deps.limiter, message.model_copy(update={"template_data": kept}), card
     )

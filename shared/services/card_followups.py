@@ -1,9 +1,11 @@
 """What follows a card action: the confirmation card after an outcome log, the outcome-log card opened from the
-agenda card, and the employee's prep card rebuilt at refresh time.
+agenda card, and every card rebuilt at refresh time.
 
-Each card row in ``cards`` keeps the conversation's ids (``managerId``, ``start``) and the employee; the
-people come from table ``people``. A prep row keeps ids only, so its refresh rebuilds the card from the
-employee's own agenda (under their key), for them alone: the caller has already checked the recipient.
+Each card row in ``cards`` keeps the conversation's ids (``managerId``, ``start``) and the employee, never
+content; the people come from table ``people``. A refresh rebuilds the card from the store as it is now
+(:func:`current_view`): the manager's agenda card from the employee's *current* shared view, so an item made
+private since the send is gone. Before that, ``card_records.conversation_state`` says whether the card's pair
+still exists (same manager, both still here) and whether the conversation has passed (``start`` + expiry).
 """
 
 from __future__ import annotations
@@ -14,12 +16,45 @@ from typing import Any
 
 from shared.domain.company import CompanyConfig
 from shared.ports.storage import AlreadyExists, Queues, Store
+from shared.services import agenda_store
 from shared.services import card_content as content
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
 from shared.services.due_cards import SEND_CARD
 from shared.services.scheduling_records import load_person
 
 logger = logging.getLogger(__name__)
+
+
+def current_view(store: Store, config: CompanyConfig, card: CardRecord, now: datetime) -> dict[str, Any] | None:
+    """The card's data rebuilt from the store now, for its recipient (None when it cannot be built)."""
+    if card.kind is CardKind.PREP:
+        return prep_view(store, config, card)
+    if card.kind is CardKind.COACH_REQUEST:
+        return _coach_view(store, config, card, now)
+    meeting = meeting_of(store, card)
+    if meeting is None:
+        return None
+    ids = {"cardId": card.card_id}
+    if card.kind is CardKind.AGENDA and meeting.manager.id == card.recipient_id:
+        return {**content.agenda_data(store, config, meeting), **ids}
+    if card.kind is CardKind.OUTCOME and meeting.manager.id == card.recipient_id:
+        return {**content.outcome_data(config, meeting), **ids}
+    if card.kind is CardKind.CONFIRM and meeting.employee.id == card.recipient_id:
+        log = agenda_store.load_outcome_log(store, card.occurrence_id)
+        return {**content.confirm_data(config, meeting, log), **ids} if log is not None else None
+    return None
+
+
+def _coach_view(store: Store, config: CompanyConfig, card: CardRecord, now: datetime) -> dict[str, Any] | None:
+    employee = load_person(store, card.employee_id)
+    if employee is None:
+        return None
+    parts = card.occurrence_id.split(":")  # coach:<employee>:<day>:<coach upn> (bot_messages)
+    try:
+        asked = datetime.fromisoformat(parts[2]) if len(parts) > 2 else now
+    except ValueError:
+        asked = now
+    return {**content.coach_data(config, employee, [card.recipient_id], asked), "cardId": card.card_id}
 
 
 def queue_confirmation(queues: Queues, outcome_card: CardRecord, now: datetime) -> None:
@@ -80,9 +115,8 @@ def outcome_card_for(store: Store, config: CompanyConfig | None, agenda: CardRec
     if meeting is None or meeting.manager.id != agenda.recipient_id:
         return None
     ids = {"managerId": meeting.manager.id, "start": meeting.start.isoformat(), "cardId": cid}
-    data = {**content.outcome_data(config, meeting), **ids}
     record = CardRecord(
-        cid, CardKind.OUTCOME, agenda.occurrence_id, agenda.recipient_id, agenda.employee_id, CardStatus.SENT, data
+        cid, CardKind.OUTCOME, agenda.occurrence_id, agenda.recipient_id, agenda.employee_id, CardStatus.SENT, ids
     )
     try:
         return insert_card(store, record)

@@ -3,22 +3,31 @@
 A card id is derived from (occurrence, kind), so a retry finds the row it wrote before. The row is
 written (status ``pending``) before the send and marked ``sent`` after; a card action is checked
 against its ``recipient_id``, never against anything the card itself carries.
+
+A row keeps ids, never content (docs/cards.md, "Refresh rebuilds, never replays"): ``template_data`` is cut
+to :data:`STORED_KEYS` (the manager's id and the conversation's start), and every refresh rebuilds the card
+from the store as it is now. A submission first *claims* the row with its ETag (:func:`claim`), so two
+concurrent submits of one card cannot both apply.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from shared.ports.storage import Record, Store
+from shared.ports.storage import Record, StaleWrite, Store
+from shared.services.scheduling_records import PAIRS, load_person
 
 CARDS = "cards"
 ROW = "card"
+STORED_KEYS = ("managerId", "start", "cardId")  # ids only: what a card row may keep of its template data
+CLAIM_TTL = timedelta(minutes=2)  # a claim older than this was left by a crashed attempt and may be taken over
 
 
 class CardKind(StrEnum):
@@ -63,7 +72,7 @@ class CardRecord:
             recipient_id=str(data["recipient_id"]),
             employee_id=str(data.get("employee_id", "")),
             status=CardStatus(str(data["status"])),
-            template_data=json.loads(str(data.get("template_data", "{}"))),
+            template_data=ids_only(json.loads(str(data.get("template_data", "{}")))),
             record=record,
         )
 
@@ -74,8 +83,63 @@ class CardRecord:
             "recipient_id": self.recipient_id,
             "employee_id": self.employee_id,
             "status": str(self.status),
-            "template_data": json.dumps(dict(self.template_data)),
+            "template_data": json.dumps(ids_only(self.template_data)),
         }
+
+    def claimed_at(self) -> datetime | None:
+        held = self.record.data.get("claimed_at") if self.record is not None else None
+        return datetime.fromisoformat(held) if isinstance(held, str) and held else None
+
+
+def ids_only(template_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a card's data a row may keep: ids and the start, never text anyone typed or a name."""
+    return {key: template_data[key] for key in STORED_KEYS if isinstance(template_data.get(key), str)}
+
+
+CONVERSATION_KINDS = frozenset({CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME, CardKind.CONFIRM})
+
+
+class CardState(StrEnum):
+    CURRENT = "current"
+    PAIR_ENDED = "pair_ended"  # manager change or leaver: the card is no longer its recipient's
+    EXPIRED = "expired"  # the conversation passed more than the expiry ago
+
+
+def pair_is_current(store: Store, manager_id: str, employee_id: str) -> bool:
+    """Both people are still here and enabled, the employee still reports to that manager, the pair is open."""
+    employee, manager = load_person(store, employee_id), load_person(store, manager_id)
+    if employee is None or manager is None or not (employee.account_enabled and manager.account_enabled):
+        return False
+    if employee.manager_id != manager_id:
+        return False
+    pair = store.find(PAIRS, manager_id, employee_id)
+    return pair is None or bool(pair.data.get("active"))
+
+
+def conversation_state(store: Store, card: CardRecord, now: datetime, expiry: timedelta) -> CardState:
+    """Whether a conversation card may still be used. Cards of no conversation (coach requests) are always current."""
+    manager_id = str(card.template_data.get("managerId") or "")
+    if card.kind not in CONVERSATION_KINDS or not manager_id:
+        return CardState.CURRENT
+    if not pair_is_current(store, manager_id, card.employee_id):
+        return CardState.PAIR_ENDED
+    start = _start_of(card)
+    if start is not None and now > start + expiry:
+        return CardState.EXPIRED
+    return CardState.CURRENT
+
+
+def _start_of(card: CardRecord) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(card.template_data.get("start") or ""))
+    except ValueError:
+        return None
+
+
+def conversation_date(card: CardRecord) -> str:
+    """The conversation's day (ISO), from the row's ``start``; empty when the row has none."""
+    start = _start_of(card)
+    return start.date().isoformat() if start is not None else ""
 
 
 def find_card(store: Store, card: str) -> CardRecord | None:
@@ -96,3 +160,34 @@ def set_status(store: Store, card: CardRecord, status: CardStatus, now: datetime
         raise ValueError("set_status needs a card read from the store")
     data = {**card.record.data, "status": str(status), f"{status}_at": now.isoformat(), **extra}
     return CardRecord.from_record(store.update(card.record, data))
+
+
+class ClaimRefused(Exception):
+    """Someone else holds (or just took) the card: this submission must not apply."""
+
+
+def claim(store: Store, card: CardRecord, now: datetime) -> CardRecord:
+    """Take the card for one submission: an ETag-guarded write of ``claimed_at`` (ClaimRefused if taken).
+
+    Two submits that read the same row race on its ETag: one update wins, the other gets StaleWrite. A submit
+    that reads the row after a claim sees a live ``claimed_at``; only a claim older than CLAIM_TTL (a crash
+    between claim and submit) may be taken over.
+    """
+    if card.record is None:
+        raise ValueError("claim needs a card read from the store")
+    held = card.claimed_at()
+    if held is not None and now - held < CLAIM_TTL:
+        raise ClaimRefused(card.card_id)
+    try:
+        return CardRecord.from_record(store.update(card.record, {**card.record.data, "claimed_at": now.isoformat()}))
+    except StaleWrite as lost:
+        raise ClaimRefused(card.card_id) from lost
+
+
+def release(store: Store, card: CardRecord) -> None:
+    """Give a claim back after a submission that saved nothing (best effort: a stale claim expires anyway)."""
+    if card.record is None:
+        return
+    data = {key: value for key, value in card.record.data.items() if key != "claimed_at"}
+    with contextlib.suppress(StaleWrite):
+        store.update(card.record, data)

@@ -13,8 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.domain.agenda import ITEM_TEXT_MAX, NAME_MAX
+
 Text = str
-MAX_TEXT = 1000
+MAX_TEXT = 1000  # outcome texts and the confirmation comment (not agenda items)
+PREP_TEXT_MAX = ITEM_TEXT_MAX  # one limit for every prep field and every agenda item (issue 18)
 MAX_ITEMS = 20
 Quadrant = Literal["sweet_spot", "uphill", "gift", "waste"]
 ActionType = Literal["training", "stretch", "mentoring", "network", "manage"]
@@ -45,13 +48,13 @@ class PrepSubmission(_Strict):
     def shares_new(self, field_name: str) -> bool:
         return any(shared for name, shared in self.shared_new.items() if name == field_name)
 
-    learning_goal: str = Field(default="", max_length=MAX_TEXT)
-    new_micro_need: str = Field(default="", max_length=MAX_TEXT)
-    unlearn: str = Field(default="", max_length=MAX_TEXT)
-    learning_network: str = Field(default="", max_length=MAX_TEXT)
-    share_learning: str = Field(default="", max_length=MAX_TEXT)
-    share_with: str = Field(default="", max_length=200)
-    tenure_reflection: str = Field(default="", max_length=MAX_TEXT)
+    learning_goal: str = Field(default="", max_length=PREP_TEXT_MAX)
+    new_micro_need: str = Field(default="", max_length=PREP_TEXT_MAX)
+    unlearn: str = Field(default="", max_length=PREP_TEXT_MAX)
+    learning_network: str = Field(default="", max_length=PREP_TEXT_MAX)
+    share_learning: str = Field(default="", max_length=PREP_TEXT_MAX)
+    share_with: str = Field(default="", max_length=NAME_MAX)
+    tenure_reflection: str = Field(default="", max_length=PREP_TEXT_MAX)
     wants_coach: bool = False
 
 

@@ -125,12 +125,12 @@ async def test_a_confirmation_without_a_stored_log_is_undeliverable() -> None:
 def test_log_outcomes_answers_the_manager_with_the_outcome_log_card_they_can_submit() -> None:
     store, queues = world()
     agenda = sent(store, CardKind.AGENDA, "grace")
-    reply = handle_log_outcomes(store, {"cardId": agenda}, "grace", config=lambda: CONFIG)
+    reply = handle_log_outcomes(store, {"cardId": agenda}, "grace", config=lambda: CONFIG, clock=FixedClock())
     assert (reply.verdict, reply.kind, reply.card_id) == (Verdict.EDITABLE, CardKind.OUTCOME, card_id(OCC, "outcome"))
     card = render_kind(CardKind.OUTCOME, dict(reply.view))
     assert card["actions"][0]["data"] == {"cardId": reply.card_id} and "Ada" in json.dumps(card)
     assert log_outcomes(store, queues) is Verdict.ACCEPTED  # the card it opened is the manager's to submit
-    again = handle_log_outcomes(store, {"cardId": agenda}, "grace", config=lambda: CONFIG)
+    again = handle_log_outcomes(store, {"cardId": agenda}, "grace", config=lambda: CONFIG, clock=FixedClock())
     assert again.verdict is Verdict.READ_ONLY
 
 
@@ -141,7 +141,10 @@ def test_log_outcomes_by_anyone_else_is_refused_and_writes_nothing() -> None:
     before = store.query(CARDS)
     for data, actor in (({"cardId": agenda}, "ada"), ({"cardId": agenda}, None), ({"cardId": prep}, "ada"),
                         ({"cardId": "nope"}, "grace"), ({}, "grace")):  # fmt: skip
-        assert handle_log_outcomes(store, data, actor, config=lambda: CONFIG).verdict is Verdict.REFUSED
+        assert (
+            handle_log_outcomes(store, data, actor, config=lambda: CONFIG, clock=FixedClock()).verdict
+            is Verdict.REFUSED
+        )
     assert store.query(CARDS) == before
 
 
@@ -149,7 +152,7 @@ def test_log_outcomes_reuses_the_outcome_card_the_timer_already_sent() -> None:
     store, _ = world()
     agenda = sent(store, CardKind.AGENDA, "grace")
     outcome = sent(store, CardKind.OUTCOME, "grace")
-    reply = handle_log_outcomes(store, {"cardId": agenda}, "grace", config=None)
+    reply = handle_log_outcomes(store, {"cardId": agenda}, "grace", config=None, clock=FixedClock())
     assert (reply.verdict, reply.card_id) == (Verdict.EDITABLE, outcome)
 
 
@@ -161,9 +164,9 @@ def test_prep_refresh_rebuilds_the_employees_own_card_from_their_agenda() -> Non
     agenda_store.add_micro_need(store, "ada", "CANARY private need", NOW)
     prep = sent(store, CardKind.PREP, "ada")
     assert "CANARY" not in json.dumps([r.data for r in store.query(CARDS)])  # the row keeps ids only
-    reply = handle_refresh(store, {"cardId": prep}, "ada", config=lambda: CONFIG)
+    reply = handle_refresh(store, {"cardId": prep}, "ada", config=lambda: CONFIG, clock=FixedClock())
     assert reply.verdict is Verdict.EDITABLE
     card = render_kind(CardKind.PREP, dict(reply.view))
     assert "CANARY private need" in json.dumps(card) and card["actions"][0]["data"] == {"cardId": prep}
-    refused = handle_refresh(store, {"cardId": prep}, "grace", config=lambda: CONFIG)
+    refused = handle_refresh(store, {"cardId": prep}, "grace", config=lambda: CONFIG, clock=FixedClock())
     assert refused.verdict is Verdict.REFUSED and "CANARY" not in json.dumps(refused.view)

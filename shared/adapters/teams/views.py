@@ -24,6 +24,7 @@ TEMPLATES: dict[CardKind, str] = {
     CardKind.REMINDER: "reminder",
     CardKind.COACH_REQUEST: "coach-request",
 }
+PASSED_TEMPLATE = "conversation-passed"  # a refresh or submit of a card whose conversation has passed
 _TITLES = {
     Verdict.ACCEPTED: "Saved",
     Verdict.REFUSED: "Not accepted",
@@ -41,8 +42,11 @@ def text_card(title: str, message: str) -> dict[str, Any]:
 
 
 def card_for(reply: CardReply) -> dict[str, Any]:
+    if reply.verdict is Verdict.EXPIRED:
+        return _passed_card(reply)
     if reply.verdict is Verdict.EDITABLE and reply.kind is not None:
-        return _template_card(reply) or text_card("WeGrow", "This card is ready for you in the chat.")
+        built = _template_card(reply) if reply.view else None
+        return built or text_card("WeGrow", "This card is ready for you in the chat.")
     return text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
 
 
@@ -54,6 +58,15 @@ def _template_card(reply: CardReply) -> dict[str, Any] | None:
         return render_card(TEMPLATES[reply.kind], dict(reply.view))
     except RenderError:
         return None
+
+
+def _passed_card(reply: CardReply) -> dict[str, Any]:
+    from shared.adapters.cards.renderer import RenderError, render_card
+
+    try:
+        return render_card(PASSED_TEMPLATE, {"meetingDate": str(reply.view.get("meetingDate") or "")})
+    except RenderError:
+        return text_card("This conversation has passed", reply.message)
 
 
 def invoke_response(reply: CardReply) -> AdaptiveCardInvokeResponse:
