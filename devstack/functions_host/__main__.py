@@ -7,8 +7,11 @@ import asyncio
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -28,7 +31,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-schedule", action="store_true", help="fire timers only on demand")
     parser.add_argument("--retry-delay", type=int, default=30, help="seconds before a failed message is retried")
     parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between polls of an empty queue")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        default=None,
+        help="where the function key is written (default: <tmp>/wegrow-functions-host/<port>.key); "
+        "when WEGROW_FUNCTION_KEY is not set, a new key is generated",
+    )
+    args = parser.parse_args(argv)
+    if args.key_file is None:
+        args.key_file = Path(tempfile.gettempdir()) / "wegrow-functions-host" / f"{args.port}.key"
+    return args
+
+
+def function_key(key_file: Path) -> str:
+    """The key for authLevel=function routes: ``WEGROW_FUNCTION_KEY``, else a new random one written to ``key_file``.
+
+    Azure keeps host keys in storage and hands them out in the portal or ``az functionapp keys list``;
+    locally the file (mode 600) stands in for that.
+    """
+    key = os.environ.get("WEGROW_FUNCTION_KEY") or secrets.token_urlsafe(32)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(key + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
+    return key
 
 
 def queue_client() -> Queues:
@@ -64,7 +90,9 @@ async def serve(args: argparse.Namespace) -> None:
     triggers = load_triggers(load_app(args.app))
     policy = queue_feed.QueuePolicy(retry_delay=args.retry_delay, poll_interval=args.poll_interval)
     queues = queue_client() if triggers.queues else None
-    runner = web.AppRunner(build_app(triggers, runner_for(triggers)), access_log=None)
+    key = function_key(args.key_file)
+    logging.getLogger("functions_host").info("function key in %s", args.key_file)
+    runner = web.AppRunner(build_app(triggers, runner_for(triggers), key), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", args.port).start()
     tasks = [asyncio.create_task(queue_feed.pump(queues, q, policy)) for q in triggers.queues if queues]

@@ -1,7 +1,13 @@
-"""Serve the app's HTTP routes under /api/ with aiohttp, plus the host's admin endpoint for timers."""
+"""Serve the app's HTTP routes under /api/ with aiohttp, plus the host's admin endpoint for timers.
+
+A route declared with ``authLevel`` ``function`` or ``admin`` needs the host key, as Azure checks it: in the
+``x-functions-key`` header or the ``code`` query parameter; otherwise 401 with an empty body, and the
+function is not called.
+"""
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -26,7 +32,18 @@ def route_pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{pattern}$", re.IGNORECASE)
 
 
-def build_app(triggers: Triggers, run_by_name: RunByName) -> web.Application:
+def needs_key(trigger: HttpTrigger) -> bool:
+    """True unless the route is anonymous (the level the FunctionApp or the route declares)."""
+    level = getattr(trigger.function.get_trigger(), "auth_level", None)
+    return str(getattr(level, "value", level) or "function").lower() != "anonymous"
+
+
+def has_key(request: web.Request, key: str) -> bool:
+    given = request.headers.get("x-functions-key") or request.query.get("code") or ""
+    return bool(key) and hmac.compare_digest(given.encode(), key.encode())
+
+
+def build_app(triggers: Triggers, run_by_name: RunByName, function_key: str = "") -> web.Application:
     routes = [(route_pattern(t.route), t) for t in triggers.http]
 
     async def api(request: web.Request) -> web.StreamResponse:
@@ -34,6 +51,8 @@ def build_app(triggers: Triggers, run_by_name: RunByName) -> web.Application:
         for pattern, trigger in routes:
             match = pattern.match(path)
             if match and (not trigger.methods or request.method in trigger.methods):
+                if needs_key(trigger) and not has_key(request, function_key):
+                    return web.Response(status=401)
                 return await _invoke(trigger, request, match.groupdict())
         return web.json_response({"error": f"no route for {request.method} /api/{path}"}, status=404)
 

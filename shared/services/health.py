@@ -1,5 +1,11 @@
 """Health: for each timer and queue function, the last success, the backlog, and whether it is stale.
 
+Two views. The *detail* (:func:`check_health`, behind a function key) reads every run record and queue
+length. The anonymous *status* (:class:`StatusCache`) answers ``ok`` or ``stale`` only, from a summary
+kept in memory for ``STATUS_TTL``; refreshing it costs one storage read (one query of the ``runs``
+table), so no anonymous request can make the app do more than that. The status sees timers that missed
+their schedule and functions whose latest run failed; a backlog waiting on a silent queue shows in the detail.
+
 A timer is stale when a scheduled fire time more than ``grace`` ago passed after its last success
 (it missed its schedule: scheduled jobs that stop silently are the failure this catches). A queue
 function is stale when messages wait and its last success is older than ``grace``. A function that
@@ -8,16 +14,19 @@ has never recorded a run is reported as ``never-run`` and is not stale (a fresh 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from shared.ports.clock import Clock
-from shared.ports.storage import Queues, Store
-from shared.services.runs import Run, last_run
+from shared.ports.storage import Queues, Record, Store
+from shared.services.runs import LAST, LAST_OK, TABLE, Run, last_run
 from shared.services.triggers import QueueTrigger, TimerTrigger, Triggers
 
 GRACE = timedelta(minutes=10)
+STATUS_TTL = timedelta(seconds=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,3 +123,47 @@ def _iso(value: datetime | None) -> str | None:
 
 def _run_json(run: Run) -> dict[str, Any]:
     return {"at": run.at.isoformat(), "ok": run.ok, "detail": run.detail}
+
+
+def _run_of(record: Record | None) -> Run | None:
+    if record is None:
+        return None
+    return Run(
+        datetime.fromisoformat(str(record.data["at"])), bool(record.data.get("ok")), str(record.data.get("detail", ""))
+    )
+
+
+def summary_status(runs: Sequence[Record], triggers: Triggers, now: datetime, grace: timedelta = GRACE) -> str:
+    """``ok`` or ``stale`` from the ``runs`` rows alone (no queue lengths, no other reads)."""
+    rows: Mapping[tuple[str, str], Record] = {(r.partition, r.row): r for r in runs}
+
+    def runs_of(name: str) -> tuple[Run | None, Run | None]:
+        return _run_of(rows.get((name, LAST_OK))), _run_of(rows.get((name, LAST)))
+
+    for timer in triggers.timers:
+        success, latest = runs_of(timer.name)
+        if latest is not None and (success is None or success.at < timer.cron.previous_at_or_before(now - grace)):
+            return "stale"
+    for trigger in triggers.queues:
+        success, latest = runs_of(trigger.name)
+        if latest is not None and not latest.ok and (success is None or success.at < now - grace):
+            return "stale"
+    return "ok"
+
+
+class StatusCache:
+    """The anonymous health status, refreshed at most once per ``ttl`` with one query of the ``runs`` table."""
+
+    def __init__(self, ttl: timedelta = STATUS_TTL) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._status: str | None = None
+        self._expires: datetime | None = None
+
+    def status(self, store: Store, clock: Clock, triggers: Triggers, grace: timedelta = GRACE) -> str:
+        with self._lock:
+            now = clock.now()
+            if self._status is None or self._expires is None or now >= self._expires:
+                self._status = summary_status(store.query(TABLE), triggers, now, grace)
+                self._expires = now + self.ttl
+            return self._status

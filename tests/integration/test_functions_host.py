@@ -163,7 +163,37 @@ def test_real_app_serves_health(azurite: str) -> None:
     finally:
         stop_host(host)
     assert response.status_code == 200
-    assert response.json()["status"] == "ok"
+    assert response.json() == {"status": "ok"}
+
+
+def test_runner_generates_a_key_file_and_checks_the_key_like_azure(azurite: str, tmp_path: Path) -> None:
+    key_file = tmp_path / "keys" / "function-key"
+    env_key = os.environ.pop("WEGROW_FUNCTION_KEY", None)
+    try:
+        host = start_host(azurite, "--no-schedule", "--key-file", str(key_file))
+    finally:
+        if env_key is not None:
+            os.environ["WEGROW_FUNCTION_KEY"] = env_key
+    try:
+        key = key_file.read_text(encoding="utf-8").strip()
+        detail = f"{host.url}/api/health/detail"
+        refused = [
+            httpx.get(detail),
+            httpx.get(detail, headers={"x-functions-key": "wrong"}),
+            httpx.get(f"{detail}?code="),
+        ]
+        by_header = httpx.get(detail, headers={"x-functions-key": key})
+        by_code = httpx.get(detail, params={"code": key})
+        anonymous = httpx.get(f"{host.url}/api/health")
+    finally:
+        stop_host(host)
+    assert len(key) >= 32 and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert [(r.status_code, r.content) for r in refused] == [(401, b"")] * 3
+    assert by_header.status_code == 200 and "functions" in by_header.json()
+    assert by_code.status_code == 200 and by_code.json() == by_header.json() | {
+        "checked_at": by_code.json()["checked_at"]
+    }
+    assert anonymous.status_code == 200 and anonymous.json() == {"status": "ok"}
 
 
 def test_wegrow_run_timer_runs_it_once_in_process(azurite: str, queues: StorageQueues) -> None:
