@@ -11,15 +11,19 @@ param environmentName string
 @description('Azure region (one that offers Flex Consumption)')
 param location string
 
-@description('Client id of the WeGrow app registration (the bot; also the Graph app unless graphUsesManagedIdentity)')
-param botAppId string
+@description('Microsoft 365 tenant (Graph, Teams activities); defaults to the deployment tenant')
+param tenantId string = subscription().tenantId
 
-@secure()
-@description('Client secret of that app registration; stored only in Key Vault')
-param botAppSecret string
+@minValue(0)
+@maxValue(10)
+@description('Always-ready instances of the HTTP group (the bot endpoint): 0 saves cost, Teams may then time out')
+param alwaysReadyHttpInstances int = 1
 
-@description('true: Graph uses the function app managed identity (grant it the app roles); false: the app registration')
-param graphUsesManagedIdentity bool = false
+@description('Key Vault behind a private endpoint with public network access off (Flex VNet integration)')
+param privateVault bool = true
+
+// azd passes an empty string when WEGROW_TENANT_ID is unset: that also means the deployment tenant.
+var m365TenantId = empty(tenantId) ? subscription().tenantId : tenantId
 
 @minLength(36)
 @maxLength(36)
@@ -65,9 +69,6 @@ param cardsSchedule string = '0 0 7 * * *'
 @description('NCRONTAB of the outbox export sweep (%WEGROW_EXPORT_SCHEDULE%)')
 param exportSchedule string = '0 */15 * * * *'
 
-@description('Client id of a user-assigned identity, only if you attach one; empty = system-assigned')
-param managedIdentityClientId string = ''
-
 @description('Key Vault secret URI of a storage connection string; leave empty (identity-based storage, no keys)')
 param storageConnectionSecretUri string = ''
 
@@ -78,6 +79,16 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-wegrow-${environmentName}'
   location: location
   tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'id-wegrow-${token}'
+  }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -109,7 +120,18 @@ module vault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     name: take('kv-wegrow-${token}', 24)
-    botAppSecret: botAppSecret
+    publicNetworkAccess: privateVault ? 'Disabled' : 'Enabled'
+  }
+}
+
+module network 'modules/network.bicep' = if (privateVault) {
+  name: 'network'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'vnet-wegrow-${token}'
+    vaultId: vault.outputs.id
   }
 }
 
@@ -124,6 +146,10 @@ module functionApp 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.name
     blobEndpoint: storage.outputs.blobEndpoint
     deploymentContainerName: storage.outputs.deploymentContainerName
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    subnetId: privateVault ? network!.outputs.appSubnetId : ''
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
   }
 }
 
@@ -131,9 +157,11 @@ module roles 'modules/roles.bicep' = {
   name: 'roles'
   scope: rg
   params: {
-    principalId: functionApp.outputs.principalId
+    principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
+    blobContainerNames: storage.outputs.blobContainerNames
     keyVaultName: vault.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
   }
 }
 
@@ -143,12 +171,13 @@ module bot 'modules/bot.bicep' = {
   params: {
     tags: tags
     name: 'bot-wegrow-${token}'
-    botAppId: botAppId
+    botAppId: identity.outputs.clientId
+    identityId: identity.outputs.id
+    identityTenantId: identity.outputs.tenantId
     endpointHost: functionApp.outputs.defaultHostName
   }
 }
 
-var botSecretReference = '@Microsoft.KeyVault(SecretUri=${vault.outputs.botSecretUri})'
 var storageConnectionReference = '@Microsoft.KeyVault(SecretUri=${storageConnectionSecretUri})'
 
 // Every WEGROW_* setting shared/config.py reads (tests/unit/test_infra_settings.py checks both directions).
@@ -156,10 +185,11 @@ var wegrowSettings = {
   WEGROW_ENV: 'azure'
   WEGROW_GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0'
   WEGROW_STORAGE_ACCOUNT: storage.outputs.name
-  WEGROW_TENANT_ID: tenant().tenantId
-  WEGROW_CLIENT_ID: botAppId
-  WEGROW_BOT_APP_ID: botAppId
-  WEGROW_BOT_APP_SECRET: botSecretReference
+  WEGROW_TENANT_ID: m365TenantId
+  // One identity, no secret: Graph, the bot and storage all sign in as the user-assigned identity.
+  WEGROW_CLIENT_ID: identity.outputs.clientId
+  WEGROW_MANAGED_IDENTITY_CLIENT_ID: identity.outputs.clientId
+  WEGROW_BOT_APP_ID: identity.outputs.clientId
   WEGROW_BOT_AUTH: 'jwt'
   WEGROW_BOT_OPENID_METADATA_URL: 'https://login.botframework.com/v1/.well-known/openidconfiguration'
   WEGROW_BOT_TOKEN_ISSUER: 'https://api.botframework.com'
@@ -182,8 +212,6 @@ var wegrowSettings = {
 var optionalSettings = union(
   empty(pilotGroupId) ? {} : { WEGROW_PILOT_GROUP_ID: pilotGroupId },
   empty(companyConfigPath) ? {} : { WEGROW_COMPANY_CONFIG: companyConfigPath },
-  graphUsesManagedIdentity ? {} : { WEGROW_CLIENT_SECRET: botSecretReference },
-  empty(managedIdentityClientId) ? {} : { WEGROW_MANAGED_IDENTITY_CLIENT_ID: managedIdentityClientId },
   empty(storageConnectionSecretUri) ? {} : { WEGROW_STORAGE_CONNECTION: storageConnectionReference }
 )
 
@@ -201,5 +229,9 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output WEGROW_BOT_ENDPOINT string = 'https://${functionApp.outputs.defaultHostName}/api/messages'
 output WEGROW_VALID_DOMAIN string = functionApp.outputs.defaultHostName
-output WEGROW_FUNCTION_PRINCIPAL_ID string = functionApp.outputs.principalId
+output WEGROW_FUNCTION_PRINCIPAL_ID string = identity.outputs.principalId
+output WEGROW_BOT_APP_ID string = identity.outputs.clientId
+output WEGROW_IDENTITY_NAME string = identity.outputs.name
+output WEGROW_TENANT_ID string = m365TenantId
+output WEGROW_KEY_VAULT_NAME string = vault.outputs.name
 output WEGROW_BOT_NAME string = bot.outputs.name

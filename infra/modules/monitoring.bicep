@@ -25,6 +25,9 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     IngestionMode: 'LogAnalytics'
+    // Entra-only ingestion: the connection string alone cannot send telemetry; the app identity holds
+    // Monitoring Metrics Publisher (roles.bicep) and the host reads APPLICATIONINSIGHTS_AUTHENTICATION_STRING.
+    DisableLocalAuth: true
   }
 }
 

@@ -5,6 +5,9 @@ param tags object
 param name string
 param deploymentContainerName string
 
+@description('The Functions host keeps its timer/singleton locks and its keys in these containers')
+var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
+
 @description('Queues the app uses (poison queues are created by the host on first use)')
 var queueNames = ['pair-changed', 'schedule-pair', 'send-card', 'export']
 @description('Tables the app uses')
@@ -36,6 +39,14 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   properties: { publicAccess: 'None' }
 }
 
+resource hostContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for container in hostContainerNames: {
+    parent: blobService
+    name: container
+    properties: { publicAccess: 'None' }
+  }
+]
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: account
   name: 'default'
@@ -64,3 +75,5 @@ output name string = account.name
 output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output deploymentContainerName string = deploymentContainer.name
+@description('Every blob container the app identity may touch: the deployment package and the host containers')
+output blobContainerNames array = [deploymentContainer.name, hostContainers[0].name, hostContainers[1].name]

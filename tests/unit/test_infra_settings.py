@@ -23,6 +23,17 @@ pytestmark = pytest.mark.unit
 PLATFORM_SETTINGS = {
     "AzureWebJobsStorage__accountName": "host storage through the managed identity (no connection string)",
     "AzureWebJobsStorage__credential": "tells the host to use the managed identity for that account",
+    "AzureWebJobsStorage__clientId": "which identity: the user-assigned one (there is no system-assigned one)",
+    "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Entra ingestion as that identity (App Insights local auth is off)",
+}
+# Read by the code, deliberately not set in Azure.
+NO_SECRET = {
+    "WEGROW_BOT_APP_SECRET": "the bot signs in as the user-assigned managed identity (UserAssignedMSI)",
+    "WEGROW_CLIENT_SECRET": "Graph signs in as the same identity (WEGROW_MANAGED_IDENTITY_CLIENT_ID)",
+}
+CODE_DEFAULTS = {
+    "WEGROW_BOT_ENTRA_OPENID_METADATA_URL": "derived from WEGROW_TENANT_ID by shared/config.py",
+    "WEGROW_CONNECTOR_HOSTS": "the code default is Teams' documented connector hosts",
 }
 CODE_PREFIXES = ("WEGROW_", "APPLICATIONINSIGHTS_")
 BINDING_SETTING = re.compile(r"%([A-Za-z0-9_]+)%")
@@ -75,15 +86,40 @@ def test_all_settings_variables_reach_the_function_app() -> None:
 
 
 def test_every_setting_the_code_reads_is_in_bicep() -> None:
-    missing = setting_names() - set(bicep_settings())
+    missing = setting_names() - set(bicep_settings()) - set(NO_SECRET) - set(CODE_DEFAULTS)
     assert not missing, f"shared/config.py reads these, infra/ does not set them: {sorted(missing)}"
 
 
 def test_every_app_setting_in_bicep_is_read_by_the_code_or_is_a_listed_platform_setting() -> None:
     unknown = set(bicep_settings()) - setting_names() - set(PLATFORM_SETTINGS)
     assert not unknown, f"infra/ sets these, nothing reads them: {sorted(unknown)}"
-    code_like = {s for s in bicep_settings() if s.startswith(CODE_PREFIXES)}
+    code_like = {s for s in bicep_settings() if s.startswith(CODE_PREFIXES)} - set(PLATFORM_SETTINGS)
     assert code_like <= setting_names()
+
+
+def test_no_secret_setting_is_set_in_azure() -> None:
+    """No long-lived secret: neither the bot nor Graph has a client secret, not even a Key Vault reference."""
+    assert not set(NO_SECRET) & set(bicep_settings())
+    assert set(NO_SECRET) <= setting_names(), "the code no longer reads these: drop them from NO_SECRET"
+    all_bicep = "\n".join(p.read_text() for p in bicep_files())
+    assert "botAppSecret" not in all_bicep and "bot-app-secret" not in all_bicep
+
+
+def test_the_identity_settings_all_name_the_one_user_assigned_identity() -> None:
+    wegrow = settings_variables()["wegrowSettings"]
+    for name in ("WEGROW_CLIENT_ID", "WEGROW_BOT_APP_ID", "WEGROW_MANAGED_IDENTITY_CLIENT_ID"):
+        assert text(wegrow[name]) == "identity.outputs.clientId", name
+    platform = settings_variables()["platformSettings"]
+    assert text(platform["AzureWebJobsStorage__clientId"]) == "identityClientId"
+    assert "identityClientId" in text(platform["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"])
+
+
+def test_tenant_id_is_a_parameter_defaulting_to_the_deployment_tenant() -> None:
+    params = parameters(INFRA / "main.bicep")
+    assert params["tenantId"] is not None and text(params["tenantId"]) == "subscription().tenantId"
+    assert text(settings_variables()["wegrowSettings"]["WEGROW_TENANT_ID"]) == "m365TenantId"
+    file_params = json.loads((INFRA / "main.parameters.json").read_text())["parameters"]
+    assert file_params["tenantId"]["value"] == "${WEGROW_TENANT_ID=}"
 
 
 def test_no_storage_key_or_connection_string_is_set_by_default() -> None:
