@@ -6,6 +6,9 @@ An unchanged org costs one delta round trip and no writes. Changes go to the ``p
 A delta item is a partial update (Graph sends "at least the properties that have been updated"): it is merged
 into the stored person, so a job-title change without ``manager@delta`` leaves the manager as it was. Each
 changed person's mailbox zone and working hours are read again (mailboxSettings, 20 per ``$batch``) and stored.
+
+A person the directory removes leaves a tombstone (partition ``leavers`` of ``people``: their object id and UPN,
+nothing else), so privacy export and forget still find their records by object id or UPN.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from shared.services.scheduling_records import (
 )
 
 PAIR_CHANGED = "pair-changed"
+LEAVERS_PARTITION = "leavers"
 DELTA_PARTITION, DELTA_ROW = "directory", "users"
 
 
@@ -108,6 +112,13 @@ def _apply_person(store: Store, change: PersonChange, mailboxes: MailboxHours) -
     return events
 
 
+def _keep_tombstone(store: Store, person_id: str) -> None:
+    """Remember a removed person's object id and UPN (only those) so privacy operations can still find them."""
+    stored = store.find(PEOPLE, PEOPLE_PARTITION, person_id)
+    if stored is not None:
+        store.upsert(PEOPLE, LEAVERS_PARTITION, person_id, {"upn": str(stored.data.get("upn", "")).lower()})
+
+
 def _missing_from_full(store: Store, delta: DirectoryDelta) -> list[str]:
     """A full sync (first run, or after an expired token) lists everyone: whoever it leaves out has gone."""
     present = {person.id for person in delta.people}
@@ -125,6 +136,7 @@ async def sync_org(directory: Directory, store: Store, queues: Queues) -> SyncSu
         summary.events += _apply_person(store, change, mailboxes)
     for person_id in sorted({*delta.removed_ids, *(_missing_from_full(store, delta) if delta.full else [])}):
         summary.events += _close_pairs_of(store, person_id, "leaver")
+        _keep_tombstone(store, person_id)
         store.delete(PEOPLE, PEOPLE_PARTITION, person_id)
     summary.people_changed = len(delta.people) + len(delta.removed_ids)  # a full sync counts everyone
     for event in summary.events:
