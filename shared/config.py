@@ -6,11 +6,13 @@ variable and what is expected. ``infra/`` must set exactly these app settings (a
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, HttpUrl, ValidationError, model_validator
+from pydantic import Field, HttpUrl, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "WEGROW_"
@@ -35,6 +37,23 @@ GUID = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
 # The manifest id of the package `make package` builds without WEGROW_TEAMS_APP_MANIFEST_ID (devstack/package_app.py,
 # uuid5(NAMESPACE_DNS, "wegrow.local")); the Graph emulator's org catalog holds the WeGrow app under it.
 LOCAL_TEAMS_APP_MANIFEST_ID = "7759898a-d19c-5e24-9bc1-2ddeb2ceebdd"
+# The Bot Connector hosts Teams sends from and takes proactive messages on: public cloud (its regional variants,
+# /amer/, /emea/, /apac/..., are paths on the same host), GCC, GCC High and DoD (the Agents SDK's
+# TeamsServiceEndpoints / TeamsProactiveServiceEndpoints).
+TEAMS_CONNECTOR_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Set by the Functions host in Azure (App Service platform variables); never by the local runner.
+AZURE_HOST_MARKERS = ("WEBSITE_INSTANCE_ID", "WEBSITE_SITE_NAME")
+
+
+def azure_host_marker() -> str | None:
+    """The platform variable that says this process runs in Azure, if any."""
+    return next((name for name in AZURE_HOST_MARKERS if os.environ.get(name)), None)
 
 
 class Settings(BaseSettings):
@@ -56,15 +75,29 @@ class Settings(BaseSettings):
     managed_identity_client_id: str | None = Field(None, description="user-assigned identity client id")
 
     bot_app_id: str = Field("00000000-0000-0000-0000-000000000000", description="the bot's Entra app id")
-    bot_app_secret: str | None = Field(None, description="the bot's client secret (Key Vault reference in Azure)")
+    bot_app_secret: SecretStr | None = Field(None, description="the bot's client secret (Key Vault reference in Azure)")
+    audit_key: SecretStr | None = Field(
+        None, description="HMAC-SHA256 key for privacy audit subject references (Key Vault reference in Azure)"
+    )
     bot_auth: BotAuth = Field(BotAuth.JWT, description="jwt (default) or anonymous (local stack only)")
     bot_openid_metadata_url: HttpUrl = Field(
         HttpUrl("https://login.botframework.com/v1/.well-known/openidconfiguration"),
         description="OpenID metadata URL whose JWKS signs incoming bot tokens",
     )
     bot_token_issuer: str = Field("https://api.botframework.com", description="expected issuer of bot tokens")
+    bot_entra_openid_metadata_url: HttpUrl | None = Field(
+        None,
+        description="OpenID metadata of the tenant's Entra issuers for bot tokens (default: "
+        "https://login.microsoftonline.com/<WEGROW_TENANT_ID>/v2.0/.well-known/openid-configuration)",
+    )
     connector_url: HttpUrl = Field(
         HttpUrl("https://smba.trafficmanager.net/teams/"), description="Bot Connector service URL for proactive sends"
+    )
+    connector_hosts: str = Field(
+        ",".join(TEAMS_CONNECTOR_HOSTS),
+        min_length=1,
+        description="comma-separated Bot Connector hosts proactive sends may go to (https; loopback is added "
+        "only with WEGROW_ENV=local)",
     )
     teams_app_id: str = Field(
         LOCAL_TEAMS_APP_MANIFEST_ID,
@@ -99,7 +132,37 @@ class Settings(BaseSettings):
             raise ValueError("WEGROW_STORAGE_CONNECTION: expected a connection string in local mode (Azurite)")
         if self.env is Environment.AZURE and self.bot_auth is BotAuth.ANONYMOUS:
             raise ValueError("WEGROW_BOT_AUTH: anonymous is allowed only with WEGROW_ENV=local")
+        marker = azure_host_marker()
+        if marker and self.bot_auth is BotAuth.ANONYMOUS:
+            raise ValueError(
+                f"WEGROW_BOT_AUTH: anonymous is refused: the Functions host runs in Azure ({marker} is set)"
+            )
+        if marker and self.env is Environment.LOCAL:
+            raise ValueError(f"WEGROW_ENV: local is refused: the Functions host runs in Azure ({marker} is set)")
+        if not self.connector_allowed(str(self.connector_url)):
+            raise ValueError(
+                "WEGROW_CONNECTOR_URL: expected an https URL on a host in WEGROW_CONNECTOR_HOSTS "
+                "(loopback only with WEGROW_ENV=local)"
+            )
         return self
+
+    @property
+    def connector_host_set(self) -> frozenset[str]:
+        """Hosts proactive sends may reach: the allow-list, plus loopback on the local stack only."""
+        hosts = frozenset(h.strip().lower() for h in self.connector_hosts.split(",") if h.strip())
+        return hosts | LOOPBACK_HOSTS if self.env is Environment.LOCAL else hosts
+
+    def connector_allowed(self, url: str) -> bool:
+        return connector_url_allowed(url, self.connector_host_set)
+
+    @property
+    def bot_entra_metadata(self) -> str | None:
+        """The tenant's Entra OpenID metadata for bot tokens (None without a tenant)."""
+        if self.bot_entra_openid_metadata_url is not None:
+            return str(self.bot_entra_openid_metadata_url)
+        if not self.tenant_id:
+            return None
+        return f"https://login.microsoftonline.com/{self.tenant_id}/v2.0/.well-known/openid-configuration"
 
     @property
     def coach_upns(self) -> tuple[str, ...]:
@@ -108,6 +171,18 @@ class Settings(BaseSettings):
     @property
     def graph_root(self) -> str:
         return str(self.graph_base_url).rstrip("/")
+
+
+def connector_url_allowed(url: str, hosts: frozenset[str]) -> bool:
+    """https on an allowed host; plain http only for a loopback host that is allowed (the local stack)."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    if host not in hosts or parts.username or parts.password:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS)
 
 
 def env_name(field: str) -> str:

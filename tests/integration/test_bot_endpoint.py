@@ -17,7 +17,7 @@ from shared.container import Container
 from shared.services.agenda_store import load_agenda
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
 from tests.fixtures.bot_container import install_bot_container
-from tests.fixtures.jwks import BOT_APP_ID, KeyServer
+from tests.fixtures.jwks import BOT_APP_ID, TENANT_ID, KeyServer
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +59,8 @@ def activity(user: str, **fields: Any) -> dict[str, Any]:
         "serviceUrl": "http://127.0.0.1/",
         "from": {"id": f"29:{user}", "aadObjectId": user, "name": user},
         "recipient": {"id": f"28:{BOT_APP_ID}", "name": "WeGrow"},
-        "conversation": {"id": f"a:{user}", "conversationType": "personal", "tenantId": "tenant"},
+        "conversation": {"id": f"a:{user}", "conversationType": "personal", "tenantId": TENANT_ID},
+        "channelData": {"tenant": {"id": TENANT_ID}},
     }
     return base | fields
 

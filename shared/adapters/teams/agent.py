@@ -55,6 +55,7 @@ class Bot:
     adapter: FunctionsAdapter
     app: AgentApplication[TurnState]
     authenticator: Authenticator
+    tenant_id: str | None  # every activity must come from this tenant (shared.adapters.teams.auth.check_activity)
 
 
 class LocalTokenProvider(AnonymousTokenProvider):
@@ -66,13 +67,10 @@ class LocalTokenProvider(AnonymousTokenProvider):
 
 def connection_manager(settings: Settings) -> Connections:
     """MSAL with the bot's secret in Azure; without a secret (local stack) a placeholder token."""
-    config = AgentAuthConfiguration(
-        client_id=settings.bot_app_id,
-        tenant_id=settings.tenant_id,
-        client_secret=settings.bot_app_secret,
-    )
+    secret = settings.bot_app_secret.get_secret_value() if settings.bot_app_secret else None
+    config = AgentAuthConfiguration(client_id=settings.bot_app_id, tenant_id=settings.tenant_id, client_secret=secret)
     connections = {"SERVICE_CONNECTION": config}
-    if settings.bot_app_secret:
+    if secret:
         from microsoft_agents.authentication.msal import MsalConnectionManager
 
         return MsalConnectionManager(connections_configurations=connections)
@@ -93,7 +91,7 @@ def build_bot(settings: Settings, services: BotServices) -> Bot:
     app: AgentApplication[TurnState] = AgentApplication(options, connection_manager=connections)
     _register_cards(app, services)
     _register_messages(app, services)
-    return Bot(adapter=adapter, app=app, authenticator=authenticator_for(settings))
+    return Bot(adapter=adapter, app=app, authenticator=authenticator_for(settings), tenant_id=settings.tenant_id)
 
 
 def company_source(settings: Settings) -> ConfigSource:

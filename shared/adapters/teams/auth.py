@@ -1,17 +1,31 @@
-"""Who may call /api/messages: Bot Framework JWT validation, or anonymous on the local stack only.
+"""Who may call /api/messages, and which activities WeGrow accepts from them.
 
-The SDK's ``JwtTokenValidator`` derives the JWKS address from the token's issuer with fixed
-Microsoft hosts, so it cannot be pointed at a test key server. This validator follows the Bot
-Framework rules with the same library (PyJWT): the signing keys come from the JWKS named by the
-OpenID metadata at ``WEGROW_BOT_OPENID_METADATA_URL``, RS256 only, the audience is the bot's app
-id, the issuer is ``WEGROW_BOT_TOKEN_ISSUER``, and the token must not have expired (5 minutes of
-clock skew, as the SDK allows). The result is the SDK's own ``ClaimsIdentity``.
+Tokens (``JwtAuthenticator``). The SDK's ``JwtTokenValidator`` derives JWKS addresses from fixed Microsoft
+hosts, so it cannot be pointed at a test key server; this validator follows the same rules with the same
+library (PyJWT), and routes by issuer to exactly two key sets (a SingleTenant or UserAssignedMSI bot):
+
+- ``https://api.botframework.com`` (``WEGROW_BOT_TOKEN_ISSUER``): keys from the OpenID metadata at
+  ``WEGROW_BOT_OPENID_METADATA_URL``. Those keys carry ``endorsements``, the channels they may sign for.
+- the tenant's Entra issuers, ``https://login.microsoftonline.com/{tenant}/v2.0`` and
+  ``https://sts.windows.net/{tenant}/``: keys from ``Settings.bot_entra_metadata``; a ``tid`` claim must name
+  the same tenant (the SDK's tid-to-issuer binding).
+
+Any other issuer is refused before a key is fetched. RS256 only, audience = the bot's app id, 5 minutes of
+clock skew (as the SDK allows). Keys are refreshed with the key set (``KeySet``), never cached forever.
+
+Activities (``check_activity``), in every auth mode, the local anonymous one included: channel ``msteams``;
+``channelData.tenant.id`` (and ``conversation.tenantId`` when present) = ``WEGROW_TENANT_ID``; the signing
+key endorses the channel; the token's ``serviceurl`` = the activity's ``serviceUrl``; the conversation is
+``personal`` (the app is personal-scope only, and a missing type is not personal).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
@@ -24,71 +38,169 @@ logger = logging.getLogger(__name__)
 
 ALGORITHMS = ["RS256"]
 CLOCK_SKEW_SECONDS = 300.0
+TEAMS_CHANNEL = "msteams"
+PERSONAL = "personal"
+KEYS_MAX_AGE_SECONDS = 24 * 3600.0  # a key set is re-read at least daily
+KEYS_MIN_REFRESH_SECONDS = 60.0  # an unknown kid refetches at most once a minute
+FETCH_TIMEOUT_SECONDS = 10.0
 
 
 class Unauthorized(Exception):
     """The caller did not prove it is the Bot Framework (the message is safe to return)."""
 
 
+class Forbidden(Exception):
+    """An authenticated caller sent an activity WeGrow does not accept (the message is safe to return)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated caller: its claims, and the channels its signing key endorses.
+
+    ``endorsements`` is None when the key lists none (Entra keys) or there is no key (anonymous);
+    ``needs_endorsement`` is set for the Bot Framework key set, whose keys must endorse the channel.
+    """
+
+    identity: ClaimsIdentity
+    endorsements: frozenset[str] | None = None
+    needs_endorsement: bool = False
+    anonymous: bool = False
+
+
 class Authenticator(Protocol):
-    async def authenticate(self, authorization: str | None) -> ClaimsIdentity: ...
+    async def authenticate(self, authorization: str | None) -> Caller: ...
 
 
 class AnonymousAuthenticator:
-    """Local stack only (WEGROW_BOT_AUTH=anonymous with WEGROW_ENV=local): every caller is accepted."""
+    """Local stack only (WEGROW_BOT_AUTH=anonymous with WEGROW_ENV=local): no token is asked for."""
 
-    async def authenticate(self, authorization: str | None) -> ClaimsIdentity:
-        return ClaimsIdentity()
+    async def authenticate(self, authorization: str | None) -> Caller:
+        return Caller(ClaimsIdentity(), anonymous=True)
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    key: Any
+    endorsements: frozenset[str] | None
+
+
+@dataclass
+class KeySet:
+    """The signing keys named by one OpenID metadata document, re-read when stale or on an unknown kid.
+
+    PyJWT's ``PyJWKClient(cache_keys=True)`` keeps every key it once returned for the life of the process,
+    so a key removed from the JWKS stays trusted; this keeps exactly the last key set it read.
+    """
+
+    metadata_url: str
+    max_age: float = KEYS_MAX_AGE_SECONDS
+    min_refresh: float = KEYS_MIN_REFRESH_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    transport: httpx.AsyncBaseTransport | None = None
+    _keys: dict[str, SigningKey] = field(default_factory=dict, init=False)
+    _fetched_at: float | None = field(default=None, init=False)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    fetches: int = field(default=0, init=False)
+
+    async def key(self, kid: str) -> SigningKey:
+        async with self._lock:
+            if self._fetched_at is None or self.clock() - self._fetched_at >= self.max_age:
+                await self._refresh()
+            found = self._keys.get(kid)
+            if found is None and self._fetched_at is not None and self.clock() - self._fetched_at >= self.min_refresh:
+                await self._refresh()  # a rotated key set: read it again, at most once per min_refresh
+                found = self._keys.get(kid)
+        if found is None:
+            raise jwt.InvalidTokenError("no signing key with this kid")
+        return found
+
+    async def _refresh(self) -> None:
+        async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, transport=self.transport) as client:
+            metadata = await client.get(self.metadata_url)
+            metadata.raise_for_status()
+            jwks_uri = metadata.json().get("jwks_uri")
+            if not isinstance(jwks_uri, str):
+                raise ValueError("jwks_uri missing from the OpenID metadata")
+            response = await client.get(jwks_uri)
+            response.raise_for_status()
+        self.fetches += 1
+        self._keys = _signing_keys(response.json())
+        self._fetched_at = self.clock()
+
+
+def _signing_keys(jwks: Any) -> dict[str, SigningKey]:
+    keys: dict[str, SigningKey] = {}
+    entries = jwks.get("keys") if isinstance(jwks, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("kty") != "RSA" or not isinstance(entry.get("kid"), str):
+            continue
+        if entry.get("use", "sig") != "sig":
+            continue
+        try:
+            key = jwt.PyJWK(entry, algorithm="RS256").key
+        except jwt.PyJWTError:
+            continue
+        listed = entry.get("endorsements")
+        endorsements = frozenset(str(e).strip().lower() for e in listed) if isinstance(listed, list) else None
+        keys[entry["kid"]] = SigningKey(key, endorsements)
+    return keys
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """An accepted token issuer and the key set that signs for it."""
+
+    name: str
+    keys: KeySet
+    tenant: str | None = None  # an Entra issuer: a tid claim must name this tenant
+    needs_endorsement: bool = False
+
+
+def entra_issuers(tenant_id: str) -> tuple[str, str]:
+    """The issuers Entra puts on tokens for a SingleTenant bot: v2 and v1."""
+    return f"https://login.microsoftonline.com/{tenant_id}/v2.0", f"https://sts.windows.net/{tenant_id}/"
 
 
 class JwtAuthenticator:
-    def __init__(self, metadata_url: str, audience: str, issuer: str) -> None:
-        self._metadata_url = metadata_url
+    def __init__(self, audience: str, issuers: tuple[Issuer, ...]) -> None:
         self._audience = audience
-        self._issuer = issuer
-        self._jwks: jwt.PyJWKClient | None = None
-        self._lock = asyncio.Lock()
+        self._issuers = {issuer.name.lower(): issuer for issuer in issuers}
 
-    async def authenticate(self, authorization: str | None) -> ClaimsIdentity:
+    async def authenticate(self, authorization: str | None) -> Caller:
         token = _bearer_token(authorization)
         try:
-            key = await self._signing_key(token)
+            issuer, kid = self._route(token)
+            signing = await issuer.keys.key(kid)
             claims = jwt.decode(
                 token,
-                key=key,
+                key=signing.key,
                 algorithms=ALGORITHMS,
                 audience=self._audience,
-                issuer=self._issuer,
                 leeway=CLOCK_SKEW_SECONDS,
                 options={"require": ["exp", "iss", "aud"]},
             )
+            if str(claims["iss"]).lower() != issuer.name.lower():
+                raise jwt.InvalidIssuerError("issuer changed under the signature")
+            tid = claims.get("tid")
+            if issuer.tenant and tid is not None and str(tid).lower() != issuer.tenant.lower():
+                raise jwt.InvalidIssuerError("tid does not match the issuer's tenant")
         except (jwt.PyJWTError, httpx.HTTPError, ValueError, KeyError) as error:
             logger.warning("bot token rejected: %s", type(error).__name__)
             raise Unauthorized("invalid token") from None
-        return ClaimsIdentity(claims, authentication_type="Bearer", security_token=token)
+        identity = ClaimsIdentity(claims, authentication_type="Bearer", security_token=token)
+        return Caller(identity, signing.endorsements, needs_endorsement=issuer.needs_endorsement)
 
-    async def _signing_key(self, token: str) -> Any:
+    def _route(self, token: str) -> tuple[Issuer, str]:
+        """The issuer's key set and the key id, from the unverified token (routing only; all is verified after)."""
         header = jwt.get_unverified_header(token)
-        if header.get("alg") not in ALGORITHMS or not header.get("kid"):
+        if header.get("alg") not in ALGORITHMS or not isinstance(header.get("kid"), str):
             raise jwt.InvalidAlgorithmError("unsigned or unexpected algorithm")
-        client = await self._jwks_client()
-        signing_key = await asyncio.to_thread(client.get_signing_key, str(header["kid"]))
-        return signing_key.key
-
-    async def _jwks_client(self) -> jwt.PyJWKClient:
-        async with self._lock:
-            if self._jwks is None:
-                self._jwks = jwt.PyJWKClient(await self._jwks_uri(), cache_keys=True)
-            return self._jwks
-
-    async def _jwks_uri(self) -> str:
-        async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.get(self._metadata_url)
-            response.raise_for_status()
-        uri = response.json()["jwks_uri"]
-        if not isinstance(uri, str):
-            raise ValueError("jwks_uri missing from the OpenID metadata")
-        return uri
+        unverified = jwt.decode(token, options={"verify_signature": False})
+        name = unverified.get("iss")
+        issuer = self._issuers.get(name.lower()) if isinstance(name, str) else None
+        if issuer is None:
+            raise jwt.InvalidIssuerError("issuer not accepted")
+        return issuer, str(header["kid"])
 
 
 def _bearer_token(authorization: str | None) -> str:
@@ -104,4 +216,60 @@ def authenticator_for(settings: Settings) -> Authenticator:
     """JWT unless anonymous is explicitly allowed on the local stack."""
     if settings.bot_auth is BotAuth.ANONYMOUS and settings.env is Environment.LOCAL:
         return AnonymousAuthenticator()
-    return JwtAuthenticator(str(settings.bot_openid_metadata_url), settings.bot_app_id, settings.bot_token_issuer)
+    framework = Issuer(settings.bot_token_issuer, KeySet(str(settings.bot_openid_metadata_url)), needs_endorsement=True)
+    issuers = [framework]
+    entra_metadata = settings.bot_entra_metadata
+    if settings.tenant_id and entra_metadata:
+        entra_keys = KeySet(entra_metadata)  # one key set for both issuer spellings
+        issuers += [Issuer(name, entra_keys, tenant=settings.tenant_id) for name in entra_issuers(settings.tenant_id)]
+    return JwtAuthenticator(settings.bot_app_id, tuple(issuers))
+
+
+# ------------------------------------------------------------------ activities
+
+
+def check_activity(activity: Mapping[str, Any], caller: Caller, tenant_id: str | None) -> None:
+    """Raise Forbidden unless the activity is a personal Teams activity in our tenant, as its token says."""
+    channel = activity.get("channelId")
+    if channel != TEAMS_CHANNEL:
+        raise Forbidden("only Microsoft Teams activities are accepted")
+    if not tenant_id:
+        raise Forbidden("no tenant is configured (WEGROW_TENANT_ID)")
+    conversation = activity.get("conversation")
+    conversation = conversation if isinstance(conversation, dict) else {}
+    if not _same_tenant(_path(activity, "channelData", "tenant", "id"), tenant_id):
+        raise Forbidden("the activity is not from this organisation's tenant")
+    if "tenantId" in conversation and not _same_tenant(conversation.get("tenantId"), tenant_id):
+        raise Forbidden("the activity is not from this organisation's tenant")
+    _check_endorsement(caller, TEAMS_CHANNEL)
+    if not caller.anonymous and not _same_url(
+        caller.identity.get_claim_value("serviceurl"), activity.get("serviceUrl")
+    ):
+        raise Forbidden("the token was not issued for this serviceUrl")
+    if conversation.get("conversationType") != PERSONAL:
+        raise Forbidden("WeGrow answers only in a personal chat")
+
+
+def _check_endorsement(caller: Caller, channel: str) -> None:
+    if caller.endorsements is None:
+        if caller.needs_endorsement:
+            raise Forbidden("the signing key endorses no channel")
+        return
+    if channel not in caller.endorsements:
+        raise Forbidden("the signing key does not endorse this channel")
+
+
+def _path(node: Any, *keys: str) -> Any:
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _same_tenant(value: Any, tenant_id: str) -> bool:
+    return isinstance(value, str) and value.strip().lower() == tenant_id.strip().lower()
+
+
+def _same_url(claimed: Any, sent: Any) -> bool:
+    if not isinstance(claimed, str) or not isinstance(sent, str) or not claimed:
+        return False
+    return claimed.rstrip("/").lower() == sent.rstrip("/").lower()

@@ -2,7 +2,9 @@
 
 The SDK ships an aiohttp integration; this is the same seam for ``func.HttpRequest``. The JWT check
 runs before the SDK sees the request (``shared.adapters.teams.auth``), and the claims it produced
-travel on the wrapper, the way the aiohttp middleware attaches them to the request.
+travel on the wrapper, the way the aiohttp middleware attaches them to the request. The body is
+size-checked before it is parsed (``MAX_BODY_BYTES``) and parsed once: the wrapper hands the SDK the
+activity the trigger already parsed and checked.
 """
 
 from __future__ import annotations
@@ -19,18 +21,37 @@ from microsoft_agents.hosting.core.http import HttpResponse
 from shared.adapters.teams.sdk_fixes import ClosesClientOnFailedCreate
 
 JSON_TYPE = "application/json"
+MAX_BODY_BYTES = 256 * 1024  # far above any Teams activity WeGrow handles; refused (413) before parsing
 
 
 class MalformedBody(ValueError):
     """The body is not a JSON object."""
 
 
+class BodyTooLarge(ValueError):
+    """The body (or its declared Content-Length) is over MAX_BODY_BYTES."""
+
+
+def bounded_body(request: func.HttpRequest) -> bytes:
+    """The raw body, or BodyTooLarge before anything is parsed."""
+    declared = request.headers.get("Content-Length")
+    if declared and declared.strip().isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyTooLarge("the body is too large")
+    body = request.get_body()
+    if len(body) > MAX_BODY_BYTES:
+        raise BodyTooLarge("the body is too large")
+    return body
+
+
 class FunctionsRequest:
     """``func.HttpRequest`` seen through the SDK's ``HttpRequestProtocol``."""
 
-    def __init__(self, request: func.HttpRequest, claims: ClaimsIdentity | None = None) -> None:
+    def __init__(
+        self, request: func.HttpRequest, claims: ClaimsIdentity | None = None, activity: dict[str, Any] | None = None
+    ) -> None:
         self._request = request
         self._claims = claims
+        self._activity = activity
 
     @property
     def method(self) -> str:
@@ -41,7 +62,9 @@ class FunctionsRequest:
         return dict(self._request.headers.items())
 
     async def json(self) -> dict[str, Any]:
-        return parse_json_object(self._request.get_body())
+        if self._activity is None:  # not parsed by the trigger: parse (size-checked) here, once
+            self._activity = parse_json_object(bounded_body(self._request))
+        return self._activity
 
     def get_claims_identity(self) -> ClaimsIdentity | None:
         return self._claims

@@ -13,6 +13,11 @@ port's errors: 429 -> Throttled (Retry-After), 403 -> RecipientUnreachable, 404 
 The SDK clears ``activity.id`` before it posts, so the deterministic message id cannot ride as the
 activity id; it travels in ``channelData.wegrowCardId`` (and the card's own ``cardId``) so a sent
 log can be checked per card. The real connector does not de-duplicate on it (see docs/bot.md).
+
+Where: every send and every conversation opening goes only to a connector on the allow-list
+(``allowed_hosts``: the container passes ``Settings.connector_host_set``, Teams' documented hosts plus
+loopback on the local stack; by default Teams' hosts and the configured connector's host, which settings
+already checked). Anything else, e.g. a tampered stored reference, is ``RecipientUnreachable``: no request.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from aiohttp import ClientResponseError
 from microsoft_agents.activity import Activity, ChannelAccount, ConversationAccount, ConversationParameters
 from microsoft_agents.hosting.core import CardFactory, ChannelServiceAdapter, MessageFactory, TurnContext
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from shared.config import TEAMS_CONNECTOR_HOSTS, connector_url_allowed
 from shared.ports.messenger import ConversationRef, Recipient, RecipientUnreachable, StaleConversation, Throttled
 from shared.ports.storage import Store
 
@@ -60,6 +67,7 @@ class TeamsMessenger:
         tenant_id: str = "",
         refused: tuple[type[Exception], ...] = (),
         open_slot: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+        allowed_hosts: frozenset[str] | None = None,
     ) -> None:
         self._adapter = adapter
         self._installer = installer
@@ -69,6 +77,8 @@ class TeamsMessenger:
         self._tenant_id = tenant_id
         self._refused = refused
         self._open_slot = open_slot or nullcontext  # opening a conversation counts against the app's send limit
+        configured = (urlsplit(service_url).hostname or "").lower()
+        self._allowed_hosts = allowed_hosts if allowed_hosts is not None else _default_hosts(configured)
 
     async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
         stored = None if refresh else self.stored_reference(user.user_id)
@@ -93,6 +103,7 @@ class TeamsMessenger:
         )
 
     async def send_card(self, ref: ConversationRef, card: Mapping[str, Any], message_id: str) -> None:
+        self._require_allowed(ref.service_url)
         activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
         activity.channel_data = {"wegrowCardId": message_id}
 
@@ -102,7 +113,12 @@ class TeamsMessenger:
         with _connector_errors():
             await self._adapter.continue_conversation(self._bot_app_id, self._continuation(ref), post)
 
+    def _require_allowed(self, service_url: str) -> None:
+        if not connector_url_allowed(service_url, self._allowed_hosts):
+            raise RecipientUnreachable("the connector host is not on the allow-list")
+
     async def _open_conversation(self, user_id: str) -> str:
+        self._require_allowed(self._service_url)
         tenant: dict[str, Any] = {"tenant_id": self._tenant_id, "channel_data": {"tenant": {"id": self._tenant_id}}}
         params = ConversationParameters(
             is_group=False,
@@ -142,6 +158,10 @@ class TeamsMessenger:
             from_property=ChannelAccount(id=ref.user_id, aad_object_id=ref.user_id),
             recipient=ChannelAccount(id=f"28:{self._bot_app_id}"),
         )
+
+
+def _default_hosts(configured: str) -> frozenset[str]:
+    return frozenset(TEAMS_CONNECTOR_HOSTS) | ({configured} if configured else frozenset())
 
 
 def _ref_row(ref: ConversationRef, chat_id: str) -> dict[str, str]:
