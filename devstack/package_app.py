@@ -1,13 +1,18 @@
 """Build the Teams app package: ``out/wegrow-teams-app.zip`` (``make package``).
 
 The manifest template ``infra/appPackage/manifest.json`` holds ``{{NAME}}`` placeholders. They are filled
-in the parsed JSON (never in raw text) from command-line options, else the environment (``azd env
-get-values`` exports them after ``azd up``), else local defaults that are fine for a test package only:
+in the parsed JSON (never in raw text) from command-line options, else the environment (after ``azd up``:
+``set -a; eval "$(azd env get-values)"; set +a``, since a bare ``eval`` does not export), else local defaults
+that are fine for a test package only:
 
 - ``TEAMS_APP_MANIFEST_ID`` (``WEGROW_TEAMS_APP_MANIFEST_ID``): the manifest id, a GUID you keep stable;
 - ``BOT_APP_ID`` (``WEGROW_BOT_APP_ID``): the bot's Entra app id, also ``webApplicationInfo.id``;
 - ``BOT_DOMAIN`` (``WEGROW_VALID_DOMAIN``, a Bicep output): the function app host name;
 - ``APP_VERSION``, ``DEVELOPER_NAME``, ``DEVELOPER_URL`` (``WEGROW_APP_VERSION``, ...).
+
+A build is for upload unless it says it is local (``--local`` or ``WEGROW_ENV=local``): then a placeholder bot
+id, the local manifest id or a loopback host is refused with exit code 2 and a message naming the variable,
+instead of a zip Teams would accept and that could never reach the bot.
 
 The zip holds ``manifest.json``, ``color.png`` (192x192) and ``outline.png`` (32x32, white on
 transparent) at its root, with fixed timestamps so the same inputs give the same bytes.
@@ -37,11 +42,13 @@ GUID = r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)
 ACCENT = (0x2E, 0x7D, 0x5B)
 LOCAL_MANIFEST_ID = str(uuid.uuid5(uuid.NAMESPACE_DNS, "wegrow.local"))
+PLACEHOLDER_BOT_ID = "00000000-0000-0000-0000-000000000000"
+LOOPBACK_HOSTS = frozenset({"localhost", "0.0.0.0"})  # and 127.0.0.0/8
 
 # placeholder -> (environment variable, local default, pattern the value must match)
 VALUES: dict[str, tuple[str, str, str]] = {
     "TEAMS_APP_MANIFEST_ID": ("WEGROW_TEAMS_APP_MANIFEST_ID", LOCAL_MANIFEST_ID, GUID),
-    "BOT_APP_ID": ("WEGROW_BOT_APP_ID", "00000000-0000-0000-0000-000000000000", GUID),
+    "BOT_APP_ID": ("WEGROW_BOT_APP_ID", PLACEHOLDER_BOT_ID, GUID),
     "BOT_DOMAIN": ("WEGROW_VALID_DOMAIN", "localhost", r"[A-Za-z0-9.-]+(:[0-9]+)?"),
     "APP_VERSION": ("WEGROW_APP_VERSION", "1.0.0", r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*)){2}"),
     "DEVELOPER_NAME": ("WEGROW_DEVELOPER_NAME", "WeGrow", r".{1,32}"),
@@ -62,6 +69,24 @@ def resolve_values(overrides: Mapping[str, str], environ: Mapping[str, str]) -> 
             raise PackageError(f"{name} ({env}): {value!r} does not match {pattern}")
         values[name] = value
     return values
+
+
+def placeholders(values: Mapping[str, str]) -> list[str]:
+    """Why these values only make a local test package: one line per placeholder, naming its variable."""
+    found = []
+    if values["BOT_APP_ID"] == PLACEHOLDER_BOT_ID:
+        found.append("BOT_APP_ID (WEGROW_BOT_APP_ID) is the placeholder all-zero id")
+    if values["TEAMS_APP_MANIFEST_ID"] == LOCAL_MANIFEST_ID:
+        found.append("TEAMS_APP_MANIFEST_ID (WEGROW_TEAMS_APP_MANIFEST_ID) is the local stack's manifest id")
+    host = values["BOT_DOMAIN"].lower().split(":", 1)[0]  # the pattern allows only host[:port]
+    if host in LOOPBACK_HOSTS or host.startswith("127."):
+        found.append(f"BOT_DOMAIN (WEGROW_VALID_DOMAIN) is {values['BOT_DOMAIN']!r}, a loopback host")
+    return found
+
+
+def is_local(flag: bool, environ: Mapping[str, str]) -> bool:
+    """A local build says so: ``--local`` or ``WEGROW_ENV=local``."""
+    return flag or environ.get("WEGROW_ENV", "").strip().lower() == "local"
 
 
 def fill(node: Any, values: Mapping[str, str]) -> Any:
@@ -141,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--icons", action="store_true", help="redraw color.png and outline.png first")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="placeholder value")
+    parser.add_argument(
+        "--local", action="store_true", help="a test package for the local stack (also WEGROW_ENV=local)"
+    )
     args = parser.parse_args(argv)
     try:
         overrides = dict(item.split("=", 1) for item in args.set)
@@ -148,12 +176,24 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"package: {error}", file=sys.stderr)
         return 2
+    local = is_local(args.local, os.environ)
+    refused = [] if local else placeholders(values)
+    if refused:
+        print("package: refusing to build an upload package with local placeholder values:", file=sys.stderr)
+        for reason in refused:
+            print(f"  - {reason}", file=sys.stderr)
+        print(
+            '  export the azd outputs first: set -a; eval "$(azd env get-values)"; set +a\n'
+            "  (or build a local test package: --local, or WEGROW_ENV=local)",
+            file=sys.stderr,
+        )
+        return 2
     if args.icons:
         write_icons()
     defaults = [n for n, (env, _, _) in VALUES.items() if n not in overrides and env not in os.environ]
     path = build_package(args.output, values)
     print(f"wrote {path}")
-    if defaults:
+    if defaults and local:
         print(f"local defaults used for {', '.join(defaults)}: fine for tests, not for upload", file=sys.stderr)
     return 0
 

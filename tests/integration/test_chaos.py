@@ -32,6 +32,8 @@ from tests.integration.test_chaos_support import (
     frozen_now,
     kill_point,
     managers_of,
+    run_seed,
+    seeds,
     series_tags,
     snapshot,
     trials,
@@ -93,9 +95,9 @@ async def test_graph_faults_reach_the_clean_end_state(graph: GraphEmulator, stor
     now = NOW
     clean = await clean_run(graph, storage)
     totals = {"trials": 0, "faults_injected": 0, "retries": 0, "end_state_diff": 0, "duplicates": 0}
-    for seed in range(trials(1, 5)):
+    for seed in seeds("graph_faults", trials(1, 5)):
         graph.reset()
-        graph.switches(fault_rate=FAULT_RATE, fault_seed=seed + 1)
+        graph.switches(fault_rate=FAULT_RATE, fault_seed=seed)
         store, queues = storage()
         async with adapters_for(graph.base_url) as adapters:
             await run_cycle(context(adapters.calendar, adapters.directory, store, now), queues, everyone)
@@ -114,7 +116,8 @@ async def test_graph_faults_reach_the_clean_end_state(graph: GraphEmulator, stor
 
 
 async def test_killed_workers_rerun_to_one_series_per_pair(graph: GraphEmulator, storage: Storage) -> None:
-    now, rng = NOW, random.Random(11)
+    seed = run_seed("kill_and_rerun")
+    now, rng = NOW, random.Random(seed)
     clean = await clean_run(graph, storage)
     calendar_calls = int(_CLEAN["calls"])
     totals = {"trials": 0, "kills": 0, "end_state_diff": 0, "duplicates": 0}
@@ -132,7 +135,7 @@ async def test_killed_workers_rerun_to_one_series_per_pair(graph: GraphEmulator,
             rerun = context(adapters.calendar, adapters.directory, store, later, worker="w2")
             await run_cycle(rerun, queues, everyone, steps=("plan", "schedule"))
         state = snapshot(store)
-        assert end_state_diff(clean, state) == 0, (die_at, after, diff_details(clean, state))
+        assert end_state_diff(clean, state) == 0, (seed, die_at, after, diff_details(clean, state))
         totals["duplicates"] += assert_one_series_per_pair(graph, state)
         totals["end_state_diff"] += end_state_diff(clean, state)
         totals["trials"] += 1
@@ -144,13 +147,14 @@ async def test_killed_workers_rerun_to_one_series_per_pair(graph: GraphEmulator,
 async def test_two_workers_with_faults_create_no_duplicates(graph: GraphEmulator, storage: Storage) -> None:
     now = NOW
     clean = await clean_run(graph, storage)
+    seed = run_seed("two_workers")
     graph.reset()
     store, queues = storage()
     async with adapters_for(graph.base_url) as adapters:
         first = context(adapters.calendar, adapters.directory, store, now)
         await run_cycle(first, queues, everyone, ("sync", "plan"))
         await run_cycle(first, queues, everyone, ("plan",))  # every pair queued twice, as a duplicate delivery
-        graph.switches(fault_rate=FAULT_RATE, fault_seed=99)
+        graph.switches(fault_rate=FAULT_RATE, fault_seed=seed)
         one = context(adapters.calendar, adapters.directory, store, now, "w1")
         two = context(adapters.calendar, adapters.directory, store, now, "w2")
         await asyncio.gather(drain(one, queues, CycleSummary()), drain(two, queues, CycleSummary()))

@@ -39,7 +39,7 @@ from shared.services.record_outcome import OUTCOMES, conversation_id, pair_key
 from shared.services.scheduling_records import SERIES
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator
-from tests.integration.test_chaos_support import FAULT_RATE, FULL, frozen_now, snapshot, trials, write_counts
+from tests.integration.test_chaos_support import FAULT_RATE, FULL, frozen_now, seeds, snapshot, trials, write_counts
 from tests.integration.test_send_cards_support import TEAMS_APP
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -97,7 +97,8 @@ def build_run(graph: GraphEmulator, connector: ConnectorEmulatorClient, azurite:
     built["calendar"] = GraphCalendar(client, policy=FAST_POLICY, stats=stats)
     built["teams_installer"] = GraphTeamsInstaller(client, TEAMS_APP, policy=FAST_POLICY, stats=stats)
     built["workbook"] = GraphWorkbook(client, settings.hr_drive_id, settings.hr_workbook_path,
-                                      lambda: build_template([u.name for u in c.company.org_agenda.units]))  # fmt: skip
+                                      lambda: build_template([u.name for u in c.company.org_agenda.units]),
+                                      policy=FAST_POLICY, stats=stats)  # fmt: skip
     return Run(c, clock, stats)
 
 
@@ -267,8 +268,8 @@ async def test_cards_and_workbook_rows_under_faults_match_a_clean_run(
     assert clean.faults == 0 and clean.rows and {k for _, k, _ in clean.cards} >= {"prep", "outcome", "confirm"}
     assert duplicates(clean.received) == 0 and duplicates(clean.rows) == 0
     totals = Counter[str]()
-    for seed in range(trials(1, 4)):
-        faulty = await cycle(small_graph, connector_emulator, azurite, seed=seed + 1)
+    for seed in seeds("cards_export", trials(1, 4)):
+        faulty = await cycle(small_graph, connector_emulator, azurite, seed=seed)
         assert faulty.faults > 0 and faulty.retries > 0
         diff = len(clean.cards ^ faulty.cards) + len(set(clean.rows) ^ set(faulty.rows))
         diff += sum(

@@ -2,6 +2,9 @@
 
 ``WEGROW_CHAOS_FULL=1`` (``make chaos``) runs the full number of trials; ``make test`` runs a few. Each test writes
 its counts to ``out/chaos/<name>.json``; ``python -m tests.bench.reliability`` turns them into docs/reliability.md.
+
+Seeds: each test takes its fault seed from the run (random, or ``WEGROW_CHAOS_SEED`` to replay one) and prints it
+(``pytest -s`` shows it at once; otherwise pytest shows it with a failure's captured output).
 """
 
 from __future__ import annotations
@@ -31,6 +34,23 @@ FAULT_RATE = 0.10
 # last free slot of a person is contested: then whichever pair ran first gets it, and the other is "fully booked".
 COMPARED = ("state", "series_id", "until", "reason")
 CONTESTED = "fully booked in window"
+
+
+SEED_VARIABLE = "WEGROW_CHAOS_SEED"
+
+
+def run_seed(name: str) -> int:
+    """This run's fault seed for the test ``name``: ``WEGROW_CHAOS_SEED`` when set, else random; printed to replay."""
+    raw = os.environ.get(SEED_VARIABLE, "").strip()
+    seed = int(raw) if raw else random.SystemRandom().randrange(1, 2**31)
+    print(f"\n[chaos] {name}: {SEED_VARIABLE}={seed}  (replay: {SEED_VARIABLE}={seed} make chaos)", flush=True)
+    return seed
+
+
+def seeds(name: str, count: int) -> list[int]:
+    """``count`` consecutive fault seeds starting at this run's seed (one per trial)."""
+    first = run_seed(name)
+    return [first + offset for offset in range(count)]
 
 
 def trials(small: int, full: int) -> int:

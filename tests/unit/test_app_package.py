@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -36,7 +37,8 @@ def schema_errors(manifest: dict[str, Any]) -> list[str]:
 def read_png(data: bytes) -> tuple[int, int, list[list[tuple[int, ...]]]]:
     """Width, height and RGBA rows of an 8-bit RGBA, unfiltered PNG (what package_app writes)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    chunks, offset = {}, 8
+    chunks: dict[bytes, bytes] = {}
+    offset = 8
     while offset < len(data):
         (length,) = struct.unpack(">I", data[offset : offset + 4])
         kind = data[offset + 4 : offset + 8]
@@ -119,6 +121,7 @@ def test_a_malformed_value_is_refused_with_its_name(tmp_path: Path, name: str, b
         cwd=REPO,
         capture_output=True,
         text=True,
+        env=clean_env(),
     )
     assert result.returncode == 2 and name in result.stderr
     assert not (tmp_path / "x.zip").exists()
@@ -128,3 +131,64 @@ def test_the_schema_check_catches_an_unfilled_template() -> None:
     """Guards the validation above: the raw template (placeholder ids) must not pass."""
     template = json.loads((package_app.APP_PACKAGE / "manifest.json").read_text())
     assert any(error.startswith("['id']") for error in schema_errors(template))
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The test's environment without any azd output or WEGROW_ENV, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEGROW_")}
+    return {**env, **extra}
+
+
+def run_package(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "devstack.package_app", "--output", str(tmp_path / "x.zip"), *args]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=clean_env(**env))
+
+
+def test_an_upload_build_without_the_azd_values_fails_and_names_them(tmp_path: Path) -> None:
+    """The old deploy doc's bare ``eval`` exported nothing: the build must fail, not zip placeholders."""
+    result = run_package(tmp_path)
+    assert result.returncode == 2
+    for variable in ("WEGROW_BOT_APP_ID", "WEGROW_VALID_DOMAIN", "WEGROW_TEAMS_APP_MANIFEST_ID"):
+        assert variable in result.stderr
+    assert "set -a" in result.stderr
+    assert not (tmp_path / "x.zip").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "placeholder"),
+    [
+        ("BOT_APP_ID", package_app.PLACEHOLDER_BOT_ID),
+        ("BOT_DOMAIN", "localhost"),
+        ("BOT_DOMAIN", "127.0.0.1:7071"),
+        ("TEAMS_APP_MANIFEST_ID", package_app.LOCAL_MANIFEST_ID),
+    ],
+)
+def test_one_placeholder_among_real_values_fails_the_upload_build(tmp_path: Path, name: str, placeholder: str) -> None:
+    values = {**REAL, name: placeholder}
+    result = run_package(tmp_path, *(f"--set={k}={v}" for k, v in values.items()))
+    assert result.returncode == 2 and name in result.stderr
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_real_values_from_the_exported_azd_environment_build_without_local(tmp_path: Path) -> None:
+    env = {package_app.VALUES[name][0]: value for name, value in REAL.items()}
+    result = run_package(tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(zipfile.ZipFile(tmp_path / "x.zip").read("manifest.json"))
+    assert (
+        manifest["webApplicationInfo"]["id"] == REAL["BOT_APP_ID"] and manifest["id"] == REAL["TEAMS_APP_MANIFEST_ID"]
+    )
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_local_build_says_so_and_may_use_the_local_defaults(tmp_path: Path, how: str) -> None:
+    result = run_package(tmp_path, "--local") if how == "flag" else run_package(tmp_path, WEGROW_ENV="local")
+    assert result.returncode == 0, result.stderr
+    assert "local defaults used" in result.stderr
+    manifest = json.loads(zipfile.ZipFile(tmp_path / "x.zip").read("manifest.json"))
+    assert manifest["validDomains"] == ["localhost"]
+    assert schema_errors(manifest) == []
+
+
+def test_placeholders_lists_nothing_for_real_values() -> None:
+    assert package_app.placeholders(package_app.resolve_values(REAL, {})) == []
