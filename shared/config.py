@@ -113,6 +113,7 @@ class Settings(BaseSettings):
     hr_workbook_path: str = Field("WeGrow/hr-outcomes.xlsx", description="workbook path inside the HR drive")
     retention_days: int = Field(730, ge=30, le=3650, description="days to keep outcome records (30..3650)")
     card_lead_days: int = Field(3, ge=1, le=14, description="days before a conversation to send the prep card")
+    card_expiry_days: int = Field(14, ge=1, le=90, description="days after a conversation when its cards expire")
     horizon_days: int = Field(120, ge=14, le=366, description="planning horizon in days")
 
     sync_schedule: Cron = Field("0 0 2 * * *", description="NCRONTAB (6 fields) for org sync")
