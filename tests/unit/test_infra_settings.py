@@ -34,6 +34,7 @@ NO_SECRET = {
 CODE_DEFAULTS = {
     "WEGROW_BOT_ENTRA_OPENID_METADATA_URL": "derived from WEGROW_TENANT_ID by shared/config.py",
     "WEGROW_CONNECTOR_HOSTS": "the code default is Teams' documented connector hosts",
+    "WEGROW_CARD_EXPIRY_DAYS": "the code default (14 days after the conversation) suits every deployment",
 }
 CODE_PREFIXES = ("WEGROW_", "APPLICATIONINSIGHTS_")
 BINDING_SETTING = re.compile(r"%([A-Za-z0-9_]+)%")
