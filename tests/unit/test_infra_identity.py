@@ -7,9 +7,16 @@ an always-ready HTTP instance.
 
 from __future__ import annotations
 
+import base64
+import importlib.util
+import json
+import sys
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+import yaml
 from tree_sitter import Node
 
 from tests.unit.test_infra_bicep import INFRA, parse, string_value, text, walk
@@ -109,3 +116,94 @@ def test_one_always_ready_instance_for_the_http_group_by_default() -> None:
     assert "name: 'http'" in always and "instanceCount: alwaysReadyHttpInstances" in always
     assert text(parameters(INFRA / "main.bicep")["alwaysReadyHttpInstances"]) == "1"  # type: ignore[arg-type]
     assert "alwaysReadyHttpInstances: alwaysReadyHttpInstances" in text(parse(INFRA / "main.bicep").root_node)
+
+
+# --- the post-provision access-scope gate (infra/scripts/check_access_scope.py) ----------------------------------
+
+CLIENT_ID = "7f0c3a52-1d4e-4b8a-9c61-2e5f8d9a0b17"
+SCOPE_ENV = {
+    "WEGROW_ACCESS_CHECK_INSIDE": "pilot@contoso.com",
+    "WEGROW_ACCESS_CHECK_OUTSIDE": "outsider@contoso.com",
+    "WEGROW_BOT_APP_ID": CLIENT_ID,
+    "WEGROW_GRAPH_BASE_URL": "http://127.0.0.1:9/v1.0",
+}
+
+
+def scope_script() -> Any:
+    path = INFRA / "scripts" / "check_access_scope.py"
+    spec = importlib.util.spec_from_file_location("check_access_scope", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+def unsigned_token(**claims: str) -> str:
+    def part(data: dict[str, str]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none'})}.{part(claims)}.sig"
+
+
+def fake_graph(denied: set[str], seen: list[str]) -> httpx.MockTransport:
+    """Exchange with an application access policy: denied mailboxes answer 403 as Exchange (and the emulator) do."""
+    from devstack.graph_emulator.access_policy import DENIED_MESSAGE
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.url.path} {request.headers.get('authorization', '')[:7]}")
+        user = request.url.path.split("/")[3]
+        if user in denied:
+            return httpx.Response(403, json={"error": {"code": "ErrorAccessDenied", "message": DENIED_MESSAGE}})
+        return httpx.Response(200, json={"timeZone": "UTC"})
+
+    return httpx.MockTransport(handler)
+
+
+def run_gate(denied: set[str], token: str, capsys: pytest.CaptureFixture[str], **env: str) -> tuple[int, str]:
+    seen: list[str] = []
+    environ = {**SCOPE_ENV, "WEGROW_ACCESS_CHECK_TOKEN": token, **env}
+    code = scope_script().main(environ, transport=fake_graph(denied, seen))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_the_gate_passes_when_the_outsider_mailbox_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run_gate({"outsider@contoso.com"}, unsigned_token(appid=CLIENT_ID), capsys)
+    assert code == 0, output
+    assert "refused (403)" in output
+
+
+def test_the_gate_refuses_to_finish_without_an_access_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run_gate(set(), unsigned_token(appid=CLIENT_ID), capsys)
+    assert code == 1
+    assert "REFUSED" in output and "outsider@contoso.com" in output and "access policy" in output
+
+
+def test_the_gate_refuses_a_403_everywhere_as_proof_of_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """No consent at all also answers 403: the pilot mailbox must be readable for the outsider's 403 to count."""
+    code, output = run_gate({"pilot@contoso.com", "outsider@contoso.com"}, unsigned_token(appid=CLIENT_ID), capsys)
+    assert code == 1 and "pilot@contoso.com answered 403" in output
+
+
+def test_the_gate_refuses_a_token_of_another_identity(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run_gate({"outsider@contoso.com"}, unsigned_token(appid="someone-else"), capsys)
+    assert code == 1 and "not WeGrow's identity" in output
+
+
+def test_the_gate_refuses_without_its_settings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run_gate(
+        {"outsider@contoso.com"}, unsigned_token(appid=CLIENT_ID), capsys, WEGROW_ACCESS_CHECK_OUTSIDE=""
+    )
+    assert code == 1 and "WEGROW_ACCESS_CHECK_OUTSIDE" in output
+
+
+def test_azd_runs_the_gate_after_provisioning_and_stops_on_failure() -> None:
+    azure = yaml.safe_load((INFRA.parent / "azure.yaml").read_text())
+    hook = azure["hooks"]["postprovision"]["posix"]
+    assert hook["shell"] == "sh" and hook["continueOnError"] is False
+    script = (INFRA.parent / hook["run"]).read_text()
+    assert "set -eu" in script
+    assert "az functionapp restart" in script  # Key Vault references resolve after the role assignments
+    assert "infra/scripts/check_access_scope.py" in script
+    assert script.index("az functionapp restart") < script.index("check_access_scope.py")
