@@ -190,6 +190,15 @@ class JwtAuthenticator:
         identity = ClaimsIdentity(claims, authentication_type="Bearer", security_token=token)
         return Caller(identity, signing.endorsements, needs_endorsement=issuer.needs_endorsement)
 
+    @property
+    def key_sets(self) -> tuple[KeySet, ...]:
+        """The distinct key sets, Bot Framework's first."""
+        found: list[KeySet] = []
+        for issuer in self._issuers.values():
+            if not any(issuer.keys is known for known in found):
+                found.append(issuer.keys)
+        return tuple(found)
+
     def _route(self, token: str) -> tuple[Issuer, str]:
         """The issuer's key set and the key id, from the unverified token (routing only; all is verified after)."""
         header = jwt.get_unverified_header(token)
