@@ -38,4 +38,35 @@ resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   }
 }
 
+// WeGrow answers Teams only (shared/adapters/teams/auth.py refuses any other channelId with 403). Azure Bot
+// adds Web Chat (and its test page) to every bot; both browser channels are declared here with their one site
+// disabled, so no Web Chat or Direct Line client can reach the endpoint at all.
+resource webChat 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'WebChatChannel'
+  location: 'global'
+  properties: {
+    channelName: 'WebChatChannel'
+    properties: {
+      sites: [
+        { siteName: 'Default Site', isEnabled: false, isWebchatPreviewEnabled: false }
+      ]
+    }
+  }
+}
+
+resource directLine 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'DirectLineChannel'
+  location: 'global'
+  properties: {
+    channelName: 'DirectLineChannel'
+    properties: {
+      sites: [
+        { siteName: 'Default Site', isEnabled: false, isV1Enabled: false, isV3Enabled: false }
+      ]
+    }
+  }
+}
+
 output name string = bot.name
