@@ -17,7 +17,9 @@ from tests.integration.test_bot_endpoint import ADA, GRACE, NOW, action, card_te
 
 pytestmark = pytest.mark.integration
 __all__ = ["env"]  # the fixture, shared with test_bot_endpoint
-START = "2026-03-10T09:00:00+00:00"
+# Far ahead of any clock a test runs under: a refresh checks expiry against the wall clock (the bot does not pass
+# the container's fixed clock to handle_refresh), a submit against the container's NOW.
+START = "2036-03-10T09:00:00+00:00"
 OUTCOME = {"action_1_text": "Agree a weekly focus hour", "action_1_quadrant": "uphill", "action_1_type": "manage",
            "action_1_owner": GRACE, "action_1_due": "2026-04-30"}  # fmt: skip
 
