@@ -15,7 +15,7 @@ from rich.console import Console
 from shared.cli.main import app
 from shared.config import ConfigError, Settings, env_name, load_settings
 
-SECRET_FIELDS = frozenset({"client_secret", "bot_app_secret"})
+SECRET_FIELDS = frozenset({"client_secret", "bot_app_secret", "audit_key"})
 CONNECTION_FIELDS = frozenset({"storage_connection", "applicationinsights_connection_string"})
 _SECRET_PARTS = re.compile(r"(AccountKey|SharedAccessSignature|InstrumentationKey|SharedAccessKey)=[^;]*", re.I)
 MASK = "****"

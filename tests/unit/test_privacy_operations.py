@@ -1,4 +1,8 @@
-"""Privacy operations with fakes: export and forget a person with data in every table; retention purge; audit."""
+"""Privacy operations with fakes: export and forget a person with data in every table; retention purge; audit.
+
+Records are picked by ownership (keys and owner fields); see tests/unit/test_privacy_ownership.py for the
+cases that tell ownership from mention.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +29,9 @@ def audit_rows(store: InMemoryStore) -> list[dict[str, object]]:
 def test_export_person_covers_every_table_and_is_audited() -> None:
     store, clock = InMemoryStore(), FixedClock()
     seed_everywhere(store, clock)
-    document = export_person(store, "ADA@contoso.test", "hr-admin", clock.now())
-    assert set(document["tables"]) == set(TABLES) - {"audit"} | {"audit"}
+    document = export_person(store, "ADA@contoso.test", "hr-admin", clock.now(), b"k")
+    owned = {"people", "pairs", "series", "agendas", "cards", "conversations", "outcomes", "outbox", "leases"}
+    assert set(document["tables"]) == owned | {"bookings"} and set(TABLES) > set(document["tables"])
     assert PRIVATE_CANARY in json.dumps(document) and ACTION_CANARY in json.dumps(document)
     assert "Alan's action" not in json.dumps(document)
     [entry] = audit_rows(store)
@@ -38,28 +43,29 @@ def test_forget_person_deletes_pseudonymises_and_keeps_others() -> None:
     store, clock, workbook = InMemoryStore(), FixedClock(), InMemoryWorkbook()
     seed_everywhere(store, clock)
     asyncio.run(export_outcomes(store, workbook, clock.now()))
-    counts = asyncio.run(forget_person(store, workbook, "ada@contoso.test", "hr-admin", clock.now()))
+    counts = asyncio.run(forget_person(store, workbook, "ada@contoso.test", "hr-admin", clock.now(), audit_key=b"k"))
     assert counts["deleted"] > 0 and counts["workbook_cells"] == 2  # the outcome row and the conversation row
     remaining = json.dumps(
         {t: [(r.partition, r.row, dict(r.data)) for r in store.query(t)] for t in TABLES if t != "audit"}
     )
     assert PRIVATE_CANARY not in remaining and ACTION_CANARY not in remaining
-    assert "ada@contoso.test" not in remaining and '"ada"' not in remaining
+    assert "ada@contoso.test" not in remaining and '"ada"' not in remaining and "grace__ada" not in remaining
     assert "Alan's action" in remaining and store.find("people", "people", "alan") is not None
     employees = workbook.column(OUTCOMES_TABLE, "Employee")
     assert "ada@contoso.test" not in employees and "alan@contoso.test" in employees
     pseudonym = next(e for e in employees if str(e).startswith("person-"))
     assert workbook.column("Conversations", "Employee").count(pseudonym) == 1
-    assert [e["operation"] for e in audit_rows(store)] == ["forget-person"]
+    [entry] = audit_rows(store)
+    assert entry["operation"] == "forget-person" and str(entry["subject"]).startswith("s-")
     with pytest.raises(UnknownPerson):
         export_person(store, "ada@contoso.test", "hr-admin", clock.now())
 
 
-def test_retention_purges_old_outcomes_only() -> None:
+def test_retention_purges_old_outcomes_and_keeps_recent_ones() -> None:
     store, clock = InMemoryStore(), FixedClock()
     seed_everywhere(store, clock)
     later = clock.now() + timedelta(days=400)
     assert purge_expired(store, later, retention_days=730) == 0
-    assert purge_expired(store, later, retention_days=365) == 2
+    assert purge_expired(store, later, retention_days=365) > 2
     assert not [r for r in store.query("outcomes") if r.row.startswith(("outcome:", "outbox:"))]
-    assert audit_rows(store)[0]["counts"] == {"purged": 2}
+    assert audit_rows(store)[0]["counts"]["outcomes"] >= 2
