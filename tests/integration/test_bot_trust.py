@@ -287,3 +287,78 @@ async def test_anonymous_local_auth_accepts_a_personal_teams_activity(anonymous:
 
 def test_settings_tenant_matches_the_test_activities() -> None:
     assert load_settings(storage_connection="x", tenant_id=TENANT_ID).tenant_id == TENANT_ID
+
+
+# ------------------------------------------------------------------ proactive sends go only to allowed connectors
+
+
+class RecordingAdapter:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def continue_conversation(self, bot_id: str, reference: Any, callback: Any) -> None:
+        self.calls.append(str(reference.service_url))
+
+    async def create_conversation(self, *args: Any) -> None:
+        self.calls.append(str(args[2]))
+
+
+class NoInstaller:
+    async def install(self, user_id: str) -> Any:
+        raise AssertionError("not reached")
+
+
+def messenger(adapter: RecordingAdapter, service_url: str, hosts: frozenset[str] | None = None) -> Any:
+    from shared.adapters.teams.messenger import TeamsMessenger
+    from tests.fakes.storage import InMemoryStore
+
+    return TeamsMessenger(
+        adapter,  # type: ignore[arg-type]
+        NoInstaller(),
+        InMemoryStore(),
+        bot_app_id="bot",
+        service_url=service_url,
+        allowed_hosts=hosts,
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/teams/",
+        "http://smba.trafficmanager.net/teams/",
+        "https://smba.trafficmanager.net.evil.example/",
+    ],
+)
+async def test_a_card_is_never_sent_to_a_connector_off_the_allow_list(url: str) -> None:
+    from shared.ports.messenger import ConversationRef, RecipientUnreachable
+
+    adapter = RecordingAdapter()
+    sender = messenger(adapter, "https://smba.trafficmanager.net/teams/")
+    with pytest.raises(RecipientUnreachable):
+        await sender.send_card(ConversationRef(ADA, "a:1", url, TENANT_ID), {"type": "AdaptiveCard"}, "m1")
+    assert adapter.calls == []
+
+
+async def test_teams_regional_connectors_and_the_configured_one_are_allowed() -> None:
+    from shared.ports.messenger import ConversationRef
+
+    adapter = RecordingAdapter()
+    sender = messenger(adapter, "https://smba.trafficmanager.net/teams/")
+    for url in ("https://smba.trafficmanager.net/emea/", "https://smba.infra.gcc.teams.microsoft.com/teams"):
+        await sender.send_card(ConversationRef(ADA, "a:1", url, TENANT_ID), {"type": "AdaptiveCard"}, "m1")
+    assert len(adapter.calls) == 2
+
+
+async def test_the_settings_allow_list_decides_and_loopback_is_local_only() -> None:
+    from shared.ports.messenger import ConversationRef, RecipientUnreachable
+
+    azure = load_settings(storage_account="wegrow", env="azure")
+    adapter = RecordingAdapter()
+    sender = messenger(adapter, "https://smba.trafficmanager.net/teams/", azure.connector_host_set)
+    with pytest.raises(RecipientUnreachable):
+        await sender.send_card(ConversationRef(ADA, "a:1", "http://127.0.0.1:9/", TENANT_ID), {}, "m1")
+    local = load_settings(storage_connection="UseDevelopmentStorage=true")
+    sender = messenger(adapter, "http://127.0.0.1:9/", local.connector_host_set)
+    await sender.send_card(ConversationRef(ADA, "a:1", "http://127.0.0.1:9/", TENANT_ID), {}, "m1")
+    assert adapter.calls == ["http://127.0.0.1:9/"]
