@@ -2,7 +2,8 @@
 
 The employee notes a private micro-need, shares another item, and submits their prep card with a
 private learning goal. Then the manager's agenda and outcome cards go out, and the pair's series is
-put on the calendar. The canaries must appear only in what the employee gets, never elsewhere.
+put on the calendar. The canaries must appear only in what the employee gets, never elsewhere, and
+not in the manager's privacy export either.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from shared.services import agenda_store
 from shared.services.card_actions import Verdict, handle_card_action
 from shared.services.card_delivery import deliver_card
 from shared.services.card_records import CARDS, CardKind, card_id
+from shared.services.privacy import export_person
 from shared.services.schedule_pair import ScheduleContext, schedule_pair
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.send_cards import SendResult
@@ -93,3 +95,10 @@ async def test_private_items_reach_no_manager_card_event_body_or_log(
             assert canary not in cards_rows
             assert canary not in caplog.text
         assert "Growth conversation" in events  # the series really is on the calendar
+
+        now = stack.deps.clock.now()
+        manager_export = json.dumps(export_person(stack.deps.store, manager.id, "canary", now, b"key"))
+        employee_export = json.dumps(export_person(stack.deps.store, employee.upn, "canary", now, b"key"))
+        assert PRIVATE_NOTE in employee_export  # the employee gets their own private items back
+        for canary in (PRIVATE_NOTE, "CANARY"):
+            assert canary not in manager_export  # the manager's export (Azurite) holds none of them
