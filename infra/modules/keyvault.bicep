@@ -9,6 +9,9 @@ param tenantId string = tenant().tenantId
 @allowed(['Enabled', 'Disabled'])
 @description('Disabled by default; Enabled only for a deployment without the private network')
 param publicNetworkAccess string = 'Disabled'
+@secure()
+@description('HMAC key of privacy audit references (not a credential)')
+param auditKey string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -26,6 +29,16 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+resource auditKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'audit-key'
+  properties: {
+    value: auditKey
+    contentType: 'HMAC-SHA256 key of WeGrow privacy audit references'
+  }
+}
+
 output id string = vault.id
 output name string = vault.name
 output uri string = vault.properties.vaultUri
+output auditKeySecretUri string = auditKeySecret.properties.secretUri

@@ -31,6 +31,7 @@ NO_SECRET = {
     "WEGROW_BOT_APP_SECRET": "the bot signs in as the user-assigned managed identity (UserAssignedMSI)",
     "WEGROW_CLIENT_SECRET": "Graph signs in as the same identity (WEGROW_MANAGED_IDENTITY_CLIENT_ID)",
 }
+AZD_GENERATED = {"auditKey"}  # @metadata({azd: {type: 'generate'}}): azd makes the value once, per environment
 CODE_DEFAULTS = {
     "WEGROW_BOT_ENTRA_OPENID_METADATA_URL": "derived from WEGROW_TENANT_ID by shared/config.py",
     "WEGROW_CONNECTOR_HOSTS": "the code default is Teams' documented connector hosts",
@@ -123,6 +124,14 @@ def test_tenant_id_is_a_parameter_defaulting_to_the_deployment_tenant() -> None:
     assert file_params["tenantId"]["value"] == "${WEGROW_TENANT_ID=}"
 
 
+def test_the_audit_key_is_a_key_vault_reference() -> None:
+    reference = settings_variables()["wegrowSettings"]["WEGROW_AUDIT_KEY"]
+    assert text(reference) == "auditKeyReference"
+    assert "@Microsoft.KeyVault(SecretUri=${vault.outputs.auditKeySecretUri})" in text(
+        parse(INFRA / "main.bicep").root_node
+    )
+
+
 def test_no_storage_key_or_connection_string_is_set_by_default() -> None:
     values = {name: text(node) for name, node in bicep_settings().items()}
     assert "AzureWebJobsStorage" not in values
@@ -163,8 +172,9 @@ def test_parameters_file_only_names_declared_parameters() -> None:
     file_params = json.loads((INFRA / "main.parameters.json").read_text())["parameters"]
     declared = parameters(INFRA / "main.bicep")
     assert set(file_params) <= set(declared)
-    required = {name for name, default in declared.items() if default is None}
+    required = {name for name, default in declared.items() if default is None} - AZD_GENERATED
     assert required <= set(file_params), f"azd cannot fill {sorted(required - set(file_params))}"
+    assert not AZD_GENERATED & set(file_params), "a generated parameter in the file would be empty, not generated"
 
 
 def test_the_teams_app_setting_is_the_manifest_id_the_package_is_built_with() -> None:
