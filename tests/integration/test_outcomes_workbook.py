@@ -183,3 +183,48 @@ def test_forget_person_pseudonymises_workbook_rows(azurite_store: TableStore, gr
     assert PRIVATE_CANARY not in text
     assert len(table_values(book, "Outcomes")) == 2  # ada's action row stays (the aggregate), under the pseudonym
     assert len(book["Summary"]._charts) >= 4
+
+
+def test_an_export_whose_rows_landed_survives_a_close_session_that_keeps_dropping(
+    azurite_store: TableStore, graph: GraphEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 18: the rows are saved; the session expires on its own; the failed close is only logged."""
+    from shared.adapters.graph.retry import RetryPolicy, RetryStats
+
+    seed_pair(azurite_store, "grace", "ada")
+    log_and_confirm(azurite_store, FixedClock(), "grace", "ada", [action(), action("Second")])
+    stats = RetryStats()
+
+    async def no_wait(_: float) -> None:
+        return None
+
+    async def run() -> Any:
+        settings = load_settings(storage_connection="UseDevelopmentStorage=true", graph_base_url=graph.base_url)
+        client = build_graph_client(settings, transport=DropCloseSession())
+        policy = RetryPolicy(max_attempts=3, sleep=no_wait)
+        workbook = GraphWorkbook(
+            client, DRIVE, PATH, lambda: build_template(["Engineering"]), policy=policy, stats=stats
+        )
+        try:
+            report = await export_outcomes(azurite_store, workbook, FixedClock().now())
+            await workbook.aclose()  # must not raise
+            return report
+        finally:
+            await aclose_graph_client(client)
+
+    with caplog.at_level("WARNING"):
+        report = asyncio.run(run())
+    assert report.appended == {"Outcomes": 2, "Conversations": 1}
+    assert stats.by_cause["RemoteProtocolError"] == 2  # three tries of closeSession, two retries
+    assert "expires on its own" in caplog.text
+    assert len(table_values(xlsx(graph), "Outcomes")) == 2
+    assert pending_entries(azurite_store) == []
+
+
+class DropCloseSession(httpx.AsyncHTTPTransport):
+    """A real transport to the emulator that drops every closeSession request, as a flaky network would."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/workbook/closeSession"):
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        return await super().handle_async_request(request)
