@@ -28,8 +28,8 @@ async def _export(run_name: str, purge: bool) -> None:
         note.detail = f"{report.entries} entries"
         logger.info("export: %d entries, appended %s", report.entries, report.appended)
         if purge:
-            purged = purge_expired(c.store, c.clock.now(), c.settings.retention_days)
-            logger.info("retention: %d outcome records purged", purged)
+            purged = purge_expired(c.store, c.clock.now(), c.settings.retention_days, queues=c.queues)
+            logger.info("retention: %d expired records and poison messages purged", purged)
 
 
 @bp.queue_trigger(arg_name="msg", queue_name="export", connection=STORAGE_CONNECTION)
