@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # pytest-xdist processes: the suite mostly waits on loopback servers, so two halve the wall time on 2 cores
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv node chromium office deps test test-fast lint typecheck demo demo-ui bench chaos package clean
+.PHONY: help venv node chromium office deps test test-fast lint typecheck demo demo-ui bench chaos package package-local clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,8 +72,11 @@ chaos: deps ## the full fault suite: writes docs/reliability.md
 	  tests/integration/test_chaos_cards_export.py -q $(PYTEST_ARGS)
 	$(PY) -m tests.bench.reliability
 
-package: venv ## the Teams app zip: out/wegrow-teams-app.zip
+package: venv ## the Teams app zip for upload: out/wegrow-teams-app.zip (refuses placeholder ids; see docs/deploy.md)
 	$(PY) -m devstack.package_app
+
+package-local: venv ## a Teams app zip for the local stack and the Agents Playground (placeholders allowed)
+	$(PY) -m devstack.package_app --local
 
 clean: ## remove generated files (keeps .venv and node_modules)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -124,6 +124,7 @@ class Container:
             tenant_id=settings.tenant_id or "",
             refused=(InstallRefused,),
             open_slot=self.card_limiter.app_slot,
+            allowed_hosts=settings.connector_host_set,
         )
 
     @cached_property

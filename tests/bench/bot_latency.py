@@ -30,6 +30,7 @@ from shared.services.card_records import CardKind, CardRecord, CardStatus, card_
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT = "00000000-0000-0000-0000-000000000000"
+TENANT = "00000000-0000-0000-0000-0000000000aa"  # the local stack's WEGROW_TENANT_ID (devstack/stack.py)
 
 
 def action(user: str, card: str) -> dict[str, Any]:
@@ -42,7 +43,8 @@ def action(user: str, card: str) -> dict[str, Any]:
         "serviceUrl": "http://127.0.0.1/",
         "from": {"id": f"29:{user}", "aadObjectId": user, "name": user},
         "recipient": {"id": f"28:{BOT}", "name": "WeGrow"},
-        "conversation": {"id": f"a:{user}", "conversationType": "personal", "tenantId": "tenant"},
+        "conversation": {"id": f"a:{user}", "conversationType": "personal", "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}},
         "value": {"action": {"type": "Action.Execute", "verb": "prep.submit", "data": data}, "trigger": "manual"},
     }
 

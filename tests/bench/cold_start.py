@@ -15,12 +15,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+_TENANT = "00000000-0000-0000-0000-0000000000aa"
 _HELP = {"type": "message", "id": "a1", "channelId": "msteams", "serviceUrl": "http://127.0.0.1/", "text": "help",
          "deliveryMode": "expectReplies", "from": {"id": "29:u", "aadObjectId": "u"}, "recipient": {"id": "28:bot"},
-         "conversation": {"id": "a:u", "conversationType": "personal", "tenantId": "t"}}  # fmt: skip
+         "conversation": {"id": "a:u", "conversationType": "personal", "tenantId": _TENANT},
+         "channelData": {"tenant": {"id": _TENANT}}}  # fmt: skip
 _APP = """
 import asyncio, json, os, sys, time
-os.environ.update(WEGROW_STORAGE_CONNECTION="UseDevelopmentStorage=true", WEGROW_ENV="local")
+os.environ.update(WEGROW_STORAGE_CONNECTION="UseDevelopmentStorage=true", WEGROW_ENV="local",
+                  WEGROW_TENANT_ID="00000000-0000-0000-0000-0000000000aa")
 if sys.argv[1]:
     os.environ["WEGROW_BOT_AUTH"] = "anonymous"
 start = time.perf_counter()

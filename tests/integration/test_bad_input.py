@@ -99,7 +99,8 @@ async def test_fuzzed_requests_on_every_route_get_a_clean_status(
     response = await call(route, method, body, headers, params)
     assert isinstance(response, func.HttpResponse)
     assert b"Traceback" not in response.get_body()
-    if route == "health":  # health answers 503 by design when a timer is late; it is still a clean answer
+    if route.startswith("health"):  # 503 by design when a timer is late; still a clean answer. The detail's
+        # function key is checked by the host before the function runs (tests/integration/test_health_detail.py).
         assert response.status_code in {200, 503} and "status" in json.loads(response.get_body())
     else:
         assert response.status_code < 500, (route, response.status_code, response.get_body()[:200])

@@ -58,3 +58,21 @@ async def test_a_successful_create_leaves_the_client_to_the_sdk() -> None:
     assert await created.conversations.create_conversation({}) == "conversation-1"
     assert client.closed == 0
     assert factory.user_tokens == "user-token-client"
+
+
+def test_the_bot_signs_in_as_the_managed_identity_when_there_is_no_secret() -> None:
+    """Azure: one user-assigned identity for Graph and the bot, no client secret (infra/modules/bot.bicep)."""
+    from microsoft_agents.authentication.msal import MsalConnectionManager
+    from microsoft_agents.hosting.core import AuthTypes
+
+    from shared.adapters.teams.agent import connection_manager
+    from shared.config import load_settings
+
+    identity = "11111111-2222-4333-8444-555555555555"
+    settings = load_settings(storage_connection="UseDevelopmentStorage=true", managed_identity_client_id=identity)
+    manager = connection_manager(settings)
+    assert isinstance(manager, MsalConnectionManager)
+    config = manager.get_default_connection_configuration()
+    assert (config.AUTH_TYPE, config.CLIENT_ID) == (AuthTypes.user_managed_identity, identity)
+    local = connection_manager(load_settings(storage_connection="UseDevelopmentStorage=true"))
+    assert not isinstance(local, MsalConnectionManager)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from functools import cache
+from datetime import timedelta
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from microsoft_agents.activity import ActivityTypes, AdaptiveCardInvokeResponse
@@ -20,6 +21,7 @@ from microsoft_agents.hosting.core import (
     AgentAuthConfiguration,
     AnonymousTokenProvider,
     ApplicationOptions,
+    AuthTypes,
     ConnectionManager,
     Connections,
     MemoryStorage,
@@ -66,11 +68,20 @@ class LocalTokenProvider(AnonymousTokenProvider):
 
 
 def connection_manager(settings: Settings) -> Connections:
-    """MSAL with the bot's secret in Azure; without a secret (local stack) a placeholder token."""
+    """How the bot gets connector tokens: in Azure as the user-assigned managed identity it shares with Graph
+    (no secret anywhere), or with a client secret where one is configured; on the local stack, a placeholder."""
     secret = settings.bot_app_secret.get_secret_value() if settings.bot_app_secret else None
-    config = AgentAuthConfiguration(client_id=settings.bot_app_id, tenant_id=settings.tenant_id, client_secret=secret)
+    identity = settings.managed_identity_client_id
+    if identity and not secret:
+        config = AgentAuthConfiguration(
+            auth_type=AuthTypes.user_managed_identity, client_id=identity, tenant_id=settings.tenant_id
+        )
+    else:
+        config = AgentAuthConfiguration(
+            client_id=settings.bot_app_id, tenant_id=settings.tenant_id, client_secret=secret
+        )
     connections = {"SERVICE_CONNECTION": config}
-    if secret:
+    if secret or identity:
         from microsoft_agents.authentication.msal import MsalConnectionManager
 
         return MsalConnectionManager(connections_configurations=connections)
@@ -106,17 +117,24 @@ def company_source(settings: Settings) -> ConfigSource:
     return load
 
 
+def card_expiry(settings: Settings) -> timedelta:
+    """How long after its conversation a card still acts (then it refreshes into "this conversation has passed")."""
+    return timedelta(days=settings.card_expiry_days)
+
+
 def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> None:
     config = company_source(services.settings)
+    expiry = card_expiry(services.settings)
 
     async def on_refresh(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        store, actor = services.store, actor_of(context)
-        return invoke_response(await asyncio.to_thread(handle_refresh, store, _as_dict(data), actor, config=config))
+        store, actor, clock = services.store, actor_of(context), services.clock
+        call = partial(handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
+        return invoke_response(await asyncio.to_thread(call))
 
     async def on_log_outcomes(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
-        store, actor = services.store, actor_of(context)
-        reply = await asyncio.to_thread(handle_log_outcomes, store, _as_dict(data), actor, config=config)
-        return invoke_response(reply)
+        store, actor, clock = services.store, actor_of(context), services.clock
+        call = partial(handle_log_outcomes, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
+        return invoke_response(await asyncio.to_thread(call))
 
     app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
     app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
@@ -128,8 +146,9 @@ def _submit_handler(services: BotServices, verb: str) -> Any:
     async def on_submit(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         actor = actor_of(context)
         store, clock, queues = services.store, services.clock, services.queues
-        reply = await asyncio.to_thread(handle_card_action, store, clock, verb, _as_dict(data), actor, queues=queues)
-        return invoke_response(reply)
+        expiry = card_expiry(services.settings)
+        call = partial(handle_card_action, store, clock, verb, _as_dict(data), actor, queues=queues, expiry=expiry)
+        return invoke_response(await asyncio.to_thread(call))
 
     return on_submit
 
