@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     storage_account: str | None = Field(None, description="storage account name for identity-based access")
     tenant_id: str | None = Field(None, description="Entra tenant id (GUID)")
     client_id: str | None = Field(None, description="app registration client id used for Graph")
-    client_secret: str | None = Field(None, description="client secret; unset to use managed identity")
+    client_secret: SecretStr | None = Field(None, description="client secret; unset to use managed identity")
     managed_identity_client_id: str | None = Field(None, description="user-assigned identity client id")
 
     bot_app_id: str = Field("00000000-0000-0000-0000-000000000000", description="the bot's Entra app id")

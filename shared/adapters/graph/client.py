@@ -59,7 +59,7 @@ def _credential(settings: Settings) -> Any:
     if settings.client_secret:
         if not settings.tenant_id or not settings.client_id:
             raise ValueError("WEGROW_TENANT_ID and WEGROW_CLIENT_ID are required with WEGROW_CLIENT_SECRET")
-        return ClientSecretCredential(settings.tenant_id, settings.client_id, settings.client_secret)
+        return ClientSecretCredential(settings.tenant_id, settings.client_id, settings.client_secret.get_secret_value())
     return ManagedIdentityCredential(client_id=settings.managed_identity_client_id)
 
 

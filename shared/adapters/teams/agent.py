@@ -28,6 +28,7 @@ from microsoft_agents.hosting.core import (
     TurnContext,
     TurnState,
 )
+from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 
 from shared.adapters.teams.auth import Authenticator, authenticator_for
 from shared.adapters.teams.bot_messages import BotServices, reply_to
