@@ -21,7 +21,6 @@ from microsoft_agents.hosting.core import (
     AgentAuthConfiguration,
     AnonymousTokenProvider,
     ApplicationOptions,
-    AuthTypes,
     ConnectionManager,
     Connections,
     MemoryStorage,
