@@ -102,7 +102,12 @@ def world() -> Iterator[World]:
     require_chromium()
     shutil.rmtree(OUT, ignore_errors=True)
     relay_port = free_port()
-    options = StackOptions(people=PEOPLE, connector_url=f"http://127.0.0.1:{relay_port}/", log_dir=OUT / "logs")
+    # a week of lead time: the stricter demo tenant has fewer free slots, and at some hours no small team has a
+    # conversation inside the default three days
+    lead = {"WEGROW_CARD_LEAD_DAYS": "7"}
+    options = StackOptions(
+        people=PEOPLE, connector_url=f"http://127.0.0.1:{relay_port}/", log_dir=OUT / "logs", extra_env=lead
+    )
     stack = Stack(options).start()
     playground = Playground(stack.bot_endpoint, free_port(), relay_port, OUT / "playground")
     try:
