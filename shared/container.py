@@ -124,7 +124,6 @@ class Container:
             tenant_id=settings.tenant_id or "",
             refused=(InstallRefused,),
             open_slot=self.card_limiter.app_slot,
-            allowed_hosts=settings.connector_host_set,
         )
 
     @cached_property
