@@ -73,6 +73,6 @@ def test_the_bot_signs_in_as_the_managed_identity_when_there_is_no_secret() -> N
     manager = connection_manager(settings)
     assert isinstance(manager, MsalConnectionManager)
     config = manager.get_default_connection_configuration()
-    assert (config.AUTH_TYPE, config.CLIENT_ID) == (AuthTypes.user_managed_identity, identity)
+    assert config.AUTH_TYPE == AuthTypes.user_managed_identity and config.CLIENT_ID == identity
     local = connection_manager(load_settings(storage_connection="UseDevelopmentStorage=true"))
     assert not isinstance(local, MsalConnectionManager)
