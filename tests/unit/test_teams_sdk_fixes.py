@@ -73,6 +73,7 @@ def test_the_bot_signs_in_as_the_managed_identity_when_there_is_no_secret() -> N
     manager = connection_manager(settings)
     assert isinstance(manager, MsalConnectionManager)
     config = manager.get_default_connection_configuration()
-    assert config.AUTH_TYPE == AuthTypes.user_managed_identity and config.CLIENT_ID == identity
+    auth_type, client_id = config.AUTH_TYPE, config.CLIENT_ID
+    assert auth_type is AuthTypes.user_managed_identity and client_id == identity
     local = connection_manager(load_settings(storage_connection="UseDevelopmentStorage=true"))
     assert not isinstance(local, MsalConnectionManager)
