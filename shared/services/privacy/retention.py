@@ -12,11 +12,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.ports.storage import Queues, Store
+from shared.ports.storage import Queues, Record, Store
 from shared.services.agenda_store import AGENDAS, CURRENT_ROW
 from shared.services.card_records import CARDS
 from shared.services.privacy.subjects import audit
@@ -47,25 +47,29 @@ def _purge_outcomes(store: Store, cutoff_day: str, cutoff: str) -> int:
     return purged
 
 
-def _purge_agendas(store: Store, cutoff: str) -> int:
+def _purge_written_before(store: Store, table: str, cutoff: str, written: Callable[[Record], str]) -> int:
+    """Delete the rows of ``table`` whose write time (ISO text, empty when unknown) is before ``cutoff``."""
     purged = 0
-    for record in store.query(AGENDAS):
-        field = "updated_at" if record.row == CURRENT_ROW else "submitted_at"
-        written = str(record.data.get(field) or "")
-        if written and written < cutoff:
-            store.delete(AGENDAS, record.partition, record.row)
+    for record in store.query(table):
+        at = written(record)
+        if at and at < cutoff:
+            store.delete(table, record.partition, record.row)
             purged += 1
     return purged
+
+
+def _purge_agendas(store: Store, cutoff: str) -> int:
+    def written(record: Record) -> str:
+        return str(record.data.get("updated_at" if record.row == CURRENT_ROW else "submitted_at") or "")
+
+    return _purge_written_before(store, AGENDAS, cutoff, written)
 
 
 def _purge_cards(store: Store, cutoff: str) -> int:
-    purged = 0
-    for record in store.query(CARDS):
-        written = _latest(record.data, [k for k in record.data if k.endswith("_at")])
-        if written and written < cutoff:
-            store.delete(CARDS, record.partition, record.row)
-            purged += 1
-    return purged
+    def written(record: Record) -> str:
+        return _latest(record.data, [k for k in record.data if k.endswith("_at")])
+
+    return _purge_written_before(store, CARDS, cutoff, written)
 
 
 def _purge_bookings(store: Store, cutoff: datetime) -> int:
