@@ -44,6 +44,9 @@ def no_slot_reason(
     if soft_only:
         return "only slots that break lunch, day-edge or back-to-back rules, and fallback is off"
     busy, limit = rejected.get(Rule.BUSY.value, 0), rejected.get(Rule.DAY_LIMIT.value, 0)
+    weekly = rejected.get(Rule.WEEK_LIMIT.value, 0)
+    if weekly and limit == 0:
+        return f"the manager already has {rules.max_per_week} conversations in every free week"
     if limit == 0:
         return "fully booked in window"
     if busy == 0:

@@ -1,8 +1,9 @@
 """The rules a candidate slot is checked against, each a small pure function.
 
 Hard rules (never broken): both people's working hours in their own zones, no hard busy time, and the
-manager's per-day limit. Soft rules (relaxed only for a marked fallback): lunch, the first and last hour
-of each person's day, and a buffer around other meetings.
+manager's per-day and per-week limits (the week is the ISO week of the manager-local date). Soft rules
+(relaxed only for a marked fallback): lunch, the first and last hour of each person's day, and a buffer
+around other meetings.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Rule(StrEnum):
     WORKING_HOURS = "working hours"
     BUSY = "busy"
     DAY_LIMIT = "daily limit"
+    WEEK_LIMIT = "weekly limit"
     LUNCH = "lunch"
     DAY_EDGES = "first or last hour of the day"
     BUFFER = "back-to-back"
@@ -43,6 +45,7 @@ class SlotRules:
     buffer_minutes: int = 15
     tentative_is_busy: bool = True
     max_per_day: int = 3
+    max_per_week: int = 8
     allow_fallback: bool = True
     closest_count: int = 3
 
@@ -125,6 +128,18 @@ def local_day(person: Attendee, start: datetime) -> date:
     return start.astimezone(person.zone).date()
 
 
+def iso_week(day: date) -> tuple[int, int]:
+    """The ISO (year, week) a local date belongs to: the unit of the weekly limit."""
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+def booked_in_week(booked: Mapping[date, int], day: date) -> int:
+    """Conversations already booked in the ISO week of ``day`` (Monday to Sunday)."""
+    monday = day - timedelta(days=day.weekday())
+    return sum(booked.get(monday + timedelta(days=offset), 0) for offset in range(7))
+
+
 def hard_failure(
     people: Sequence[Attendee],
     busy: Mapping[str, Sequence[Busy]],
@@ -138,8 +153,11 @@ def hard_failure(
         return Rule.WORKING_HOURS
     if any(overlaps(busy.get(person.key, ()), start, end, rules.hard_statuses()) for person in people):
         return Rule.BUSY
-    if booked.get(local_day(people[0], start), 0) >= rules.max_per_day:
+    day = local_day(people[0], start)
+    if booked.get(day, 0) >= rules.max_per_day:
         return Rule.DAY_LIMIT
+    if booked and booked_in_week(booked, day) >= rules.max_per_week:
+        return Rule.WEEK_LIMIT
     return None
 
 

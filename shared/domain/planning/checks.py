@@ -1,0 +1,131 @@
+"""The rules of ``slots_rules`` for one pair, fast: busy time by bisect, caps from a running load.
+
+``PairCheck`` answers the hard rules (both people's working hours in their own zones, hard busy time, the
+manager's daily and weekly limits) and the soft rules (lunch, day edges, back-to-back) for a start.
+``Load`` counts conversations per manager-local day and ISO week: what was booked plus what the plan placed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from shared.domain.calendar import Busy
+from shared.domain.planning.busy_index import BusyIndex
+from shared.domain.planning.hours import Hours
+from shared.domain.slots_rules import (
+    Attendee,
+    Rule,
+    SlotRules,
+    at_day_edge,
+    iso_week,
+    touches_lunch,
+)
+
+MOVE_REASONS = {
+    Rule.WORKING_HOURS: "outside hours",
+    Rule.BUSY: "busy",
+    Rule.DAY_LIMIT: "daily limit",
+    Rule.WEEK_LIMIT: "weekly limit",
+}
+
+
+class Load:
+    """Conversations per manager-local day and ISO week, starting from what is already booked."""
+
+    __slots__ = ("_days", "_weeks")
+
+    def __init__(self, booked: Mapping[date, int]) -> None:
+        self._days: Counter[date] = Counter()
+        self._weeks: Counter[tuple[int, int]] = Counter()
+        for day, count in booked.items():
+            self.add(day, count)
+
+    def add(self, day: date, count: int = 1) -> None:
+        self._days[day] += count
+        self._weeks[iso_week(day)] += count
+
+    def remove(self, day: date) -> None:
+        self.add(day, -1)
+
+    def on_day(self, day: date) -> int:
+        return self._days[day]
+
+    def in_week(self, day: date) -> int:
+        return self._weeks[iso_week(day)]
+
+
+@dataclass(frozen=True, slots=True)
+class PairCheck:
+    """Hard and soft rules for the people of one request, with their busy time indexed once."""
+
+    people: tuple[Attendee, ...]
+    busy: tuple[BusyIndex, ...]
+    rules: SlotRules
+    hours: tuple[Hours, ...]
+    duration: timedelta
+
+    @classmethod
+    def build(cls, people: tuple[Attendee, ...], busy: Mapping[str, Sequence[Busy]], rules: SlotRules) -> PairCheck:
+        statuses = rules.hard_statuses()
+        indexes = tuple(BusyIndex(busy.get(p.key, ()), statuses) for p in people)
+        return cls(people, indexes, rules, tuple(Hours.of(p) for p in people), rules.duration)
+
+    def manager_day(self, start: datetime) -> date:
+        return start.astimezone(self.people[0].zone).date()
+
+    def hard(self, start: datetime, load: Load) -> Rule | None:
+        """The first hard rule a conversation at ``start`` breaks, or None."""
+        end = start + self.duration
+        if not all(hours.contain(start, end) for hours in self.hours):
+            return Rule.WORKING_HOURS
+        if any(index.overlaps(start, end) for index in self.busy):
+            return Rule.BUSY
+        day = self.manager_day(start)
+        if load.on_day(day) >= self.rules.max_per_day:
+            return Rule.DAY_LIMIT
+        if load.in_week(day) >= self.rules.max_per_week:
+            return Rule.WEEK_LIMIT
+        return None
+
+    def soft(self, start: datetime) -> tuple[Rule, ...]:
+        """Every soft rule a conversation at ``start`` breaks, in the order of ``soft_failures``."""
+        rules, end = self.rules, start + self.duration
+        broken: list[Rule] = []
+        if any(touches_lunch(person, start, end, rules) for person in self.people):
+            broken.append(Rule.LUNCH)
+        if any(at_day_edge(person, start, end, rules) for person in self.people):
+            broken.append(Rule.DAY_EDGES)
+        pad = timedelta(minutes=rules.buffer_minutes)
+        if any(index.overlaps(start - pad, end + pad) for index in self.busy):
+            broken.append(Rule.BUFFER)
+        return tuple(broken)
+
+
+@dataclass(frozen=True, slots=True)
+class Gaps:
+    """Allowed days between consecutive conversations (manager-local dates)."""
+
+    minimum: int
+    maximum: int
+
+    def allows(self, before: date | None, day: date, after: date | None, *, stretch_before: bool = False) -> bool:
+        """Whether ``day`` keeps the gaps to its neighbours; ``stretch_before`` lifts the maximum before it
+        (a skipped occurrence lies between, so that gap is long anyway)."""
+        if before is not None:
+            gap = (day - before).days
+            if gap < self.minimum or (gap > self.maximum and not stretch_before):
+                return False
+        if after is not None:
+            gap = (after - day).days
+            if gap < self.minimum or gap > self.maximum:
+                return False
+        return True
+
+
+def gaps_for(min_gap_days: int, max_gap_days: int, rhythm_weeks: int) -> Gaps:
+    """The gap bounds, widened to include the rhythm itself (so an unmoved pattern always keeps them)."""
+    rhythm_days = 7 * max(1, rhythm_weeks)
+    return Gaps(min(min_gap_days, rhythm_days), max(max_gap_days, rhythm_days))

@@ -1,0 +1,41 @@
+"""A person's working hours, precomputed for the hot loop (same answer as ``slots_rules.in_working_hours``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from shared.domain.slots_rules import Attendee, day_end_minute
+
+WHOLE_DAY = 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """Working days (Monday is 0) and the first and last minute of the working day, in ``zone``."""
+
+    zone: ZoneInfo
+    days: frozenset[int]
+    first_minute: int
+    last_minute: int
+
+    @classmethod
+    def of(cls, person: Attendee) -> Hours:
+        hours = person.hours
+        days = frozenset(day.number for day in hours.days)
+        return cls(person.zone, days, hours.start.hour * 60 + hours.start.minute, day_end_minute(hours))
+
+    def contain(self, start: datetime, end: datetime) -> bool:
+        """Whether ``[start, end)`` lies inside one local working day."""
+        local_start = start.astimezone(self.zone)
+        if local_start.weekday() not in self.days:
+            return False
+        if local_start.hour * 60 + local_start.minute < self.first_minute:
+            return False
+        local_end = end.astimezone(self.zone)
+        if local_end.date() == local_start.date():
+            return local_end.hour * 60 + local_end.minute <= self.last_minute
+        midnight = local_end.hour == 0 and local_end.minute == 0
+        next_day = local_end.date() - local_start.date() == timedelta(days=1)
+        return midnight and next_day and self.last_minute == WHOLE_DAY

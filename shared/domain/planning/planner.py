@@ -1,0 +1,56 @@
+"""``plan_year``: the series' weekly time and every conversation over the horizon (see the package docs)."""
+
+from __future__ import annotations
+
+from shared.domain.planning.checks import Load, PairCheck, gaps_for
+from shared.domain.planning.first_choice import FirstChoice, choose_first
+from shared.domain.planning.milestones import serve_milestones
+from shared.domain.planning.model import Conversation, YearPlan, YearRequest
+from shared.domain.planning.moves import place_pattern
+from shared.domain.planning.pattern import weekly_starts
+from shared.domain.slots import Explanation, Slot
+from shared.domain.slots_explain import closest_options, describe_choice, no_slot_reason
+from shared.domain.slots_rules import SOFT_RULES
+
+
+def plan_year(request: YearRequest) -> YearPlan:
+    """Every conversation of the pair's series over the horizon; deterministic for equal input."""
+    check = PairCheck.build(request.people, request.busy, request.rules)
+    load = Load(request.booked_days)
+    choice = choose_first(request, check, load)
+    if choice.start is None:
+        return _no_slot(request, choice)
+    gaps = gaps_for(request.min_gap_days, request.max_gap_days, request.rhythm_weeks)
+    pattern = weekly_starts(choice.start, request.people[0].zone, request.rhythm_weeks, request.horizon_end)
+    placed, skipped = place_pattern(request, check, load, pattern, gaps)
+    conversations, unmet = serve_milestones(request, check, load, placed, gaps)
+    explanation = _explain(request, choice, conversations, len(skipped), len(unmet))
+    return YearPlan(choice.start, tuple(conversations), tuple(skipped), explanation, (), tuple(unmet))
+
+
+def _explain(
+    request: YearRequest, choice: FirstChoice, conversations: list[Conversation], skipped: int, unmet: int
+) -> Explanation:
+    assert choice.start is not None
+    reason = "fallback" if choice.relaxed else "all rules met"
+    end = choice.start + request.rules.duration
+    sentence = describe_choice(request.people, choice.start, end, choice.relaxed, request.rules)
+    moved = sum(1 for c in conversations if c.is_moved)
+    extra = sum(1 for c in conversations if c.is_extra)
+    sentence += (
+        f" Over the horizon: {len(conversations)} conversations, {moved} moved, {extra} extra, "
+        f"{skipped} skipped, {unmet} milestones unmet."
+    )
+    return Explanation(reason, sentence, len(choice.starts), choice.rejected)
+
+
+def _no_slot(request: YearRequest, choice: FirstChoice) -> YearPlan:
+    soft_only = any(value for key, value in choice.rejected.items() if key in {rule.value for rule in SOFT_RULES})
+    reason = no_slot_reason(
+        request.people, request.window_start, choice.rejected, len(choice.starts), request.rules, soft_only
+    )
+    options = closest_options(request.people, request.busy, request.booked_days, choice.starts, request.rules)
+    closest = tuple(Slot(s, s + request.rules.duration, outside_hours=outside) for s, outside in options)
+    explanation = Explanation(reason, f"No slot in the window: {reason}.", len(choice.starts), choice.rejected)
+    unmet = tuple((w.id, "no slot for the series") for w in request.milestones)
+    return YearPlan(None, (), (), explanation, closest, unmet)
