@@ -33,7 +33,7 @@ class Tenant:
     mailbox_settings: dict[str, dict[str, Any]]  # user id -> Graph mailboxSettings; absent: no mailbox (404)
     events: dict[str, list[dict[str, Any]]]  # organiser user id -> Graph event-create JSON (with attendees)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # group id -> Graph group JSON
-    group_members: dict[str, list[str]] = field(default_factory=dict)  # group id -> user ids
+    group_members: dict[str, list[str]] = field(default_factory=dict)  # group id -> member user or group ids
     pending_manager_changes: list[tuple[str, str]] = field(default_factory=list)  # (user id, new manager id)
 
     def user(self, user_id: str) -> dict[str, Any]:
@@ -88,9 +88,32 @@ def generate_tenant(people: int, seed: int, anchor: date | None = None) -> Tenan
     pilot = guid(rng)
     groups = {pilot: {"id": pilot, "displayName": "WeGrow pilot", "mailNickname": "wegrow-pilot"}}
     members = [u["id"] for u in users if rng.random() < 0.3 or u["id"] == ids[0]]
-    return Tenant(
-        seed, anchor, users, managers, settings, events, groups, {pilot: members}, _manager_changes(ids, parents, rng)
-    )
+    changes = _manager_changes(ids, parents, rng)
+    group_members: dict[str, list[str]] = {pilot: members}
+    _add_team_group(groups, group_members, pilot, ids, parents, seed)
+    return Tenant(seed, anchor, users, managers, settings, events, groups, group_members, changes)
+
+
+def _add_team_group(
+    groups: dict[str, dict[str, Any]],
+    members: dict[str, list[str]],
+    pilot: str,
+    ids: list[str],
+    parents: list[int | None],
+    seed: int,
+) -> None:
+    """A nested group in the pilot: the first team below the root (its manager and direct reports).
+
+    It draws from its own generator, after everything else, so the people, events and manager changes of a seed
+    are the same as before groups were nested.
+    """
+    team = [i for i, p in enumerate(parents) if p == 1]
+    if not team:
+        return
+    team_id = guid(random.Random(f"team-group-{seed}"))
+    groups[team_id] = {"id": team_id, "displayName": "WeGrow pilot - first team", "mailNickname": "wegrow-pilot-team"}
+    members[team_id] = [ids[1], *(ids[i] for i in team)]
+    members[pilot].append(team_id)
 
 
 def _departments(parents: list[int | None], rng: random.Random) -> list[str]:

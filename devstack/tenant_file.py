@@ -3,7 +3,7 @@
 ::
 
     {"users":  [{<Graph user>, "managerId": "<user id>" | null, "mailboxSettings": <Graph mailboxSettings> | null}],
-     "groups": [{"id", "displayName", ..., "members": ["<user id>", ...]}],
+     "groups": [{"id", "displayName", ..., "members": ["<user or group id>", ...]}],
      "events": [{"organizer": "<user id>", "event": <Graph event-create body>}],
      "seed": 7, "anchor": "2026-11-23", "pendingManagerChanges": [{"userId", "managerId"}]}
 

@@ -204,7 +204,10 @@ def _check_events(events: list[Any], index: dict[str, int], users: list[Any], pr
 
 
 def _check_groups(groups: list[Any], index: dict[str, int], problems: list[str]) -> None:
+    """Members are user or group ids of the file. Nesting cycles through other groups are allowed (Entra holds
+    them; transitiveMembers lists each object once), but a group is never its own direct member."""
     seen: dict[str, int] = {}
+    group_ids = {g["id"] for g in groups if isinstance(g, dict) and isinstance(g.get("id"), str)}
     for n, group in enumerate(groups):
         where = f"groups[{n}]"
         if not isinstance(group, dict) or not isinstance(group.get("id"), str) or not group.get("displayName"):
@@ -214,6 +217,14 @@ def _check_groups(groups: list[Any], index: dict[str, int], problems: list[str])
             problems.append(f"{where}: id {group['id']!r} is also users[{index[group['id']]}]'s")
         _unique(seen, group["id"], n, f"{where}: duplicate id {group['id']!r} (also groups[{{}}])", problems)
         members = group.get("members", [])
-        unknown = [m for m in members if m not in index] if isinstance(members, list) else ["(not a list)"]
+        if not isinstance(members, list):
+            problems.append(f"{where}: members not in the file: (not a list)")
+            continue
+        unknown = [m for m in members if not isinstance(m, str) or (m not in index and m not in group_ids)]
         if unknown:
             problems.append(f"{where}: members not in the file: {', '.join(map(str, unknown[:5]))}")
+        if group["id"] in members:
+            problems.append(f"{where}: a group cannot be a member of itself")
+        twice = sorted({str(m) for m in members if members.count(m) > 1})
+        if twice:
+            problems.append(f"{where}: members listed twice: {', '.join(twice[:5])}")

@@ -1,4 +1,4 @@
-"""Directory endpoints: users list/get, manager, directReports, mailboxSettings, group members (feature module).
+"""Directory endpoints: users list/get, manager, directReports, mailboxSettings (feature module; groups: groups.py).
 
 Writes (PATCH /users/{id}, manager $ref) are in directory_writes; users delta in delta. mailboxSettings pass
 through as stored: `timeZone` and `workingHours.timeZone` may be Windows or IANA names, and
@@ -100,17 +100,6 @@ def setup(app: web.Application, state: EmulatorState) -> None:
             else {"@odata.context": context, "value": value}
         )
 
-    async def group_members(request: web.Request) -> web.Response:
-        group_id = request.match_info["group_id"]
-        if group_id not in state.groups:
-            raise not_found(group_id)
-        select = parse_select(request.query)
-        members = [m for m in state.group_members.get(group_id, []) if m in state.users]
-        items = [{"@odata.type": USER_TYPE, **user_json(state.users[m], select)} for m in members]
-        return web.json_response(
-            collection(request, items, context_url(request, "directoryObjects"), page_size(state, request))
-        )
-
     async def users_delta(request: web.Request) -> web.Response:
         return delta.delta_response(state, request, page_size(state, request))
 
@@ -123,7 +112,6 @@ def setup(app: web.Application, state: EmulatorState) -> None:
     router.add_get("/v1.0/users/{id}/directReports", direct_reports)
     router.add_get("/v1.0/users/{id}/mailboxSettings", mailbox_settings)
     router.add_get("/v1.0/users/{id}/mailboxSettings/{property}", mailbox_setting)
-    router.add_get("/v1.0/groups/{group_id}/members", group_members)
     directory_writes.add_routes(app, state)
 
 

@@ -31,6 +31,7 @@ from devstack.graph_emulator.state import EmulatorState
 
 FEATURE_MODULES = (
     "devstack.graph_emulator.directory",
+    "devstack.graph_emulator.groups",
     "devstack.graph_emulator.calendar",
     "devstack.graph_emulator.teamwork",
     "devstack.graph_emulator.workbook",

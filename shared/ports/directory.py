@@ -1,4 +1,4 @@
-"""The directory (Entra ID through Graph): people, managers and mailbox settings."""
+"""The directory (Entra ID through Graph): people, managers, mailbox settings and group membership."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ class MailboxUnavailable(Exception):
 
 class NoMailbox(MailboxUnavailable):
     """The user has no (Exchange Online) mailbox: Graph 404, e.g. ``MailboxNotEnabledForRESTAPI``."""
+
+
+class UnknownGroup(LookupError):
+    """The group does not exist (Graph 404 ``Request_ResourceNotFound``): never read as "no members"."""
+
+    def __init__(self, group_id: str) -> None:
+        super().__init__(f"group {group_id!r} does not exist in the directory")
+        self.group_id = group_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,4 +46,12 @@ class Directory(Protocol):
 
     async def mailbox_hours(self, user_ids: Sequence[str]) -> MailboxHours:
         """``working_hours``, plus the users Graph says have no mailbox (a failed look-up is in neither)."""
+        ...
+
+    async def group_member_ids(self, group_id: str) -> frozenset[str]:
+        """The ids of the users who are members of the group, directly or through nested groups.
+
+        Nested groups, devices, contacts and service principals are not people and are left out.
+        An unknown group raises ``UnknownGroup``.
+        """
         ...

@@ -28,6 +28,7 @@ from tests.fixtures.graph import REPO, start_emulator, stop_emulator
 pytestmark = pytest.mark.contract
 ANCHOR = date(2026, 11, 23)
 BOSS, REPORT, NO_MAILBOX = (f"00000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
+PILOT, TEAM = "00000000-0000-4000-8000-0000000000aa", "00000000-0000-4000-8000-0000000000bb"
 
 
 def hours(zone: dict[str, Any], days: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday")) -> Any:
@@ -51,7 +52,7 @@ def small_tenant() -> dict[str, Any]:
             {"id": NO_MAILBOX, "displayName": "Cy Contractor", "userPrincipalName": "cy@contoso.onmicrosoft.com",
              "managerId": BOSS, "mailboxSettings": None},
         ],
-        "groups": [{"id": "00000000-0000-4000-8000-0000000000aa", "displayName": "Pilot", "members": [BOSS, REPORT]}],
+        "groups": [{"id": PILOT, "displayName": "Pilot", "members": [BOSS, REPORT]}],
         "events": [
             {"organizer": BOSS, "event": {
                 "subject": "1:1 Ada / Ben", "showAs": "busy",
@@ -78,8 +79,30 @@ def test_a_hand_written_file_loads_with_the_anchor_of_its_first_event() -> None:
     assert tenant.seed is None and tenant.anchor == ANCHOR
     assert tenant.managers == {REPORT: BOSS, NO_MAILBOX: BOSS}
     assert set(tenant.mailbox_settings) == {BOSS, REPORT}
-    assert tenant.group_members == {"00000000-0000-4000-8000-0000000000aa": [BOSS, REPORT]}
+    assert tenant.group_members == {PILOT: [BOSS, REPORT]}
     assert from_file(to_file(tenant)) == tenant
+
+
+def test_groups_nest_and_may_loop_as_in_entra() -> None:
+    doc = small_tenant()
+    doc["groups"] = [{"id": PILOT, "displayName": "Pilot", "members": [BOSS, TEAM]},
+                     {"id": TEAM, "displayName": "Team", "members": [REPORT, NO_MAILBOX, PILOT]}]  # fmt: skip
+    tenant = from_file(doc)
+    assert tenant.group_members == {PILOT: [BOSS, TEAM], TEAM: [REPORT, NO_MAILBOX, PILOT]}
+    assert from_file(to_file(tenant)) == tenant
+    without = small_tenant()
+    del without["groups"]
+    assert from_file(without).groups == {}  # groups are optional
+
+
+def test_the_generated_tenant_nests_a_team_group_in_the_pilot() -> None:
+    tenant = generate_tenant(30, 7, anchor=ANCHOR)
+    pilot = next(g for g, body in tenant.groups.items() if body["displayName"] == "WeGrow pilot")
+    team = next(m for m in tenant.group_members[pilot] if m in tenant.groups)
+    people = {u["id"] for u in tenant.users}
+    assert tenant.group_members[team] and set(tenant.group_members[team]) <= people
+    again = generate_tenant(30, 7, anchor=ANCHOR)
+    assert again.groups == tenant.groups and again.group_members == tenant.group_members
 
 
 def broken(change: Any) -> dict[str, Any]:
@@ -129,6 +152,9 @@ BROKEN = {
     "manager cycle": (_set(["users", 0, "managerId"], REPORT), "managerId makes a cycle (2 people manage each other)"),
     "unknown group member": (_set(["groups", 0, "members"], [BOSS, "ghost"]),
                              "groups[0]: members not in the file: ghost"),
+    "group in itself": (_set(["groups", 0, "members"], [BOSS, PILOT]),
+                        "groups[0]: a group cannot be a member of itself"),
+    "member twice": (_set(["groups", 0, "members"], [BOSS, BOSS]), f"groups[0]: members listed twice: {BOSS}"),
     "bad recurrence": (_set(["events", 0, "event", "recurrence"], {"pattern": {"type": "hourly"}, "range": {}}),
                        "events[0].event: recurrence:"),
     "no users": (_set(["users"], KeyError), "'users' must be a list (it is required)"),

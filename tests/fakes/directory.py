@@ -3,6 +3,10 @@
 A full round carries every directory property of everyone; a later round carries, per changed person, only the
 properties that changed (the manager link only when it changed). Working hours are never in a delta item:
 like Graph, they come from ``mailbox_hours`` (mailboxSettings).
+
+Groups hold user ids, other group ids (nested) and ids of other objects (devices, service principals) the way
+Entra does; ``group_member_ids`` answers like transitiveMembers read by the Graph adapter: users only, nested
+groups followed (cycles end), a user removed from the directory no longer listed, an unknown group an error.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import replace
 
 from shared.domain.directory import DIRECTORY_PROPERTIES, DirectoryDelta, PersonChange
 from shared.domain.people import Person, WorkingHours
-from shared.ports.directory import MailboxHours
+from shared.ports.directory import MailboxHours, UnknownGroup
 
 
 def _diff(old: Person | None, new: Person) -> PersonChange:
@@ -30,6 +34,7 @@ class FakeDirectory:
         self.calls: list[str] = []
         self.no_mailbox: set[str] = set()
         self.unreadable: set[str] = set()  # mailboxSettings look-ups that fail (neither hours nor "no mailbox")
+        self.groups: dict[str, list[str]] = {}  # group id -> member ids (users, groups, other objects)
         for person in people:
             self.put(person)
 
@@ -83,3 +88,23 @@ class FakeDirectory:
         missing = {uid: "no mailbox (fake)" for uid in user_ids if uid in self.no_mailbox}
         readable = {k: v for k, v in hours.items() if k not in missing and k not in self.unreadable}
         return MailboxHours(readable, missing)
+
+    def put_group(self, group_id: str, members: Sequence[str] = ()) -> None:
+        """Create or replace a group with these direct members (user, group or other object ids)."""
+        if group_id in members:
+            raise ValueError("a group cannot be a member of itself")
+        self.groups[group_id] = list(members)
+
+    async def group_member_ids(self, group_id: str) -> frozenset[str]:
+        self.calls.append("group_members")
+        if group_id not in self.groups:
+            raise UnknownGroup(group_id)
+        seen, queue, users = {group_id}, [group_id], set()
+        while queue:
+            for member in self.groups.get(queue.pop(0), []):
+                if member in self.people:
+                    users.add(member)
+                elif member in self.groups and member not in seen:
+                    seen.add(member)
+                    queue.append(member)
+        return frozenset(users)

@@ -1,7 +1,7 @@
 """``Directory`` over Microsoft Graph: users delta and mailbox working hours.
 
 Permissions (application): ``User.Read.All`` for users delta (with the manager link),
-``MailboxSettings.Read`` for mailboxSettings.
+``MailboxSettings.Read`` for mailboxSettings, ``GroupMember.Read.All`` for group members (directory_groups.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
+from shared.adapters.graph.directory_groups import transitive_user_ids
 from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
 from shared.adapters.graph.mapping import parse_model, working_hours_from
 from shared.adapters.graph.mapping_users import change_from_item, is_removed_item
@@ -158,6 +159,10 @@ class GraphDirectory:
         change = change_from_item(item, full=full)
         earlier = people.get(change.id)
         people[change.id] = change if earlier is None else PersonChange(change.id, {**earlier.values, **change.values})
+
+    async def group_member_ids(self, group_id: str) -> frozenset[str]:
+        """Users in the group, nested groups followed (transitiveMembers); ``UnknownGroup`` when it does not exist."""
+        return await transitive_user_ids(self._client, group_id, policy=self._policy, stats=self._stats)
 
     async def working_hours(self, user_ids: Sequence[str]) -> dict[str, WorkingHours]:
         """mailboxSettings per user through $batch (20 per call); users without a mailbox are left out."""
