@@ -62,7 +62,8 @@ class SeriesSpec:
     body_html: str
     first_start: datetime
     duration_minutes: int
-    recurrence: Recurrence
+    recurrence: Recurrence | None
+    """None: a single, non-recurring conversation (e.g. an extra planning conversation), tagged like a series."""
     online: bool = True
 
 
@@ -79,6 +80,8 @@ class SeriesEvent:
     attendee_upns: tuple[str, ...] = ()
     is_cancelled: bool = False
     join_url: str | None = None
+    ical_uid: str | None = None
+    """Shared by the organiser's event and every attendee's copy (``remove_attendee_copy`` finds the copy by it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +94,16 @@ class Occurrence:
     end: datetime
     attendee_responses: dict[str, Response] = field(default_factory=dict)
     is_cancelled: bool = False
+    proposed_new_times: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    """Attendee address (lower-case) -> the (start, end) in UTC they proposed when declining or tentatively
+    accepting (Graph ``attendee.proposedNewTime``); empty when nobody proposed."""
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceMove:
+    """Move one instance of a series (it becomes an exception) to a new start/end (UTC)."""
+
+    organizer_id: str
+    occurrence_id: str
+    start: datetime
+    end: datetime

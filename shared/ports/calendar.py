@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from shared.domain.calendar import Busy, Occurrence, SeriesEvent, SeriesSpec
+from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, SeriesEvent, SeriesSpec
 from shared.ports.directory import MailboxUnavailable
 
 SeriesLookup = tuple[str, str]
@@ -25,6 +25,12 @@ BusyAnswer = dict[str, list[Busy]] | MailboxUnavailable
 """One organiser's free/busy keyed by SMTP address (lower-case), or why their mailbox is unavailable.
 
 An address that resolves to no mailbox is one ``unknown`` interval over the window (never free time)."""
+
+OccurrenceQuery = tuple[str, str]
+"""(organiser id, series master event id): whose instances ``occurrences_many`` lists."""
+
+OccurrencesAnswer = list[Occurrence] | MailboxUnavailable
+"""One series' instances in the window, or why the organiser's mailbox is unavailable."""
 
 
 @runtime_checkable
@@ -74,3 +80,27 @@ class Calendar(Protocol):
     ) -> list[Occurrence]: ...
 
     async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None: ...
+
+    async def occurrences_many(
+        self, queries: Sequence[OccurrenceQuery], start: datetime, end: datetime
+    ) -> dict[str, OccurrencesAnswer]:
+        """``occurrences`` of many series masters (``$batch`` of up to 20 instances GETs, each following
+        ``@odata.nextLink``), keyed by series master event id. An out-of-scope mailbox is a per-item
+        ``MailboxUnavailable``."""
+        ...
+
+    async def move_occurrences_many(self, moves: Sequence[OccurrenceMove]) -> dict[str, MailboxUnavailable | None]:
+        """``move_occurrence`` for many instances (PATCH start/end, ``$batch`` of 20), keyed by occurrence id:
+        None when moved, ``MailboxUnavailable`` when the organiser's mailbox is out of scope."""
+        ...
+
+    async def cancel_occurrence(self, organizer_id: str, occurrence_id: str, comment: str) -> None:
+        """Cancel one instance (POST ``/events/{instance id}/cancel``): it leaves the organiser's instances and the
+        attendees' copies; the rest of the series stays."""
+        ...
+
+    async def remove_attendee_copy(self, attendee_id: str, ical_uid: str) -> bool:
+        """Delete the attendee's own copy of an event (found by ``iCalUId``), e.g. when its organiser has left.
+
+        True when a copy was removed, False when the attendee had none."""
+        ...

@@ -1,9 +1,12 @@
 """An in-memory Calendar: tagged series with weekly recurrence, instances, declines, moves and busy time.
 
-Like Graph, deleted occurrences are left out of ``occurrences``, a series' own instances show up as busy
+Like Graph, deleted and cancelled occurrences are left out of ``occurrences``, a series' own instances show up as busy
 time for the organiser and the attendees, and ``busy_times`` takes up to 20 mailboxes per call. The batch
 operations count one call per 20 items (a ``$batch``), and a mailbox in ``out_of_scope`` answers with
-``MailboxUnavailable`` per item, as Graph's application access policy does.
+``MailboxUnavailable`` per item, as Graph's application access policy does. A spec without recurrence is a
+single event: found and busy like a series, with no instances (Graph lists none for a singleInstance event).
+A series without end date or count (``noEnd``) is expanded up to the end of the asked window. The attendee's
+copy shares the organiser's ``iCalUId`` until ``remove_attendee_copy`` deletes it (then it is no longer busy).
 """
 
 from __future__ import annotations
@@ -14,8 +17,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from shared.domain.calendar import Busy, Occurrence, Response, SeriesEvent, SeriesSpec
-from shared.ports.calendar import BusyAnswer, CreatedSeries, FoundSeries, ScheduleQuery, SeriesLookup
+from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, Response, SeriesEvent, SeriesSpec
+from shared.ports.calendar import (
+    BusyAnswer,
+    CreatedSeries,
+    FoundSeries,
+    OccurrenceQuery,
+    OccurrencesAnswer,
+    ScheduleQuery,
+    SeriesLookup,
+)
 from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 BATCH_LIMIT = 20
@@ -34,6 +45,12 @@ class _Event:
     moved: dict[date, tuple[datetime, datetime]] = field(default_factory=dict)
     declined: dict[date, set[str]] = field(default_factory=dict)
     deleted: set[date] = field(default_factory=set)
+    proposals: dict[date, dict[str, tuple[datetime, datetime]]] = field(default_factory=dict)
+    attendee_copy: bool = True
+
+    @property
+    def ical_uid(self) -> str:
+        return f"ical-{self.event_id}"
 
 
 class FakeCalendar:
@@ -52,9 +69,12 @@ class FakeCalendar:
     def add_busy(self, upn: str, start: datetime, end: datetime, status: str = "busy") -> None:
         self.busy.setdefault(upn.lower(), []).append(Busy(start, end, status))
 
-    def decline(self, occurrence_id: str, upn: str) -> None:
+    def decline(self, occurrence_id: str, upn: str, proposed: tuple[datetime, datetime] | None = None) -> None:
+        """The attendee declines one occurrence, optionally proposing another time (``proposedNewTime``)."""
         event, day = self._instance(occurrence_id)
         event.declined.setdefault(day, set()).add(upn.lower())
+        if proposed is not None:
+            event.proposals.setdefault(day, {})[upn.lower()] = proposed
 
     def delete_occurrence(self, occurrence_id: str) -> None:
         event, day = self._instance(occurrence_id)
@@ -82,8 +102,8 @@ class FakeCalendar:
             if event.cancelled:
                 continue
             organizer = self.upns.get(event.spec.organizer_id, event.spec.organizer_id).lower()
-            attendee = event.spec.attendee_upn.lower()
-            for occurrence in self._expand(event, start, end):
+            attendee = event.spec.attendee_upn.lower() if event.attendee_copy else None
+            for occurrence in self._expand(event, start, end, with_single=True):
                 declined = event.declined.get(date.fromisoformat(occurrence.event_id.rpartition("@")[2]), set())
                 if organizer in result:
                     result[organizer].append(Busy(occurrence.start, occurrence.end, "busy"))
@@ -190,9 +210,62 @@ class FakeCalendar:
 
     async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None:
         self.calls.append("move_occurrence")
+        self._move(occurrence_id, start, end)
+
+    def _move(self, occurrence_id: str, start: datetime, end: datetime) -> None:
         event, day = self._instance(occurrence_id)
         event.moved[day] = (start, end)
         event.declined.pop(day, None)
+        event.proposals.pop(day, None)
+
+    async def occurrences_many(
+        self, queries: Sequence[OccurrenceQuery], start: datetime, end: datetime
+    ) -> dict[str, OccurrencesAnswer]:
+        unique = list(dict.fromkeys(queries))
+        self.calls.extend(["occurrences_many"] * _batches(len(unique)))
+        found: dict[str, OccurrencesAnswer] = {}
+        for organizer_id, event_id in unique:
+            try:
+                self._check_scope(organizer_id)
+            except MailboxUnavailable as error:
+                found[event_id] = error
+                continue
+            event = self.events.get(event_id)
+            found[event_id] = self._expand(event, start, end) if event is not None and not event.cancelled else []
+        return found
+
+    async def move_occurrences_many(self, moves: Sequence[OccurrenceMove]) -> dict[str, MailboxUnavailable | None]:
+        unique = list({move.occurrence_id: move for move in moves}.values())
+        self.calls.extend(["move_occurrences_many"] * _batches(len(unique)))
+        moved: dict[str, MailboxUnavailable | None] = {}
+        for move in unique:
+            try:
+                self._check_scope(move.organizer_id)
+            except MailboxUnavailable as error:
+                moved[move.occurrence_id] = error
+                continue
+            self._move(move.occurrence_id, move.start, move.end)
+            moved[move.occurrence_id] = None
+        return moved
+
+    async def cancel_occurrence(self, organizer_id: str, occurrence_id: str, comment: str) -> None:
+        """Like Graph's cancel of an instance: gone for the organiser and the attendee; an instance already gone
+        counts as cancelled."""
+        self.calls.append("cancel_occurrence")
+        self._check_scope(organizer_id)
+        if occurrence_id.partition("@")[0] in self.events:
+            event, day = self._instance(occurrence_id)
+            event.deleted.add(day)
+
+    async def remove_attendee_copy(self, attendee_id: str, ical_uid: str) -> bool:
+        self.calls.append("remove_attendee_copy")
+        self._check_scope(attendee_id)
+        attendee = self.upns.get(attendee_id, attendee_id).lower()
+        for event in self.events.values():
+            if event.ical_uid == ical_uid and event.attendee_copy and event.spec.attendee_upn.lower() == attendee:
+                event.attendee_copy = False
+                return True
+        return False
 
     # ------------------------------------------------------------------ internals
     def _instance(self, occurrence_id: str) -> tuple[_Event, date]:
@@ -207,20 +280,36 @@ class FakeCalendar:
             subject=spec.subject,
             first_start=spec.first_start,
             duration_minutes=spec.duration_minutes,
-            recurrence=replace(spec.recurrence, start_date=spec.first_start.astimezone(self._zone(event)).date()),
+            recurrence=(
+                replace(spec.recurrence, start_date=spec.first_start.astimezone(self._zone(event)).date())
+                if spec.recurrence is not None
+                else None
+            ),
             attendee_upns=(spec.attendee_upn.lower(),),
             is_cancelled=event.cancelled,
             join_url=f"https://teams.example/join/{event.event_id}",
+            ical_uid=event.ical_uid,
         )
 
     def _zone(self, event: _Event) -> ZoneInfo:
-        return ZoneInfo(event.spec.recurrence.time_zone)
+        recurrence = event.spec.recurrence
+        return ZoneInfo(recurrence.time_zone if recurrence is not None else "UTC")
 
-    def _expand(self, event: _Event, start: datetime, end: datetime) -> list[Occurrence]:
+    def _expand(self, event: _Event, start: datetime, end: datetime, with_single: bool = False) -> list[Occurrence]:
+        """Weekly instances overlapping [start, end); a single event has none unless ``with_single`` (busy time)."""
         spec, zone = event.spec, self._zone(event)
+        if spec.recurrence is None and not with_single:
+            return []
         local_first = spec.first_start.astimezone(zone)
-        step = timedelta(weeks=spec.recurrence.interval)
-        until = spec.recurrence.end_date or local_first.date() + timedelta(days=366)
+        step = timedelta(weeks=spec.recurrence.interval if spec.recurrence is not None else 1)
+        if spec.recurrence is None:
+            until = local_first.date()
+        elif spec.recurrence.end_date is not None:
+            until = spec.recurrence.end_date
+        elif spec.recurrence.occurrences is not None:
+            until = local_first.date() + step * (spec.recurrence.occurrences - 1)
+        else:  # noEnd: as far as the window reaches
+            until = max(local_first.date(), end.astimezone(zone).date() + timedelta(days=1))
         duration = timedelta(minutes=spec.duration_minutes)
         found: list[Occurrence] = []
         day = local_first.date()
@@ -231,8 +320,16 @@ class FakeCalendar:
                 if begin < end and start < finish:
                     responses = {spec.attendee_upn.lower(): Response.NONE}  # unanswered until they respond
                     responses |= {upn: Response.DECLINED for upn in event.declined.get(day, set())}
+                    proposals = dict(event.proposals.get(day, {}))
                     found.append(
-                        Occurrence(f"{event.event_id}@{day.isoformat()}", event.event_id, begin, finish, responses)
+                        Occurrence(
+                            f"{event.event_id}@{day.isoformat()}",
+                            event.event_id,
+                            begin,
+                            finish,
+                            responses,
+                            proposed_new_times=proposals,
+                        )
                     )
             day += step
         return found

@@ -24,8 +24,16 @@ from shared.adapters.graph.limits import MailboxLimiter
 from shared.adapters.graph.mapping import busy_from_schedule
 from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
-from shared.domain.calendar import Busy, Occurrence, SeriesEvent, SeriesSpec
-from shared.ports.calendar import BusyAnswer, CreatedSeries, FoundSeries, ScheduleQuery, SeriesLookup
+from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, SeriesEvent, SeriesSpec
+from shared.ports.calendar import (
+    BusyAnswer,
+    CreatedSeries,
+    FoundSeries,
+    OccurrenceQuery,
+    OccurrencesAnswer,
+    ScheduleQuery,
+    SeriesLookup,
+)
 from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 if TYPE_CHECKING:
@@ -193,3 +201,24 @@ class GraphCalendar:
     async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None:
         item = self._events(organizer_id).by_event_id(occurrence_id)
         await self._on_mailbox(organizer_id, lambda: item.patch(req.move_body(start, end)))
+
+    async def occurrences_many(
+        self, queries: Sequence[OccurrenceQuery], start: datetime, end: datetime
+    ) -> dict[str, OccurrencesAnswer]:
+        from shared.adapters.graph.calendar_occurrences import occurrences_many
+
+        return await occurrences_many(self._client, self._batches, queries, start, end)
+
+    async def move_occurrences_many(self, moves: Sequence[OccurrenceMove]) -> dict[str, MailboxUnavailable | None]:
+        from shared.adapters.graph.calendar_occurrences import move_occurrences_many
+
+        return await move_occurrences_many(self._client, self._batches, moves)
+
+    async def cancel_occurrence(self, organizer_id: str, occurrence_id: str, comment: str) -> None:
+        """POST .../events/{instance id}/cancel: the instance alone is cancelled (event: cancel)."""
+        await self.cancel(organizer_id, occurrence_id, comment)
+
+    async def remove_attendee_copy(self, attendee_id: str, ical_uid: str) -> bool:
+        from shared.adapters.graph.calendar_copies import remove_attendee_copy
+
+        return await remove_attendee_copy(self._events(attendee_id), attendee_id, ical_uid, self._on_mailbox)

@@ -89,13 +89,13 @@ def event_for(spec: SeriesSpec, *, for_create: bool = True) -> Event:
     from msgraph.generated.models.online_meeting_provider_type import OnlineMeetingProviderType
     from msgraph.generated.models.single_value_legacy_extended_property import SingleValueLegacyExtendedProperty
 
-    zone = spec.recurrence.time_zone
+    zone = spec.recurrence.time_zone if spec.recurrence is not None else "UTC"
     event = Event(
         subject=spec.subject,
         body=ItemBody(content_type=BodyType.Html, content=spec.body_html),
         start=local_time(spec.first_start, zone),
         end=local_time(spec.first_start + timedelta(minutes=spec.duration_minutes), zone),
-        recurrence=patterned_recurrence(spec.recurrence),
+        recurrence=patterned_recurrence(spec.recurrence) if spec.recurrence is not None else None,
         attendees=[
             Attendee(
                 email_address=EmailAddress(address=spec.attendee_upn, name=spec.attendee_name),
@@ -168,17 +168,25 @@ def series_event_from(event: Event) -> SeriesEvent:
         attendee_upns=_upns(event.attendees),
         is_cancelled=bool(event.is_cancelled),
         join_url=event.online_meeting.join_url if event.online_meeting is not None else None,
+        ical_uid=event.i_cal_u_id or None,
     )
 
 
 def occurrence_from(event: Event) -> Occurrence:
-    """One instance with each attendee's response (keyed by lower-case address)."""
+    """One instance with each attendee's response and proposed new time (keyed by lower-case address).
+
+    ``attendee.proposedNewTime`` is a timeSlot (start/end dateTimeTimeZone), set when the attendee declined or
+    tentatively accepted with a proposal (Graph v1.0 attendee resource; event-decline ``proposedNewTime``)."""
     responses: dict[str, Response] = {}
+    proposals: dict[str, tuple[datetime, datetime]] = {}
     for attendee in event.attendees or []:
         address = attendee.email_address.address if attendee.email_address else None
         answer = attendee.status.response if attendee.status is not None else None
         if address:
             responses[address.lower()] = Response(str(answer.value)) if answer is not None else Response.NONE
+            slot = attendee.proposed_new_time
+            if slot is not None and slot.start is not None and slot.end is not None:
+                proposals[address.lower()] = (to_utc(slot.start), to_utc(slot.end))
     return Occurrence(
         event_id=event.id or "",
         series_master_id=event.series_master_id or "",
@@ -186,4 +194,5 @@ def occurrence_from(event: Event) -> Occurrence:
         end=to_utc(event.end),
         attendee_responses=responses,
         is_cancelled=bool(event.is_cancelled),
+        proposed_new_times=proposals,
     )
