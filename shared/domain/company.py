@@ -72,6 +72,7 @@ class CadenceConfig(_Strict):
     min_gap_days: int = Field(21, ge=7, le=120, description="never two conversations closer than this")
     conversation_minutes: int = Field(45, ge=15, le=120)
     max_per_manager_per_day: int = Field(3, ge=1, le=12)
+    max_per_manager_per_week: int = Field(8, ge=1, le=40, description="WeGrow conversations per manager-local week")
     start: date | None = Field(None, description="when the cadence starts for everyone (no pilots)")
 
     @model_validator(mode="after")

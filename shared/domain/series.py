@@ -41,14 +41,17 @@ def body_teaser(report_name: str, reason: str, prepare_hint: str = "the WeGrow a
     )
 
 
-def weekly_recurrence(first_start: datetime, zone: ZoneInfo, interval_weeks: int, until: date) -> Recurrence:
-    """Every ``interval_weeks`` on the first occurrence's local weekday, up to ``until`` (inclusive)."""
+def weekly_recurrence(
+    first_start: datetime, zone: ZoneInfo, interval_weeks: int, until: date | None = None
+) -> Recurrence:
+    """Every ``interval_weeks`` on the first occurrence's local weekday in ``zone`` (the organiser's), up to
+    ``until`` (inclusive), or without an end (Graph ``noEnd``) when ``until`` is None."""
     local = first_start.astimezone(zone)
     return Recurrence(
         kind=RecurrenceKind.WEEKLY,
         interval=interval_weeks,
         start_date=local.date(),
         days_of_week=(list(Weekday)[local.weekday()],),
-        end_date=max(until, local.date()),
+        end_date=None if until is None else max(until, local.date()),
         time_zone=zone.key,
     )

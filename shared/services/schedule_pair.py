@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.domain.calendar import SeriesEvent
+from shared.domain.calendar import SeriesEvent, SeriesSpec
 from shared.domain.people import Pair, Person
+from shared.domain.planning import YearPlan
 from shared.domain.series import series_id
+from shared.domain.timezones import UnknownTimeZone
 from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
 from shared.ports.storage import Store
@@ -27,17 +29,22 @@ from shared.services.scheduling_cache import ScheduleRunCache
 from shared.services.scheduling_messages import SCHEDULE_PAIR
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, Lease, acquire_lease, load_person, release_lease
-from shared.services.scheduling_slots import book, build_spec, search_window
+from shared.services.scheduling_records_plan import FIXUPS, closest_row, plan_from_row, plan_row
+from shared.services.scheduling_slots import book, build_spec, busy_window
+from shared.services.series_fixups import NewSeries, apply_fixups
 
 DEFAULT_REASON = "regular check-in"
+REMOVED = "removed-by-organiser"
+REMOVED_REASON = "the manager deleted the series in Outlook; it stays deleted until they ask for it again"
+KEEPS_SERIES_ID = frozenset({"active", REMOVED})
 log = logging.getLogger(__name__)
 __all__ = ["SCHEDULE_PAIR", "PairOutcome", "ScheduleContext", "build_spec", "schedule_pair", "schedule_pairs"]
 
 
 @dataclass(frozen=True, slots=True)
 class PairOutcome:
-    # created | recovered | respected-edit | extended | unchanged | no-slot | no-mailbox | leased | skipped
-    # | duplicate
+    # created | recovered | respected-edit | resumed | unchanged | no-slot | no-mailbox | zone-unknown
+    # | removed-by-organiser | leased | skipped | duplicate
     status: str
     detail: str = ""
     event_id: str | None = None
@@ -116,9 +123,20 @@ def _claim(run: _Run, requests: Sequence[tuple[Pair, str]]) -> list[_Work]:
         if manager is None or report is None or not (manager.account_enabled and report.account_enabled):
             run.outcomes[index] = PairOutcome("skipped", "manager or report unknown or disabled")
             continue
-        sid = series_id(ctx.policy.tenant_id, manager.id, report.id, ctx.policy.policy_version)
-        work.append(_Work(index, pair, reason, manager, report, sid))
+        work.append(_Work(index, pair, reason, manager, report, _series_id_of(ctx, pair)))
     return work
+
+
+def _series_id_of(ctx: ScheduleContext, pair: Pair) -> str:
+    """The stored id of the pair's live series, else the one this policy version gives.
+
+    A policy version bump changes the computed id; the series already on the calendar keeps its id, so it is
+    found (never twinned) and ended by the id it was created with.
+    """
+    record = ctx.store.find(SERIES, pair.manager_id, pair.report_id)
+    if record is not None and record.data.get("state") in KEEPS_SERIES_ID and record.data.get("series_id"):
+        return str(record.data["series_id"])
+    return series_id(ctx.policy.tenant_id, pair.manager_id, pair.report_id, ctx.policy.policy_version)
 
 
 async def _schedule(run: _Run, work: Sequence[_Work]) -> None:
@@ -127,7 +145,9 @@ async def _schedule(run: _Run, work: Sequence[_Work]) -> None:
     missing: list[_Work] = []
     for item in work:
         existing = found.get(item.sid)
-        if isinstance(existing, NoMailbox):
+        if existing is None and _removed_by_organiser(ctx, item):
+            run.outcomes[item.index] = PairOutcome("removed-by-organiser", REMOVED_REASON)
+        elif isinstance(existing, NoMailbox):
             run.outcomes[item.index] = _no_mailbox(ctx, item, f"{item.manager.display_name} (manager): {existing}")
         elif isinstance(existing, MailboxUnavailable):
             run.outcomes[item.index] = _skipped(item, existing)
@@ -140,33 +160,83 @@ async def _schedule(run: _Run, work: Sequence[_Work]) -> None:
 
 
 async def _create(run: _Run, missing: Sequence[_Work]) -> None:
-    """Choose every slot first (booking each in the manager's view), then create the series in batches."""
-    ctx, chosen = run.ctx, dict[str, tuple[_Work, str]]()
-    await ctx.cache.prepare([w.manager for w in missing], ctx.store, ctx.directory, ctx.calendar, search_window(ctx))
-    specs = []
+    """Plan every pair's year first (booking each in the manager's view), create the series in batches, then
+    put the plans' moved weeks, cancelled weeks and milestone extras on the calendar."""
+    ctx, chosen = run.ctx, dict[str, tuple[_Work, YearPlan, SeriesSpec]]()
+    managers = [w.manager for w in missing]
+    await ctx.cache.prepare(managers, ctx.store, ctx.directory, ctx.calendar, busy_window(ctx), ctx.policy.rhythm_weeks)
     for item in missing:
-        without = [p for p in (item.manager, item.report) if p.id in ctx.cache.no_mailbox]
-        if without:
-            why = "; ".join(f"{p.display_name}: {ctx.cache.no_mailbox[p.id]}" for p in without)
-            run.outcomes[item.index] = _no_mailbox(ctx, item, why)
-            continue
-        view = ctx.cache.views[item.manager.id]
-        result = choose_and_claim(ctx, view, item.manager, item.report, item.sid)
-        if result.slot is None:
-            _record(ctx, item.pair, {"state": "no-slot", "series_id": item.sid, "reason": result.explanation.reason})
-            run.outcomes[item.index] = PairOutcome("no-slot", result.explanation.reason)
-            continue
-        book(ctx, view, item.manager, item.report, result)
-        specs.append(build_spec(ctx, item.manager, item.report, item.sid, result.slot.start, item.reason))
-        chosen[item.sid] = (item, result.explanation.sentence)
-    created = await ctx.calendar.create_series_many(specs) if specs else {}
-    for sid, (item, why) in chosen.items():
+        planned = _plan(run, item)
+        if planned is not None:
+            chosen[item.sid] = (item, *planned)
+    created = await ctx.calendar.create_series_many([spec for _, _, spec in chosen.values()]) if chosen else {}
+    new: list[NewSeries] = []
+    for sid, (item, plan, spec) in chosen.items():
         event = created[sid]
         if isinstance(event, MailboxUnavailable):
             run.outcomes[item.index] = _skipped(item, event)
             continue
-        _record_event(ctx, item.pair, event, why)
-        run.outcomes[item.index] = PairOutcome("created", why, event.event_id)
+        _record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
+        run.outcomes[item.index] = PairOutcome("created", plan.explanation.sentence, event.event_id)
+        new.append(NewSeries(event, plan, spec, item.pair.report_id))
+    if new:
+        await _fix_up(ctx, new)
+
+
+async def _fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
+    """Apply the plans' moves, cancelled weeks and extras; then mark them done (a crash before resumes them)."""
+    fixed = await apply_fixups(ctx.calendar, new, ctx.now + ctx.policy.horizon)
+    if fixed.problems:  # left to the weekly check, which moves what is still out of hours or clashing
+        log.warning("schedule-pair: %d fix-up problem(s): %s", len(fixed.problems), "; ".join(fixed.problems[:5]))
+    for item in new:
+        manager_id, report_id = item.spec.organizer_id, item.report_id
+        record = ctx.store.find(SERIES, manager_id, report_id)
+        if record is not None and record.data.get(FIXUPS) == "pending":
+            ctx.store.upsert(SERIES, manager_id, report_id, {**record.data, FIXUPS: "done"})
+
+
+def _plan(run: _Run, item: _Work) -> tuple[YearPlan, SeriesSpec] | None:
+    """The pair's year plan and series spec, or None with the pair's state recorded (no mailbox, no slot...)."""
+    ctx = run.ctx
+    without = [p for p in (item.manager, item.report) if p.id in ctx.cache.no_mailbox]
+    if without:
+        why = "; ".join(f"{p.display_name}: {ctx.cache.no_mailbox[p.id]}" for p in without)
+        run.outcomes[item.index] = _no_mailbox(ctx, item, why)
+        return None
+    view = ctx.cache.views[item.manager.id]
+    try:
+        plan = choose_and_claim(ctx, view, item.manager, item.report, item.sid)
+    except UnknownTimeZone as error:
+        reason = f"a mailbox time zone WeGrow cannot read, so no time is guessed: {error}"
+        _record(ctx, item.pair, {"state": "zone-unknown", "series_id": item.sid, "reason": reason})
+        run.outcomes[item.index] = PairOutcome("zone-unknown", reason)
+        return None
+    if plan.first_start is None:
+        reason = plan.explanation.reason
+        state = "no-overlap" if reason.startswith("no overlap") else "no-slot"
+        _record(ctx, item.pair, {"state": state, "series_id": item.sid, "reason": reason, **closest_row(plan)})
+        run.outcomes[item.index] = PairOutcome("no-slot", reason)
+        return None
+    book(ctx, view, item.manager, item.report, plan)
+    zone = view.hours.get(item.manager.id, item.manager.working_hours).time_zone
+    return plan, build_spec(ctx, item.manager, item.report, item.sid, plan.first_start, item.reason, zone)
+
+
+def _removed_by_organiser(ctx: ScheduleContext, item: _Work) -> bool:
+    """The series was recorded live (or already removed) but is gone from the organiser's calendar: the manager
+    deleted it in Outlook. It stays deleted: recorded and counted, never recreated until the manager asks."""
+    record = ctx.store.find(SERIES, item.pair.manager_id, item.pair.report_id)
+    if record is None or record.data.get("series_id") != item.sid:
+        return False
+    state = record.data.get("state")
+    if state == REMOVED:
+        return True
+    if state != "active" or not record.data.get("event_id"):
+        return False
+    log.info("schedule-pair %s: series %s removed by its organiser", item.pair.key, item.sid)
+    removed = {"state": REMOVED, "reason": REMOVED_REASON, "removed_at": ctx.now.isoformat()}
+    _record(ctx, item.pair, {**record.data, **removed})
+    return True
 
 
 def _skipped(item: _Work, error: MailboxUnavailable) -> PairOutcome:
@@ -185,28 +255,33 @@ def _record(ctx: ScheduleContext, pair: Pair, data: dict[str, Any]) -> None:
     ctx.store.upsert(SERIES, pair.manager_id, pair.report_id, {**data, "checked_at": ctx.now.isoformat()})
 
 
-def _record_event(ctx: ScheduleContext, pair: Pair, event: SeriesEvent, why: str) -> None:
+def _record_event(ctx: ScheduleContext, pair: Pair, event: SeriesEvent, why: str, plan: YearPlan | None = None) -> None:
     until = event.recurrence.end_date.isoformat() if event.recurrence and event.recurrence.end_date else ""
-    data = {"state": "active", "series_id": event.series_id, "event_id": event.event_id}
-    _record(ctx, pair, {**data, "first_start": event.first_start.isoformat(), "until": until, "why": why})
+    data: dict[str, Any] = {"state": "active", "series_id": event.series_id, "event_id": event.event_id}
+    data |= {"first_start": event.first_start.isoformat(), "until": until, "why": why, "ical_uid": event.ical_uid or ""}
+    if plan is not None:
+        data |= plan_row(plan)
+    _record(ctx, pair, data)
 
 
 async def _reconcile(ctx: ScheduleContext, item: _Work, event: SeriesEvent) -> PairOutcome:
-    """The series exists: record it if the record is missing, respect hand edits, extend to the horizon."""
+    """The series exists: record it if the record is missing and respect hand edits.
+
+    The master is never rewritten after creation (Exchange drops the manager's own moves and answers when it
+    is): series run without an end date, so there is nothing to extend.
+    """
     record = ctx.store.find(SERIES, item.pair.manager_id, item.pair.report_id)
     status = "unchanged"
     if record is None or record.data.get("event_id") != event.event_id:
         status = "recovered"
     elif record.data.get("first_start") != event.first_start.isoformat():
         status = "respected-edit"
-    wanted_until = (ctx.now + ctx.policy.horizon).date()
-    current_until = event.recurrence.end_date if event.recurrence else None
-    if current_until is not None and current_until < wanted_until - timedelta(weeks=ctx.policy.rhythm_weeks):
-        spec = build_spec(ctx, item.manager, item.report, event.series_id, event.first_start, item.reason)
-        if event.recurrence is not None:
-            spec = replace(spec, recurrence=replace(event.recurrence, end_date=wanted_until))
-        event = await ctx.calendar.update_series(event.event_id, spec)
-        status = "extended" if status == "unchanged" else status
     if status != "unchanged":
         _record_event(ctx, item.pair, event, f"{status}: kept the series as it is on the calendar")
+    elif record is not None and record.data.get(FIXUPS) == "pending":
+        plan = plan_from_row(record.data)
+        if plan is not None:
+            spec = build_spec(ctx, item.manager, item.report, event.series_id, event.first_start, item.reason)
+            await _fix_up(ctx, [NewSeries(event, plan, spec, item.pair.report_id)])
+            status = "resumed"
     return PairOutcome(status, event_id=event.event_id)

@@ -2,9 +2,10 @@
 
 Slots are chosen from free/busy read before this run's series are on any calendar, and several workers
 (the lanes of one drain, or Function instances) choose at once. So before a series is created, the
-15-minute buckets of its first occurrence are inserted for each person, atomically within that person's
-partition. A bucket that already exists belongs to another conversation: the slot is given up, marked busy
-in the view, and the next best one is tried. A re-run of the same series finds its own buckets and goes on.
+15-minute buckets of every planned conversation are inserted for each person, atomically within that
+person's partition (up to 100 per transaction). A bucket that already exists belongs to another
+conversation: the plan is given up, its times marked busy in the view, and the next best plan is tried. A
+re-run of the same series finds its own buckets and goes on.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from shared.domain.calendar import Busy
 from shared.domain.people import Person
-from shared.domain.slots import SlotResult
+from shared.domain.planning import YearPlan
 from shared.ports.storage import AlreadyExists, Store, TransactionOp
 from shared.services.scheduling_cache import ManagerView
-from shared.services.scheduling_slots import choose_slot
+from shared.services.scheduling_slots import plan_pair
 
 if TYPE_CHECKING:
     from shared.services.schedule_pair import ScheduleContext
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 BOOKINGS = "bookings"
 BUCKET = timedelta(minutes=15)
 MAX_ATTEMPTS = 6
+
+
+Span = tuple[datetime, datetime]
+TRANSACTION_LIMIT = 100  # Table Storage entity group transactions
 
 
 def buckets(start: datetime, end: datetime) -> list[str]:
@@ -45,10 +50,18 @@ def _is_own(store: Store, person_id: str, rows: Sequence[str], series: str) -> b
     return all(record is not None and record.data.get("series_id") == series for record in found)
 
 
+def _rows(spans: Sequence[Span]) -> list[str]:
+    return list(dict.fromkeys(row for start, end in spans for row in buckets(start, end)))
+
+
 def release(store: Store, person_ids: Sequence[str], start: datetime, end: datetime, series: str) -> None:
     """Delete ``series``'s buckets for these people (never another conversation's)."""
+    release_many(store, person_ids, [(start, end)], series)
+
+
+def release_many(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> None:
     for person_id in person_ids:
-        for row in buckets(start, end):
+        for row in _rows(spans):
             record = store.find(BOOKINGS, person_id, row)
             if record is not None and record.data.get("series_id") == series:
                 store.delete(BOOKINGS, person_id, row)
@@ -56,32 +69,49 @@ def release(store: Store, person_ids: Sequence[str], start: datetime, end: datet
 
 def claim(store: Store, person_ids: Sequence[str], start: datetime, end: datetime, series: str) -> bool:
     """Book [start, end) for every person, or for nobody; True when the time is this series'."""
-    rows, claimed = buckets(start, end), list[str]()
+    return claim_many(store, person_ids, [(start, end)], series)
+
+
+def claim_many(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> bool:
+    """Book every span for every person, or nothing; True when all of that time is this series'."""
+    rows = _rows(spans)
+    chunks = [rows[i : i + TRANSACTION_LIMIT] for i in range(0, len(rows), TRANSACTION_LIMIT)]
+    claimed: list[tuple[str, list[str]]] = []
     for person_id in dict.fromkeys(person_ids):
-        ops = [TransactionOp("insert", row, {"series_id": series}) for row in rows]
-        try:
-            store.transact(BOOKINGS, person_id, ops)
-        except AlreadyExists:
-            if _is_own(store, person_id, rows, series):
-                continue
-            release(store, claimed, start, end, series)
-            return False
-        claimed.append(person_id)
+        for chunk in chunks:
+            ops = [TransactionOp("insert", row, {"series_id": series}) for row in chunk]
+            try:
+                store.transact(BOOKINGS, person_id, ops)
+            except AlreadyExists:
+                if _is_own(store, person_id, chunk, series):
+                    continue
+                for owner, rows_taken in claimed:
+                    _release_rows(store, owner, rows_taken, series)
+                return False
+            claimed.append((person_id, chunk))
     return True
 
 
-def choose_and_claim(
-    ctx: ScheduleContext, view: ManagerView, manager: Person, report: Person, series: str
-) -> SlotResult:
-    """The best slot nobody else has booked meanwhile; no slot when others keep taking them."""
+def _release_rows(store: Store, person_id: str, rows: Sequence[str], series: str) -> None:
+    for row in rows:
+        record = store.find(BOOKINGS, person_id, row)
+        if record is not None and record.data.get("series_id") == series:
+            store.delete(BOOKINGS, person_id, row)
+
+
+def choose_and_claim(ctx: ScheduleContext, view: ManagerView, manager: Person, report: Person, series: str) -> YearPlan:
+    """The best year plan whose conversations nobody else has booked meanwhile; no slot when others keep
+    taking them. Raises UnknownTimeZone for a zone nobody can read (the caller records it)."""
     for _ in range(MAX_ATTEMPTS):
-        result = choose_slot(ctx, manager, report, view)
-        if result.slot is None:
-            return result
-        if claim(ctx.store, (manager.id, report.id), result.slot.start, result.slot.end, series):
-            return result
-        taken = Busy(result.slot.start, result.slot.end, "busy")
-        for person in (manager, report):
-            view.busy.setdefault(person.address, []).append(taken)
+        plan = plan_pair(ctx, manager, report, view, series)
+        if plan.first_start is None:
+            return plan
+        spans = [(c.start, c.end) for c in plan.conversations]
+        if claim_many(ctx.store, (manager.id, report.id), spans, series):
+            return plan
+        for start, end in spans:
+            for person in (manager, report):
+                view.busy.setdefault(person.address, []).append(Busy(start, end, "busy"))
     reason = f"the best {MAX_ATTEMPTS} slots were booked by other conversations meanwhile; retried next run"
-    return replace(result, slot=None, explanation=replace(result.explanation, reason=reason, sentence=reason))
+    explanation = replace(plan.explanation, reason=reason, sentence=reason)
+    return replace(plan, first_start=None, conversations=(), explanation=explanation)

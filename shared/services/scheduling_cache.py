@@ -1,23 +1,31 @@
-"""Per-run cache of what slot finding needs: working hours per person and one busy view per manager.
+"""Per-run cache of what a year plan needs: working hours per person and one busy view per manager.
 
-Working hours come from mailboxSettings, fetched once per person per run (the directory batches 20 users
-per call), for all the managers of a group at once. Free/busy is one getSchedule per manager (the manager and
-up to 19 reports per call), and the group's getSchedule calls go together in ``$batch``es of 20.
+Working hours are the ones sync stored from each mailbox (zone, days and times); a person whose stored hours
+are older than ``HOURS_FRESH_DAYS`` (people change them in Outlook without a directory change) or were never
+read is fetched again (the directory batches 20 users per call) and stored back. Free/busy is one getSchedule
+per manager (the manager and up to 19 reports) over the whole horizon, cut into 62-day windows by the
+adapter, and the group's getSchedule calls go together in ``$batch``es of 20. Each view starts with the
+manager's WeGrow load per local day: the conversations their live series already hold.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from shared.domain.calendar import Busy
 from shared.domain.people import Person, WorkingHours
+from shared.domain.timezones import UnknownTimeZone, resolve_zone
 from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
 from shared.ports.storage import Store
-from shared.services.scheduling_records import PAIRS, load_person
+from shared.services.scheduling_load import load_by_day, manager_starts
+from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, load_person, person_row
+
+HOURS_FRESH_DAYS = 7
 
 
 @dataclass(slots=True)
@@ -51,17 +59,13 @@ class ScheduleRunCache:
         directory: Directory,
         calendar: Calendar,
         window: tuple[datetime, datetime],
+        rhythm_weeks: int = 6,
     ) -> None:
-        """Load the views of ``managers`` not loaded yet: one working-hours fetch for all their people."""
+        """Load the views of ``managers`` not loaded yet: one working-hours fetch for the stale ones."""
         missing = list({m.id: m for m in managers if m.id not in self.views}.values())
         teams = {m.id: _team(m, store) for m in missing}
-        known = self.hours.keys() | self.no_mailbox.keys()
-        unknown = list(dict.fromkeys(p.id for team in teams.values() for p in team if p.id not in known))
-        if unknown:
-            fetched = await directory.mailbox_hours(unknown)
-            self.no_mailbox.update(fetched.no_mailbox)
-            for person in (p for team in teams.values() for p in team):
-                self.hours.setdefault(person.id, fetched.hours.get(person.id, person.working_hours))
+        people = list({p.id: p for team in teams.values() for p in team}.values())
+        await self._hours(people, store, directory, window[0])
         reachable = {m.id: [p for p in teams[m.id] if p.id not in self.no_mailbox] for m in missing}
         queries = [(m.id, [p.address for p in reachable[m.id]]) for m in missing if m.id not in self.no_mailbox]
         answers = await calendar.busy_times_many(queries, *window) if queries else {}
@@ -72,8 +76,52 @@ class ScheduleRunCache:
             elif isinstance(answer, MailboxUnavailable):
                 raise answer  # out of the access policy: the caller skips the group, as for a look-up
             busy = answer if isinstance(answer, dict) else {}
-            hours = {p.id: self.hours[p.id] for p in teams[manager.id]}
-            self.views[manager.id] = ManagerView(hours=hours, busy=busy)
+            hours = {p.id: self.hours[p.id] for p in teams[manager.id] if p.id in self.hours}
+            booked = _booked(store, manager, hours.get(manager.id), rhythm_weeks, window[1])
+            self.views[manager.id] = ManagerView(hours=hours, busy=busy, booked=booked)
+
+    async def _hours(self, people: Sequence[Person], store: Store, directory: Directory, now: datetime) -> None:
+        """Stored hours where they are fresh; one batched fetch (and store) for the rest."""
+        stale: list[Person] = []
+        for person in people:
+            if person.id in self.hours or person.id in self.no_mailbox:
+                continue
+            row = store.find(PEOPLE, PEOPLE_PARTITION, person.id)
+            data: dict[str, Any] = dict(row.data) if row is not None else {}
+            if data.get("mailbox") == "ok" and _fresh(data, now):
+                self.hours[person.id] = person.working_hours
+            else:
+                stale.append(person)
+        if not stale:
+            return
+        fetched = await directory.mailbox_hours([p.id for p in stale])
+        self.no_mailbox.update(fetched.no_mailbox)
+        for person in stale:
+            if person.id in fetched.hours:
+                hours = fetched.hours[person.id]
+                fresh = person_row(replace(person, working_hours=hours))
+                store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, {**fresh, **_read_now(now)})
+            self.hours.setdefault(person.id, fetched.hours.get(person.id, person.working_hours))
+
+
+def _read_now(now: datetime) -> dict[str, str]:
+    return {"mailbox": "ok", "hours_read_at": now.isoformat()}
+
+
+def _fresh(data: dict[str, Any], now: datetime) -> bool:
+    read_at = str(data.get("hours_read_at") or "")
+    return bool(read_at) and datetime.fromisoformat(read_at) > now - timedelta(days=HOURS_FRESH_DAYS)
+
+
+def _booked(
+    store: Store, manager: Person, hours: WorkingHours | None, rhythm_weeks: int, until: datetime
+) -> Counter[date]:
+    """The manager's WeGrow conversations per local date, from their live series records."""
+    try:
+        zone = resolve_zone((hours or manager.working_hours).time_zone)
+    except UnknownTimeZone:
+        return Counter()
+    return load_by_day(manager_starts(store, manager.id, rhythm_weeks, until), zone)
 
 
 def _team(manager: Person, store: Store) -> list[Person]:

@@ -50,7 +50,7 @@ async def handle_schedule_pairs(ctx: ScheduleContext, bodies: Sequence[dict[str,
     )
     for index, (pair, body) in enumerate(zip(pairs, bodies, strict=True)):
         outcome = outcomes[index]
-        if body.get("action") == "check" and outcome.status in {"unchanged", "respected-edit", "extended"}:
+        if body.get("action") == "check" and outcome.status in {"unchanged", "respected-edit", "resumed"}:
             repaired = await repair_occurrences(ctx, pair)
             if repaired.moved:
                 outcomes[index] = PairOutcome(

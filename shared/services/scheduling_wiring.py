@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 def policy_from(c: Container) -> SchedulingPolicy:
     settings = c.settings
     return SchedulingPolicy.from_cadence(
-        c.company.cadence, tenant_id=settings.tenant_id or "local", horizon_days=settings.horizon_days
+        c.company.cadence,
+        fiscal=c.company.fiscal_calendar,
+        tenant_id=settings.tenant_id or "local",
+        horizon_days=settings.horizon_days,
     )
 
 

@@ -64,7 +64,7 @@ async def test_full_cycle_then_unchanged_rerun_touches_no_calendar() -> None:
     assert len(world.calendar.calls) == calls
 
 
-async def test_week_later_check_repairs_a_decline_and_extension_is_planned() -> None:
+async def test_week_later_check_repairs_a_decline_and_a_series_needs_no_extension() -> None:
     world = World()
     await run_cycle(world.ctx(), world.queues, everyone)
     [series] = [s for s in world.calendar.live_series("m1") if s.attendee_upns == ("bob@x.test",)]
@@ -73,4 +73,4 @@ async def test_week_later_check_repairs_a_decline_and_extension_is_planned() -> 
     later = await run_cycle(world.ctx(now=NOW + timedelta(days=8)), world.queues, everyone)
     assert later.repaired == 1 and later.series_created == 0
     plan = plan_cycle(world.store, None, everyone, NOW + timedelta(days=90), world.policy)
-    assert {i.action for i in plan.items} == {"extend"}
+    assert {i.action for i in plan.items} == {"check"}  # no end date: nothing to extend, ever

@@ -47,8 +47,10 @@ async def test_two_reports_of_one_manager_share_one_get_schedule_and_do_not_coll
     world = await _world()
     ctx = world.ctx()
     await schedule_pair(ctx, PAIR)
+    windows = world.calendar.calls.count("busy_times")  # the horizon in getSchedule windows of <= 62 days
     await schedule_pair(ctx, Pair("m1", "r2", "Sales"))
-    assert world.calendar.calls.count("busy_times") == 1
+    assert windows == -(-ctx.policy.horizon_days // 62)
+    assert world.calendar.calls.count("busy_times") == windows  # the second pair reuses the manager's view
     first, second = world.calendar.live_series("m1")
     assert abs(first.first_start - second.first_start) >= timedelta(minutes=45)
 
@@ -100,15 +102,16 @@ async def test_hand_edited_series_is_respected_not_moved_back() -> None:
     assert world.store.get(SERIES, "m1", "r1").data["first_start"] == moved.isoformat()
 
 
-async def test_series_is_extended_to_the_horizon_keeping_its_time() -> None:
+async def test_a_series_runs_without_an_end_so_a_later_run_never_rewrites_its_master() -> None:
     world = await _world()
     await schedule_pair(world.ctx(), PAIR)
     [before] = world.calendar.live_series("m1")
-    later = NOW + timedelta(days=90)
-    outcome = await schedule_pair(world.ctx(now=later), PAIR)
+    assert before.recurrence is not None and before.recurrence.end_date is None
+    assert before.recurrence.occurrences is None and before.recurrence.time_zone == "Europe/Berlin"
+    outcome = await schedule_pair(world.ctx(now=NOW + timedelta(days=300)), PAIR)
     [after] = world.calendar.live_series("m1")
-    assert outcome.status == "extended" and after.first_start == before.first_start
-    assert after.recurrence is not None and after.recurrence.end_date == (later + timedelta(days=120)).date()
+    assert outcome.status == "unchanged" and after == before
+    assert "update_series" not in world.calendar.calls
 
 
 async def test_zones_nine_hours_apart_report_no_slot_and_book_nothing() -> None:
@@ -119,7 +122,7 @@ async def test_zones_nine_hours_apart_report_no_slot_and_book_nothing() -> None:
     outcome = await schedule_pair(world.ctx(now=winter), PAIR)
     assert outcome.status == "no-slot" and outcome.detail == "no overlap of working hours: 9 hours apart"
     assert world.calendar.live_series("m1") == []
-    assert world.store.get(SERIES, "m1", "r1").data["state"] == "no-slot"
+    assert world.store.get(SERIES, "m1", "r1").data["state"] == "no-overlap"
 
 
 async def test_fully_booked_manager_gets_no_double_booking() -> None:
@@ -130,12 +133,14 @@ async def test_fully_booked_manager_gets_no_double_booking() -> None:
     assert world.calendar.live_series("m1") == []
 
 
-async def test_unknown_mailbox_zone_falls_back_to_the_tenant_default() -> None:
+async def test_an_unknown_mailbox_zone_is_a_pair_state_never_a_guess_at_utc() -> None:
     world = World()
     world.directory.change("r1", working_hours=WorkingHours(time_zone="Mars Standard Time"))
     await sync_org(world.directory, world.store, world.queues)
     outcome = await schedule_pair(world.ctx(), PAIR)
-    assert outcome.status == "created" and "Etc/UTC for Bob" in outcome.detail
+    assert outcome.status == "zone-unknown" and "Mars Standard Time" in outcome.detail
+    assert world.calendar.live_series("m1") == []
+    assert world.store.get(SERIES, "m1", "r1").data["state"] == "zone-unknown"
 
 
 async def test_a_group_of_pairs_shares_one_look_up_one_create_batch_and_one_schedule_per_manager() -> None:
@@ -145,7 +150,9 @@ async def test_a_group_of_pairs_shares_one_look_up_one_create_batch_and_one_sche
     assert [o.status for o in outcomes] == ["created", "created", "created", "duplicate"]
     assert outcomes[3].event_id == outcomes[0].event_id
     calls = world.calendar.calls
-    assert (calls.count("find_series_many"), calls.count("create_series_many"), calls.count("busy_times")) == (1, 1, 2)
+    windows = -(-world.policy.horizon_days // 62)  # getSchedule windows of <= 62 days over the horizon
+    assert (calls.count("find_series_many"), calls.count("create_series_many")) == (1, 1)
+    assert calls.count("busy_times") == 2 * windows  # one per manager per window
     first, second = world.calendar.live_series("m1")
     assert abs(first.first_start - second.first_start) >= timedelta(minutes=45)
     again = await schedule_pairs(world.ctx(), requests)
