@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.ports.telemetry import Events
     from shared.ports.workbook import Workbook
     from shared.services.card_rate import CardRateLimiter
+    from shared.services.pilot_scope import PilotConfig
 
 
 class Container:
@@ -69,6 +70,13 @@ class Container:
         from shared.adapters.config_file import load_company_config
 
         return load_company_config(self.settings.company_config)
+
+    @cached_property
+    def pilot(self) -> PilotConfig:
+        """The pilot groups: ``WEGROW_PILOT_GROUP_ID`` and the company config's ``pilots[].groups``."""
+        from shared.services.pilot_scope import pilot_config
+
+        return pilot_config(self.settings.pilot_group_id, self.company)
 
     @cached_property
     def queues(self) -> Queues:

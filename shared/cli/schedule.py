@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections import Counter
 from typing import Annotated
 
 import typer
@@ -19,11 +20,14 @@ PROGRESS_FROM = 500  # pairs; smaller tenants plan in a blink
 
 
 def _plan_table(plan: Plan) -> Table:
-    table = Table(title=f"Plan: {plan.pairs} pairs, {len(plan.items)} need work")
-    for column in ("org unit", "create", "extend", "check"):
+    title = f"Plan: {plan.pairs} pairs, {len(plan.items)} need work, {plan.out_of_pilot} out of pilot"
+    table = Table(title=title)
+    for column in ("org unit", "create", "extend", "check", "out of pilot"):
         table.add_column(column, justify="left" if column == "org unit" else "right")
-    for unit, counts in sorted(plan.per_unit.items()):
-        table.add_row(unit, *(str(counts.get(a, 0)) for a in ("create", "extend", "check")))
+    for unit in sorted({*plan.per_unit, *plan.out_of_pilot_per_unit}):
+        counts = plan.per_unit.get(unit, Counter())
+        row = [str(counts.get(a, 0)) for a in ("create", "extend", "check")]
+        table.add_row(unit, *row, str(plan.out_of_pilot_per_unit.get(unit, 0)))
     return table
 
 
@@ -55,8 +59,16 @@ def plan_command(
     with Progress(console=out, transient=True, disable=total < PROGRESS_FROM) as bar:
         task = bar.add_task("planning", total=total)
         plan = plan_cycle(
-            c.store, queues, planner_from(c), c.clock.now(), policy_from(c), lambda d, _: bar.update(task, completed=d)
+            c.store,
+            queues,
+            planner_from(c),
+            c.clock.now(),
+            policy_from(c),
+            lambda d, _: bar.update(task, completed=d),
+            pilot=c.pilot,
         )
+    if plan.pilot_error:
+        out.print(f"pilot: {plan.pilot_error}; nothing planned", markup=False)
     out.print(_plan_table(plan))
     out.print(_items_table(plan, limit))
     if dry_run:

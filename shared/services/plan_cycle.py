@@ -2,6 +2,11 @@
 
 The cadence policy (over the business calendar) says whether a pair is in scope and why it should meet;
 the ``series`` table says what exists. A dry run returns the plan and touches no calendar or queue.
+
+Pilot scope (pilot_scope.py): the membership sync stored decides which pairs are in the pilot. A pair outside it
+is never created, extended or checked, only counted (``Plan.out_of_pilot``). When the stored membership is
+unusable (an unknown group, or not read yet for the configured groups) planning does nothing and says why
+(``Plan.pilot_error``): a pilot never silently becomes everyone.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any, Protocol
 
 from shared.domain.people import Pair
 from shared.ports.storage import Queues, Record, Store
+from shared.services.pilot_scope import PilotConfig, PilotScope, load_pilot_scope
 from shared.services.scheduling_messages import SCHEDULE_PAIR, manager_messages
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, active_pairs
@@ -41,26 +47,52 @@ class Plan:
     pairs: int = 0
     items: list[PlanItem] = field(default_factory=list)
     per_unit: dict[str, Counter[str]] = field(default_factory=dict)
+    out_of_pilot: int = 0  # pairs left alone because they are outside the pilot
+    out_of_pilot_per_unit: Counter[str] = field(default_factory=Counter)
+    pilot_error: str | None = None  # set: planning did nothing (fail closed)
 
     def first(self, limit: int) -> list[PlanItem]:
         return self.items[:limit]
+
+    def skip(self, pair: Pair) -> None:
+        self.out_of_pilot += 1
+        self.out_of_pilot_per_unit[pair.org_unit] += 1
 
     def summary(self) -> dict[str, Any]:
         return {
             "pairs": self.pairs,
             "work": len(self.items),
             "per_unit": {k: dict(v) for k, v in self.per_unit.items()},
-        }
+            "out_of_pilot": self.out_of_pilot,
+            "out_of_pilot_per_unit": dict(self.out_of_pilot_per_unit),
+        } | ({"pilot_error": self.pilot_error} if self.pilot_error else {})
+
+
+class CadencePlanner:
+    """The cadence policy of a ``CompanyConfig`` as a planner that also takes the report's pilot groups."""
+
+    def __init__(self, company: Any) -> None:
+        self.company = company
+
+    @property
+    def pilot_groups(self) -> tuple[str, ...]:
+        """The groups ``pilots[].groups`` names: planning needs their stored membership."""
+        return tuple(dict.fromkeys(g for pilot in self.company.pilots for g in pilot.groups))
+
+    def in_scope(self, pair: Pair, group_ids: Sequence[str] = ()) -> bool:
+        from shared.domain.cadence import scope_start
+
+        return scope_start(self.company, pair.org_unit, group_ids) is not None
+
+    def __call__(self, pair: Pair, start: date, end: date, group_ids: Sequence[str] = ()) -> Sequence[Planned]:
+        from shared.domain.cadence import plan_conversations
+
+        return plan_conversations(self.company, pair, start, end, group_ids)
 
 
 def cadence_planner(company: Any) -> Planner:
     """The cadence policy of a ``CompanyConfig`` as a planner."""
-    from shared.domain.cadence import plan_conversations
-
-    def plan(pair: Pair, start: date, end: date) -> Sequence[Planned]:
-        return plan_conversations(company, pair, start, end)
-
-    return plan
+    return CadencePlanner(company)
 
 
 def decide(
@@ -105,26 +137,47 @@ def plan_cycle(
     now: datetime,
     policy: SchedulingPolicy,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    pilot: PilotConfig | None = None,
 ) -> Plan:
-    """Build the plan; with ``queues`` (not a dry run) send one ``schedule-pair`` message per manager (≤ 20 pairs)."""
+    """Build the plan; with ``queues`` (not a dry run) send one ``schedule-pair`` message per manager (≤ 20 pairs).
+
+    ``pilot``: the pilot groups the caller is configured with; when the stored membership was read for other
+    groups, planning does nothing (None: trust the stored membership).
+    """
     pairs = active_pairs(store)
-    series = {(r.partition, r.row): r for r in store.query(SERIES)}
     plan = Plan(pairs=len(pairs))
+    scope = load_pilot_scope(store)
+    cadence = planner if isinstance(planner, CadencePlanner) else None
+    plan.pilot_error = scope.problem(pilot, cadence.pilot_groups if cadence is not None else ())
+    series = {(r.partition, r.row): r for r in store.query(SERIES)} if plan.pilot_error is None else {}
     horizon_end = (now + policy.horizon).date()
     for done, pair in enumerate(pairs, start=1):
-        decision = decide(
-            series.get((pair.manager_id, pair.report_id)), planner(pair, now.date(), horizon_end), now, policy
-        )
-        if decision is not None:
-            item = PlanItem(pair, *decision)
-            plan.items.append(item)
-            plan.per_unit.setdefault(pair.org_unit, Counter())[item.action] += 1
+        if plan.pilot_error is not None or not _in_pilot(scope, cadence, pair):
+            plan.skip(pair)
+        else:
+            groups = scope.groups_of(pair.report_id)
+            planned = (
+                cadence(pair, now.date(), horizon_end, groups) if cadence else planner(pair, now.date(), horizon_end)
+            )
+            decision = decide(series.get((pair.manager_id, pair.report_id)), planned, now, policy)
+            if decision is not None:
+                item = PlanItem(pair, *decision)
+                plan.items.append(item)
+                plan.per_unit.setdefault(pair.org_unit, Counter())[item.action] += 1
         if progress is not None:
             progress(done, len(pairs))
     if queues is not None:
         for message in manager_messages(_body(item) for item in plan.items):
             queues.send(SCHEDULE_PAIR, message)
     return plan
+
+
+def _in_pilot(scope: PilotScope, cadence: CadencePlanner | None, pair: Pair) -> bool:
+    """In ``WEGROW_PILOT_GROUP_ID`` (both people), and covered by a pilot of the company config."""
+    if not scope.in_pilot_group(pair.manager_id, pair.report_id):
+        return False
+    return cadence is None or cadence.in_scope(pair, scope.groups_of(pair.report_id))
 
 
 def _body(item: PlanItem) -> dict[str, Any]:

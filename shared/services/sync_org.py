@@ -9,6 +9,9 @@ changed person's mailbox zone and working hours are read again (mailboxSettings,
 
 A person the directory removes leaves a tombstone (partition ``leavers`` of ``people``: their object id and UPN,
 nothing else), so privacy export and forget still find their records by object id or UPN.
+
+With a pilot configured (``pilot``), sync also reads the pilot groups' members and stores them for planning
+(pilot_scope.py); an unknown group is ``SyncSummary.pilot_error`` and pauses planning.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import Person
 from shared.ports.directory import Directory, MailboxHours
 from shared.ports.storage import Queues, Store
+from shared.services.pilot_scope import PilotConfig, refresh_pilot_scope
 from shared.services.scheduling_records import (
     PAIRS,
     PEOPLE,
@@ -40,6 +44,8 @@ class SyncSummary:
     people_changed: int = 0
     round_trips: int = 0
     events: list[dict[str, Any]] = field(default_factory=list)
+    pilot_members: dict[str, int] = field(default_factory=dict)  # pilot group id -> members (users) read
+    pilot_error: str | None = None  # e.g. an unknown pilot group: planning does nothing until it is fixed
 
 
 def _pair_event(kind: str, manager_id: str, report_id: str, **extra: str) -> dict[str, Any]:
@@ -125,8 +131,11 @@ def _missing_from_full(store: Store, delta: DirectoryDelta) -> list[str]:
     return [record.row for record in store.query(PEOPLE, PEOPLE_PARTITION) if record.row not in present]
 
 
-async def sync_org(directory: Directory, store: Store, queues: Queues) -> SyncSummary:
-    """One delta round from the stored token; store what changed and queue one message per pair change."""
+async def sync_org(directory: Directory, store: Store, queues: Queues, pilot: PilotConfig | None = None) -> SyncSummary:
+    """One delta round from the stored token; store what changed and queue one message per pair change.
+
+    ``pilot``: the configured pilot groups, whose membership is read and stored for planning (None: leave the
+    stored pilot membership as it is)."""
     stored = store.find(SYNC, DELTA_PARTITION, DELTA_ROW)
     token = str(stored.data.get("token")) if stored is not None else None
     delta = await directory.delta(token)
@@ -143,4 +152,7 @@ async def sync_org(directory: Directory, store: Store, queues: Queues) -> SyncSu
         queues.send(PAIR_CHANGED, event)
     if delta.delta_token and delta.delta_token != token:
         store.upsert(SYNC, DELTA_PARTITION, DELTA_ROW, {"token": delta.delta_token})
+    if pilot is not None:
+        refreshed = await refresh_pilot_scope(directory, store, pilot)
+        summary.pilot_members, summary.pilot_error = refreshed.members, refreshed.error
     return summary
