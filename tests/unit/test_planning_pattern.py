@@ -1,0 +1,111 @@
+"""The weekly pattern keeps the organiser's wall-clock time across DST; per-day counts; the busy index."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.domain.calendar import Busy
+from shared.domain.planning import BusyIndex, conversations_per_day, weekly_starts
+from shared.domain.slots_rules import overlaps
+
+pytestmark = pytest.mark.unit
+
+ZONES = [
+    "Australia/Sydney",
+    "America/Los_Angeles",
+    "Europe/Helsinki",
+    "Asia/Kolkata",
+    "Australia/Adelaide",
+    "America/Sao_Paulo",
+    "Pacific/Auckland",
+    "Asia/Tokyo",
+    "America/Phoenix",
+    "Europe/London",
+    "America/New_York",
+]
+SYDNEY, SEATTLE = ZoneInfo("Australia/Sydney"), ZoneInfo("America/Los_Angeles")
+MODEST = settings(max_examples=60, deadline=None)
+
+
+def _exists(local: datetime, zone: ZoneInfo) -> bool:
+    """Whether a wall-clock time exists in ``zone`` (not inside a spring-forward gap)."""
+    aware = local.replace(tzinfo=zone)
+    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local
+
+
+@MODEST
+@given(
+    zone_name=st.sampled_from(ZONES),
+    first=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+    rhythm=st.integers(1, 8),
+    days=st.integers(1, 366),
+)
+def test_pattern_keeps_the_organisers_wall_clock_time(zone_name: str, first: datetime, rhythm: int, days: int) -> None:
+    zone = ZoneInfo(zone_name)
+    first_start = first.replace(second=0, microsecond=0, tzinfo=UTC)
+    before = first_start + timedelta(days=days)
+    starts = weekly_starts(first_start, zone, rhythm, before)
+    assert starts[0] == first_start
+    assert all(start < before for start in starts)
+    wall = first_start.astimezone(zone).replace(tzinfo=None)
+    for index, start in enumerate(starts):
+        expected = wall + timedelta(weeks=index * rhythm)
+        local = start.astimezone(zone)
+        assert local.date() == expected.date()
+        if _exists(expected, zone):
+            assert local.replace(tzinfo=None) == expected
+    following = (wall + timedelta(weeks=len(starts) * rhythm)).replace(tzinfo=zone).astimezone(UTC)
+    assert following >= before  # none is missing at the end
+
+
+def test_sydney_seattle_pattern_keeps_sydney_time_while_seattle_time_moves_in_2027() -> None:
+    first = datetime(2027, 3, 2, 9, 0, tzinfo=SYDNEY).astimezone(UTC)  # a Tuesday, Sydney summer time
+    starts = weekly_starts(first, SYDNEY, 1, datetime(2027, 12, 1, tzinfo=UTC))
+    assert {s.astimezone(SYDNEY).strftime("%a %H:%M") for s in starts} == {"Tue 09:00"}
+    seattle = {s.astimezone(SEATTLE).date(): s.astimezone(SEATTLE).hour for s in starts}
+    # Seattle springs forward 14 March, Sydney falls back 4 April, springs forward 3 October, Seattle falls back 7 Nov.
+    assert seattle[date(2027, 3, 8)] == 14
+    assert seattle[date(2027, 3, 15)] == 15
+    assert seattle[date(2027, 4, 5)] == 16
+    assert seattle[date(2027, 9, 27)] == 16
+    assert seattle[date(2027, 10, 4)] == 15
+    assert seattle[date(2027, 11, 8)] == 14
+
+
+def test_pattern_before_the_first_start_is_empty() -> None:
+    first = datetime(2027, 3, 2, 9, tzinfo=UTC)
+    assert weekly_starts(first, SYDNEY, 4, first) == []
+
+
+def test_conversations_per_day_counts_local_dates() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    starts = [datetime(2027, 5, 3, 23, 30, tzinfo=UTC), datetime(2027, 5, 4, 1, tzinfo=UTC), datetime(2027, 5, 3, 1)]
+    starts[2] = starts[2].replace(tzinfo=UTC)
+    counts = conversations_per_day(starts, tokyo)
+    assert counts == {date(2027, 5, 4): 2, date(2027, 5, 3): 1}
+    assert conversations_per_day(starts, ZoneInfo("UTC")) == {date(2027, 5, 3): 2, date(2027, 5, 4): 1}
+
+
+BASE = datetime(2027, 1, 1, tzinfo=UTC)
+busy_items = st.builds(
+    lambda start, length, status: Busy(
+        BASE + timedelta(minutes=15 * start), BASE + timedelta(minutes=15 * (start + length)), status
+    ),
+    st.integers(0, 2000),
+    st.integers(1, 200),
+    st.sampled_from(["busy", "tentative", "oof", "free", "workingElsewhere", "unknown"]),
+)
+
+
+@MODEST
+@given(items=st.lists(busy_items, max_size=40), start=st.integers(0, 2200), length=st.integers(1, 40))
+def test_busy_index_agrees_with_a_linear_scan(items: list[Busy], start: int, length: int) -> None:
+    statuses = frozenset({"busy", "oof", "unknown"})
+    begin = BASE + timedelta(minutes=15 * start)
+    end = begin + timedelta(minutes=15 * length)
+    assert BusyIndex(items, statuses).overlaps(begin, end) == overlaps(items, begin, end, statuses)
