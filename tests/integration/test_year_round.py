@@ -227,3 +227,21 @@ def test_an_unchanged_rerun_creates_nothing(year: YearRound) -> None:
     second = year.second
     assert (second.series_created, second.cancelled, second.repaired) == (0, 0, 0), second.as_json()
     assert not year.second_writes, f"event writes on an unchanged re-run: {year.second_writes}"
+
+
+def test_the_checks_catch_a_wrong_calendar(year: YearRound) -> None:
+    """Guard against passing by reading nothing: the calendars hold busy time, and moved conversations are caught."""
+    from dataclasses import replace
+
+    busy = sum(e.blocks for events in year.calendars.values() for e in events)
+    assert busy > 20 * len(year.calendars), f"only {busy} busy events read back"
+    found = year.found.found
+    assert len(found) >= 6 * len(year.found.by_pair()), f"{len(found)} conversations for {len(year.found.by_pair())}"
+    night = [replace(c, start=c.start + timedelta(hours=12), end=c.end + timedelta(hours=12)) for c in found]
+    assert len(checks.outside_hours(night, year.people)) >= len(found) // 2
+    manager_busy = [
+        (c, e) for c in found for e in year.calendars[c.manager_id] if e.blocks and e.ical_uid != c.ical_uid
+    ]
+    c, e = manager_busy[0]
+    clash = replace(c, start=e.start, end=e.start + (c.end - c.start))
+    assert checks.conflicts([clash], year.people, year.calendars)
