@@ -144,3 +144,19 @@ def test_pilot_config_reads_the_setting_and_the_company_pilots() -> None:
     config = pilot_config(" pilot ", company)
     assert config == PilotConfig("pilot", ("g-1", "g-2")) and config.groups == ("pilot", "g-1", "g-2")
     assert not pilot_config(None, COMPANY).configured
+
+
+async def test_the_dry_run_summary_shows_out_of_pilot_pairs_per_unit() -> None:
+    from rich.console import Console
+
+    from shared.cli.schedule import _plan_table
+
+    world = World()
+    world.directory.put_group("pilot", ["m1", "r1"])
+    await synced(world, PilotConfig("pilot"))
+    console = Console(width=120, record=True)
+    console.print(_plan_table(plan_cycle(world.store, None, cadence_planner(COMPANY), NOW, world.policy)))
+    text = console.export_text()
+    assert "3 pairs, 1 need work, 2 out of pilot" in text and "out of pilot" in text.splitlines()[2]
+    rows = {line.split()[1]: line.split()[-2] for line in text.splitlines() if line.startswith("│")}
+    assert rows == {"R&D": "1", "Sales": "1"}
