@@ -30,6 +30,7 @@ _ANY_FILTER = re.compile(
     r"\1/value\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$",
     re.IGNORECASE,
 )
+_ICAL_FILTER = re.compile(r"^\s*iCalUId\s+eq\s+'((?:[^']|'')*)'\s*$")  # the property name as Graph spells it
 _EXPAND_EXT = re.compile(r"singleValueExtendedProperties(?:\(\s*\$filter\s*=\s*id\s+eq\s+'((?:[^']|'')*)'\s*\))?", re.I)
 
 
@@ -170,9 +171,15 @@ def sorted_events(request: web.Request, state: EmulatorState, occs: Iterable[cr.
 
 
 def matches_filter(request: web.Request, entry: Entry) -> bool:
+    """The two filters the app sends on /events: the series tag (extended property ``any``) and ``iCalUId eq``.
+
+    Anything else is refused (400 ErrorInvalidUrlQueryFilter), so the emulator is never kinder than Exchange."""
     text = request.query.get("$filter")
     if not text:
         return True
+    by_uid = _ICAL_FILTER.match(text)
+    if by_uid is not None:  # iCalUId eq '...': the organiser's event and the attendees' copies share it
+        return entry.meeting.ical_uid == by_uid.group(1).replace("''", "'")
     match = _ANY_FILTER.match(text)
     if match is None:
         raise bad_request(f"Unsupported $filter on events: '{text}'.", "ErrorInvalidUrlQueryFilter")

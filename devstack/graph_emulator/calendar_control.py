@@ -1,9 +1,10 @@
 """Control API for calendars (tests and the demo act as the other people in the tenant).
 
-- ``POST /_emulator/respond`` ``{"user", "event_id", "response"}``: an attendee accepts, tentatively accepts or
-  declines a meeting (``event_id`` is the organiser's or the attendee's event or occurrence id; an occurrence id
-  answers for that occurrence only). It records the answer exactly as the Graph accept / tentativelyAccept /
-  decline actions do (calendar_responses.record). The organiser sees it in ``attendees[].status``.
+- ``POST /_emulator/respond`` ``{"user", "event_id", "response", "proposedNewTime"?}``: an attendee accepts,
+  tentatively accepts or declines a meeting (a decline or tentative answer may propose a new time, a timeSlot,
+  under the same rules as the Graph actions; ``event_id`` is the organiser's or the attendee's event or
+  occurrence id, and an occurrence id answers for that occurrence only). It records the answer exactly as the
+  Graph accept / tentativelyAccept / decline actions do (calendar_responses.record). The organiser sees it in ``attendees[].status``.
 - ``POST /_emulator/calendar/{user}/events`` with Graph event JSON: put a (conflicting) event straight on a
   user's calendar, as if they had booked it themselves.
 - ``POST /_emulator/mailbox/{user}/addresses`` ``{"mail"?, "proxyAddresses"?}``: give a user other SMTP addresses,
@@ -42,7 +43,14 @@ def respond(state: EmulatorState, body: dict[str, Any]) -> dict[str, Any]:
     own = calendars.entry_of(meeting, user_id)
     if own is None or not (own.is_organizer or user_id in meeting.responses):
         raise bad_request(f"user {body.get('user')!r} is not an attendee of this meeting")
-    calendar_responses.record(state, Target(own, found.day), response)
+    proposal = body.get("proposedNewTime")
+    if proposal is not None:
+        if response == "accepted":
+            raise bad_request("proposedNewTime goes with a declined or tentativelyAccepted answer only")
+        if meeting.data.get("allowNewTimeProposals") is False:
+            raise bad_request("This event does not allow new time proposals.", "ErrorInvalidRequest")
+        proposal = calendar_responses.time_slot(proposal)
+    calendar_responses.record(state, Target(own, found.day), response, proposal)
     return {"user": user_id, "event_id": cr.event_id(cr.occurrence(found.entry, found.day)), "response": response}
 
 

@@ -39,6 +39,7 @@ class Meeting:
     cancelled: set[date] = field(default_factory=set)
     responses: dict[str, str] = field(default_factory=dict)  # attendee user id -> response on the series
     occurrence_responses: dict[tuple[str, date], str] = field(default_factory=dict)
+    proposals: dict[tuple[str, date | None], dict[str, Any]] = field(default_factory=dict)  # -> timeSlot JSON
     version: int = 1
 
     @property
@@ -84,6 +85,20 @@ class Meeting:
         if day is not None and (user_id, day) in self.occurrence_responses:
             return self.occurrence_responses[(user_id, day)]
         return self.responses.get(user_id, "none")
+
+    def proposal_of(self, user_id: str, day: date | None = None) -> dict[str, Any] | None:
+        """The timeSlot the attendee proposed with their answer to the series/event or to the occurrence on ``day``.
+
+        An occurrence shows only a proposal made for it (a proposal is about one meeting time)."""
+        return self.proposals.get((user_id, day))
+
+    def instance_ical_uid(self, day: date | None) -> str:
+        """iCalUId of the series/event, or of one occurrence: "different for each occurrence in a recurring
+        series" (event resource). Like Exchange's Global Object ID, bytes 16-19 carry the instance's date (year as
+        two bytes, month, day), all zero for the series master."""
+        if day is None:
+            return self.ical_uid
+        return f"{self.ical_uid[:32]}{day.year:04X}{day.month:02X}{day.day:02X}{self.ical_uid[40:]}"
 
     def occurrence_exists(self, day: date) -> bool:
         if self.rule is None or day in self.cancelled:

@@ -114,14 +114,25 @@ def _email(people: People, user_id: str) -> dict[str, str]:
     return {"name": str(user.get("displayName") or address), "address": str(address)}
 
 
-def _attendees(occ: Occurrence, people: People, ids_by_address: Mapping[str, str]) -> list[dict[str, Any]]:
+def _attendees(
+    occ: Occurrence, people: People, ids_by_address: Mapping[str, str], tz_name: str | None
+) -> list[dict[str, Any]]:
+    """The attendees with their status and, for the organiser, ``proposedNewTime`` when they proposed one (attendee
+    resource: a timeSlot of start/end dateTimeTimeZone; absent otherwise)."""
     meeting, result = occ.entry.meeting, []
     for attendee in occ.data.get("attendees") or []:
         address = str((attendee.get("emailAddress") or {}).get("address", "")).lower()
         user_id = ids_by_address.get(address)
         response = meeting.response_of(user_id, occ.day) if user_id else "none"
         status = {"response": response, "time": "0001-01-01T00:00:00Z"}
-        result.append({"type": attendee.get("type", "required"), **attendee, "status": status})
+        shown = {"type": attendee.get("type", "required"), **attendee, "status": status}
+        proposal = meeting.proposal_of(user_id, occ.day) if user_id and occ.entry.is_organizer else None
+        if proposal is not None:
+            shown["proposedNewTime"] = {
+                "start": ct.render(ct.to_utc(proposal["start"]), tz_name),
+                "end": ct.render(ct.to_utc(proposal["end"]), tz_name),
+            }
+        result.append(shown)
     return result
 
 
@@ -139,7 +150,7 @@ def render(occ: Occurrence, tz_name: str | None, people: People, ids_by_address:
             "changeKey": f"{meeting.meeting_id[:12]}{meeting.version}",
             "createdDateTime": ct.iso_utc(meeting.created),
             "lastModifiedDateTime": ct.iso_utc(meeting.modified),
-            "iCalUId": meeting.ical_uid,
+            "iCalUId": meeting.instance_ical_uid(occ.day),
             "originalStartTimeZone": meeting.zone_name,
             "originalEndTimeZone": str(meeting.data["end"].get("timeZone") or "UTC"),
             "bodyPreview": str(body.get("content", ""))[:255],
@@ -151,7 +162,7 @@ def render(occ: Occurrence, tz_name: str | None, people: People, ids_by_address:
             "start": ct.render(occ.start, tz_name),
             "end": ct.render(occ.end, tz_name),
             "organizer": {"emailAddress": _email(people, meeting.organizer_id)},
-            "attendees": _attendees(occ, people, ids_by_address),
+            "attendees": _attendees(occ, people, ids_by_address, tz_name),
         }
     )
     data["location"] = _location(data.get("location"))

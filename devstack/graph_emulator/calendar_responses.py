@@ -4,7 +4,9 @@ Following the event: accept / decline / tentativelyAccept pages: the body takes 
 (and, for decline and tentativelyAccept, ``proposedNewTime``); success is ``202 Accepted`` with no body. The id may
 be the attendee's series (or single event) or one occurrence, which answers for that occurrence only. A
 ``proposedNewTime`` is refused with 400 when the event does not allow new time proposals or ``sendResponse`` is
-false. The organiser cannot answer their own meeting: Exchange refuses with ``ErrorCalendarIsOrganizerForAccept``
+false, and when it is not a timeSlot (``start`` and ``end`` dateTimeTimeZone, end after start). The organiser's
+view of the event (and of the occurrence) shows it as ``attendees[].proposedNewTime``; a later answer without one
+withdraws it. The organiser cannot answer their own meeting: Exchange refuses with ``ErrorCalendarIsOrganizerForAccept``
 (``...ForDecline``, ``...ForTentative``; EWS ResponseCode list). The control API in calendar_control.py records
 answers through the same ``record``.
 """
@@ -16,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from devstack.graph_emulator import calendar as cal
+from devstack.graph_emulator import calendar_time as ct
 from devstack.graph_emulator.calendar_store import Target
 from devstack.graph_emulator.errors import GraphError, bad_request
 from devstack.graph_emulator.state import EmulatorState
@@ -28,12 +31,28 @@ ORGANIZER_CODES = {
 }
 
 
-def record(state: EmulatorState, found: Target, response: str) -> None:
-    """Store ``found``'s mailbox answer for the series/event or the one occurrence ``found`` names."""
+def record(state: EmulatorState, found: Target, response: str, proposal: dict[str, Any] | None = None) -> None:
+    """Store ``found``'s mailbox answer (and proposed timeSlot) for the series/event or the one occurrence."""
     if found.entry.is_organizer:
         code, verb = ORGANIZER_CODES[response]
         raise GraphError(400, code, f"You can't {verb} this meeting because you're the meeting organizer.")
-    cal.store(state).respond(found.entry, found.day, response)
+    cal.store(state).respond(found.entry, found.day, response, proposal)
+
+
+def time_slot(value: object) -> dict[str, Any]:
+    """A proposedNewTime as Graph takes it: a timeSlot of ``start`` and ``end`` dateTimeTimeZone, end after start."""
+    if not isinstance(value, dict):
+        raise bad_request("proposedNewTime must be a timeSlot with start and end.", "ErrorInvalidRequest")
+    given = {str(k).lower(): v for k, v in value.items()}
+    try:
+        start, end = ct.to_utc(given.get("start")), ct.to_utc(given.get("end"))
+    except ct.ZoneError as exc:
+        raise bad_request(str(exc), ct.ZONE_ERROR_CODE) from exc
+    except (ct.TimeError, AttributeError, TypeError) as exc:
+        raise bad_request(f"proposedNewTime: {exc}", "ErrorInvalidRequest") from exc
+    if end <= start:
+        raise bad_request("proposedNewTime must end after it starts.", "ErrorInvalidRequest")
+    return {"start": dict(given["start"]), "end": dict(given["end"])}
 
 
 def _parameters(body: object, response: str, action: str) -> dict[str, Any]:
@@ -53,13 +72,14 @@ def _parameters(body: object, response: str, action: str) -> dict[str, Any]:
     return given
 
 
-def _check_proposal(found: Target, given: dict[str, Any]) -> None:
+def _check_proposal(found: Target, given: dict[str, Any]) -> dict[str, Any] | None:
     if given.get("proposednewtime") is None:
-        return
+        return None
     if given.get("sendresponse") is False:
         raise bad_request("proposedNewTime requires sendResponse to be true.", "ErrorInvalidRequest")
     if found.entry.meeting.data.get("allowNewTimeProposals") is False:
         raise bad_request("This event does not allow new time proposals.", "ErrorInvalidRequest")
+    return time_slot(given["proposednewtime"])
 
 
 def add_routes(app: web.Application, state: EmulatorState) -> None:
@@ -67,8 +87,7 @@ def add_routes(app: web.Application, state: EmulatorState) -> None:
         async def answer(request: web.Request) -> web.Response:
             found = cal.target(request, state)
             given = _parameters(await cal.body_json(request) if request.body_exists else {}, response, action)
-            _check_proposal(found, given)
-            record(state, found, response)
+            record(state, found, response, _check_proposal(found, given))
             return web.Response(status=202)
 
         return answer

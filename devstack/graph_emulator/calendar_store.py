@@ -40,7 +40,7 @@ class CalendarStore:
         recurrence = data.get("recurrence")
         meeting = Meeting(
             meeting_id=stable_id("m", n),
-            ical_uid="040000008200E00074C5B7101A82E008" + stable_id("", "uid", n)[:32].upper(),
+            ical_uid="040000008200E00074C5B7101A82E008" + "00000000" + stable_id("", "uid", n)[:24].upper(),
             organizer_id=organizer_id,
             data=data,
             created=now,
@@ -160,6 +160,7 @@ class CalendarStore:
         if meeting.asks_for_responses():
             meeting.responses = dict.fromkeys(meeting.responses, "none")
             meeting.occurrence_responses.clear()
+            meeting.proposals.clear()
         self._ensure_entries(meeting)
 
     def _patch_occurrence(self, meeting: Meeting, day: date, changes: dict[str, Any]) -> None:
@@ -168,12 +169,18 @@ class CalendarStore:
         if meeting.occurrence_times(day) != before and meeting.asks_for_responses():
             for attendee in meeting.responses:
                 meeting.occurrence_responses[(attendee, day)] = "none"
+                meeting.proposals.pop((attendee, day), None)
             for entry in self.meeting_entries(meeting):
                 entry.forget_show_as(day)
 
-    def respond(self, entry: Entry, day: date | None, response: str) -> None:
-        """Record an attendee's answer for the series (or single event), or for one occurrence."""
+    def respond(self, entry: Entry, day: date | None, response: str, proposal: dict[str, Any] | None = None) -> None:
+        """Record an attendee's answer for the series (or single event), or for one occurrence, with the new time
+        they proposed, if any (a later answer without a proposal withdraws it)."""
         meeting = entry.meeting
+        if proposal is not None:
+            meeting.proposals[(entry.user_id, day)] = proposal
+        else:
+            meeting.proposals.pop((entry.user_id, day), None)
         if day is None:
             meeting.responses[entry.user_id] = response
             meeting.occurrence_responses = {

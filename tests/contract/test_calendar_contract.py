@@ -41,12 +41,15 @@ class Subject:
     deny: Callable[[str], Awaitable[None]] | None = None  # put a mailbox outside the app's access policy
     add_busy: Callable[[str, datetime, datetime], Awaitable[None]] | None = None  # (mailbox address, start, end)
     unknown_address: str = "nobody@x.test"  # an address that is no mailbox's SMTP address
+    report_id: str = "r1"  # the report's user id (their own mailbox, for remove_attendee_copy)
+    # the report declines one occurrence (the organiser's occurrence id), optionally proposing (start, end) in UTC
+    decline: Callable[[str, tuple[datetime, datetime] | None], Awaitable[None]] | None = None
 
 
 @pytest.fixture(params=["fake", "graph"])
 async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
     if request.param == "fake":
-        fake = FakeCalendar({"m1": "ann@x.test", "m2": "cy@x.test"})
+        fake = FakeCalendar({"m1": "ann@x.test", "m2": "cy@x.test", "r1": "bob@x.test"})
 
         async def deny_fake(mailbox: str) -> None:
             fake.out_of_scope.add(mailbox)
@@ -54,8 +57,11 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
         async def busy_fake(address: str, start: datetime, end: datetime) -> None:
             fake.add_busy(address, start, end)
 
+        async def decline_fake(occurrence_id: str, proposal: tuple[datetime, datetime] | None) -> None:
+            fake.decline(occurrence_id, "bob@x.test", proposal)
+
         fake.unresolvable.add("nobody@x.test")
-        yield Subject(fake, "m1", "ann@x.test", "bob@x.test", deny=deny_fake, add_busy=busy_fake)
+        yield Subject(fake, "m1", "ann@x.test", "bob@x.test", deny=deny_fake, add_busy=busy_fake, decline=decline_fake)
         return
     from tests.contract.test_graph_adapter_support import adapters_for, pairs
 
@@ -81,6 +87,16 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
 
     unknown = upn_that_is_not_an_address(graph.tenant()) or "nobody@contoso.example"
 
+    async def decline_graph(occurrence_id: str, proposal: tuple[datetime, datetime] | None) -> None:
+        body: dict[str, Any] = {"user": report["id"], "event_id": occurrence_id, "response": "declined"}
+        if proposal is not None:
+            wall = [
+                {"dateTime": t.astimezone(UTC).replace(tzinfo=None).isoformat(), "timeZone": "UTC"} for t in proposal
+            ]
+            body["proposedNewTime"] = {"start": wall[0], "end": wall[1]}
+        async with httpx.AsyncClient(timeout=30) as http:
+            (await http.post(f"{graph.root}/_emulator/respond", json=body)).raise_for_status()
+
     async with adapters_for(graph.base_url) as adapters:
         yield Subject(
             adapters.calendar,
@@ -92,6 +108,8 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
             deny_graph,
             busy_graph,
             unknown,
+            report["id"],
+            decline_graph,
         )
 
 
@@ -246,6 +264,7 @@ async def test_retiming_a_series_drops_its_moved_occurrences_but_a_new_subject_k
     await subject.calendar.update_series(created.event_id, replace(spec, subject="Growth conversation: renamed"))
     kept = await subject.calendar.occurrences(subject.manager_id, created.event_id, *WINDOW)
     assert kept[1].start == target
+    assert spec.recurrence is not None
     longer = replace(spec.recurrence, end_date=date(2027, 5, 25))
     await subject.calendar.update_series(created.event_id, replace(spec, recurrence=longer))
     after = await subject.calendar.occurrences(subject.manager_id, created.event_id, *WINDOW)

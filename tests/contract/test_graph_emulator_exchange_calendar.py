@@ -325,9 +325,9 @@ def test_retiming_a_series_drops_exceptions_and_answers_but_a_subject_change_kee
     moved = {"start": utc("2031-01-04", 15), "end": utc("2031-01-04", 16)}
     assert httpx.patch(f"{url}/{first['id']}", json=moved, timeout=30).status_code == 200
     assert httpx.delete(f"{url}/{second['id']}", timeout=30).status_code == 204
-    copy_id = next(e["id"] for e in view(graph, guest, "2031-01-01T00:00:00Z", "2031-02-01T00:00:00Z")
-                   if e["iCalUId"] == series["iCalUId"])  # fmt: skip
-    assert respond(graph, guest, copy_id.rpartition("_")[0], "accept").status_code == 202
+    (master_copy,) = get(graph, guest, "events", **{"$filter": f"iCalUId eq '{series['iCalUId']}'"})["value"]
+    copy_id = master_copy["id"]  # the guest's series (its instances carry their own iCalUId)
+    assert respond(graph, guest, copy_id, "accept").status_code == 202
 
     assert httpx.patch(f"{url}/{series['id']}", json={"subject": "Renamed"}, timeout=30).status_code == 200
     kept = instances(graph, organiser, series["id"])
@@ -339,7 +339,7 @@ def test_retiming_a_series_drops_exceptions_and_answers_but_a_subject_change_kee
         current = instances(graph, organiser, series["id"])
         assert httpx.patch(f"{url}/{current[0]['id']}", json=moved, timeout=30).status_code == 200
         assert httpx.delete(f"{url}/{current[1]['id']}", timeout=30).status_code == 204
-        assert respond(graph, guest, copy_id.rpartition("_")[0], "accept").status_code == 202
+        assert respond(graph, guest, copy_id, "accept").status_code == 202
         assert httpx.patch(f"{url}/{series['id']}", json=change, timeout=30).status_code == 200
         again = instances(graph, organiser, series["id"])
         assert [o["type"] for o in again] == ["occurrence"] * 5  # moved and cancelled occurrences are back
@@ -455,3 +455,87 @@ def test_seeded_invitations_are_unanswered_and_tentative(graph: GraphEmulator) -
     assert {e["responseStatus"]["response"] for e in copies} == {"none"}
     assert {e["showAs"] for e in copies} <= {"tentative", "free"}
     assert "tentative" in {e["showAs"] for e in copies}
+
+
+# --- proposed new times, iCalUId, cancelled instances, deleted attendee copies ---------------------------------
+
+
+def proposal_of(event: dict[str, Any], person: dict[str, Any]) -> Any:
+    wanted = person["mail"].lower()
+    (found,) = [a for a in event["attendees"] if a["emailAddress"]["address"].lower() == wanted]
+    return found.get("proposedNewTime")
+
+
+def test_a_decline_with_a_proposed_time_shows_on_the_organisers_occurrence_only(graph: GraphEmulator) -> None:
+    """decline / tentativelyAccept take ``proposedNewTime`` (a timeSlot); the organiser sees it as
+    ``attendees[].proposedNewTime`` on what was answered, and it is absent elsewhere (attendee resource)."""
+    organiser, guest = mailbox_people(graph, 2)
+    series = create(graph, organiser, start=utc("2031-01-04", 9), end=utc("2031-01-04", 10),
+                    attendees=[attendee(guest)], recurrence=weekly_saturdays())  # fmt: skip
+    (copy,) = get(graph, guest, "events", **{"$filter": f"iCalUId eq '{series['iCalUId']}'"})["value"]
+    theirs = instances(graph, guest, copy["id"])
+    slot = {"start": utc("2031-01-12", 14), "end": utc("2031-01-12", 15)}
+    assert respond(graph, guest, theirs[1]["id"], "decline", proposedNewTime=slot).status_code == 202
+    seen = instances(graph, organiser, series["id"])
+    assert proposal_of(seen[1], guest) == {
+        "start": {"dateTime": "2031-01-12T14:00:00.0000000", "timeZone": "UTC"},
+        "end": {"dateTime": "2031-01-12T15:00:00.0000000", "timeZone": "UTC"},
+    }
+    assert [proposal_of(o, guest) for o in (seen[0], seen[2], seen[3])] == [None, None, None]
+    assert proposal_of(get(graph, organiser, f"events/{series['id']}"), guest) is None
+    assert proposal_of(get(graph, organiser, f"events/{seen[1]['id']}"), guest) is not None
+    assert respond(graph, guest, theirs[2]["id"], "tentativelyAccept", proposedNewTime=slot).status_code == 202
+    assert respond(graph, guest, theirs[2]["id"], "tentativelyAccept").status_code == 202  # withdraws it
+    assert proposal_of(instances(graph, organiser, series["id"])[2], guest) is None
+    bad = [{"start": slot["start"]}, {"start": slot["end"], "end": slot["start"]}, "tomorrow"]
+    for proposal in bad:
+        assert respond(graph, guest, theirs[3]["id"], "decline", proposedNewTime=proposal).status_code == 400
+    assert respond(graph, guest, theirs[3]["id"], "accept", proposedNewTime=slot).status_code == 400
+    assert graph.violations() == []
+
+
+def test_ical_uid_is_shared_by_the_copies_and_differs_per_occurrence(graph: GraphEmulator) -> None:
+    organiser, guest = mailbox_people(graph, 2)
+    series = create(graph, organiser, start=utc("2031-01-04", 9), end=utc("2031-01-04", 10),
+                    attendees=[attendee(guest)], recurrence=weekly_saturdays())  # fmt: skip
+    by_uid = {"$filter": f"iCalUId eq '{series['iCalUId']}'"}
+    (mine,) = get(graph, organiser, "events", **by_uid)["value"]
+    (theirs,) = get(graph, guest, "events", **by_uid)["value"]
+    assert (mine["id"], mine["isOrganizer"], theirs["isOrganizer"]) == (series["id"], True, False)
+    uids = [o["iCalUId"] for o in instances(graph, organiser, series["id"])]
+    assert len(set(uids)) == 4 and series["iCalUId"] not in uids
+    assert uids == [o["iCalUId"] for o in instances(graph, guest, theirs["id"])]
+    assert get(graph, guest, "events", **{"$filter": "iCalUId eq 'nothing'"})["value"] == []
+    refused = httpx.get(
+        f"{graph.base_url}/users/{guest['id']}/events", params={"$filter": "startswith(iCalUId, '04')"}, timeout=30
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "ErrorInvalidUrlQueryFilter"
+
+
+def test_cancelling_one_instance_removes_it_from_both_calendars(graph: GraphEmulator) -> None:
+    organiser, guest = mailbox_people(graph, 2)
+    series = create(graph, organiser, start=utc("2031-01-04", 9), end=utc("2031-01-04", 10),
+                    attendees=[attendee(guest)], recurrence=weekly_saturdays())  # fmt: skip
+    (copy,) = get(graph, guest, "events", **{"$filter": f"iCalUId eq '{series['iCalUId']}'"})["value"]
+    theirs = instances(graph, guest, copy["id"])
+    url = f"{graph.base_url}/users/{guest['id']}/events/{theirs[1]['id']}/cancel"
+    assert httpx.post(url, json={"comment": "no"}, timeout=30).status_code == 400  # only the organiser cancels
+    ours = instances(graph, organiser, series["id"])
+    url = f"{graph.base_url}/users/{organiser['id']}/events/{ours[1]['id']}/cancel"
+    assert httpx.post(url, json={"comment": "Holiday"}, timeout=30).status_code == 202
+    assert [o["id"] for o in instances(graph, organiser, series["id"])] == [ours[i]["id"] for i in (0, 2, 3)]
+    assert [o["id"] for o in instances(graph, guest, copy["id"])] == [theirs[i]["id"] for i in (0, 2, 3)]
+    assert httpx.post(url, json={"comment": "again"}, timeout=30).status_code == 404
+    assert graph.violations() == []
+
+
+def test_an_attendee_may_delete_their_copy_and_the_organisers_series_stays(graph: GraphEmulator) -> None:
+    organiser, guest = mailbox_people(graph, 2)
+    event = create(graph, organiser, attendees=[attendee(guest)])
+    by_uid = {"$filter": f"iCalUId eq '{event['iCalUId']}'"}
+    (copy,) = get(graph, guest, "events", **by_uid)["value"]
+    assert httpx.delete(f"{graph.base_url}/users/{guest['id']}/events/{copy['id']}", timeout=30).status_code == 204
+    assert get(graph, guest, "events", **by_uid)["value"] == []
+    assert schedule(graph, organiser, [guest["mail"]]).json()["value"][0]["availabilityView"] == "000000"
+    assert [e["id"] for e in get(graph, organiser, "events", **by_uid)["value"]] == [event["id"]]
+    assert graph.violations() == []

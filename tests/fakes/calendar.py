@@ -111,7 +111,8 @@ class FakeCalendar:
                     result[attendee].append(Busy(occurrence.start, occurrence.end, "tentative"))
         for address in self.unresolvable & set(wanted):
             result[address] = [Busy(start, end, "unknown")]
-        return result
+        # like the adapter (calendar_requests.merge_busy): identical intervals are one item
+        return {a: sorted(set(items), key=lambda b: (b.start, b.end, b.status)) for a, items in result.items()}
 
     async def busy_times_many(
         self, queries: Sequence[ScheduleQuery], start: datetime, end: datetime
@@ -332,7 +333,7 @@ class FakeCalendar:
                         )
                     )
             day += step
-        return found
+        return sorted(found, key=lambda o: (o.start, o.end, o.event_id))  # like the emulator: by where they are now
 
 
 def _batches(items: int) -> int:
