@@ -12,6 +12,7 @@ from devstack.tenant_file_events import check_event
 TOP_LEVEL = {"users", "groups", "events", "seed", "anchor", "pendingManagerChanges"}
 TIME_OF_DAY = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,7})?$")
 DAYS = set(zones.DAY_NAMES)
+OBJECT_ID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")  # Entra object ids are GUIDs
 
 
 class TenantFileError(ValueError):
@@ -213,6 +214,8 @@ def _check_groups(groups: list[Any], index: dict[str, int], problems: list[str])
         if not isinstance(group, dict) or not isinstance(group.get("id"), str) or not group.get("displayName"):
             problems.append(f"{where}: needs an id and a displayName")
             continue
+        if not OBJECT_ID.match(group["id"]):
+            problems.append(f"{where}: id {group['id']!r} is not an object id (a GUID)")
         if group["id"] in index:
             problems.append(f"{where}: id {group['id']!r} is also users[{index[group['id']]}]'s")
         _unique(seen, group["id"], n, f"{where}: duplicate id {group['id']!r} (also groups[{{}}])", problems)

@@ -4,13 +4,15 @@ A group's members are users and other groups (nested). ``members`` lists the dir
 is the flat list of every nested member (group-list-transitivemembers.md), the nested groups included as
 ``#microsoft.graph.group`` objects, each object once, the group itself never. Both page like other directory
 collections: 100 objects by default, ``$top`` up to 999, then ``@odata.nextLink``. An unknown group is a 404
-``Request_ResourceNotFound``. The advanced query options (``$filter``, ``$search``, ``$orderby``, ``$count``,
-OData casts) are not served: they answer 400 ``Request_UnsupportedQuery`` rather than an unfiltered list.
+``Request_ResourceNotFound``; an id that is not a GUID a 400 ``Request_BadRequest`` "Invalid object identifier".
+The advanced query options (``$filter``, ``$search``, ``$orderby``, ``$count``, OData casts) are not served: they
+answer 400 ``Request_UnsupportedQuery`` rather than an unfiltered list.
 The ``page_size`` switch caps every page, ``$top`` included (Graph may serve fewer than ``$top`` per page).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -24,6 +26,7 @@ from devstack.tenant import Tenant
 GROUP_TYPE = "#microsoft.graph.group"
 PAGE_SIZE, MAX_PAGE_SIZE = 100, 999  # documented default and maximum page sizes of directory collections
 ADVANCED_OPTIONS = ("$filter", "$search", "$orderby", "$count")
+OBJECT_ID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 
 
 def transitive_member_ids(state: EmulatorState, group_id: str) -> list[str]:
@@ -71,6 +74,8 @@ def _page(state: EmulatorState, request: web.Request, ids: list[str]) -> web.Res
 def setup(app: web.Application, state: EmulatorState) -> None:
     def group_or_404(request: web.Request) -> str:
         group_id = request.match_info["group_id"]
+        if not OBJECT_ID.match(group_id):  # e.g. a display name where the object id belongs
+            raise GraphError(400, "Request_BadRequest", f"Invalid object identifier '{group_id}'.")
         if group_id not in state.groups:
             raise not_found(group_id)
         return group_id

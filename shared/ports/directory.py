@@ -19,10 +19,11 @@ class NoMailbox(MailboxUnavailable):
 
 
 class UnknownGroup(LookupError):
-    """The group does not exist (Graph 404 ``Request_ResourceNotFound``): never read as "no members"."""
+    """The group does not exist (Graph 404 ``Request_ResourceNotFound``, or 400 "Invalid object identifier" for an
+    id that is not an object id): never read as "no members"."""
 
-    def __init__(self, group_id: str) -> None:
-        super().__init__(f"group {group_id!r} does not exist in the directory")
+    def __init__(self, group_id: str, reason: str = "does not exist in the directory") -> None:
+        super().__init__(f"group {group_id!r} {reason}")
         self.group_id = group_id
 
 

@@ -133,13 +133,13 @@ async def refresh_pilot_scope(directory: Directory, store: Store, config: PilotC
         store.delete(TABLE, SCOPE_PARTITION, SCOPE_ROW)
         return PilotRefresh()
     found: dict[str, frozenset[str]] = {}
-    unknown: list[str] = []
+    unknown: list[UnknownGroup] = []
     try:
         for group_id in config.groups:
             try:
                 found[group_id] = await directory.group_member_ids(group_id)
-            except UnknownGroup:
-                unknown.append(group_id)
+            except UnknownGroup as error:
+                unknown.append(error)
     except Exception as error:
         stored = store.find(TABLE, SCOPE_PARTITION, SCOPE_ROW)
         if stored is None or _stored_config(stored.data) != config:
@@ -147,7 +147,7 @@ async def refresh_pilot_scope(directory: Directory, store: Store, config: PilotC
             store.upsert(TABLE, SCOPE_PARTITION, SCOPE_ROW, {**_config_data(config), "error": message})
         raise
     if unknown:
-        message = f"pilot group(s) not found in the directory: {', '.join(unknown)}; planning is paused"
+        message = f"pilot {'; '.join(map(str, unknown))}: planning is paused until the group id is fixed"
         log.error("%s", message)
         store.upsert(TABLE, SCOPE_PARTITION, SCOPE_ROW, {**_config_data(config), "error": message})
         return PilotRefresh(error=message)

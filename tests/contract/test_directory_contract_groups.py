@@ -115,6 +115,8 @@ async def test_an_unknown_group_is_an_error_not_an_empty_set(groups: Groups) -> 
     with pytest.raises(UnknownGroup) as refused:
         await groups.directory.group_member_ids(UNKNOWN)
     assert refused.value.group_id == UNKNOWN and UNKNOWN in str(refused.value)
+    with pytest.raises(UnknownGroup, match="WeGrow pilot"):  # a display name where the object id belongs
+        await groups.directory.group_member_ids("WeGrow pilot")
 
 
 def test_the_emulator_answers_like_graph(graph: Any) -> None:
@@ -122,6 +124,8 @@ def test_the_emulator_answers_like_graph(graph: Any) -> None:
     base = graph.base_url
     missing = httpx.get(f"{base}/groups/{UNKNOWN}/transitiveMembers", timeout=30)
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "Request_ResourceNotFound")
+    named = httpx.get(f"{base}/groups/WeGrow pilot/transitiveMembers", timeout=30).json()["error"]
+    assert (named["code"], named["message"]) == ("Request_BadRequest", "Invalid object identifier 'WeGrow pilot'.")
     pilot = next(g for g in graph.tenant()["groups"] if g["displayName"] == "WeGrow pilot")
     body = httpx.get(f"{base}/groups/{pilot['id']}/transitiveMembers?$select=id", timeout=30).json()
     types = {item["@odata.type"] for item in body["value"]}

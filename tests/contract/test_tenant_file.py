@@ -154,6 +154,7 @@ BROKEN = {
                              "groups[0]: members not in the file: ghost"),
     "group in itself": (_set(["groups", 0, "members"], [BOSS, PILOT]),
                         "groups[0]: a group cannot be a member of itself"),
+    "group id not a GUID": (_set(["groups", 0, "id"], "pilot"), "groups[0]: id 'pilot' is not an object id (a GUID)"),
     "member twice": (_set(["groups", 0, "members"], [BOSS, BOSS]), f"groups[0]: members listed twice: {BOSS}"),
     "bad recurrence": (_set(["events", 0, "event", "recurrence"], {"pattern": {"type": "hourly"}, "range": {}}),
                        "events[0].event: recurrence:"),

@@ -107,7 +107,7 @@ async def test_an_unknown_pilot_group_fails_closed_with_a_clear_message() -> Non
     world = World()
     summary = await sync_org(world.directory, world.store, world.queues, PilotConfig("no-such-group"))
     assert summary.pilot_error is not None and "no-such-group" in summary.pilot_error
-    assert "not found" in summary.pilot_error
+    assert "does not exist in the directory" in summary.pilot_error and "planning is paused" in summary.pilot_error
     plan = plan_cycle(world.store, world.queues, cadence_planner(COMPANY), NOW, world.policy)
     assert plan.items == [] and plan.out_of_pilot == 3
     assert plan.pilot_error == summary.pilot_error and plan.summary()["pilot_error"] == summary.pilot_error

@@ -4,7 +4,8 @@ Permission (application): ``GroupMember.Read.All`` (least privileged for group-l
 The documented path is used with ``$select=id`` (the ``/microsoft.graph.user`` cast is an advanced query that
 needs ``ConsistencyLevel: eventual`` and ``$count``); members that are not users (nested groups, devices,
 service principals, contacts) are dropped by their ``@odata.type``. Pages of up to 999 objects, following
-``@odata.nextLink``; every page goes through the Graph retry policy.
+``@odata.nextLink``; every page goes through the Graph retry policy. A group that does not exist (404), or an id
+that is no object id (400 "Invalid object identifier"), is ``UnknownGroup``.
 """
 
 from __future__ import annotations
@@ -57,7 +58,15 @@ async def _page(
     except Exception as error:
         if status_of(error) == 404:
             raise UnknownGroup(group_id) from error
+        if status_of(error) == 400 and _invalid_object_id(error):
+            raise UnknownGroup(group_id, "is not a valid group object id") from error
         raise
+
+
+def _invalid_object_id(error: BaseException) -> bool:
+    """Graph's 400 ``Request_BadRequest`` "Invalid object identifier '...'" (e.g. a display name given as the id)."""
+    main = getattr(error, "error", None)
+    return "invalid object identifier" in str(getattr(main, "message", "") or "").lower()
 
 
 async def transitive_user_ids(
