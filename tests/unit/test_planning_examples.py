@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -153,3 +154,23 @@ def test_the_weekly_cap_is_a_hard_rule_for_choose_too() -> None:
     window_start = datetime(2027, 5, 6, 20, tzinfo=UTC)
     result = choose(SlotRequest((MIA,), window_start, window_start + timedelta(days=4), booked=booked))
     assert result.slot is not None and result.slot.start.astimezone(SYDNEY).date() >= date(2027, 5, 10)
+
+
+def test_a_move_keeps_the_gap_to_the_next_occurrence_or_the_occurrence_is_skipped() -> None:
+    london = ZoneInfo("Europe/London")
+    ann = attendee("ann@x.test", "Ann", WorkingHours("Europe/London"))
+    bob = attendee("bob@x.test", "Bob", WorkingHours("Europe/London"))
+    start = datetime(2027, 5, 3, tzinfo=UTC)
+    request = YearRequest((ann, bob), {}, start, start + timedelta(days=1), start + timedelta(days=120), 4)
+    request = replace(request, min_gap_days=27, max_gap_days=35, spread_key="ann-bob")
+    base = plan_year(request)
+    third = base.conversations[2].start.astimezone(london).date()
+    # Ann is out the day of the third conversation, the day before and the day after: +2 or -2 days would
+    # leave only 26 days to a neighbour, so it cannot move.
+    out = datetime.combine(third - timedelta(days=1), time(0), london).astimezone(UTC)
+    plan = plan_year(replace(request, busy={"ann@x.test": [Busy(out, out + timedelta(days=3), "oof")]}))
+    assert [start for start, _ in plan.skipped] == [base.conversations[2].start]
+    assert "busy" in plan.skipped[0][1]
+    days = [c.start.astimezone(london).date() for c in plan.conversations]
+    assert all((later - earlier).days >= 27 for earlier, later in pairwise(days))
+    assert len(plan.conversations) == len(base.conversations) - 1

@@ -69,7 +69,7 @@ def _move_into(
     after = check.manager_day(plan[index + 1].start) if index + 1 < len(plan) else None
 
     def fits(start: datetime) -> bool:
-        if before is None and start > request.window_end:
+        if before is None and start + request.rules.duration > request.window_end:
             return False
         return gaps.allows(before, check.manager_day(start), after)
 
@@ -99,7 +99,7 @@ def _try_extra(
 
     def fits(start: datetime) -> bool:
         at = bisect_left(starts, start)
-        if at == 0 and start > request.window_end:
+        if at == 0 and start + request.rules.duration > request.window_end:
             return False
         before = check.manager_day(starts[at - 1]) if at > 0 else None
         after = check.manager_day(starts[at]) if at < len(starts) else None
