@@ -5,33 +5,30 @@ between create and record, a retry or a re-run finds the event and only records 
 lease keeps two workers from creating at once. A series the manager moved by hand is respected.
 
 A group of pairs costs few Graph round trips: one look-up request per 20 series, one working-hours fetch
-per 20 people not seen yet this run, one getSchedule per manager, and one create request per 20 series.
+per 20 people whose stored hours are stale, one getSchedule per manager per 62-day window of the horizon
+(all in ``$batch``es), one create request per 20 series, and the fix-ups (``schedule_create``).
+
+A series the manager deleted in Outlook stays deleted (``removed-by-organiser``), and a series is always
+looked up by the id stored when it was created, so a policy version bump never makes a twin.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from shared.domain.calendar import SeriesEvent, SeriesSpec
-from shared.domain.people import Pair, Person
-from shared.domain.planning import YearPlan
+from shared.domain.calendar import SeriesEvent
+from shared.domain.people import Pair
 from shared.domain.series import series_id
-from shared.domain.timezones import UnknownTimeZone
-from shared.ports.calendar import Calendar
-from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
-from shared.ports.storage import Store
-from shared.services.scheduling_bookings import choose_and_claim
-from shared.services.scheduling_cache import ScheduleRunCache
+from shared.ports.directory import MailboxUnavailable, NoMailbox
+from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
+from shared.services.schedule_create import create, fix_up, no_mailbox, skipped
 from shared.services.scheduling_messages import SCHEDULE_PAIR
-from shared.services.scheduling_policy import SchedulingPolicy
-from shared.services.scheduling_records import SERIES, Lease, acquire_lease, load_person, release_lease
-from shared.services.scheduling_records_plan import FIXUPS, closest_row, plan_from_row, plan_row
-from shared.services.scheduling_slots import book, build_spec, busy_window
-from shared.services.series_fixups import NewSeries, apply_fixups
+from shared.services.scheduling_records import SERIES, acquire_lease, load_person, release_lease
+from shared.services.scheduling_records_plan import FIXUPS, plan_from_row
+from shared.services.scheduling_slots import build_spec
+from shared.services.series_fixups import NewSeries
 
 DEFAULT_REASON = "regular check-in"
 REMOVED = "removed-by-organiser"
@@ -39,44 +36,6 @@ REMOVED_REASON = "the manager deleted the series in Outlook; it stays deleted un
 KEEPS_SERIES_ID = frozenset({"active", REMOVED})
 log = logging.getLogger(__name__)
 __all__ = ["SCHEDULE_PAIR", "PairOutcome", "ScheduleContext", "build_spec", "schedule_pair", "schedule_pairs"]
-
-
-@dataclass(frozen=True, slots=True)
-class PairOutcome:
-    # created | recovered | respected-edit | resumed | unchanged | no-slot | no-mailbox | zone-unknown
-    # | removed-by-organiser | leased | skipped | duplicate
-    status: str
-    detail: str = ""
-    event_id: str | None = None
-
-
-@dataclass(slots=True)
-class ScheduleContext:
-    calendar: Calendar
-    directory: Directory
-    store: Store
-    policy: SchedulingPolicy
-    now: datetime
-    worker: str = "worker"
-    cache: ScheduleRunCache = field(default_factory=ScheduleRunCache)
-
-
-@dataclass(frozen=True, slots=True)
-class _Work:
-    index: int
-    pair: Pair
-    reason: str
-    manager: Person
-    report: Person
-    sid: str
-
-
-@dataclass(slots=True)
-class _Run:
-    ctx: ScheduleContext
-    outcomes: dict[int, PairOutcome] = field(default_factory=dict)
-    leases: list[Lease] = field(default_factory=list)
-    repeats: dict[int, int] = field(default_factory=dict)  # index of a repeated pair -> index of its first
 
 
 async def schedule_pair(ctx: ScheduleContext, pair: Pair, reason: str = DEFAULT_REASON) -> PairOutcome:
@@ -87,7 +46,7 @@ async def schedule_pair(ctx: ScheduleContext, pair: Pair, reason: str = DEFAULT_
 
 async def schedule_pairs(ctx: ScheduleContext, requests: Sequence[tuple[Pair, str]]) -> list[PairOutcome]:
     """``schedule_pair`` for many (pair, reason) requests with batched Graph calls; outcomes in request order."""
-    run = _Run(ctx)
+    run = Run(ctx)
     try:
         work = _claim(run, requests)
         try:
@@ -105,10 +64,10 @@ async def schedule_pairs(ctx: ScheduleContext, requests: Sequence[tuple[Pair, st
     return [run.outcomes[i] for i in range(len(requests))]
 
 
-def _claim(run: _Run, requests: Sequence[tuple[Pair, str]]) -> list[_Work]:
+def _claim(run: Run, requests: Sequence[tuple[Pair, str]]) -> list[Work]:
     """Lease each pair and load both people; settle the pairs that cannot be scheduled now."""
     ctx, ttl, seen = run.ctx, timedelta(seconds=run.ctx.policy.lease_seconds), dict[str, int]()
-    work: list[_Work] = []
+    work: list[Work] = []
     for index, (pair, reason) in enumerate(requests):
         if pair.key in seen:
             run.repeats[index] = seen[pair.key]
@@ -123,7 +82,7 @@ def _claim(run: _Run, requests: Sequence[tuple[Pair, str]]) -> list[_Work]:
         if manager is None or report is None or not (manager.account_enabled and report.account_enabled):
             run.outcomes[index] = PairOutcome("skipped", "manager or report unknown or disabled")
             continue
-        work.append(_Work(index, pair, reason, manager, report, _series_id_of(ctx, pair)))
+        work.append(Work(index, pair, reason, manager, report, _series_id_of(ctx, pair)))
     return work
 
 
@@ -139,90 +98,27 @@ def _series_id_of(ctx: ScheduleContext, pair: Pair) -> str:
     return series_id(ctx.policy.tenant_id, pair.manager_id, pair.report_id, ctx.policy.policy_version)
 
 
-async def _schedule(run: _Run, work: Sequence[_Work]) -> None:
+async def _schedule(run: Run, work: Sequence[Work]) -> None:
     ctx = run.ctx
     found = await ctx.calendar.find_series_many([(w.manager.id, w.sid) for w in work]) if work else {}
-    missing: list[_Work] = []
+    missing: list[Work] = []
     for item in work:
         existing = found.get(item.sid)
         if existing is None and _removed_by_organiser(ctx, item):
             run.outcomes[item.index] = PairOutcome("removed-by-organiser", REMOVED_REASON)
         elif isinstance(existing, NoMailbox):
-            run.outcomes[item.index] = _no_mailbox(ctx, item, f"{item.manager.display_name} (manager): {existing}")
+            run.outcomes[item.index] = no_mailbox(ctx, item, f"{item.manager.display_name} (manager): {existing}")
         elif isinstance(existing, MailboxUnavailable):
-            run.outcomes[item.index] = _skipped(item, existing)
+            run.outcomes[item.index] = skipped(item, existing)
         elif existing is not None:
             run.outcomes[item.index] = await _reconcile(ctx, item, existing)
         else:
             missing.append(item)
     if missing:
-        await _create(run, missing)
+        await create(run, missing)
 
 
-async def _create(run: _Run, missing: Sequence[_Work]) -> None:
-    """Plan every pair's year first (booking each in the manager's view), create the series in batches, then
-    put the plans' moved weeks, cancelled weeks and milestone extras on the calendar."""
-    ctx, chosen = run.ctx, dict[str, tuple[_Work, YearPlan, SeriesSpec]]()
-    managers = [w.manager for w in missing]
-    await ctx.cache.prepare(managers, ctx.store, ctx.directory, ctx.calendar, busy_window(ctx), ctx.policy.rhythm_weeks)
-    for item in missing:
-        planned = _plan(run, item)
-        if planned is not None:
-            chosen[item.sid] = (item, *planned)
-    created = await ctx.calendar.create_series_many([spec for _, _, spec in chosen.values()]) if chosen else {}
-    new: list[NewSeries] = []
-    for sid, (item, plan, spec) in chosen.items():
-        event = created[sid]
-        if isinstance(event, MailboxUnavailable):
-            run.outcomes[item.index] = _skipped(item, event)
-            continue
-        _record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
-        run.outcomes[item.index] = PairOutcome("created", plan.explanation.sentence, event.event_id)
-        new.append(NewSeries(event, plan, spec, item.pair.report_id))
-    if new:
-        await _fix_up(ctx, new)
-
-
-async def _fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
-    """Apply the plans' moves, cancelled weeks and extras; then mark them done (a crash before resumes them)."""
-    fixed = await apply_fixups(ctx.calendar, new, ctx.now + ctx.policy.horizon)
-    if fixed.problems:  # left to the weekly check, which moves what is still out of hours or clashing
-        log.warning("schedule-pair: %d fix-up problem(s): %s", len(fixed.problems), "; ".join(fixed.problems[:5]))
-    for item in new:
-        manager_id, report_id = item.spec.organizer_id, item.report_id
-        record = ctx.store.find(SERIES, manager_id, report_id)
-        if record is not None and record.data.get(FIXUPS) == "pending":
-            ctx.store.upsert(SERIES, manager_id, report_id, {**record.data, FIXUPS: "done"})
-
-
-def _plan(run: _Run, item: _Work) -> tuple[YearPlan, SeriesSpec] | None:
-    """The pair's year plan and series spec, or None with the pair's state recorded (no mailbox, no slot...)."""
-    ctx = run.ctx
-    without = [p for p in (item.manager, item.report) if p.id in ctx.cache.no_mailbox]
-    if without:
-        why = "; ".join(f"{p.display_name}: {ctx.cache.no_mailbox[p.id]}" for p in without)
-        run.outcomes[item.index] = _no_mailbox(ctx, item, why)
-        return None
-    view = ctx.cache.views[item.manager.id]
-    try:
-        plan = choose_and_claim(ctx, view, item.manager, item.report, item.sid)
-    except UnknownTimeZone as error:
-        reason = f"a mailbox time zone WeGrow cannot read, so no time is guessed: {error}"
-        _record(ctx, item.pair, {"state": "zone-unknown", "series_id": item.sid, "reason": reason})
-        run.outcomes[item.index] = PairOutcome("zone-unknown", reason)
-        return None
-    if plan.first_start is None:
-        reason = plan.explanation.reason
-        state = "no-overlap" if reason.startswith("no overlap") else "no-slot"
-        _record(ctx, item.pair, {"state": state, "series_id": item.sid, "reason": reason, **closest_row(plan)})
-        run.outcomes[item.index] = PairOutcome("no-slot", reason)
-        return None
-    book(ctx, view, item.manager, item.report, plan)
-    zone = view.hours.get(item.manager.id, item.manager.working_hours).time_zone
-    return plan, build_spec(ctx, item.manager, item.report, item.sid, plan.first_start, item.reason, zone)
-
-
-def _removed_by_organiser(ctx: ScheduleContext, item: _Work) -> bool:
+def _removed_by_organiser(ctx: ScheduleContext, item: Work) -> bool:
     """The series was recorded live (or already removed) but is gone from the organiser's calendar: the manager
     deleted it in Outlook. It stays deleted: recorded and counted, never recreated until the manager asks."""
     record = ctx.store.find(SERIES, item.pair.manager_id, item.pair.report_id)
@@ -235,36 +131,11 @@ def _removed_by_organiser(ctx: ScheduleContext, item: _Work) -> bool:
         return False
     log.info("schedule-pair %s: series %s removed by its organiser", item.pair.key, item.sid)
     removed = {"state": REMOVED, "reason": REMOVED_REASON, "removed_at": ctx.now.isoformat()}
-    _record(ctx, item.pair, {**record.data, **removed})
+    write_record(ctx, item.pair, {**record.data, **removed})
     return True
 
 
-def _skipped(item: _Work, error: MailboxUnavailable) -> PairOutcome:
-    log.warning("schedule-pair %s skipped: %s", item.pair.key, error)
-    return PairOutcome("skipped", f"mailbox unavailable (out of scope or no mailbox): {error}")
-
-
-def _no_mailbox(ctx: ScheduleContext, item: _Work, why: str) -> PairOutcome:
-    """No series: an invitation cannot reach a person without a mailbox. Retried when the directory changes."""
-    reason = f"no mailbox, so no invitation can reach them ({why})"
-    _record(ctx, item.pair, {"state": "no-mailbox", "series_id": item.sid, "reason": reason})
-    return PairOutcome("no-mailbox", reason)
-
-
-def _record(ctx: ScheduleContext, pair: Pair, data: dict[str, Any]) -> None:
-    ctx.store.upsert(SERIES, pair.manager_id, pair.report_id, {**data, "checked_at": ctx.now.isoformat()})
-
-
-def _record_event(ctx: ScheduleContext, pair: Pair, event: SeriesEvent, why: str, plan: YearPlan | None = None) -> None:
-    until = event.recurrence.end_date.isoformat() if event.recurrence and event.recurrence.end_date else ""
-    data: dict[str, Any] = {"state": "active", "series_id": event.series_id, "event_id": event.event_id}
-    data |= {"first_start": event.first_start.isoformat(), "until": until, "why": why, "ical_uid": event.ical_uid or ""}
-    if plan is not None:
-        data |= plan_row(plan)
-    _record(ctx, pair, data)
-
-
-async def _reconcile(ctx: ScheduleContext, item: _Work, event: SeriesEvent) -> PairOutcome:
+async def _reconcile(ctx: ScheduleContext, item: Work, event: SeriesEvent) -> PairOutcome:
     """The series exists: record it if the record is missing and respect hand edits.
 
     The master is never rewritten after creation (Exchange drops the manager's own moves and answers when it
@@ -277,11 +148,11 @@ async def _reconcile(ctx: ScheduleContext, item: _Work, event: SeriesEvent) -> P
     elif record.data.get("first_start") != event.first_start.isoformat():
         status = "respected-edit"
     if status != "unchanged":
-        _record_event(ctx, item.pair, event, f"{status}: kept the series as it is on the calendar")
+        record_event(ctx, item.pair, event, f"{status}: kept the series as it is on the calendar")
     elif record is not None and record.data.get(FIXUPS) == "pending":
         plan = plan_from_row(record.data)
         if plan is not None:
             spec = build_spec(ctx, item.manager, item.report, event.series_id, event.first_start, item.reason)
-            await _fix_up(ctx, [NewSeries(event, plan, spec, item.pair.report_id)])
+            await fix_up(ctx, [NewSeries(event, plan, spec, item.pair.report_id)])
             status = "resumed"
     return PairOutcome(status, event_id=event.event_id)

@@ -1,0 +1,115 @@
+"""Create the series of pairs that have none: plan each pair's year, create in batches, then the fix-ups.
+
+Every pair's year is planned first (booking each plan in the manager's view, so no later pair collides with
+it), the series go out in ``$batch``es of 20, and then the plans' moved weeks, cancelled weeks and milestone
+extras. A pair that cannot be planned gets its state and reason recorded: no mailbox, a zone nobody can read,
+free/busy Graph could not give, no overlap of working hours, or no free slot (with the closest options).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from shared.domain.calendar import Busy, SeriesSpec
+from shared.domain.planning import YearPlan
+from shared.domain.timezones import UnknownTimeZone
+from shared.ports.directory import MailboxUnavailable
+from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
+from shared.services.scheduling_bookings import choose_and_claim
+from shared.services.scheduling_records import SERIES
+from shared.services.scheduling_records_plan import FIXUPS, closest_row
+from shared.services.scheduling_slots import book, build_spec, busy_window
+from shared.services.series_fixups import NewSeries, apply_fixups
+
+log = logging.getLogger(__name__)
+
+
+async def create(run: Run, missing: Sequence[Work]) -> None:
+    """Plan every pair's year first (booking each in the manager's view), create the series in batches, then
+    put the plans' moved weeks, cancelled weeks and milestone extras on the calendar."""
+    ctx, chosen = run.ctx, dict[str, tuple[Work, YearPlan, SeriesSpec]]()
+    managers = [w.manager for w in missing]
+    await ctx.cache.prepare(managers, ctx.store, ctx.directory, ctx.calendar, busy_window(ctx), ctx.policy.rhythm_weeks)
+    for item in missing:
+        planned = _plan(run, item)
+        if planned is not None:
+            chosen[item.sid] = (item, *planned)
+    created = await ctx.calendar.create_series_many([spec for _, _, spec in chosen.values()]) if chosen else {}
+    new: list[NewSeries] = []
+    for sid, (item, plan, spec) in chosen.items():
+        event = created[sid]
+        if isinstance(event, MailboxUnavailable):
+            run.outcomes[item.index] = skipped(item, event)
+            continue
+        record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
+        run.outcomes[item.index] = PairOutcome("created", plan.explanation.sentence, event.event_id)
+        new.append(NewSeries(event, plan, spec, item.pair.report_id))
+    if new:
+        await fix_up(ctx, new)
+
+
+async def fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
+    """Apply the plans' moves, cancelled weeks and extras; then mark them done (a crash before resumes them)."""
+    fixed = await apply_fixups(ctx.calendar, new, ctx.now + ctx.policy.horizon)
+    if fixed.problems:  # left to the weekly check, which moves what is still out of hours or clashing
+        log.warning("schedule-pair: %d fix-up problem(s): %s", len(fixed.problems), "; ".join(fixed.problems[:5]))
+    for item in new:
+        manager_id, report_id = item.spec.organizer_id, item.report_id
+        record = ctx.store.find(SERIES, manager_id, report_id)
+        if record is not None and record.data.get(FIXUPS) == "pending":
+            ctx.store.upsert(SERIES, manager_id, report_id, {**record.data, FIXUPS: "done"})
+
+
+def _plan(run: Run, item: Work) -> tuple[YearPlan, SeriesSpec] | None:
+    """The pair's year plan and series spec, or None with the pair's state recorded (no mailbox, no slot...)."""
+    ctx = run.ctx
+    without = [p for p in (item.manager, item.report) if p.id in ctx.cache.no_mailbox]
+    if without:
+        why = "; ".join(f"{p.display_name}: {ctx.cache.no_mailbox[p.id]}" for p in without)
+        run.outcomes[item.index] = no_mailbox(ctx, item, why)
+        return None
+    view = ctx.cache.views[item.manager.id]
+    unreadable = [p for p in (item.manager, item.report) if _free_busy_unknown(view.busy.get(p.address, []))]
+    if unreadable:
+        names = ", ".join(p.display_name for p in unreadable)
+        reason = (
+            f"free/busy unknown for {names} (Graph answered the schedule with an error); retried, never booked blind"
+        )
+        write_record(ctx, item.pair, {"state": "free-busy-unknown", "series_id": item.sid, "reason": reason})
+        run.outcomes[item.index] = PairOutcome("free-busy-unknown", reason)
+        return None
+    try:
+        plan = choose_and_claim(ctx, view, item.manager, item.report, item.sid)
+    except UnknownTimeZone as error:
+        reason = f"a mailbox time zone WeGrow cannot read, so no time is guessed: {error}"
+        write_record(ctx, item.pair, {"state": "zone-unknown", "series_id": item.sid, "reason": reason})
+        run.outcomes[item.index] = PairOutcome("zone-unknown", reason)
+        return None
+    if plan.first_start is None:
+        reason = plan.explanation.reason
+        state = "no-overlap" if reason.startswith("no overlap") else "no-slot"
+        write_record(ctx, item.pair, {"state": state, "series_id": item.sid, "reason": reason, **closest_row(plan)})
+        run.outcomes[item.index] = PairOutcome("no-slot", reason)
+        return None
+    book(ctx, view, item.manager, item.report, plan)
+    zone = view.hours.get(item.manager.id, item.manager.working_hours).time_zone
+    return plan, build_spec(ctx, item.manager, item.report, item.sid, plan.first_start, item.reason, zone)
+
+
+def _free_busy_unknown(busy: Sequence[Busy]) -> bool:
+    """A schedule Graph answered with an error: one ``unknown`` interval over a whole window (a day or more)."""
+    return any(item.status == "unknown" and item.end - item.start >= timedelta(days=1) for item in busy)
+
+
+def skipped(item: Work, error: MailboxUnavailable) -> PairOutcome:
+    log.warning("schedule-pair %s skipped: %s", item.pair.key, error)
+    return PairOutcome("skipped", f"mailbox unavailable (out of scope or no mailbox): {error}")
+
+
+def no_mailbox(ctx: ScheduleContext, item: Work, why: str) -> PairOutcome:
+    """No series: an invitation cannot reach a person without a mailbox. Retried when the directory changes."""
+    reason = f"no mailbox, so no invitation can reach them ({why})"
+    write_record(ctx, item.pair, {"state": "no-mailbox", "series_id": item.sid, "reason": reason})
+    return PairOutcome("no-mailbox", reason)
