@@ -171,7 +171,9 @@ def sorted_events(request: web.Request, state: EmulatorState, occs: Iterable[cr.
 
 
 def matches_filter(request: web.Request, entry: Entry) -> bool:
-    """The two filters the app sends on /events: the series tag (extended property ``any``) and ``iCalUId eq``.
+    """The two filters the app sends on /events: the series tag (extended property ``any``) and ``iCalUId eq``
+    (v1.0 supports it: microsoftgraph/microsoft-graph-docs-contrib#6348; it matches the master's iCalUId, which an
+    attendee's copy shares, never an instance's own).
 
     Anything else is refused (400 ErrorInvalidUrlQueryFilter), so the emulator is never kinder than Exchange."""
     text = request.query.get("$filter")

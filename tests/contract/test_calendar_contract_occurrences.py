@@ -219,6 +219,7 @@ async def test_graph_batches_twenty_instances_and_moves_per_round_trip(graph: Gr
         pages = await adapters.calendar.occurrences_many([(manager["id"], series.event_id)], *year)
         assert len(occurrences_of(pages[series.event_id])) == 27
         assert count(graph.log(), "GET /users/{id}/events/{event_id}/instances") == 3  # pages of 10
+    assert graph.violations() == []  # every request matched the OpenAPI description
 
 
 def _event_id(value: object) -> str:

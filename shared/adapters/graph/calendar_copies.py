@@ -2,7 +2,9 @@
 
 ``iCalUId`` is "a unique identifier for an event across calendars" (event resource, graph-v1.0-subset.openapi.yaml):
 the organiser's event and every attendee's copy carry the same value, so ``GET /users/{attendee}/events`` with
-``$filter=iCalUId eq '...'`` finds the copy. ``DELETE /users/{attendee}/events/{id}`` removes it from the
+``$filter=iCalUId eq '...'`` finds the copy (v1.0 filters on it: the Graph Explorer query in
+microsoftgraph/microsoft-graph-docs-contrib#6348; only beta's ``uid`` is not filterable). Instances have their own
+iCalUId, so the filter finds the attendee's series master or single event, which /events lists. ``DELETE /users/{attendee}/events/{id}`` removes it from the
 attendee's calendar (event: delete; an attendee may delete its copy, Exchange then sends no cancellation).
 """
 
