@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,7 @@ from shared.domain.calendar import Busy
 from shared.domain.people import WORKWEEK, Weekday, WorkingHours
 from shared.domain.planning import MilestoneWindow, YearPlan, YearRequest, plan_year, weekly_starts
 from shared.domain.slots import attendee
-from shared.domain.slots_rules import SlotRules, in_working_hours, iso_week, overlaps
+from shared.domain.slots_rules import Attendee, SlotRules, in_working_hours, iso_week, overlaps
 
 pytestmark = pytest.mark.unit
 
@@ -78,18 +79,30 @@ def _busy(draw: st.DrawFn, begin: datetime, days: int) -> list[Busy]:
     return items
 
 
+def _overlapping(draw: st.DrawFn, manager: Attendee, hours: WorkingHours, moment: datetime) -> WorkingHours:
+    """Report hours that start inside the manager's day (at ``moment``'s offsets) and last 2 to 6 hours, every day."""
+    manager_day = datetime.combine(moment.date(), manager.hours.start, manager.zone)
+    start = (manager_day + timedelta(minutes=15 * draw(st.integers(0, 16)))).astimezone(ZoneInfo(hours.time_zone))
+    begin = min(start.hour * 60 + start.minute // 15 * 15, 17 * 60)
+    end = begin + 15 * draw(st.integers(8, 24))
+    return replace(hours, start=time(begin // 60, begin % 60), end=time(end // 60, end % 60), days=frozenset(D))
+
+
 @st.composite
 def year_requests(draw: st.DrawFn) -> YearRequest:
     manager = attendee("m@x.test", "Manager", draw(working_hours()))
-    report = attendee("r@x.test", "Report", draw(working_hours()))
     day = draw(st.sampled_from(STARTS)) + timedelta(days=draw(st.integers(0, 6)))
     window_start = datetime.combine(day, time(0), UTC) + timedelta(minutes=15 * draw(st.integers(0, 95)))
+    report_hours = draw(working_hours())
+    if draw(st.booleans()):  # a narrow overlap that DST changes in either zone can break
+        report_hours = _overlapping(draw, manager, report_hours, window_start)
+    report = attendee("r@x.test", "Report", report_hours)
     horizon_days = draw(st.integers(30, 366))
     rhythm = draw(st.integers(3, 6))
     booked_base = window_start.astimezone(manager.zone).date()
     booked = {
         booked_base + timedelta(days=draw(st.integers(0, horizon_days))): draw(st.integers(1, 3))
-        for _ in range(draw(st.integers(0, 60)))
+        for _ in range(draw(st.integers(0, 30)))
     }
     milestones = []
     for index in range(draw(st.integers(0, 3))):
