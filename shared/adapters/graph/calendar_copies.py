@@ -4,8 +4,10 @@
 the organiser's event and every attendee's copy carry the same value, so ``GET /users/{attendee}/events`` with
 ``$filter=iCalUId eq '...'`` finds the copy (v1.0 filters on it: the Graph Explorer query in
 microsoftgraph/microsoft-graph-docs-contrib#6348; only beta's ``uid`` is not filterable). Instances have their own
-iCalUId, so the filter finds the attendee's series master or single event, which /events lists. ``DELETE /users/{attendee}/events/{id}`` removes it from the
-attendee's calendar (event: delete; an attendee may delete its copy, Exchange then sends no cancellation).
+iCalUId, so the filter finds the attendee's series master or single event, which /events lists.
+``DELETE /users/{attendee}/events/{id}`` removes the copy from the attendee's calendar only (event: delete says a
+delete on the *organiser's* calendar cancels the meeting for attendees; nothing is said to reach the organiser
+when an attendee deletes, and the emulator keeps the organiser's series, as the contract tests check).
 """
 
 from __future__ import annotations
