@@ -81,7 +81,8 @@ def candidate_starts(start: datetime, end: datetime, rules: SlotRules) -> Iterat
     step = timedelta(minutes=rules.step_minutes)
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
     current = epoch + -((epoch - start.astimezone(UTC)) // step) * step
-    while current + rules.duration <= end:
+    last = end - rules.duration
+    while current <= last:
         yield current
         current += step
 

@@ -1,8 +1,9 @@
-"""The weekly pattern keeps the organiser's wall-clock time across DST; per-day counts; the busy index."""
+"""The weekly pattern keeps the organiser's wall-clock time across DST; per-day counts; the busy index; the
+working-hours grid loses no valid start."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,8 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.domain.calendar import Busy
+from shared.domain.people import Weekday, WorkingHours
 from shared.domain.planning import BusyIndex, conversations_per_day, weekly_starts
-from shared.domain.slots_rules import overlaps
+from shared.domain.planning.grid import working_starts
+from shared.domain.slots import attendee, candidate_starts
+from shared.domain.slots_rules import SlotRules, in_working_hours, overlaps
 
 pytestmark = pytest.mark.unit
 
@@ -118,3 +122,28 @@ def test_busy_index_treats_touching_items_as_free() -> None:
     assert not index.overlaps(ten - timedelta(minutes=30), ten)
     assert index.overlaps(eleven - timedelta(minutes=15), eleven + timedelta(minutes=15))
     assert not index.overlaps(BASE, BASE + timedelta(hours=1))  # "free" is not indexed
+
+
+@MODEST
+@given(
+    zone_name=st.sampled_from(ZONES),
+    begin=st.datetimes(min_value=datetime(2026, 3, 1), max_value=datetime(2027, 11, 30)),
+    days=st.integers(1, 14),
+    start_hour=st.integers(0, 12),
+    length=st.integers(1, 48),
+    workdays=st.sets(st.sampled_from(list(Weekday)), min_size=1),
+    duration=st.sampled_from([15, 30, 45, 60]),
+)
+def test_working_grid_keeps_every_start_inside_the_managers_hours(
+    zone_name: str, begin: datetime, days: int, start_hour: int, length: int, workdays: set[Weekday], duration: int
+) -> None:
+    end_minute = min(start_hour * 60 + length * 15, 24 * 60)
+    hours = WorkingHours(zone_name, time(start_hour), time(end_minute // 60 % 24, end_minute % 60), frozenset(workdays))
+    manager = attendee("m@x.test", "M", hours)
+    rules = SlotRules(duration_minutes=duration)
+    start = begin.replace(tzinfo=UTC)
+    end = start + timedelta(days=days)
+    grid = list(working_starts(manager, start, end, rules))
+    inside = [s for s in candidate_starts(start, end, rules) if in_working_hours(manager, s, s + rules.duration)]
+    assert set(inside) <= set(grid) <= set(candidate_starts(start, end, rules))
+    assert grid == sorted(set(grid))

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.domain.planning.checks import Load, PairCheck
+from shared.domain.planning.grid import working_starts
 from shared.domain.planning.model import YearRequest
 from shared.domain.planning.pattern import iter_weekly_starts
-from shared.domain.slots import candidate_starts
 from shared.domain.slots_rules import Rule
 
 POOL = 24
@@ -75,7 +75,7 @@ def failing_weeks(request: YearRequest, check: PairCheck, load: Load, first: dat
 def choose_first(request: YearRequest, check: PairCheck, load: Load) -> FirstChoice:
     """The first occurrence whose pattern holds for the most weeks among the best-ranked candidates."""
     rules, rejected = request.rules, Counter[str]()
-    starts = tuple(candidate_starts(request.window_start, request.window_end, rules))
+    starts = tuple(working_starts(request.people[0], request.window_start, request.window_end, rules))
     valid: list[tuple[datetime, tuple[Rule, ...]]] = []
     for start in starts:
         failure = check.hard(start, load)

@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from shared.domain.planning.checks import Gaps, Load, PairCheck
+from shared.domain.planning.grid import working_starts
 from shared.domain.planning.model import Conversation, MilestoneWindow, YearRequest
 from shared.domain.planning.moves import first_fit
-from shared.domain.slots import candidate_starts
 
 
 def window_starts(request: YearRequest, window: MilestoneWindow) -> list[datetime]:
@@ -26,7 +26,7 @@ def window_starts(request: YearRequest, window: MilestoneWindow) -> list[datetim
     begin = datetime.combine(window.earliest, time(0), zone).astimezone(UTC)
     end = datetime.combine(window.latest + timedelta(days=1), time(0), zone).astimezone(UTC)
     begin, end = max(begin, request.window_start), min(end, request.horizon_end)
-    return [s for s in candidate_starts(begin, end, request.rules) if s + duration <= end]
+    return [s for s in working_starts(request.people[0], begin, end, request.rules) if s + duration <= end]
 
 
 def _inside(check: PairCheck, conversation: Conversation, window: MilestoneWindow) -> bool:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from shared.domain.planning.checks import MOVE_REASONS, Gaps, Load, PairCheck
+from shared.domain.planning.grid import working_starts
 from shared.domain.planning.model import Conversation, YearRequest
-from shared.domain.slots import candidate_starts
 
 MOVE_DAYS = 3
 
@@ -26,7 +26,7 @@ def nearby_starts(pattern_start: datetime, request: YearRequest) -> Iterator[dat
     for days in (1, -1, 2, -2, 3, -3):
         yield (wall + timedelta(days=days)).replace(tzinfo=zone).astimezone(UTC)
     reach = timedelta(days=MOVE_DAYS)
-    others = candidate_starts(pattern_start - reach, pattern_start + reach + rules.duration, rules)
+    others = working_starts(request.people[0], pattern_start - reach, pattern_start + reach + rules.duration, rules)
     yield from sorted((s for s in others if s != pattern_start), key=lambda s: (abs(s - pattern_start), s))
 
 

@@ -49,7 +49,13 @@ def _no_slot(request: YearRequest, choice: FirstChoice) -> YearPlan:
     reason = no_slot_reason(
         request.people, request.window_start, choice.rejected, len(choice.starts), request.rules, soft_only
     )
-    options = closest_options(request.people, request.busy, request.booked_days, choice.starts, request.rules)
+    if not choice.starts and request.window_end - request.window_start >= request.rules.duration:
+        reason = "the manager has no working hours in the window"  # the grid only covers the manager's hours
+    in_window = {
+        key: [b for b in items if b.start < request.window_end and request.window_start < b.end]
+        for key, items in request.busy.items()
+    }
+    options = closest_options(request.people, in_window, request.booked_days, choice.starts, request.rules)
     closest = tuple(Slot(s, s + request.rules.duration, outside_hours=outside) for s, outside in options)
     explanation = Explanation(reason, f"No slot in the window: {reason}.", len(choice.starts), choice.rejected)
     unmet = tuple((w.id, "no slot for the series") for w in request.milestones)
