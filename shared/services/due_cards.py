@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +26,7 @@ from shared.ports.storage import Queues, Store
 from shared.services.agenda_store import AGENDAS
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
 from shared.services.scheduling_records import SERIES
+from shared.services.scheduling_records_plan import extras_from_row
 
 logger = logging.getLogger(__name__)
 SEND_CARD = "send-card"
@@ -83,7 +84,8 @@ async def find_due_cards(store: Store, calendar: Calendar, now: datetime, lead_d
         if series.data.get("state") != "active" or not event_id:
             continue
         manager_id, employee_id = series.partition, series.row
-        for occ in await calendar.occurrences(manager_id, event_id, now - OUTCOME_DAYS, now + lead):
+        found = await calendar.occurrences(manager_id, event_id, now - OUTCOME_DAYS, now + lead)
+        for occ in [*found, *_extras_in(series.data, now - OUTCOME_DAYS, now + lead)]:
             if occ.is_cancelled:
                 continue
             occurrence_id = occurrence_key(occ.event_id)
@@ -92,6 +94,15 @@ async def find_due_cards(store: Store, calendar: Calendar, now: datetime, lead_d
                 if _still_to_send(store, occurrence_id, kind):
                     due.append(DueCard(kind, occurrence_id, recipient, employee_id, manager_id, occ.start))
     return due
+
+
+def _extras_in(data: Mapping[str, Any], start: datetime, end: datetime) -> list[Occurrence]:
+    """The pair's single planning conversations (milestone extras) in the window, as occurrences."""
+    return [
+        Occurrence(event_id, event_id, first, last)
+        for event_id, first, last in extras_from_row(data)
+        if first < end and last > start
+    ]
 
 
 async def enqueue_due_cards(store: Store, calendar: Calendar, queues: Queues, now: datetime, lead_days: int) -> int:

@@ -19,7 +19,7 @@ from shared.ports.directory import MailboxUnavailable
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.scheduling_bookings import choose_and_claim
 from shared.services.scheduling_records import SERIES
-from shared.services.scheduling_records_plan import FIXUPS, closest_row
+from shared.services.scheduling_records_plan import FIXUPS, closest_row, extras_row
 from shared.services.scheduling_slots import book, build_spec, busy_window
 from shared.services.series_fixups import NewSeries, apply_fixups
 
@@ -57,9 +57,10 @@ async def fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
         log.warning("schedule-pair: %d fix-up problem(s): %s", len(fixed.problems), "; ".join(fixed.problems[:5]))
     for item in new:
         manager_id, report_id = item.spec.organizer_id, item.report_id
-        record = ctx.store.find(SERIES, manager_id, report_id)
-        if record is not None and record.data.get(FIXUPS) == "pending":
-            ctx.store.upsert(SERIES, manager_id, report_id, {**record.data, FIXUPS: "done"})
+        found = ctx.store.find(SERIES, manager_id, report_id)
+        if found is not None and found.data.get(FIXUPS) == "pending":
+            extras = extras_row(fixed.extra_events.get(item.spec.series_id, []))
+            ctx.store.upsert(SERIES, manager_id, report_id, {**found.data, FIXUPS: "done", **extras})
 
 
 def _plan(run: Run, item: Work) -> tuple[YearPlan, SeriesSpec] | None:

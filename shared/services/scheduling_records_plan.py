@@ -8,7 +8,7 @@ where the pattern put it, why it moved and the milestone it serves; plus skipped
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from shared.domain.slots import Explanation
 from shared.services.scheduling_load import CONVERSATIONS, encode_starts
 from shared.services.series_fixups import needs_fixups
 
-PLAN, FIXUPS, CLOSEST = "plan", "fixups", "closest"
+PLAN, FIXUPS, CLOSEST, EXTRAS = "plan", "fixups", "closest", "extra_events"
 
 
 def _when(value: datetime | None) -> str | None:
@@ -81,3 +81,16 @@ def closest_row(plan: YearPlan) -> dict[str, Any]:
         for slot in plan.closest
     ]
     return {CLOSEST: json.dumps(options, separators=(",", ":"))}
+
+
+def extras_row(events: Sequence[tuple[str, datetime, datetime]]) -> dict[str, Any]:
+    """The single planning conversations created for milestones: event id, start and end each."""
+    rows = [[event_id, start.isoformat(), end.isoformat()] for event_id, start, end in events]
+    return {EXTRAS: json.dumps(rows, separators=(",", ":"))} if rows else {}
+
+
+def extras_from_row(data: Mapping[str, Any]) -> list[tuple[str, datetime, datetime]]:
+    raw = data.get(EXTRAS)
+    if not raw:
+        return []
+    return [(str(e), datetime.fromisoformat(s), datetime.fromisoformat(t)) for e, s, t in json.loads(str(raw))]

@@ -41,6 +41,7 @@ class FixupResult:
     cancelled: int = 0
     extras: int = 0
     problems: list[str] = field(default_factory=list)
+    extra_events: dict[str, list[tuple[str, datetime, datetime]]] = field(default_factory=dict)  # by series id
 
 
 def extra_id(series: str, conversation: Conversation) -> str:
@@ -96,9 +97,16 @@ async def apply_fixups(calendar: Calendar, created: Sequence[NewSeries], end: da
     answers = await calendar.move_occurrences_many(moves) if moves else {}
     result.problems += [f"{oid}: {answer}" for oid, answer in answers.items() if answer is not None]
     result.moved += sum(answer is None for answer in answers.values())
-    extras = [extra_spec(item.spec, c) for item in todo for c in item.plan.conversations if c.is_extra]
-    made = await calendar.create_series_many(extras) if extras else {}
-    result.extras += sum(not isinstance(event, MailboxUnavailable) for event in made.values())
+    extras = [(item, extra_spec(item.spec, c)) for item in todo for c in item.plan.conversations if c.is_extra]
+    made = await calendar.create_series_many([spec for _, spec in extras]) if extras else {}
+    for item, spec in extras:
+        event = made.get(spec.series_id)
+        if event is None or isinstance(event, MailboxUnavailable):
+            result.problems.append(f"{spec.series_id}: extra conversation not created ({event})")
+            continue
+        end = event.first_start + timedelta(minutes=event.duration_minutes)
+        result.extra_events.setdefault(item.spec.series_id, []).append((event.event_id, event.first_start, end))
+        result.extras += 1
     return result
 
 
