@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 from collections import Counter
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,10 @@ from rich.table import Table
 
 from shared.cli.main import app
 from shared.services.plan_cycle import Plan
+
+if TYPE_CHECKING:
+    from shared.container import Container
+    from shared.services.scheduling_handlers import CycleSummary
 
 PROGRESS_FROM = 500  # pairs; smaller tenants plan in a blink
 
@@ -83,8 +87,7 @@ def cycle_command(
     """Run the steps once against WEGROW_GRAPH_BASE_URL and WEGROW_STORAGE_CONNECTION, draining the queues."""
     from shared.cli.cards import CARD_STEPS, run_card_steps
     from shared.container import container
-    from shared.services.scheduling_handlers import STEPS, run_cycle
-    from shared.services.scheduling_wiring import context_from, planner_from
+    from shared.services.scheduling_handlers import STEPS
 
     wanted = [s.strip() for s in steps.split(",") if s.strip()]
     known = (*STEPS, *CARD_STEPS)
@@ -93,16 +96,20 @@ def cycle_command(
         raise typer.BadParameter(f"unknown step(s) {', '.join(unknown)}; expected some of {','.join(known)}")
     c = container()
     scheduling = [s for s in wanted if s in STEPS]
-    summary = asyncio.run(run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), scheduling))
+    summary, pilot_error = asyncio.run(_scheduling(c, scheduling))
     cards = run_card_steps(c, wanted)
     out = Console(highlight=False, soft_wrap=True)
     if as_json:
-        print(json.dumps({**summary.as_json(), **({"cards": cards.as_json()} if cards else {})}, sort_keys=True))
+        extra = {"cards": cards.as_json()} if cards else {}
+        print(json.dumps({**summary.as_json(), **extra, **({"pilot_error": pilot_error} if pilot_error else {})},
+                         sort_keys=True))  # fmt: skip
         return
     if cards is not None:
         out.print(cards.line(), markup=False)
     if not scheduling:
         return
+    if pilot_error:
+        out.print(f"pilot: {pilot_error}; nothing planned", markup=False)
     out.print(
         f"pairs {summary.pairs}, series created {summary.series_created}, repaired {summary.repaired}, "
         f"cancelled {summary.cancelled}, no-slot {summary.no_slot}",
@@ -110,3 +117,15 @@ def cycle_command(
     )
     for reason in summary.no_slot_reasons:
         out.print(f"  no slot: {reason}", markup=False)
+
+
+async def _scheduling(c: Container, steps: list[str]) -> tuple[CycleSummary, str | None]:
+    """The scheduling steps in one event loop; the sync step also reads the pilot groups' members for planning
+    (pilot_scope.py), and its error (e.g. an unknown group) is returned beside the summary."""
+    from shared.services.pilot_scope import refresh_pilot_scope
+    from shared.services.scheduling_handlers import run_cycle
+    from shared.services.scheduling_wiring import context_from, planner_from
+
+    pilot_error = (await refresh_pilot_scope(c.directory, c.store, c.pilot)).error if "sync" in steps else None
+    summary = await run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), steps)
+    return summary, pilot_error

@@ -26,6 +26,7 @@ from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator
 
 pytestmark = pytest.mark.integration
 PEOPLE, SEED = 40, 11
+MISSING_GROUP = "00000000-0000-4000-8000-0000000000ff"
 
 
 @pytest.fixture
@@ -81,3 +82,28 @@ async def test_only_pairs_inside_the_pilot_group_get_a_series(
     series = {(r.partition, r.row) for r in azurite_store.query(SERIES) if r.data.get("state") == "active"}
     assert series and series <= planned and summary.series_created == len(series)
     assert pilot_emulator.violations() == []
+
+
+def test_wegrow_cycle_with_an_unknown_pilot_group_plans_nothing(pilot_emulator: GraphEmulator) -> None:
+    """Fail closed end to end: the CLI's sync reads the pilot group, Graph says 404, nothing is scheduled.
+
+    The CLI writes unprefixed tables, so it gets an Azurite of its own: the session's stays as other tests expect.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from devstack.azurite import Azurite
+
+    with Azurite() as storage:
+        env = {**os.environ, "WEGROW_GRAPH_BASE_URL": pilot_emulator.base_url, "WEGROW_PILOT_GROUP_ID": MISSING_GROUP,
+               "WEGROW_STORAGE_CONNECTION": storage.connection_string}  # fmt: skip
+        command = [sys.executable, "-c", "from shared.cli.main import run; run()", "cycle", "--steps",
+                   "sync,plan,schedule", "--json"]  # fmt: skip
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["pairs"] > 10 and summary["series_created"] == summary["no_slot"] == 0
+    assert MISSING_GROUP in summary["pilot_error"] and "does not exist" in summary["pilot_error"]
+    assert pilot_emulator.log()["operations"].get("POST /users/{id}/events", 0) == 0
