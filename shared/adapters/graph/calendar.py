@@ -10,7 +10,6 @@ A 403 (application access policy) raises :class:`MailboxUnavailable`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -18,10 +17,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph import calendar_requests as req
-from shared.adapters.graph.batch import chunked
 from shared.adapters.graph.calendar_batch import SeriesBatches, with_series_id
 from shared.adapters.graph.limits import MailboxLimiter
-from shared.adapters.graph.mapping import busy_from_schedule
 from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, SeriesEvent, SeriesSpec
@@ -40,8 +37,6 @@ if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
 
 log = logging.getLogger(__name__)
-
-SCHEDULES_PER_CALL = 20
 
 
 @contextlib.contextmanager
@@ -94,26 +89,9 @@ class GraphCalendar:
 
         An address Graph cannot resolve to a mailbox is ``unknown`` time over the window, never free.
         """
-        schedule = self._client.users.by_user_id(organizer_id).calendar.get_schedule
-        unique = list(dict.fromkeys(a.lower() for a in addresses))
+        from shared.adapters.graph.calendar_schedules import busy_times
 
-        async def one_call(chunk: Sequence[str], span: tuple[datetime, datetime]) -> dict[str, list[Busy]]:
-            body, config = req.schedule_request(chunk, *span)
-            answer = await self._on_mailbox(organizer_id, lambda: schedule.post(body, request_configuration=config))
-            found: dict[str, list[Busy]] = {}
-            for info in (answer.value if answer is not None else None) or []:
-                if info.schedule_id:
-                    if info.error is not None:
-                        log.info("getSchedule could not read one mailbox (%s)", getattr(info.error, "message", ""))
-                    found[info.schedule_id.lower()] = busy_from_schedule(info, span)
-            return found
-
-        spans = req.schedule_windows(start, end)
-        calls = [(chunk, span) for span in spans for chunk in chunked(unique, SCHEDULES_PER_CALL)]
-        answers = await asyncio.gather(*(one_call(chunk, span) for chunk, span in calls))
-        return {
-            a: req.merge_busy([part.get(a, []) for part in answers]) for a in unique if any(a in p for p in answers)
-        }
+        return await busy_times(self._client, self._on_mailbox, organizer_id, addresses, start, end)
 
     async def busy_times_many(
         self, queries: Sequence[ScheduleQuery], start: datetime, end: datetime

@@ -7,7 +7,9 @@ Throttled items are re-sent by ``send_batch``; an item still throttled after the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,14 +18,51 @@ from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_ba
 from shared.adapters.graph.calendar_batch import BatchItemError, SeriesBatches, _raise_if_throttled
 from shared.adapters.graph.mapping import busy_from_schedule, parse_model
 from shared.adapters.graph.retry import RETRYABLE_STATUSES
+from shared.domain.calendar import Busy
 from shared.ports.calendar import BusyAnswer, ScheduleQuery
 from shared.ports.directory import MailboxUnavailable, NoMailbox
 
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
 
+log = logging.getLogger(__name__)
+
 SCHEDULES_PER_CALL = 20
 BusyByOrganizer = dict[str, BusyAnswer]
+OnMailbox = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+
+
+async def busy_times(
+    client: GraphServiceClient,
+    on_mailbox: OnMailbox,
+    organizer_id: str,
+    addresses: Sequence[str],
+    start: datetime,
+    end: datetime,
+) -> dict[str, list[Busy]]:
+    """getSchedule in chunks of 20 schedules and windows of at most 62 days (in UTC), keyed by address.
+
+    Each call runs through ``on_mailbox`` (the organiser's Outlook slot and the retry policy). An address Graph
+    cannot resolve to a mailbox is ``unknown`` time over the window, never free.
+    """
+    schedule = client.users.by_user_id(organizer_id).calendar.get_schedule
+    unique = list(dict.fromkeys(a.lower() for a in addresses))
+
+    async def one_call(chunk: Sequence[str], span: tuple[datetime, datetime]) -> dict[str, list[Busy]]:
+        body, config = req.schedule_request(chunk, *span)
+        answer = await on_mailbox(organizer_id, lambda: schedule.post(body, request_configuration=config))
+        found: dict[str, list[Busy]] = {}
+        for info in (answer.value if answer is not None else None) or []:
+            if info.schedule_id:
+                if info.error is not None:
+                    log.info("getSchedule could not read one mailbox (%s)", getattr(info.error, "message", ""))
+                found[info.schedule_id.lower()] = busy_from_schedule(info, span)
+        return found
+
+    spans = req.schedule_windows(start, end)
+    calls = [(chunk, span) for span in spans for chunk in chunked(unique, SCHEDULES_PER_CALL)]
+    answers = await asyncio.gather(*(one_call(chunk, span) for chunk, span in calls))
+    return {a: req.merge_busy([part.get(a, []) for part in answers]) for a in unique if any(a in p for p in answers)}
 
 
 async def busy_times_many(
