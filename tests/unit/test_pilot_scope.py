@@ -160,3 +160,22 @@ async def test_the_dry_run_summary_shows_out_of_pilot_pairs_per_unit() -> None:
     assert "3 pairs, 1 need work, 2 out of pilot" in text and "out of pilot" in text.splitlines()[2]
     rows = {line.split()[1]: line.split()[-2] for line in text.splitlines() if line.startswith("│")}
     assert rows == {"R&D": "1", "Sales": "1"}
+
+
+async def test_graph_failing_while_reading_a_new_pilot_pauses_planning_but_keeps_a_known_one() -> None:
+    world = World()
+    world.directory.put_group("pilot", ["m1", "r1"])
+    await synced(world, PilotConfig("pilot"))
+
+    async def down(group_id: str) -> frozenset[str]:
+        raise ConnectionError("graph unreachable")
+
+    world.directory.group_member_ids = down  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await sync_org(world.directory, world.store, world.queues, PilotConfig("pilot"))
+    kept = plan_cycle(world.store, None, cadence_planner(COMPANY), NOW, world.policy, pilot=PilotConfig("pilot"))
+    assert [i.pair.report_id for i in kept.items] == ["r1"]  # the membership read last time still holds
+    with pytest.raises(ConnectionError):
+        await sync_org(world.directory, world.store, world.queues, PilotConfig("new-pilot"))
+    paused = plan_cycle(world.store, None, cadence_planner(COMPANY), NOW, world.policy)
+    assert paused.items == [] and paused.pilot_error and "could not be read (ConnectionError)" in paused.pilot_error
