@@ -14,6 +14,7 @@ from shared.domain.calendar import Busy
 from shared.domain.people import Weekday, WorkingHours
 from shared.domain.planning import BusyIndex, conversations_per_day, weekly_starts
 from shared.domain.planning.grid import working_starts
+from shared.domain.planning.hours import Hours
 from shared.domain.slots import attendee, candidate_starts
 from shared.domain.slots_rules import SlotRules, in_working_hours, overlaps
 
@@ -130,7 +131,7 @@ def test_busy_index_treats_touching_items_as_free() -> None:
     begin=st.datetimes(min_value=datetime(2026, 3, 1), max_value=datetime(2027, 11, 30)),
     days=st.integers(1, 14),
     start_hour=st.integers(0, 12),
-    length=st.integers(1, 48),
+    length=st.integers(1, 96),
     workdays=st.sets(st.sampled_from(list(Weekday)), min_size=1),
     duration=st.sampled_from([15, 30, 45, 60]),
 )
@@ -147,3 +148,38 @@ def test_working_grid_keeps_every_start_inside_the_managers_hours(
     inside = [s for s in candidate_starts(start, end, rules) if in_working_hours(manager, s, s + rules.duration)]
     assert set(inside) <= set(grid) <= set(candidate_starts(start, end, rules))
     assert grid == sorted(set(grid))
+
+
+@MODEST
+@given(
+    zone_name=st.sampled_from(ZONES),
+    moment=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+    start_minute=st.integers(0, 95),
+    end_minute=st.integers(0, 95),
+    workdays=st.sets(st.sampled_from(list(Weekday))),
+    duration=st.sampled_from([15, 30, 60, 120]),
+)
+def test_precomputed_hours_agree_with_the_slot_rules(
+    zone_name: str, moment: datetime, start_minute: int, end_minute: int, workdays: set[Weekday], duration: int
+) -> None:
+    opens, closes = start_minute * 15, end_minute * 15
+    hours = WorkingHours(zone_name, time(opens // 60, opens % 60), time(closes // 60, closes % 60), frozenset(workdays))
+    person = attendee("p@x.test", "P", hours)
+    start = moment.replace(minute=moment.minute // 15 * 15, second=0, microsecond=0, tzinfo=UTC)
+    end = start + timedelta(minutes=duration)
+    assert Hours.of(person).contain(start, end) == in_working_hours(person, start, end)
+
+
+def test_precomputed_hours_at_the_edges_of_the_day() -> None:
+    london = ZoneInfo("Europe/London")
+    day = attendee("d@x.test", "D", WorkingHours("Europe/London", time(9), time(17)))
+    late = attendee("l@x.test", "L", WorkingHours("Europe/London", time(18), time(0), frozenset({Weekday.MONDAY})))
+
+    def at(person_hours: Hours, hour: int, minute: int, minutes: int = 30) -> bool:
+        start = datetime(2027, 7, 5, hour, minute, tzinfo=london).astimezone(UTC)  # a Monday
+        return person_hours.contain(start, start + timedelta(minutes=minutes))
+
+    hours, evening = Hours.of(day), Hours.of(late)
+    assert at(hours, 16, 30) and at(hours, 9, 0)
+    assert not at(hours, 16, 45) and not at(hours, 8, 45)
+    assert at(evening, 23, 30) and not at(evening, 23, 45)

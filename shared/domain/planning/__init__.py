@@ -4,7 +4,8 @@
 wall-clock time in the organiser's zone, so DST changes (on different dates in each person's zone) and
 busy weeks can push later occurrences out of someone's hours. ``plan_year`` checks them all:
 
-1. First-occurrence candidates on the rules' step grid in ``[window_start, window_end]`` pass the hard
+1. First-occurrence candidates on the rules' step grid in ``[window_start, window_end]``, generated only
+   inside the manager's working hours (``grid``; ``Explanation.considered`` counts those), pass the hard
    rules (both people's working hours in their own zones, hard busy time, the manager's daily and ISO-week
    limits counted from ``booked_days``) and are marked with the soft rules they break.
 2. Ranking: fewer relaxed soft rules, a lighter manager-local day and week, then spread: a stable hash

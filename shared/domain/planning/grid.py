@@ -18,7 +18,7 @@ def working_starts(manager: Attendee, start: datetime, end: datetime, rules: Slo
     zone, hours = manager.zone, manager.hours
     workdays = {day.number for day in hours.days}
     last_minute = day_end_minute(hours)
-    day = start.astimezone(zone).date() - timedelta(days=1)
+    day = start.astimezone(zone).date()
     final: date = end.astimezone(zone).date()
     while day <= final:
         if day.weekday() in workdays:
