@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, Response, SeriesEvent, SeriesSpec
@@ -219,6 +220,9 @@ async def test_graph_batches_twenty_instances_and_moves_per_round_trip(graph: Gr
         pages = await adapters.calendar.occurrences_many([(manager["id"], series.event_id)], *year)
         assert len(occurrences_of(pages[series.event_id])) == 27
         assert count(graph.log(), "GET /users/{id}/events/{event_id}/instances") == 3  # pages of 10
+    async with httpx.AsyncClient(base_url=graph.base_url, timeout=30) as http:
+        master = (await http.get(f"/users/{manager['id']}/events/{series.event_id}")).json()
+    assert master["recurrence"]["range"]["type"] == "noEnd"  # sent as noEnd, not as a range without a type
     assert graph.violations() == []  # every request matched the OpenAPI description
 
 
