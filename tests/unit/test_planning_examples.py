@@ -174,3 +174,22 @@ def test_a_move_keeps_the_gap_to_the_next_occurrence_or_the_occurrence_is_skippe
     days = [c.start.astimezone(london).date() for c in plan.conversations]
     assert all((later - earlier).days >= 27 for earlier, later in pairwise(days))
     assert len(plan.conversations) == len(base.conversations) - 1
+
+
+def test_a_window_inside_a_full_week_says_the_weekly_limit_is_reached() -> None:
+    monday = date(2027, 5, 3)
+    booked = {monday + timedelta(days=n): 2 for n in range(4)}
+    window_start = datetime(2027, 5, 2, 20, tzinfo=UTC)  # Monday 06:00 Sydney
+    plan = plan_year(
+        _year(
+            people=(MIA,),
+            window_start=window_start,
+            window_end=window_start + timedelta(days=5),
+            horizon_end=window_start + timedelta(days=60),
+            booked_days=booked,
+        )
+    )
+    assert plan.first_start is None
+    assert plan.explanation.reason == "the manager already has 8 conversations in every free week"
+    result = choose(SlotRequest((MIA,), window_start, window_start + timedelta(days=5), booked=booked))
+    assert result.slot is None and result.explanation.reason == plan.explanation.reason
