@@ -304,7 +304,8 @@ def overlapping_pairs(
     people: Mapping[str, Person], first: date, last: date, minutes: int
 ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """(pairs with some common working time of ``minutes``, pairs with none) over the manager-local days."""
-    some, none = set(), set()
+    some: set[tuple[str, str]] = set()
+    none: set[tuple[str, str]] = set()
     for manager_id, report_id in pairs_of(people):
         manager, report_ = people[manager_id].hours, people[report_id].hours
         assert manager is not None and report_ is not None
