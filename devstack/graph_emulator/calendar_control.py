@@ -4,7 +4,8 @@
   tentatively accepts or declines a meeting (a decline or tentative answer may propose a new time, a timeSlot,
   under the same rules as the Graph actions; ``event_id`` is the organiser's or the attendee's event or
   occurrence id, and an occurrence id answers for that occurrence only). It records the answer exactly as the
-  Graph accept / tentativelyAccept / decline actions do (calendar_responses.record). The organiser sees it in ``attendees[].status``.
+  Graph accept / tentativelyAccept / decline actions do (calendar_responses.record). The organiser sees it in
+  ``attendees[].status`` (and the proposal in ``attendees[].proposedNewTime``).
 - ``POST /_emulator/calendar/{user}/events`` with Graph event JSON: put a (conflicting) event straight on a
   user's calendar, as if they had booked it themselves.
 - ``POST /_emulator/mailbox/{user}/addresses`` ``{"mail"?, "proxyAddresses"?}``: give a user other SMTP addresses,
