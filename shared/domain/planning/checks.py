@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from shared.domain.calendar import Busy
 from shared.domain.planning.busy_index import BusyIndex
@@ -19,10 +19,13 @@ from shared.domain.slots_rules import (
     Attendee,
     Rule,
     SlotRules,
-    at_day_edge,
     iso_week,
-    touches_lunch,
 )
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
 
 MOVE_REASONS = {
     Rule.WORKING_HOURS: "outside hours",
@@ -79,7 +82,7 @@ class PairCheck:
     def hard(self, start: datetime, load: Load) -> Rule | None:
         """The first hard rule a conversation at ``start`` breaks, or None."""
         end = start + self.duration
-        if not all(hours.contain(start, end) for hours in self.hours):
+        if not all(hours.contain(start, end) for hours in reversed(self.hours)):  # the grid is the manager's
             return Rule.WORKING_HOURS
         if any(index.overlaps(start, end) for index in self.busy):
             return Rule.BUSY
@@ -94,9 +97,15 @@ class PairCheck:
         """Every soft rule a conversation at ``start`` breaks, in the order of ``soft_failures``."""
         rules, end = self.rules, start + self.duration
         broken: list[Rule] = []
-        if any(touches_lunch(person, start, end, rules) for person in self.people):
+        spans = [(hours, hours.span(start, end)) for hours in self.hours]
+        lunch_start, lunch_end = _minutes(rules.lunch_start), _minutes(rules.lunch_end)
+        if any(span is None or (span[0] < lunch_end and lunch_start < span[1]) for _, span in spans):
             broken.append(Rule.LUNCH)
-        if any(at_day_edge(person, start, end, rules) for person in self.people):
+        edge = rules.edge_minutes
+        if any(
+            span is None or span[0] < hours.first_minute + edge or span[1] > hours.last_minute - edge
+            for hours, span in spans
+        ):
             broken.append(Rule.DAY_EDGES)
         pad = timedelta(minutes=rules.buffer_minutes)
         if any(index.overlaps(start - pad, end + pad) for index in self.busy):

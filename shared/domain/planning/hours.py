@@ -26,6 +26,16 @@ class Hours:
         days = frozenset(day.number for day in hours.days)
         return cls(person.zone, days, hours.start.hour * 60 + hours.start.minute, day_end_minute(hours))
 
+    def span(self, start: datetime, end: datetime) -> tuple[int, int] | None:
+        """Local start and end minute of the day (end 1440 at midnight); None if it crosses local midnight."""
+        local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
+        first, last = local_start.hour * 60 + local_start.minute, local_end.hour * 60 + local_end.minute
+        if local_end.date() == local_start.date():
+            return first, last
+        if last == 0 and local_end.date() - local_start.date() == timedelta(days=1):
+            return first, WHOLE_DAY
+        return None
+
     def contain(self, start: datetime, end: datetime) -> bool:
         """Whether ``[start, end)`` lies inside one local working day."""
         local_start = start.astimezone(self.zone)

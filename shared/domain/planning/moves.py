@@ -1,8 +1,8 @@
 """Placing the pattern: each occurrence stays where the weekly time puts it, or moves, or is skipped.
 
 An occurrence that breaks a hard rule becomes an instance exception at the nearest valid time: the same
-manager-local time on the nearest days first (±1, ±2, ±3), then any other time within ±3 days, nearest
-first; a strict time (no soft rule broken) beats a relaxed one. The new time keeps the gaps to the
+manager-local time on the nearest days first (±1, ±2, ... ±7), then any other time within ±7 days, nearest
+first (a week either way is as far as the gaps allow: the rhythm plus the regular window); a strict time (no soft rule broken) beats a relaxed one. The new time keeps the gaps to the
 previous placed conversation and to the next pattern occurrence. With no such time, the occurrence is
 skipped (the product cancels that instance) with the reason: it is never left outside anyone's hours.
 """
@@ -16,14 +16,14 @@ from shared.domain.planning.checks import MOVE_REASONS, Gaps, Load, PairCheck
 from shared.domain.planning.grid import working_starts
 from shared.domain.planning.model import Conversation, YearRequest
 
-MOVE_DAYS = 3
+MOVE_DAYS = 7
 
 
 def nearby_starts(pattern_start: datetime, request: YearRequest) -> Iterator[datetime]:
     """Where a failing occurrence may go, in order of preference (never the pattern start itself)."""
     zone, rules = request.people[0].zone, request.rules
     wall = pattern_start.astimezone(zone).replace(tzinfo=None)
-    for days in (1, -1, 2, -2, 3, -3):
+    for days in (d * sign for d in range(1, MOVE_DAYS + 1) for sign in (1, -1)):
         yield (wall + timedelta(days=days)).replace(tzinfo=zone).astimezone(UTC)
     reach = timedelta(days=MOVE_DAYS)
     others = working_starts(request.people[0], pattern_start - reach, pattern_start + reach + rules.duration, rules)
