@@ -27,7 +27,7 @@ from shared.services.scheduling_load import encode_starts, load_by_day, manager_
 from shared.services.scheduling_records import SERIES, load_person
 
 AUDIT = "audit"
-MOVE_DAYS = 3
+MOVE_DAYS = 7  # a week either way: as far as the gaps between conversations allow
 
 # The weakest free/busy status first: the own copy is the one to discount when a foreign meeting has the same times.
 _STRENGTH = {"free": 0, "workingElsewhere": 1, "tentative": 2, "busy": 3, "oof": 4, "unknown": 5}

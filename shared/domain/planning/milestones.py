@@ -2,9 +2,9 @@
 
 For each window, in date order: a conversation already inside just gets the milestone's fields. Else the
 nearest conversation (before or after the window, not itself inside another window) moves into it when
-the gaps to its neighbours stay within bounds. Else it moves in and the conversations beyond it shift just
-enough to keep every gap (``cascade``). Else an extra single conversation goes into the window,
-at least the minimum gap from its neighbours. Else the milestone is unmet, with the reason.
+the gaps to its neighbours stay within bounds. Else an extra single conversation goes into the window,
+at least the minimum gap from its neighbours. Else the nearest conversation moves in and the ones beyond it
+shift just enough to keep every gap (``cascade``). Else the milestone is unmet, with the reason.
 """
 
 from __future__ import annotations
@@ -130,11 +130,9 @@ def serve_milestones(
             if free:
                 plan[free[0]] = replace(plan[free[0]], milestone_id=window.id, milestone_label=window.label)
             continue
-        if _try_move(request, check, load, plan, gaps, window):
+        if _try_move(request, check, load, plan, gaps, window) or _try_extra(request, check, load, plan, gaps, window):
             continue
         if shift_into(request, check, load, plan, gaps, window, window_starts(request, window)):
-            continue
-        if _try_extra(request, check, load, plan, gaps, window):
             continue
         unmet.append((window.id, unmet_reason(request, window, gaps.minimum)))
     return plan, unmet
