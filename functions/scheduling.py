@@ -26,8 +26,10 @@ async def sync(timer: func.TimerRequest) -> None:
 
     c = container()
     with tracked_run(c.store, c.clock, "sync") as note:
-        summary = await sync_org(c.directory, c.store, c.queues)
+        summary = await sync_org(c.directory, c.store, c.queues, c.pilot)
         note.detail = f"{summary.people_changed} people changed, {len(summary.events)} pair events"
+        if summary.pilot_error:
+            note.detail += f"; pilot: {summary.pilot_error}"
     logger.info("org sync: %s", note.detail)
 
 
@@ -40,8 +42,10 @@ def plan(timer: func.TimerRequest) -> None:
 
     c = container()
     with tracked_run(c.store, c.clock, "plan") as note:
-        result = plan_cycle(c.store, c.queues, planner_from(c), c.clock.now(), policy_from(c))
-        note.detail = f"{result.pairs} pairs, {len(result.items)} queued"
+        result = plan_cycle(c.store, c.queues, planner_from(c), c.clock.now(), policy_from(c), pilot=c.pilot)
+        note.detail = f"{result.pairs} pairs, {len(result.items)} queued, {result.out_of_pilot} out of pilot"
+        if result.pilot_error:
+            note.detail += f"; pilot: {result.pilot_error}"
     logger.info("plan: %s", note.detail)
 
 

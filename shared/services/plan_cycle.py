@@ -95,6 +95,10 @@ def cadence_planner(company: Any) -> Planner:
     return CadencePlanner(company)
 
 
+# Pair states planning retries on the check rhythm (a week): nothing was created, and it may work next time.
+RETRIED_STATES = frozenset({"no-overlap", "zone-unknown", "free-busy-unknown"})
+
+
 def decide(
     record: Record | None, planned: Sequence[Planned], now: datetime, policy: SchedulingPolicy
 ) -> tuple[str, str] | None:
@@ -110,6 +114,10 @@ def decide(
         return ("create", f"{reason} (retry: {record.data.get('reason', 'no slot')} last time)") if due else None
     if state == "no-mailbox":
         return _retry_no_mailbox(record, checked, reason, now, policy)
+    if state == "removed-by-organiser":
+        return None  # the manager deleted the series in Outlook: it stays deleted until they ask again
+    if state in RETRIED_STATES:
+        return ("create", f"{reason} (retry: {record.data.get('reason', state)})") if due else None
     until = str(record.data.get("until") or "")
     horizon_end = (now + policy.horizon).date()
     if until and date.fromisoformat(until) < horizon_end - timedelta(weeks=policy.rhythm_weeks):

@@ -17,6 +17,7 @@ With a pilot configured (``pilot``), sync also reads the pilot groups' members a
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.domain.directory import DirectoryDelta, PersonChange
@@ -84,7 +85,8 @@ def _person_row_with_mailbox(store: Store, person: Person, mailboxes: MailboxHou
     """The person's row with their mailbox's zone and hours; a failed look-up keeps what was stored."""
     if person.id in mailboxes.hours:
         row = person_row(replace(person, working_hours=mailboxes.hours[person.id]))
-        return {**row, "mailbox": "ok"}
+        # when the hours were read: scheduling reads them again once they are a week old (HOURS_FRESH_DAYS)
+        return {**row, "mailbox": "ok", "hours_read_at": datetime.now(UTC).isoformat()}
     row = person_row(person)
     if person.id in mailboxes.no_mailbox:
         return {**row, "mailbox": mailboxes.no_mailbox[person.id]}

@@ -33,7 +33,7 @@ from shared.adapters.graph.teamwork import GraphTeamsInstaller
 from shared.adapters.graph.workbook import GraphWorkbook
 from shared.adapters.workbook.template import build_template
 from shared.config import LOCAL_TEAMS_APP_MANIFEST_ID, load_settings
-from shared.domain.calendar import Recurrence, RecurrenceKind, SeriesSpec
+from shared.domain.calendar import OccurrenceMove, Recurrence, RecurrenceKind, SeriesSpec
 from shared.domain.people import Pair, Weekday
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.workbook import COLUMNS, OUTCOMES_TABLE
@@ -52,6 +52,7 @@ START = datetime(2030, 3, 4, 14, 0, tzinfo=UTC)
 TEAMS_APP = LOCAL_TEAMS_APP_MANIFEST_ID  # the manifest id; the installer looks up the catalog id (AppCatalog.Read.All)
 # Modules of shared/adapters/graph that call Graph, each driven by the session below; the rest are helpers.
 SESSION_MODULES = {"calendar", "calendar_batch", "calendar_schedules", "directory", "teamwork", "workbook"}
+SESSION_MODULES |= {"calendar_occurrences", "calendar_copies", "directory_groups"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"mapping_users", "mapping_zones", "workbook_requests"}  # delta JSON -> changes; custom zones
 
@@ -86,7 +87,7 @@ def series_spec(manager: dict[str, Any], report: dict[str, Any]) -> SeriesSpec:
     return SeriesSpec(
         series_id="permissions-session",
         organizer_id=manager["id"],
-        attendee_upn=report["userPrincipalName"],
+        attendee_upn=report.get("mail") or report["userPrincipalName"],
         attendee_name=report["displayName"],
         subject="Growth conversation",
         body_html="<p>Growth agenda</p>",
@@ -104,6 +105,7 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
         directory = GraphDirectory(client, policy=FAST_POLICY)
         await directory.delta(None)
         await directory.working_hours([manager["id"], report["id"]])
+        await directory.group_member_ids(graph.tenant()["groups"][0]["id"])  # directory_groups: pilot scope
         calendar = GraphCalendar(client, policy=FAST_POLICY)
         upns = [manager["userPrincipalName"], report["userPrincipalName"]]
         await calendar.busy_times(manager["id"], upns, START, START + timedelta(days=14))
@@ -115,6 +117,14 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
         await calendar.update_series(created.event_id, replace(spec, subject="Growth conversation (moved)"))
         first = (await calendar.occurrences(manager["id"], created.event_id, START, START + timedelta(days=30)))[0]
         await calendar.move_occurrence(manager["id"], first.event_id, first.start + timedelta(hours=1), first.end)
+        # calendar_occurrences: instances and moves in $batch; one instance cancelled
+        listed = await calendar.occurrences_many([(manager["id"], created.event_id)], START, START + timedelta(days=60))
+        [_, second, *_] = listed[created.event_id]
+        moved = OccurrenceMove(manager["id"], second.event_id, second.start + timedelta(hours=1), second.end)
+        await calendar.move_occurrences_many([moved])
+        await calendar.cancel_occurrence(manager["id"], second.event_id, "permissions session")
+        # calendar_copies: the report's own copy, when the organiser has left
+        await calendar.remove_attendee_copy(report["id"], created.ical_uid or "")
         await calendar.cancel(manager["id"], created.event_id, "permissions session")
         other = replace(spec, series_id="permissions-session-2", first_start=START + timedelta(hours=2))
         await calendar.find_series_many([(manager["id"], spec.series_id), (manager["id"], other.series_id)])
