@@ -76,6 +76,10 @@ def plan_command(
     out.print(_plan_table(plan))
     out.print(_items_table(plan, limit))
     if dry_run:
+        from shared.cli.schedule_views import unscheduled_table, upcoming_table
+
+        out.print(upcoming_table(c.store, c.clock.now(), limit))
+        out.print(unscheduled_table(c.store, limit))
         out.print("dry run: nothing queued, no calendar touched", markup=False)
 
 
