@@ -43,10 +43,10 @@ def health_detail(req: func.HttpRequest) -> func.HttpResponse:
     from function_app import app
     from shared.container import container
     from shared.services.health import check_health
+    from shared.services.pair_states import pairs_summary
     from shared.services.triggers import describe
 
     deps = container()
     report = check_health(deps.store, deps.queues, deps.clock, describe(app))
-    return func.HttpResponse(
-        json.dumps(report.as_json()), status_code=200 if report.ok else 503, mimetype="application/json"
-    )
+    body = report.as_json() | {"pairs": pairs_summary(deps.store)}
+    return func.HttpResponse(json.dumps(body), status_code=200 if report.ok else 503, mimetype="application/json")

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from shared.ports.storage import Record, Store
 from shared.services.scheduling_records import SERIES
@@ -78,3 +79,22 @@ def _closest(record: Record) -> tuple[tuple[datetime, tuple[str, ...]], ...]:
     if not raw:
         return ()
     return tuple((datetime.fromisoformat(o["start"]), tuple(o.get("outside", []))) for o in json.loads(str(raw)))
+
+
+def pairs_summary(store: Store, limit: int = 20) -> dict[str, Any]:
+    """For the health detail: pairs per state, and the first ``limit`` pairs without a series (ids, state, why,
+    closest options as UTC starts). Counts include ``removed-by-organiser``: series managers deleted in Outlook."""
+    rows = unscheduled(store)
+    return {
+        "by_state": dict(sorted(state_counts(store).items())),
+        "without_series": [
+            {
+                "manager_id": u.manager_id,
+                "report_id": u.report_id,
+                "state": u.state,
+                "reason": u.reason,
+                "closest": [{"start": start.isoformat(), "outside_hours_of": list(who)} for start, who in u.closest],
+            }
+            for u in rows[:limit]
+        ],
+    }

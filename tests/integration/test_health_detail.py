@@ -55,3 +55,4 @@ def test_detail_with_the_key_lists_every_function(host: Host, headers: dict[str,
     names = {f["name"] for f in document["functions"]}
     assert {"sync", "plan", "export_outbox", "send_card"} <= names
     assert document["status"] == "ok" and "checked_at" in document
+    assert set(document["pairs"]) == {"by_state", "without_series"}  # pair states and closest options

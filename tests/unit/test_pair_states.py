@@ -9,7 +9,7 @@ from rich.console import Console
 
 from shared.cli.schedule_views import unscheduled_table, upcoming_table
 from shared.domain.people import WorkingHours
-from shared.services.pair_states import state_counts, unscheduled, upcoming
+from shared.services.pair_states import pairs_summary, state_counts, unscheduled, upcoming
 from shared.services.schedule_pair import schedule_pair
 from shared.services.sync_org import sync_org
 from tests.unit.scheduling_world import NOW
@@ -48,3 +48,7 @@ async def test_pairs_without_a_series_show_why_and_three_closest_options_in_the_
     text = console.export_text()
     assert "no-overlap" in text and "outside Bob's hours" in text and "Australia/Sydney" in text
     assert upcoming(world.store, NOW) == []
+    summary = pairs_summary(world.store)
+    assert summary["by_state"] == {"no-overlap": 1}
+    [row] = summary["without_series"]
+    assert row["report_id"] == "r1" and len(row["closest"]) == 3 and row["closest"][0]["outside_hours_of"] == ["Bob"]
