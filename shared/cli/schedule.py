@@ -83,6 +83,25 @@ def plan_command(
         out.print("dry run: nothing queued, no calendar touched", markup=False)
 
 
+@app.command("restore-series")
+def restore_series_command(
+    manager_id: Annotated[str, typer.Argument(help="the manager's Entra object id")],
+    report_id: Annotated[str, typer.Argument(help="the report's Entra object id")],
+) -> None:
+    """Schedule a pair again after the manager deleted its series in Outlook (at the next plan)."""
+    from shared.container import container
+    from shared.domain.people import Pair
+    from shared.services.scheduling_wiring import policy_from
+    from shared.services.series_restore import NotRemoved, request_restore
+
+    c = container()
+    try:
+        new_id = request_restore(c.store, Pair(manager_id, report_id), policy_from(c), c.clock.now())
+    except NotRemoved as error:
+        raise typer.BadParameter(str(error)) from None
+    Console(highlight=False).print(f"restore requested: the next plan creates series {new_id}", markup=False)
+
+
 @app.command("cycle")
 def cycle_command(
     steps: Annotated[str, typer.Option("--steps", help="some of sync,plan,schedule,cards")] = "sync,plan,schedule",

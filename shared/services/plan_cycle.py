@@ -108,6 +108,8 @@ def decide(
     reason, state = planned[0].reason, record.data.get("state") if record is not None else None
     if record is None or state == "cancelled":
         return "create", reason
+    if state == "restore-requested":
+        return "create", f"{reason} (the manager asked for the series back)"
     checked = str(record.data.get("checked_at") or "")
     due = not checked or datetime.fromisoformat(checked) <= now - timedelta(days=policy.repair_check_days)
     if state == "no-slot":

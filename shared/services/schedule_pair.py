@@ -33,7 +33,7 @@ from shared.services.series_fixups import NewSeries
 DEFAULT_REASON = "regular check-in"
 REMOVED = "removed-by-organiser"
 REMOVED_REASON = "the manager deleted the series in Outlook; it stays deleted until they ask for it again"
-KEEPS_SERIES_ID = frozenset({"active", REMOVED})
+KEEPS_SERIES_ID = frozenset({"active", REMOVED, "restore-requested"})  # states whose stored series id is the one
 log = logging.getLogger(__name__)
 __all__ = ["SCHEDULE_PAIR", "PairOutcome", "ScheduleContext", "build_spec", "schedule_pair", "schedule_pairs"]
 

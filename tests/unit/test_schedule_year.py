@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+import pytest
+
 from shared.adapters.config_file import load_company_config
 from shared.domain.calendar import Occurrence
 from shared.domain.people import Pair, Person, WorkingHours
@@ -16,6 +18,7 @@ from shared.domain.planning import Conversation, YearPlan
 from shared.domain.slots import Explanation, attendee
 from shared.domain.slots_rules import in_working_hours
 from shared.services.due_cards import find_due_cards
+from shared.services.plan_cycle import cadence_planner, plan_cycle
 from shared.services.repair import cancel_series, repair_occurrences
 from shared.services.schedule_pair import schedule_pair
 from shared.services.scheduling_policy import SchedulingPolicy
@@ -23,6 +26,7 @@ from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import extras_row
 from shared.services.scheduling_slots import build_spec
 from shared.services.series_fixups import NewSeries, apply_fixups
+from shared.services.series_restore import NotRemoved, request_restore
 from shared.services.sync_org import sync_org
 from tests.fakes.calendar import FakeCalendar
 from tests.fakes.directory import FakeDirectory
@@ -30,6 +34,7 @@ from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.scheduling_world import NOW, World
 
 PAIR = Pair("m1", "r1", "Sales")
+everyone = cadence_planner(load_company_config())
 SYDNEY = WorkingHours("Australia/Sydney")
 SEATTLE = WorkingHours("Pacific Standard Time")
 
@@ -134,6 +139,26 @@ async def test_a_series_the_manager_deleted_stays_deleted_and_is_counted() -> No
     assert (later.status, again.status) == ("removed-by-organiser", "removed-by-organiser")
     assert world.calendar.live_series("m1") == []
     assert world.store.get(SERIES, "m1", "r1").data["state"] == "removed-by-organiser"
+
+
+async def test_a_removed_series_comes_back_only_when_the_manager_asks_and_under_a_new_id() -> None:
+    world = World()
+    await sync_org(world.directory, world.store, world.queues)
+    created = await schedule_pair(world.ctx(), PAIR)
+    assert created.event_id is not None
+    await world.calendar.cancel("m1", created.event_id, "deleted in Outlook")
+    await schedule_pair(world.ctx(now=NOW + timedelta(days=8)), PAIR)
+    week = NOW + timedelta(days=16)
+    assert [i for i in plan_cycle(world.store, None, everyone, week, world.policy).items if i.pair == PAIR] == []
+    with pytest.raises(NotRemoved):
+        request_restore(world.store, Pair("m2", "r3"), world.policy, week)
+    old_id = world.store.get(SERIES, "m1", "r1").data["series_id"]
+    new_id = request_restore(world.store, PAIR, world.policy, week)
+    [item] = [i for i in plan_cycle(world.store, None, everyone, week, world.policy).items if i.pair == PAIR]
+    assert item.action == "create"
+    again = await schedule_pair(world.ctx(now=week), PAIR)
+    [series] = world.calendar.live_series("m1")
+    assert again.status == "created" and series.series_id == new_id and new_id != old_id
 
 
 async def test_a_policy_version_bump_finds_and_cancels_the_series_by_its_stored_id() -> None:
