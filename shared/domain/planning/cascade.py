@@ -60,28 +60,29 @@ def _run(
     changed: list[tuple[datetime, datetime]],
 ) -> bool:
     index, direction, window = target
-    near = index - direction  # the neighbour on the window side: its gap shrinks, so only the minimum matters
+    near = index + direction  # the neighbour on the window side: its gap shrinks, so only the minimum matters
     near_day = check.manager_day(plan[near].start) if 0 <= near < len(plan) else None
 
     def fits_window(start: datetime) -> bool:
         day = check.manager_day(start)
         if near_day is None:
             return True
-        return (day - near_day).days * direction >= gaps.minimum
+        return (near_day - day).days * direction >= gaps.minimum
 
     if not _place(request, check, load, plan, index, starts, fits_window, changed):
         return False
     plan[index] = replace(plan[index], moved_because="milestone", milestone_id=window.id, milestone_label=window.label)
     current = index
-    while 0 <= current + direction < len(plan):
-        follower = current + direction
+    away = -direction  # the far side: its gaps grow as the conversation moves towards the window
+    while 0 <= current + away < len(plan):
+        follower = current + away
         anchor = check.manager_day(plan[current].start)
-        gap = (check.manager_day(plan[follower].start) - anchor).days * direction
+        gap = (check.manager_day(plan[follower].start) - anchor).days * away
         if gaps.minimum <= gap <= gaps.maximum:
             return True
         if plan[follower].milestone_id is not None:
             return False  # it serves another milestone: it stays inside that window
-        if not _respace(request, check, load, plan, (follower, direction, anchor), gaps, changed):
+        if not _respace(request, check, load, plan, (follower, away, anchor), gaps, changed):
             return False
         current = follower
     return True

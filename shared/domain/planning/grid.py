@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
+from shared.domain.planning.model import MilestoneWindow, YearRequest
 from shared.domain.slots import candidate_starts
 from shared.domain.slots_rules import Attendee, SlotRules, day_end_minute
 
@@ -28,3 +29,12 @@ def working_starts(manager: Attendee, start: datetime, end: datetime, rules: Slo
             closes = datetime.combine(closes_day, closes_at, zone).astimezone(UTC)
             yield from candidate_starts(max(opens, start), min(closes, end), rules)
         day += timedelta(days=1)
+
+
+def window_starts(request: YearRequest, window: MilestoneWindow) -> list[datetime]:
+    """Candidate starts whose manager-local date is in the window, inside the request's horizon."""
+    zone, duration = request.people[0].zone, request.rules.duration
+    begin = datetime.combine(window.earliest, time(0), zone).astimezone(UTC)
+    end = datetime.combine(window.latest + timedelta(days=1), time(0), zone).astimezone(UTC)
+    begin, end = max(begin, request.window_start), min(end, request.horizon_end)
+    return [s for s in working_starts(request.people[0], begin, end, request.rules) if s + duration <= end]

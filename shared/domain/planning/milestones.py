@@ -13,22 +13,14 @@ import sys
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 
 from shared.domain.planning.cascade import shift_into
 from shared.domain.planning.checks import Gaps, Load, PairCheck
-from shared.domain.planning.grid import working_starts
+from shared.domain.planning.grid import window_starts
 from shared.domain.planning.model import Conversation, MilestoneWindow, YearRequest
 from shared.domain.planning.moves import first_fit
-
-
-def window_starts(request: YearRequest, window: MilestoneWindow) -> list[datetime]:
-    """Candidate starts whose manager-local date is in the window, inside the request's horizon."""
-    zone, duration = request.people[0].zone, request.rules.duration
-    begin = datetime.combine(window.earliest, time(0), zone).astimezone(UTC)
-    end = datetime.combine(window.latest + timedelta(days=1), time(0), zone).astimezone(UTC)
-    begin, end = max(begin, request.window_start), min(end, request.horizon_end)
-    return [s for s in working_starts(request.people[0], begin, end, request.rules) if s + duration <= end]
+from shared.domain.planning.unmet import still_unmet, unmet_reason
 
 
 def _inside(check: PairCheck, conversation: Conversation, window: MilestoneWindow) -> bool:
@@ -135,15 +127,4 @@ def serve_milestones(
         if shift_into(request, check, load, plan, gaps, window, window_starts(request, window)):
             continue
         unmet.append((window.id, unmet_reason(request, window, gaps.minimum)))
-    return plan, unmet
-
-
-def unmet_reason(request: YearRequest, window: MilestoneWindow, minimum_gap: int) -> str:
-    zone = request.people[0].zone
-    first, last = request.window_start.astimezone(zone).date(), request.horizon_end.astimezone(zone).date()
-    if window.latest < first or window.earliest >= last or window.latest < window.earliest:
-        return "the milestone window lies outside the planning horizon"
-    return (
-        f"no time in {window.earliest.isoformat()}–{window.latest.isoformat()} fits both people's hours, free time "
-        f"and limits at least {minimum_gap} days from the neighbouring conversations"
-    )
+    return plan, still_unmet(check, plan, request.milestones, unmet)

@@ -2,8 +2,9 @@
 
 An occurrence that breaks a hard rule becomes an instance exception at the nearest valid time: the same
 manager-local time on the nearest days first (±1, ±2, ... ±7), then any other time within ±7 days, nearest
-first (a week either way is as far as the gaps allow: the rhythm plus the regular window); a strict time (no soft rule broken) beats a relaxed one. The new time keeps the gaps to the
-previous placed conversation and to the next pattern occurrence. With no such time, the occurrence is
+first (a week either way is as far as the gaps allow: the rhythm plus the regular window); a strict time
+(no soft rule broken) beats a relaxed one. The new time keeps the gaps to the previous placed conversation
+and to the next pattern occurrence. With no such time, the occurrence is
 skipped (the product cancels that instance) with the reason: it is never left outside anyone's hours.
 """
 
