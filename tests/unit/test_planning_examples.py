@@ -193,3 +193,18 @@ def test_a_window_inside_a_full_week_says_the_weekly_limit_is_reached() -> None:
     assert plan.explanation.reason == "the manager already has 8 conversations in every free week"
     result = choose(SlotRequest((MIA,), window_start, window_start + timedelta(days=5), booked=booked))
     assert result.slot is None and result.explanation.reason == plan.explanation.reason
+
+
+def test_a_cascade_moves_the_far_side_along_so_no_gap_grows_too_long() -> None:
+    hours = WorkingHours("Australia/Sydney", time(6), time(11))
+    people = (attendee("m@x.test", "M", hours), attendee("r@x.test", "R", hours))
+    start = datetime(2026, 3, 2, tzinfo=UTC)  # 11:00 Monday in Sydney
+    window = MilestoneWindow("kickoff", "Kick-off", date(2026, 3, 2), date(2026, 3, 3))
+    request = YearRequest(
+        people, {}, start, start + timedelta(days=7), start + timedelta(days=30), 3, milestones=(window,)
+    )
+    plan = plan_year(replace(request, rules=SlotRules(allow_fallback=False), min_gap_days=14, max_gap_days=21))
+    sydney = ZoneInfo("Australia/Sydney")
+    days = [c.start.astimezone(sydney).date() for c in plan.conversations]
+    assert plan.unmet_milestones == () and window.earliest <= days[0] <= window.latest
+    assert all(14 <= (later - earlier).days <= 21 for earlier, later in pairwise(days)), days

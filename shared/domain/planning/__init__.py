@@ -15,12 +15,15 @@ busy weeks can push later occurrences out of someone's hours. ``plan_year`` chec
    break a hard rule, giving up on a candidate once it fails more than the best so far and stopping at one
    that holds every week: the series uses the time that holds for the most weeks.
 4. Each failing occurrence moves (an instance exception) to the nearest valid time: the same manager-local
-   time on the nearest days, then other times, within ±3 days, keeping the gap to the previous placed
+   time on the nearest days, then other times, within ±``MOVE_DAYS`` days (``moves``; 7: as far as the
+   gaps allow), keeping the gap to the previous placed
    conversation and to the next occurrence within ``[min_gap_days, max_gap_days]`` (widened to include
    the rhythm itself). If none exists it is skipped with the reason (the product cancels that instance).
 5. Each milestone window without a conversation gets the nearest movable one moved in when the gaps to its
    neighbours stay in bounds, else an extra single conversation at least ``min_gap_days`` from its
-   neighbours, else it is listed unmet with the reason. One already inside just gets the milestone fields.
+   neighbours, else a cascade (``cascade``): the nearest one moves in and those on its far side, whose gaps
+   grow, follow just enough to keep every gap in bounds; else it is listed unmet with the reason (``unmet``;
+   a window a later cascade fills counts as served). One already inside just gets the milestone fields.
 6. Every placed conversation counts towards the manager's day and week load, so later ones obey the caps.
    Soft rules are relaxed for a moved or extra conversation only when no strict time exists.
 
