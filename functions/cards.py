@@ -19,11 +19,13 @@ STORAGE_CONNECTION = "AzureWebJobsStorage"
 async def cards(timer: func.TimerRequest) -> None:
     from shared.container import container
     from shared.services.due_cards import enqueue_due_cards
+    from shared.services.no_slot_cards import enqueue_no_slot_cards
     from shared.services.runs import tracked_run
 
     c = container()
     with tracked_run(c.store, c.clock, "cards") as note:
         queued = await enqueue_due_cards(c.store, c.calendar, c.queues, c.clock.now(), c.settings.card_lead_days)
+        queued += enqueue_no_slot_cards(c.store, c.queues, c.clock.now())
         note.detail = f"{queued} queued"
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shared.ports.workbook import Workbook
     from shared.services.card_rate import CardRateLimiter
     from shared.services.pilot_scope import PilotConfig
+    from shared.services.schedule_context import ScheduleContext
 
 
 class Container:
@@ -106,7 +107,14 @@ class Container:
         from shared.adapters.teams.agent import build_bot
         from shared.adapters.teams.bot_messages import BotServices
 
-        return build_bot(self.settings, BotServices(self.store, self.queues, self.clock, self.settings))
+        services = BotServices(self.store, self.queues, self.clock, self.settings, self._bot_schedule)
+        return build_bot(self.settings, services)
+
+    def _bot_schedule(self) -> ScheduleContext:
+        """The scheduling context for "Book this time" on a no-slot card (built on first use, not at bot start)."""
+        from shared.services.scheduling_wiring import context_from
+
+        return context_from(self, "bot")
 
     @cached_property
     def teams_installer(self) -> GraphTeamsInstaller:

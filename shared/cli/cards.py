@@ -40,9 +40,11 @@ class CardsSummary:
 
 async def run_cards(c: Container) -> CardsSummary:
     from shared.services.due_cards import SEND_CARD, enqueue_due_cards
+    from shared.services.no_slot_cards import enqueue_no_slot_cards
 
     summary = CardsSummary()
     summary.queued = await enqueue_due_cards(c.store, c.calendar, c.queues, c.clock.now(), c.settings.card_lead_days)
+    summary.queued += enqueue_no_slot_cards(c.store, c.queues, c.clock.now())
     while messages := c.queues.receive(SEND_CARD):
         for message in messages:
             if await _deliver_one(c, message.body, summary):

@@ -85,6 +85,14 @@ def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
         if employee is None:
             raise Undeliverable("requester is not in the people table")
         return content.coach_data(deps.config, employee, [message.recipient_id], deps.clock.now())
+    if message.kind is CardKind.NO_SLOT:
+        from shared.services.no_slot_cards import card_data
+
+        now = deps.clock.now()
+        built = card_data(deps.store, message.recipient_id, message.employee_id, message.occurrence_id, now)
+        if built is None:
+            raise Undeliverable("the pair's no-slot record has changed since the card was queued")
+        return built
     if message.kind not in (CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME, CardKind.CONFIRM):
         return dict(message.template_data)
     meeting = _meeting(deps.store, message)

@@ -37,6 +37,7 @@ class CardKind(StrEnum):
     CONFIRM = "confirm"
     REMINDER = "reminder"
     COACH_REQUEST = "coach_request"
+    NO_SLOT = "no_slot"  # to a manager: no time found for a report, with the closest options to book
 
 
 class CardStatus(StrEnum):

@@ -38,7 +38,9 @@ from shared.services.card_actions import (
     LOG_OUTCOMES_VERB,
     REFRESH_VERB,
     VERB_KINDS,
+    CardReply,
     ConfigSource,
+    Verdict,
     handle_card_action,
     handle_log_outcomes,
     handle_refresh,
@@ -47,6 +49,7 @@ from shared.services.card_actions import (
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
 
+BOOK_VERB = "noslot.book"  # shared.services.no_slot_booking.BOOK_VERB (that module is imported on first use)
 REFRESH_VERBS = re.compile(rf"^([a-z]+\.)?{REFRESH_VERB}$")
 
 
@@ -136,7 +139,16 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
         call = partial(handle_log_outcomes, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
         return invoke_response(await asyncio.to_thread(call))
 
+    async def on_book(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.services.no_slot_booking import book_option
+
+        if services.schedule is None:
+            return invoke_response(CardReply(Verdict.REFUSED, "Booking is not available here. Nothing was booked."))
+        store, actor, clock = services.store, actor_of(context), services.clock
+        return invoke_response(await book_option(store, clock, _as_dict(data), actor, services.schedule))
+
     app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
+    app.adaptive_card.action_execute(BOOK_VERB)(on_book)
     app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
     for verb in VERB_KINDS:
         app.adaptive_card.action_execute(verb)(_submit_handler(services, verb))

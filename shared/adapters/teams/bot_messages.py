@@ -15,8 +15,10 @@ and write each is proportionate. Over the limit, the user gets a friendly reply 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from microsoft_agents.hosting.core import TurnContext
 
@@ -26,6 +28,11 @@ from shared.ports.clock import Clock
 from shared.ports.storage import AlreadyExists, Queues, StaleWrite, Store
 from shared.services import agenda_store
 from shared.services.card_records import CardKind
+
+if TYPE_CHECKING:
+    from shared.services.schedule_context import ScheduleContext
+
+ScheduleSource = Callable[[], "ScheduleContext"]
 
 SEND_CARD_QUEUE = "send-card"
 RATE_TABLE, RATE_ROW = "chatlimits", "writes"
@@ -49,6 +56,7 @@ class BotServices:
     queues: Queues
     clock: Clock
     settings: Settings
+    schedule: ScheduleSource | None = None  # builds the scheduling context for "Book this time" (no-slot card)
 
 
 def reply_to(services: BotServices, text: str, actor: str | None, context: TurnContext) -> str:

@@ -23,6 +23,7 @@ TEMPLATES: dict[CardKind, str] = {
     CardKind.CONFIRM: "outcome-confirm",
     CardKind.REMINDER: "reminder",
     CardKind.COACH_REQUEST: "coach-request",
+    CardKind.NO_SLOT: "no-slot",
 }
 PASSED_TEMPLATE = "conversation-passed"  # a refresh or submit of a card whose conversation has passed
 _TITLES = {
@@ -44,6 +45,8 @@ def text_card(title: str, message: str) -> dict[str, Any]:
 def card_for(reply: CardReply) -> dict[str, Any]:
     if reply.verdict is Verdict.EXPIRED:
         return _passed_card(reply)
+    if reply.kind is CardKind.NO_SLOT and reply.view:  # booked (or already booked): the card says when
+        return _template_card(reply) or text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
     if reply.verdict is Verdict.EDITABLE and reply.kind is not None:
         built = _template_card(reply) if reply.view else None
         return built or text_card("WeGrow", "This card is ready for you in the chat.")
