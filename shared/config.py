@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     card_lead_days: int = Field(3, ge=1, le=14, description="days before a conversation to send the prep card")
     card_expiry_days: int = Field(14, ge=1, le=90, description="days after a conversation when its cards expire")
     horizon_days: int = Field(120, ge=14, le=366, description="planning horizon in days")
+    working_elsewhere_is_busy: bool = Field(
+        False, description="count Outlook's 'working elsewhere' as busy when choosing times (default: free)"
+    )
 
     sync_schedule: Cron = Field("0 0 2 * * *", description="NCRONTAB (6 fields) for org sync")
     plan_schedule: Cron = Field("0 30 2 * * *", description="NCRONTAB (6 fields) for planning")

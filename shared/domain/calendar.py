@@ -107,3 +107,4 @@ class OccurrenceMove:
     occurrence_id: str
     start: datetime
     end: datetime
+    body_html: str | None = None  # this instance's own body (e.g. naming the milestone it now serves)

@@ -8,6 +8,7 @@ only the employee's display name, the cadence reason and a hint where to prepare
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -31,11 +32,32 @@ def subject(manager_name: str, report_name: str) -> str:
     return f"{SUBJECT_PREFIX}: {clean}"[:255]
 
 
-def body_teaser(report_name: str, reason: str, prepare_hint: str = "the WeGrow app in Teams") -> str:
-    """A short HTML agenda teaser; every value is escaped and nothing private goes in."""
+def body_teaser(
+    report_name: str,
+    reason: str,
+    prepare_hint: str = "the WeGrow app in Teams",
+    milestones: Sequence[str] = (),
+) -> str:
+    """A short HTML agenda teaser; every value is escaped and nothing private goes in. ``milestones`` names the
+    business-cycle moments (e.g. "FY27 Q3 planning, by 14 Jan") the series' conversations prepare for."""
     name, why, where = (escape(" ".join(value.split())) for value in (report_name, reason, prepare_hint))
+    cycle = ""
+    if milestones:
+        cycle = f"<p>Also ahead of: {escape('; '.join(' '.join(m.split()) for m in milestones))}.</p>"
     return (
         f"<p>A regular growth conversation with {name} ({why}).</p>"
+        f"{cycle}"
+        "<p>Agenda: learning goals, micro-needs since last time, and what to share.</p>"
+        f"<p>Prepare in {where}: you will get a card a few days before.</p>"
+    )
+
+
+def milestone_body(report_name: str, milestone_label: str, prepare_hint: str = "the WeGrow app in Teams") -> str:
+    """The body of one conversation moved or added to prepare for a milestone (escaped, nothing private)."""
+    name, label, where = (escape(" ".join(value.split())) for value in (report_name, milestone_label, prepare_hint))
+    return (
+        f"<p>A growth conversation with {name} ahead of {label}: where the business is heading, and what "
+        "you want to learn for it.</p>"
         "<p>Agenda: learning goals, micro-needs since last time, and what to share.</p>"
         f"<p>Prepare in {where}: you will get a card a few days before.</p>"
     )

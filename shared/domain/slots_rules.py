@@ -44,6 +44,7 @@ class SlotRules:
     edge_minutes: int = 60
     buffer_minutes: int = 15
     tentative_is_busy: bool = True
+    working_elsewhere_is_busy: bool = False  # Exchange's workingElsewhere: at work, elsewhere (free by default)
     max_per_day: int = 3
     max_per_week: int = 8
     allow_fallback: bool = True
@@ -54,7 +55,9 @@ class SlotRules:
         return timedelta(minutes=self.duration_minutes)
 
     def hard_statuses(self) -> frozenset[str]:
-        return HARD_STATUSES | {"tentative"} if self.tentative_is_busy else HARD_STATUSES
+        extra = {"tentative"} if self.tentative_is_busy else set()
+        extra |= {"workingElsewhere"} if self.working_elsewhere_is_busy else set()
+        return HARD_STATUSES | extra
 
 
 @dataclass(frozen=True, slots=True)

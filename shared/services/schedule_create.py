@@ -96,7 +96,7 @@ def _plan(run: Run, item: Work) -> tuple[YearPlan, SeriesSpec] | None:
         return None
     book(ctx, view, item.manager, item.report, plan)
     zone = view.hours.get(item.manager.id, item.manager.working_hours).time_zone
-    return plan, build_spec(ctx, item.manager, item.report, item.sid, plan.first_start, item.reason, zone)
+    return plan, build_spec(ctx, item.manager, item.report, item.sid, plan.first_start, item.reason, zone, plan)
 
 
 def _free_busy_unknown(busy: Sequence[Busy]) -> bool:

@@ -88,16 +88,23 @@ def build_spec(
     first_start: datetime,
     reason: str,
     zone_name: str | None = None,
+    plan: YearPlan | None = None,
 ) -> SeriesSpec:
-    """The series without an end date, in the organiser's zone (start, end and ``recurrenceTimeZone``)."""
+    """The series without an end date, in the organiser's zone (start, end and ``recurrenceTimeZone``); its body
+    names the milestones the plan's conversations prepare for."""
     zone = resolve_zone(zone_name or manager.working_hours.time_zone)
+    milestones = [
+        f"{c.milestone_label}, {c.start.astimezone(zone).strftime('%d %b %Y')}"
+        for c in (plan.conversations if plan is not None else ())
+        if c.milestone_label
+    ]
     return SeriesSpec(
         series_id=sid,
         organizer_id=manager.id,
         attendee_upn=report.address,
         attendee_name=report.display_name,
         subject=subject(manager.display_name, report.display_name),
-        body_html=body_teaser(report.display_name, reason),
+        body_html=body_teaser(report.display_name, reason, milestones=milestones),
         first_start=first_start,
         duration_minutes=ctx.policy.rules.duration_minutes,
         recurrence=weekly_recurrence(first_start, zone, ctx.policy.rhythm_weeks),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from shared.services.plan_cycle import Planner, cadence_planner
@@ -14,12 +15,14 @@ if TYPE_CHECKING:
 
 def policy_from(c: Container) -> SchedulingPolicy:
     settings = c.settings
-    return SchedulingPolicy.from_cadence(
+    policy = SchedulingPolicy.from_cadence(
         c.company.cadence,
         fiscal=c.company.fiscal_calendar,
         tenant_id=settings.tenant_id or "local",
         horizon_days=settings.horizon_days,
     )
+    rules = replace(policy.rules, working_elsewhere_is_busy=settings.working_elsewhere_is_busy)
+    return replace(policy, rules=rules)
 
 
 def context_from(c: Container, worker: str) -> ScheduleContext:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from shared.domain.calendar import Occurrence, OccurrenceMove, SeriesEvent, SeriesSpec
 from shared.domain.planning import Conversation, YearPlan
-from shared.domain.series import SERIES_NAMESPACE
+from shared.domain.series import SERIES_NAMESPACE, milestone_body
 from shared.ports.calendar import Calendar
 from shared.ports.directory import MailboxUnavailable
 
@@ -56,7 +56,7 @@ def needs_fixups(plan: YearPlan) -> bool:
 def extra_spec(base: SeriesSpec, conversation: Conversation) -> SeriesSpec:
     """A single conversation that names the milestone it serves (subject and body)."""
     label = conversation.milestone_label or "a planning milestone"
-    body = f"<p>A planning conversation before {label}.</p>{base.body_html}"
+    body = milestone_body(base.attendee_name, label)
     minutes = int((conversation.end - conversation.start) / timedelta(minutes=1))
     subject = f"{PLANNING_SUBJECT} ({label}): {base.subject.split(': ', 1)[-1]}"[:255]
     return SeriesSpec(
@@ -123,5 +123,9 @@ def _moves(item: NewSeries, by_start: dict[datetime, Occurrence], result: FixupR
         if occurrence is None:
             result.problems.append(f"{item.spec.series_id}: no instance at {conversation.pattern_start.isoformat()}")
             continue
-        moves.append(OccurrenceMove(item.spec.organizer_id, occurrence.event_id, conversation.start, conversation.end))
+        label = conversation.milestone_label
+        body = milestone_body(item.spec.attendee_name, label) if label else None
+        moves.append(
+            OccurrenceMove(item.spec.organizer_id, occurrence.event_id, conversation.start, conversation.end, body)
+        )
     return moves

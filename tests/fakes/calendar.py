@@ -63,6 +63,7 @@ class FakeCalendar:
         self.out_of_scope: set[str] = set()
         self.no_mailbox: set[str] = set()
         self.unresolvable: set[str] = set()  # addresses that are no mailbox's SMTP address
+        self.instance_bodies: dict[str, str] = {}  # occurrence id -> its own body, when a move set one
         self._ids = itertools.count(1)
 
     # ------------------------------------------------------------------ test helpers
@@ -246,6 +247,8 @@ class FakeCalendar:
                 moved[move.occurrence_id] = error
                 continue
             self._move(move.occurrence_id, move.start, move.end)
+            if move.body_html is not None:
+                self.instance_bodies[move.occurrence_id] = move.body_html
             moved[move.occurrence_id] = None
         return moved
 

@@ -208,3 +208,11 @@ def test_a_cascade_moves_the_far_side_along_so_no_gap_grows_too_long() -> None:
     days = [c.start.astimezone(sydney).date() for c in plan.conversations]
     assert plan.unmet_milestones == () and window.earliest <= days[0] <= window.latest
     assert all(14 <= (later - earlier).days <= 21 for earlier, later in pairwise(days)), days
+
+
+def test_working_elsewhere_is_free_by_default_and_busy_when_configured() -> None:
+    from shared.domain.slots_rules import SlotRules
+
+    assert "workingElsewhere" not in SlotRules().hard_statuses()
+    assert "workingElsewhere" in SlotRules(working_elsewhere_is_busy=True).hard_statuses()
+    assert {"busy", "oof", "unknown", "tentative"} <= SlotRules().hard_statuses()

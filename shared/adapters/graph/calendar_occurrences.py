@@ -119,7 +119,7 @@ async def move_occurrences_many(
                 str(i),
                 client.users.by_user_id(move.organizer_id)
                 .events.by_event_id(move.occurrence_id)
-                .to_patch_request_information(req.move_body(move.start, move.end)),
+                .to_patch_request_information(req.move_body(move.start, move.end, move.body_html)),
             ),
         )
         for i, move in enumerate(unique)

@@ -84,12 +84,17 @@ def cancel_body(comment: str) -> Any:
     return CancelPostRequestBody(comment=comment)
 
 
-def move_body(start: datetime, end: datetime) -> Any:
-    """A PATCH body moving one instance (times sent in UTC)."""
+def move_body(start: datetime, end: datetime, body_html: str | None = None) -> Any:
+    """A PATCH body moving one instance (times sent in UTC), with the instance's own HTML body when given."""
+    from msgraph.generated.models.body_type import BodyType
     from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
     from msgraph.generated.models.event import Event
+    from msgraph.generated.models.item_body import ItemBody
 
-    return Event(
+    event = Event(
         start=DateTimeTimeZone(date_time=utc_text(start), time_zone="UTC"),
         end=DateTimeTimeZone(date_time=utc_text(end), time_zone="UTC"),
     )
+    if body_html is not None:
+        event.body = ItemBody(content_type=BodyType.Html, content=body_html)
+    return event
