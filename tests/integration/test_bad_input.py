@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -223,10 +223,10 @@ async def test_manager_with_200_reports_gets_one_series_each_or_a_reason() -> No
     assert len(ids) == len(set(ids))
 
 
-async def test_time_zone_graph_does_not_know_falls_back_with_a_reason() -> None:
+async def test_a_time_zone_graph_does_not_know_is_a_pair_state_with_a_reason_never_a_guess() -> None:
     odd = WorkingHours(time_zone="Mars/Olympus_Mons")
     world = world_with(Person("odd", "odd@x.test", "Odd", manager_id="m1", department="Sales", working_hours=odd))
     await cycle(world)
     record = world.store.find(SERIES, "m1", "odd")
-    assert record is not None and record.data["state"] in {"active", "no-slot"}
-    assert date.fromisoformat(str(record.data.get("until") or NOW.date().isoformat())) >= NOW.date()
+    assert record is not None and record.data["state"] == "zone-unknown"
+    assert "Mars/Olympus_Mons" in str(record.data["reason"]) and not record.data.get("event_id")

@@ -64,9 +64,14 @@ async def put_series_on_calendar(graph: GraphEmulator, stack: Stack) -> str:
 def graph_events(graph: GraphEmulator, user_id: str) -> str:
     import httpx
 
-    found = httpx.get(f"{graph.base_url}/users/{user_id}/events", timeout=30)
-    found.raise_for_status()
-    return json.dumps(found.json())
+    pages: list[object] = []
+    url: str | None = f"{graph.base_url}/users/{user_id}/events"
+    while url:  # every page: the series is one of many events on a manager's calendar
+        found = httpx.get(url, timeout=30)
+        found.raise_for_status()
+        pages.append(found.json())
+        url = found.json().get("@odata.nextLink")
+    return json.dumps(pages)
 
 
 async def test_private_items_reach_no_manager_card_event_body_or_log(
