@@ -5,7 +5,11 @@ against an in-process Graph emulator, with in-memory tables and queues (storage 
 does not change the count). Every pair is due, so the first cycle schedules the whole tenant.
 The figures are counts from the emulator's ``/_emulator/log``, not timings.
 
-    python -m tests.bench.round_trips --people 300 1000 [--seed 7] [--json]
+    python -m tests.bench.round_trips --people 300 1000 [--seed 7] [--horizon-days 366] [--json]
+
+The policy is the bundled company's (cadence, caps, fiscal milestones) with the given horizon: every
+occurrence of the horizon is planned, so free/busy covers it in 62-day getSchedule windows, and weeks that
+move, milestones and cancelled weeks are fix-ups after the creates.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from shared.services.plan_cycle import Planned
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_handlers import run_cycle
 from shared.services.scheduling_policy import SchedulingPolicy
+from shared.services.scheduling_records import SERIES
+from shared.services.scheduling_records_plan import extras_from_row
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 
@@ -47,6 +53,7 @@ class RoundTrips:
     first_cycle: int
     first_operations: dict[str, int]
     rerun: int
+    extras: int = 0  # single planning conversations created for milestones no occurrence could reach
 
     @property
     def first_per_pair(self) -> float:
@@ -66,14 +73,22 @@ def _log(root: str, clear: bool = False) -> dict[str, Any]:
     return dict(response.json())
 
 
-async def measure_on(base_url: str, root: str, people: int) -> RoundTrips:
+def company_policy(horizon_days: int) -> SchedulingPolicy:
+    """The bundled company's cadence and fiscal milestones over ``horizon_days``."""
+    from shared.adapters.config_file import load_company_config
+
+    company = load_company_config()
+    return SchedulingPolicy.from_cadence(company.cadence, fiscal=company.fiscal_calendar, horizon_days=horizon_days)
+
+
+async def measure_on(base_url: str, root: str, people: int, horizon_days: int = 366) -> RoundTrips:
     """First cycle, then an unchanged re-run, on the emulator at ``base_url`` (its log is cleared first)."""
-    store, queues = InMemoryStore(), InMemoryQueues()
+    store, queues, policy = InMemoryStore(), InMemoryQueues(), company_policy(horizon_days)
     async with adapters_for(base_url) as graph:
 
         def context() -> ScheduleContext:
             now = datetime.now(UTC)
-            return ScheduleContext(graph.calendar, graph.directory, store, SchedulingPolicy(), now, "bench")
+            return ScheduleContext(graph.calendar, graph.directory, store, policy, now, "bench")
 
         _log(root, clear=True)
         first = await run_cycle(context(), queues, every_pair_is_due)
@@ -89,16 +104,17 @@ async def measure_on(base_url: str, root: str, people: int) -> RoundTrips:
         first_cycle=int(first_log["http_round_trips"]),
         first_operations=dict(first_log["operations"]),
         rerun=int(rerun_log["http_round_trips"]),
+        extras=sum(len(extras_from_row(r.data)) for r in store.query(SERIES)),
     )
 
 
-def measure(people: int, seed: int = 7) -> RoundTrips:
+def measure(people: int, seed: int = 7, horizon_days: int = 366) -> RoundTrips:
     """Start an emulator with ``people`` people, measure, stop it."""
     from devstack.graph_emulator import serve_in_thread
 
     emulator = serve_in_thread(people=people, seed=seed)
     try:
-        return asyncio.run(measure_on(emulator.base_url, emulator.root, people))
+        return asyncio.run(measure_on(emulator.base_url, emulator.root, people, horizon_days))
     finally:
         emulator.stop()
 
@@ -120,9 +136,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--people", type=int, nargs="+", default=[300, 1000])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--horizon-days", type=int, default=366)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
-    rows = [measure(n, args.seed) for n in args.people]
+    rows = [measure(n, args.seed, args.horizon_days) for n in args.people]
     if args.json:
         print(json.dumps([r.as_json() for r in rows], indent=2))
         return
