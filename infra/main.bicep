@@ -65,6 +65,9 @@ param cardLeadDays int = 3
 @maxValue(366)
 param horizonDays int = 120
 
+@description('Count Outlook\'s "working elsewhere" as busy when choosing conversation times (default: free).')
+param workingElsewhereIsBusy bool = false
+
 @description('NCRONTAB (6 fields, UTC) of the org sync timer (%WEGROW_SYNC_SCHEDULE%)')
 param syncSchedule string = '0 0 2 * * *'
 
@@ -212,6 +215,7 @@ var wegrowSettings = {
   WEGROW_RETENTION_DAYS: string(retentionDays)
   WEGROW_CARD_LEAD_DAYS: string(cardLeadDays)
   WEGROW_HORIZON_DAYS: string(horizonDays)
+  WEGROW_WORKING_ELSEWHERE_IS_BUSY: string(workingElsewhereIsBusy)
   WEGROW_SYNC_SCHEDULE: syncSchedule
   WEGROW_PLAN_SCHEDULE: planSchedule
   WEGROW_CARDS_SCHEDULE: cardsSchedule

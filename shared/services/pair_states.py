@@ -15,7 +15,9 @@ from shared.ports.storage import Record, Store
 from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import CLOSEST, extras_from_row, plan_from_row
 
-UNSCHEDULED = frozenset({"no-slot", "no-overlap", "no-mailbox", "zone-unknown", "free-busy-unknown"})
+UNSCHEDULED = frozenset(
+    {"no-slot", "no-overlap", "no-mailbox", "zone-unknown", "free-busy-unknown", "mailbox-unavailable"}
+)
 
 
 @dataclass(frozen=True, slots=True)

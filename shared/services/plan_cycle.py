@@ -96,7 +96,7 @@ def cadence_planner(company: Any) -> Planner:
 
 
 # Pair states planning retries on the check rhythm (a week): nothing was created, and it may work next time.
-RETRIED_STATES = frozenset({"no-overlap", "zone-unknown", "free-busy-unknown"})
+RETRIED_STATES = frozenset({"no-overlap", "zone-unknown", "free-busy-unknown", "mailbox-unavailable"})
 
 
 def decide(

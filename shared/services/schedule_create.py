@@ -41,7 +41,7 @@ async def create(run: Run, missing: Sequence[Work]) -> None:
     for sid, (item, plan, spec) in chosen.items():
         event = created[sid]
         if isinstance(event, MailboxUnavailable):
-            run.outcomes[item.index] = skipped(item, event)
+            run.outcomes[item.index] = skipped(item, event, ctx)
             continue
         record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
         run.outcomes[item.index] = PairOutcome("created", plan.explanation.sentence, event.event_id)
@@ -104,9 +104,16 @@ def _free_busy_unknown(busy: Sequence[Busy]) -> bool:
     return any(item.status == "unknown" and item.end - item.start >= timedelta(days=1) for item in busy)
 
 
-def skipped(item: Work, error: MailboxUnavailable) -> PairOutcome:
+def skipped(item: Work, error: MailboxUnavailable, ctx: ScheduleContext | None = None) -> PairOutcome:
+    """A mailbox Graph refuses (403 outside the access policy): recorded as the pair's state, with why, unless
+    the pair already has a live series (which stays as it is); planning retries it on the weekly check."""
     log.warning("schedule-pair %s skipped: %s", item.pair.key, error)
-    return PairOutcome("skipped", f"mailbox unavailable (out of scope or no mailbox): {error}")
+    reason = f"mailbox unavailable (outside the application access policy): {error}"
+    if ctx is not None:
+        found = ctx.store.find(SERIES, item.pair.manager_id, item.pair.report_id)
+        if found is None or found.data.get("state") not in {"active", "removed-by-organiser"}:
+            write_record(ctx, item.pair, {"state": "mailbox-unavailable", "series_id": item.sid, "reason": reason})
+    return PairOutcome("skipped", reason)
 
 
 def no_mailbox(ctx: ScheduleContext, item: Work, why: str) -> PairOutcome:

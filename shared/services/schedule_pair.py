@@ -55,7 +55,8 @@ async def schedule_pairs(ctx: ScheduleContext, requests: Sequence[tuple[Pair, st
             # Outside the application access policy (Graph 403): not retryable, so skip instead of poisoning.
             log.warning("schedule-pair skipped %d pair(s): %s", len(work), error)
             for item in work:
-                run.outcomes.setdefault(item.index, PairOutcome("skipped", f"mailbox out of scope: {error}"))
+                if item.index not in run.outcomes:
+                    run.outcomes[item.index] = skipped(item, error, ctx)
     finally:
         for lease in run.leases:
             release_lease(ctx.store, lease)
@@ -109,7 +110,7 @@ async def _schedule(run: Run, work: Sequence[Work]) -> None:
         elif isinstance(existing, NoMailbox):
             run.outcomes[item.index] = no_mailbox(ctx, item, f"{item.manager.display_name} (manager): {existing}")
         elif isinstance(existing, MailboxUnavailable):
-            run.outcomes[item.index] = skipped(item, existing)
+            run.outcomes[item.index] = skipped(item, existing, ctx)
         elif existing is not None:
             run.outcomes[item.index] = await _reconcile(ctx, item, existing)
         else:

@@ -164,8 +164,10 @@ async def test_an_unavailable_mailbox_skips_only_that_managers_pairs() -> None:
     world.calendar.out_of_scope.add("m2")
     requests = [(Pair("m1", "r1", "Sales"), "a"), (Pair("m2", "r3", "R&D"), "c")]
     created, skipped = await schedule_pairs(world.ctx(), requests)
-    assert created.status == "created" and skipped.status == "skipped" and "out of scope" in skipped.detail
-    assert world.store.find(SERIES, "m2", "r3") is None
+    assert created.status == "created" and skipped.status == "skipped" and "access policy" in skipped.detail
+    record = world.store.get(SERIES, "m2", "r3").data  # a pair state with its reason, retried by planning
+    assert record["state"] == "mailbox-unavailable" and "access policy" in record["reason"]
+    assert "event_id" not in record
 
 
 async def test_a_manager_who_is_also_a_report_is_never_double_booked_within_one_group() -> None:
