@@ -26,7 +26,8 @@ from shared.services.card_records import CARDS, CardKind, card_id
 from shared.services.scheduling_records import SERIES, active_pairs
 
 Tick = Callable[[int], None]
-SETTLED = {"active", "no-slot", "no-mailbox"}
+SETTLED = {"active", "no-slot", "no-overlap", "no-mailbox"}
+UNPLACED = {"no-slot", "no-overlap"}  # no series: the demo tells apart hours that never meet from full calendars
 ANSWER_RATE = 0.85  # "most people" answer their prep card; the rest stay silent
 
 
@@ -87,9 +88,9 @@ def pair_counts(c: Container, pairs: list[tuple[str, str]], apart: set[tuple[str
     counts = {
         "pairs": len(pairs),
         "series": sum(1 for state in states.values() if state == "active"),
-        "pairs with no overlapping working hours": sum(1 for p, s in states.items() if s == "no-slot" and p in apart),
+        "pairs with no overlapping working hours": sum(1 for p, s in states.items() if s in UNPLACED and p in apart),
         "pairs with no free slot (hours overlap)": sum(
-            1 for p, s in states.items() if s == "no-slot" and p not in apart
+            1 for p, s in states.items() if s in UNPLACED and p not in apart
         ),
         "pairs where a mailbox is missing": sum(1 for state in states.values() if state == "no-mailbox"),
     }
