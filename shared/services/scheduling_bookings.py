@@ -10,6 +10,7 @@ re-run of the same series finds its own buckets and goes on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ MAX_ATTEMPTS = 6
 
 Span = tuple[datetime, datetime]
 TRANSACTION_LIMIT = 100  # Table Storage entity group transactions
+PLANS = "plans"  # partition of one row per series: the buckets its current plan holds
 
 
 def buckets(start: datetime, end: datetime) -> list[str]:
@@ -43,11 +45,6 @@ def buckets(start: datetime, end: datetime) -> list[str]:
         keys.append(moment.strftime("%Y%m%dT%H%M"))
         moment += BUCKET
     return keys
-
-
-def _is_own(store: Store, person_id: str, rows: Sequence[str], series: str) -> bool:
-    found = [store.find(BOOKINGS, person_id, row) for row in rows]
-    return all(record is not None and record.data.get("series_id") == series for record in found)
 
 
 def _rows(spans: Sequence[Span]) -> list[str]:
@@ -73,22 +70,57 @@ def claim(store: Store, person_ids: Sequence[str], start: datetime, end: datetim
 
 
 def claim_many(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> bool:
-    """Book every span for every person, or nothing; True when all of that time is this series'."""
+    """Book every span for every person, or nothing; True when all of that time is this series'.
+
+    Buckets this series already holds (an earlier, interrupted attempt) count as claimed; a bucket another
+    conversation holds fails the claim, and only the buckets this call inserted are given back.
+    """
     rows = _rows(spans)
     chunks = [rows[i : i + TRANSACTION_LIMIT] for i in range(0, len(rows), TRANSACTION_LIMIT)]
     claimed: list[tuple[str, list[str]]] = []
     for person_id in dict.fromkeys(person_ids):
         for chunk in chunks:
-            ops = [TransactionOp("insert", row, {"series_id": series}) for row in chunk]
-            try:
-                store.transact(BOOKINGS, person_id, ops)
-            except AlreadyExists:
-                if _is_own(store, person_id, chunk, series):
-                    continue
+            inserted = _insert(store, person_id, chunk, series)
+            if inserted is None:
                 for owner, rows_taken in claimed:
                     _release_rows(store, owner, rows_taken, series)
                 return False
-            claimed.append((person_id, chunk))
+            claimed.append((person_id, inserted))
+    return True
+
+
+def _insert(store: Store, person_id: str, rows: Sequence[str], series: str) -> list[str] | None:
+    """Insert the person's buckets in one transaction; the rows inserted, or None when another holds one."""
+    try:
+        store.transact(BOOKINGS, person_id, [TransactionOp("insert", row, {"series_id": series}) for row in rows])
+        return list(rows)
+    except AlreadyExists:
+        pass
+    found = {row: store.find(BOOKINGS, person_id, row) for row in rows}
+    if any(record is not None and record.data.get("series_id") != series for record in found.values()):
+        return None
+    missing = [row for row, record in found.items() if record is None]
+    if not missing:
+        return []
+    try:
+        store.transact(BOOKINGS, person_id, [TransactionOp("insert", row, {"series_id": series}) for row in missing])
+    except AlreadyExists:  # another conversation took one of them meanwhile
+        return None
+    return missing
+
+
+def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> bool:
+    """``claim_many`` for a series' whole plan; the buckets of the series' previous plan that the new one does
+    not use are given back (a re-plan after a crash must not keep blocking other conversations)."""
+    if not claim_many(store, person_ids, spans, series):
+        return False
+    rows = set(_rows(spans))
+    previous = store.find(BOOKINGS, PLANS, series)
+    if previous is not None:
+        stale = [row for row in json.loads(str(previous.data.get("rows") or "[]")) if row not in rows]
+        for person_id in person_ids:
+            _release_rows(store, person_id, stale, series)
+    store.upsert(BOOKINGS, PLANS, series, {"rows": json.dumps(sorted(rows))})
     return True
 
 
@@ -107,7 +139,7 @@ def choose_and_claim(ctx: ScheduleContext, view: ManagerView, manager: Person, r
         if plan.first_start is None:
             return plan
         spans = [(c.start, c.end) for c in plan.conversations]
-        if claim_many(ctx.store, (manager.id, report.id), spans, series):
+        if claim_plan(ctx.store, (manager.id, report.id), spans, series):
             return plan
         for start, end in spans:
             for person in (manager, report):

@@ -205,7 +205,7 @@ async def test_scheduling_skips_an_out_of_scope_pair_with_a_clear_log(
         with caplog.at_level(logging.WARNING, logger="shared.services.schedule_pair"):
             skipped = await schedule_pair(ctx, Pair(manager["id"], report["id"], "unassigned"))
         in_scope = await schedule_pair(ctx, Pair(other_manager["id"], other_report["id"], "unassigned"))
-    assert skipped.status == "skipped" and "out of scope" in skipped.detail
+    assert skipped.status == "skipped" and "outside the application access policy" in skipped.detail
     assert any(manager["id"] in r.getMessage() and "skipped" in r.getMessage() for r in caplog.records)
     assert in_scope.status in {"created", "no-slot"}, in_scope
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.services.scheduling_bookings import BOOKINGS, buckets, claim, release
+from shared.services.scheduling_bookings import BOOKINGS, buckets, claim, claim_many, claim_plan, release
 from tests.fakes.storage import InMemoryStore
 
 pytestmark = pytest.mark.unit
@@ -51,3 +51,31 @@ def test_buckets_cover_the_whole_slot_in_quarter_hours(start: datetime, minutes:
     assert first <= start < first + timedelta(minutes=15)
     assert last < start + timedelta(minutes=minutes) <= last + timedelta(minutes=15)
     assert len(keys) == len(set(keys))
+
+
+def test_a_replanned_series_keeps_the_buckets_it_already_holds_and_takes_the_new_ones() -> None:
+    store = InMemoryStore()
+    assert claim(store, ["ann", "bob"], NINE, END, "series-a")
+    later = END + timedelta(minutes=15)
+    assert claim_many(store, ["ann", "bob"], [(NINE + timedelta(minutes=30), later)], "series-a")
+    assert len(store.query(BOOKINGS, "ann")) == len(buckets(NINE, later))
+    assert not claim(store, ["bob"], END, later, "series-b")
+
+
+def test_a_new_plan_gives_back_the_buckets_of_the_series_previous_plan() -> None:
+    store = InMemoryStore()
+    week = timedelta(weeks=1)
+    assert claim_plan(store, ["ann", "bob"], [(NINE, END), (NINE + week, END + week)], "series-a")
+    assert claim_plan(store, ["ann", "bob"], [(NINE, END), (NINE + 2 * week, END + 2 * week)], "series-a")
+    assert claim(store, ["ann", "bob"], NINE + week, END + week, "series-b"), "the old week was given back"
+    assert not claim(store, ["ann"], NINE + 2 * week, END + 2 * week, "series-b")
+    assert not claim(store, ["bob"], NINE, END, "series-b")
+
+
+def test_a_claim_that_meets_another_series_gives_back_only_what_it_inserted() -> None:
+    store = InMemoryStore()
+    assert claim(store, ["bob"], END, END + timedelta(minutes=45), "series-b")
+    assert claim(store, ["ann"], NINE, END, "series-a")  # held before: must stay after the refused claim
+    assert not claim_many(store, ["ann", "bob"], [(NINE, END + timedelta(minutes=15))], "series-a")
+    assert len(store.query(BOOKINGS, "ann")) == len(buckets(NINE, END))
+    assert {r.data["series_id"] for r in store.query(BOOKINGS, "bob")} == {"series-b"}
