@@ -4,7 +4,7 @@ Slots are chosen from free/busy read before this run's series are on any calenda
 (the lanes of one drain, or Function instances) choose at once. So before a series is created, the
 15-minute buckets of every planned conversation are inserted for each person, atomically within that
 person's partition (up to 100 per transaction). A bucket that already exists belongs to another
-conversation: the plan is given up, its times marked busy in the view, and the next best plan is tried. A
+conversation: the plan is given up, those buckets marked busy in the views, and the next best plan is tried. A
 re-run of the same series finds its own buckets and goes on.
 """
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 BOOKINGS = "bookings"
 BUCKET = timedelta(minutes=15)
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 12
 
 
 Span = tuple[datetime, datetime]
@@ -75,45 +75,51 @@ def claim_many(store: Store, person_ids: Sequence[str], spans: Sequence[Span], s
     Buckets this series already holds (an earlier, interrupted attempt) count as claimed; a bucket another
     conversation holds fails the claim, and only the buckets this call inserted are given back.
     """
+    return not _claim(store, person_ids, spans, series)
+
+
+def _claim(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> list[tuple[str, str]]:
+    """``claim_many``'s work: the (person, bucket) pairs another conversation holds, empty when claimed."""
     rows = _rows(spans)
     chunks = [rows[i : i + TRANSACTION_LIMIT] for i in range(0, len(rows), TRANSACTION_LIMIT)]
     claimed: list[tuple[str, list[str]]] = []
     for person_id in dict.fromkeys(person_ids):
         for chunk in chunks:
-            inserted = _insert(store, person_id, chunk, series)
-            if inserted is None:
+            inserted, taken = _insert(store, person_id, chunk, series)
+            if taken:
                 for owner, rows_taken in claimed:
                     _release_rows(store, owner, rows_taken, series)
-                return False
+                return [(person_id, row) for row in taken]
             claimed.append((person_id, inserted))
-    return True
+    return []
 
 
-def _insert(store: Store, person_id: str, rows: Sequence[str], series: str) -> list[str] | None:
-    """Insert the person's buckets in one transaction; the rows inserted, or None when another holds one."""
+def _insert(store: Store, person_id: str, rows: Sequence[str], series: str) -> tuple[list[str], list[str]]:
+    """Insert the person's buckets in one transaction: (rows inserted, rows another conversation holds)."""
     try:
         store.transact(BOOKINGS, person_id, [TransactionOp("insert", row, {"series_id": series}) for row in rows])
-        return list(rows)
+        return list(rows), []
     except AlreadyExists:
         pass
     found = {row: store.find(BOOKINGS, person_id, row) for row in rows}
-    if any(record is not None and record.data.get("series_id") != series for record in found.values()):
-        return None
+    taken = [row for row, record in found.items() if record is not None and record.data.get("series_id") != series]
     missing = [row for row, record in found.items() if record is None]
-    if not missing:
-        return []
+    if taken or not missing:
+        return [], taken
     try:
         store.transact(BOOKINGS, person_id, [TransactionOp("insert", row, {"series_id": series}) for row in missing])
     except AlreadyExists:  # another conversation took one of them meanwhile
-        return None
-    return missing
+        return [], missing
+    return missing, []
 
 
-def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> bool:
-    """``claim_many`` for a series' whole plan; the buckets of the series' previous plan that the new one does
-    not use are given back (a re-plan after a crash must not keep blocking other conversations)."""
-    if not claim_many(store, person_ids, spans, series):
-        return False
+def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> list[tuple[str, str]]:
+    """``claim_many`` for a series' whole plan: the (person, bucket) pairs others hold, empty when claimed. The
+    buckets of the series' previous plan that the new one does not use are given back (a re-plan after a crash
+    must not keep blocking other conversations)."""
+    taken = _claim(store, person_ids, spans, series)
+    if taken:
+        return taken
     rows = set(_rows(spans))
     previous = store.find(BOOKINGS, PLANS, series)
     if previous is not None:
@@ -121,7 +127,13 @@ def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], s
         for person_id in person_ids:
             _release_rows(store, person_id, stale, series)
     store.upsert(BOOKINGS, PLANS, series, {"rows": json.dumps(sorted(rows))})
-    return True
+    return []
+
+
+def bucket_span(row: str) -> Span:
+    """The UTC time of one bucket row key."""
+    start = datetime.strptime(row, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    return start, start + BUCKET
 
 
 def _release_rows(store: Store, person_id: str, rows: Sequence[str], series: str) -> None:
@@ -133,17 +145,22 @@ def _release_rows(store: Store, person_id: str, rows: Sequence[str], series: str
 
 def choose_and_claim(ctx: ScheduleContext, view: ManagerView, manager: Person, report: Person, series: str) -> YearPlan:
     """The best year plan whose conversations nobody else has booked meanwhile; no slot when others keep
-    taking them. Raises UnknownTimeZone for a zone nobody can read (the caller records it)."""
+    taking them. A refused claim marks the exact buckets others hold as busy for their person, in every view
+    that shows them, and plans again. Raises UnknownTimeZone for a zone nobody can read (the caller records it)."""
+    addresses = {manager.id: manager.address, report.id: report.address}
     for _ in range(MAX_ATTEMPTS):
         plan = plan_pair(ctx, manager, report, view, series)
         if plan.first_start is None:
             return plan
-        spans = [(c.start, c.end) for c in plan.conversations]
-        if claim_plan(ctx.store, (manager.id, report.id), spans, series):
+        taken = claim_plan(ctx.store, (manager.id, report.id), [(c.start, c.end) for c in plan.conversations], series)
+        if not taken:
             return plan
-        for start, end in spans:
-            for person in (manager, report):
-                view.busy.setdefault(person.address, []).append(Busy(start, end, "busy"))
-    reason = f"the best {MAX_ATTEMPTS} slots were booked by other conversations meanwhile; retried next run"
+        views = {id(v): v for v in (view, *ctx.cache.views.values())}.values()
+        for person_id, row in taken:
+            busy = Busy(*bucket_span(row), "busy")
+            for shown in views:
+                if shown is view or person_id in shown.hours:
+                    shown.busy.setdefault(addresses[person_id], []).append(busy)
+    reason = f"the best {MAX_ATTEMPTS} plans met times other conversations booked meanwhile; retried next run"
     explanation = replace(plan.explanation, reason=reason, sentence=reason)
     return replace(plan, first_start=None, conversations=(), explanation=explanation)

@@ -39,7 +39,18 @@ from shared.services.record_outcome import OUTCOMES, conversation_id, pair_key
 from shared.services.scheduling_records import SERIES
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator
-from tests.integration.test_chaos_support import FAULT_RATE, FULL, frozen_now, seeds, snapshot, trials, write_counts
+from tests.integration.test_chaos_support import (
+    FAULT_RATE,
+    FULL,
+    contested,
+    diff_details,
+    end_state_diff,
+    frozen_now,
+    seeds,
+    snapshot,
+    trials,
+    write_counts,
+)
 from tests.integration.test_send_cards_support import TEAMS_APP
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -271,24 +282,30 @@ async def test_cards_and_workbook_rows_under_faults_match_a_clean_run(
     for seed in seeds("cards_export", trials(1, 4)):
         faulty = await cycle(small_graph, connector_emulator, azurite, seed=seed)
         assert faulty.faults > 0 and faulty.retries > 0
-        diff = len(clean.cards ^ faulty.cards) + len(set(clean.rows) ^ set(faulty.rows))
-        diff += sum(
-            1 for k in clean.series.keys() | faulty.series.keys() if clean.series.get(k) != faulty.series.get(k)
-        )
+        # a pair whose last free time went to another pair in one run (order-dependent) is counted, not compared
+        keys = clean.series.keys() & faulty.series.keys()
+        apart = {key[1] for key in keys if contested(clean.series[key], faulty.series[key])}
+        clean_cards = {card for card in clean.cards if card[0] not in apart}
+        faulty_cards = {card for card in faulty.cards if card[0] not in apart}
+        clean_rows = {row for row in clean.rows if not any(report in row for report in apart)}
+        faulty_rows = {row for row in faulty.rows if not any(report in row for report in apart)}
+        diff = len(clean_cards ^ faulty_cards) + len(clean_rows ^ faulty_rows)
+        diff += end_state_diff(clean.series, faulty.series)
         dupes = duplicates(faulty.received) + duplicates(faulty.rows)
         assert dupes == 0, [k for k, n in (faulty.received + faulty.rows).items() if n > 1]
         assert diff == 0, "\n".join(
             map(
                 str,
                 [
-                    sorted(clean.cards - faulty.cards),
-                    sorted(faulty.cards - clean.cards),
-                    sorted(set(clean.rows) ^ set(faulty.rows)),
+                    sorted(clean_cards - faulty_cards),
+                    sorted(faulty_cards - clean_cards),
+                    sorted(clean_rows ^ faulty_rows),
+                    diff_details(clean.series, faulty.series),
                 ],
             )
         )
-        assert len(faulty.received) == len(clean.received)
+        assert apart or len(faulty.received) == len(clean.received)
         totals.update(trials=1, faults_injected=faulty.faults, retries=faulty.retries, end_state_diff=diff,
-                      duplicates=dupes)  # fmt: skip
+                      duplicates=dupes, contested=len(apart))  # fmt: skip
     write_counts("cards_export", {**totals, "fault_rate": FAULT_RATE, "pairs": len(clean.series),
                                   "cards": len(clean.cards), "workbook_rows": len(clean.rows)})  # fmt: skip

@@ -34,6 +34,8 @@ FAULT_RATE = 0.10
 # last free slot of a person is contested: then whichever pair ran first gets it, and the other is "fully booked".
 COMPARED = ("state", "series_id", "until", "reason")
 CONTESTED = "fully booked in window"
+# Reasons a pair found its time taken by pairs handled before it (order-dependent): busy, the caps, or the ledger.
+CONTESTED_REASONS = (CONTESTED, "the manager already has", "the best ")
 
 
 SEED_VARIABLE = "WEGROW_CHAOS_SEED"
@@ -71,7 +73,8 @@ def contested(one: tuple[Any, ...] | None, other: tuple[Any, ...] | None) -> boo
     """One run booked the pair's series and the other found the time it needed already taken (order-dependent)."""
     if one is None or other is None or one[1] != other[1]:
         return False
-    return {one[0], other[0]} == {"active", "no-slot"} and CONTESTED in {one[3], other[3]}
+    reasons = [str(r) for r in (one[3], other[3]) if r]
+    return {one[0], other[0]} == {"active", "no-slot"} and any(r.startswith(CONTESTED_REASONS) for r in reasons)
 
 
 def end_state_diff(clean: dict[Any, Any], other: dict[Any, Any]) -> int:

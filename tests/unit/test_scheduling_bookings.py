@@ -65,8 +65,8 @@ def test_a_replanned_series_keeps_the_buckets_it_already_holds_and_takes_the_new
 def test_a_new_plan_gives_back_the_buckets_of_the_series_previous_plan() -> None:
     store = InMemoryStore()
     week = timedelta(weeks=1)
-    assert claim_plan(store, ["ann", "bob"], [(NINE, END), (NINE + week, END + week)], "series-a")
-    assert claim_plan(store, ["ann", "bob"], [(NINE, END), (NINE + 2 * week, END + 2 * week)], "series-a")
+    assert claim_plan(store, ["ann", "bob"], [(NINE, END), (NINE + week, END + week)], "series-a") == []
+    assert claim_plan(store, ["ann", "bob"], [(NINE, END), (NINE + 2 * week, END + 2 * week)], "series-a") == []
     assert claim(store, ["ann", "bob"], NINE + week, END + week, "series-b"), "the old week was given back"
     assert not claim(store, ["ann"], NINE + 2 * week, END + 2 * week, "series-b")
     assert not claim(store, ["bob"], NINE, END, "series-b")
@@ -79,3 +79,11 @@ def test_a_claim_that_meets_another_series_gives_back_only_what_it_inserted() ->
     assert not claim_many(store, ["ann", "bob"], [(NINE, END + timedelta(minutes=15))], "series-a")
     assert len(store.query(BOOKINGS, "ann")) == len(buckets(NINE, END))
     assert {r.data["series_id"] for r in store.query(BOOKINGS, "bob")} == {"series-b"}
+
+
+def test_a_refused_plan_names_the_buckets_another_conversation_holds() -> None:
+    store = InMemoryStore()
+    assert claim(store, ["bob"], NINE, NINE + timedelta(minutes=15), "series-b")
+    taken = claim_plan(store, ["ann", "bob"], [(NINE, END)], "series-a")
+    assert taken == [("bob", NINE.strftime("%Y%m%dT%H%M"))]
+    assert store.query(BOOKINGS, "ann") == [], "nothing kept from a refused plan"
