@@ -216,3 +216,24 @@ def test_working_elsewhere_is_free_by_default_and_busy_when_configured() -> None
     assert "workingElsewhere" not in SlotRules().hard_statuses()
     assert "workingElsewhere" in SlotRules(working_elsewhere_is_busy=True).hard_statuses()
     assert {"busy", "oof", "unknown", "tentative"} <= SlotRules().hard_statuses()
+
+
+def test_among_weekly_times_that_hold_all_year_the_one_reaching_the_milestone_windows_wins() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from shared.domain.people import WorkingHours
+    from shared.domain.planning import MilestoneWindow, YearRequest, plan_year
+    from shared.domain.slots import attendee
+
+    hours = WorkingHours("Europe/Berlin")
+    people = (attendee("a@x.test", "A", hours), attendee("b@x.test", "B", hours))
+    start = datetime(2027, 3, 1, 6, tzinfo=UTC)
+    window = MilestoneWindow("m", "Milestone", (start + timedelta(days=40)).date(), (start + timedelta(days=44)).date())
+    request = YearRequest(people, {}, start, start + timedelta(days=14), start + timedelta(days=120), 6,
+                          milestones=(window,), spread_key="pair-0")  # fmt: skip
+    plan = plan_year(request)
+    assert plan.first_start is not None
+    pattern_days = [(plan.first_start + timedelta(weeks=6 * k)).date() for k in range(3)]
+    reach = timedelta(days=7)
+    assert any(window.earliest - reach <= day <= window.latest + reach for day in pattern_days)
+    assert not any(c.is_extra for c in plan.conversations) and plan.unmet_milestones == ()

@@ -4,7 +4,9 @@ Candidates are ranked by relaxed soft rules, then the manager's load that day an
 stable hash of the series id rotates the order, and the ranking takes one candidate per day in turn, so
 one manager's pairs land on different days and hours rather than all on the earliest free hour. Only
 the top ``POOL`` candidates get their whole-horizon pattern evaluated, lazily: a candidate is dropped as
-soon as it fails more weeks than the best so far, and the search stops at one that holds every week.
+soon as it fails more weeks than the best so far. Among those that fail equally few weeks, the one whose
+weeks land in (or within a move of) the most milestone windows wins, so fewer planning conversations are
+added later; the search stops at one that holds every week and reaches every window.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.domain.planning.checks import Load, PairCheck
 from shared.domain.planning.grid import working_starts
@@ -72,6 +74,21 @@ def failing_weeks(request: YearRequest, check: PairCheck, load: Load, first: dat
     return failures
 
 
+def missed_windows(request: YearRequest, check: PairCheck, load: Load, first: datetime) -> int:
+    """How many milestone windows no valid week of the pattern falls in or can move into (manager-local dates;
+    a week may move as far as the longest gap allows beyond the rhythm, so later it needs no extra)."""
+    if not request.milestones:
+        return 0
+    reach = timedelta(days=max(0, request.max_gap_days - 7 * request.rhythm_weeks))
+    zone = request.people[0].zone
+    days = {
+        check.manager_day(start)
+        for start in iter_weekly_starts(first, zone, request.rhythm_weeks, request.horizon_end)
+        if check.hard(start, load) is None
+    }
+    return sum(1 for w in request.milestones if not any(w.earliest - reach <= day <= w.latest + reach for day in days))
+
+
 def choose_first(request: YearRequest, check: PairCheck, load: Load) -> FirstChoice:
     """The first occurrence whose pattern holds for the most weeks among the best-ranked candidates."""
     rules, rejected = request.rules, Counter[str]()
@@ -90,13 +107,17 @@ def choose_first(request: YearRequest, check: PairCheck, load: Load) -> FirstCho
         valid.append((start, broken))
     counts = dict(sorted(rejected.items()))
     best: tuple[datetime, tuple[Rule, ...]] | None = None
-    best_failures = 1 << 30
+    best_score = (1 << 30, 1 << 30)
     for candidate in ranked(valid, check, load, request.spread_key)[:POOL]:
-        failures = failing_weeks(request, check, load, candidate[0], best_failures)
-        if failures < best_failures:
-            best, best_failures = candidate, failures
-        if best_failures == 0:
+        failures = failing_weeks(request, check, load, candidate[0], best_score[0] + 1)
+        if failures > best_score[0]:
+            continue
+        score = (failures, missed_windows(request, check, load, candidate[0]))
+        if score < best_score:
+            best, best_score = candidate, score
+        if best_score == (0, 0):
             break
+    best_failures = best_score[0]
     if best is None:
         return FirstChoice(None, (), starts, counts)
     return FirstChoice(best[0], best[1], starts, counts, best_failures)
