@@ -108,3 +108,12 @@ class OccurrenceMove:
     start: datetime
     end: datetime
     body_html: str | None = None  # this instance's own body (e.g. naming the milestone it now serves)
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceCancel:
+    """Cancel one instance of a series (the attendee gets ``comment``)."""
+
+    organizer_id: str
+    occurrence_id: str
+    comment: str

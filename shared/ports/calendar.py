@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, SeriesEvent, SeriesSpec
+from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, SeriesEvent, SeriesSpec
 from shared.ports.directory import MailboxUnavailable
 
 SeriesLookup = tuple[str, str]
@@ -92,6 +92,13 @@ class Calendar(Protocol):
     async def move_occurrences_many(self, moves: Sequence[OccurrenceMove]) -> dict[str, MailboxUnavailable | None]:
         """``move_occurrence`` for many instances (PATCH start/end, ``$batch`` of 20), keyed by occurrence id:
         None when moved, ``MailboxUnavailable`` when the organiser's mailbox is out of scope."""
+        ...
+
+    async def cancel_occurrences_many(
+        self, cancels: Sequence[OccurrenceCancel]
+    ) -> dict[str, MailboxUnavailable | None]:
+        """``cancel_occurrence`` for many instances in ``$batch``es of 20, keyed by occurrence id; None when
+        cancelled (or already gone)."""
         ...
 
     async def cancel_occurrence(self, organizer_id: str, occurrence_id: str, comment: str) -> None:

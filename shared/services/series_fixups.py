@@ -4,7 +4,8 @@ The weekly pattern holds for most weeks; the plan's other conversations are inst
 drifts out of someone's hours at a DST change, hits busy time or a cap, or moves into a milestone window), a
 cancelled instance (a week with no valid time nearby), or an extra single "planning conversation" for a
 milestone no occurrence can reach. For a group of new series this costs one ``$batch`` of instances reads
-per 20 series, one of PATCHes per 20 moves, and one create request per 20 extras. Every step can be repeated:
+per 20 series, one of PATCHes per 20 moves, one of cancels per 20 skipped weeks, and one create request per
+20 extras. Every step can be repeated:
 a move to where the instance already is changes nothing, and an extra's id is deterministic.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from shared.domain.calendar import Occurrence, OccurrenceMove, SeriesEvent, SeriesSpec
+from shared.domain.calendar import Occurrence, OccurrenceCancel, OccurrenceMove, SeriesEvent, SeriesSpec
 from shared.domain.planning import Conversation, YearPlan
 from shared.domain.series import SERIES_NAMESPACE, milestone_body
 from shared.ports.calendar import Calendar
@@ -82,6 +83,7 @@ async def apply_fixups(calendar: Calendar, created: Sequence[NewSeries], end: da
     queries = [(item.spec.organizer_id, item.event.event_id) for item in todo if _changes_instances(item.plan)]
     found = await calendar.occurrences_many(queries, start, end) if queries else {}
     moves: list[OccurrenceMove] = []
+    cancels: list[OccurrenceCancel] = []
     for item in todo:
         instances = found.get(item.event.event_id, [])
         if isinstance(instances, MailboxUnavailable):
@@ -89,14 +91,17 @@ async def apply_fixups(calendar: Calendar, created: Sequence[NewSeries], end: da
             continue
         by_start = {o.start: o for o in instances}
         moves += _moves(item, by_start, result)
-        for pattern_start, why in item.plan.skipped:
-            occurrence = by_start.get(pattern_start)
-            if occurrence is not None:
-                await calendar.cancel_occurrence(item.spec.organizer_id, occurrence.event_id, f"{SKIP_COMMENT} ({why})")
-                result.cancelled += 1
+        cancels += [
+            OccurrenceCancel(item.spec.organizer_id, by_start[start].event_id, f"{SKIP_COMMENT} ({why})")
+            for start, why in item.plan.skipped
+            if start in by_start
+        ]
     answers = await calendar.move_occurrences_many(moves) if moves else {}
     result.problems += [f"{oid}: {answer}" for oid, answer in answers.items() if answer is not None]
     result.moved += sum(answer is None for answer in answers.values())
+    cancelled = await calendar.cancel_occurrences_many(cancels) if cancels else {}
+    result.problems += [f"{oid}: {answer}" for oid, answer in cancelled.items() if answer is not None]
+    result.cancelled += sum(answer is None for answer in cancelled.values())
     extras = [(item, extra_spec(item.spec, c)) for item in todo for c in item.plan.conversations if c.is_extra]
     made = await calendar.create_series_many([spec for _, spec in extras]) if extras else {}
     for item, spec in extras:

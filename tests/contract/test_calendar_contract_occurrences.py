@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, Response, SeriesEvent, SeriesSpec
+from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, Response, SeriesEvent, SeriesSpec
 from shared.domain.series import series_id
 from shared.ports.directory import MailboxUnavailable
 from tests.contract.test_calendar_contract import FIRST, WINDOW, Subject, spec_for, subject
@@ -149,6 +149,20 @@ async def test_cancel_occurrence_removes_it_for_the_organiser_and_the_attendee(s
     assert await busy_at(subject, subject.manager_upn, gone.start) == []
     assert [b.status for b in await busy_at(subject, subject.report_upn, before[3].start)] == ["tentative"]
     assert await subject.calendar.find_series(subject.manager_id, spec.series_id) is not None
+
+
+async def test_cancel_occurrences_many_cancels_each_instance_once_and_a_repeat_changes_nothing(
+    subject: Subject,
+) -> None:
+    spec = spec_for(subject, series_id("contract", subject.manager_id, subject.report_upn, "cancel-many"))
+    created = await subject.calendar.create_series(spec)
+    before = await subject.calendar.occurrences(subject.manager_id, created.event_id, *WINDOW)
+    cancels = [OccurrenceCancel(subject.manager_id, o.event_id, "Busy week") for o in (before[1], before[3])]
+    assert await subject.calendar.cancel_occurrences_many(cancels) == {c.occurrence_id: None for c in cancels}
+    assert await subject.calendar.cancel_occurrences_many(cancels[:1]) == {cancels[0].occurrence_id: None}
+    after = await subject.calendar.occurrences(subject.manager_id, created.event_id, *WINDOW)
+    assert [o.event_id for o in after] == [o.event_id for o in before if o not in (before[1], before[3])]
+    assert await busy_at(subject, subject.report_upn, before[1].start) == []
 
 
 async def test_a_proposed_new_time_reaches_the_organisers_occurrence(subject: Subject) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, Response, SeriesEvent, SeriesSpec
+from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, Response, SeriesEvent, SeriesSpec
 from shared.ports.calendar import (
     BusyAnswer,
     CreatedSeries,
@@ -252,11 +252,30 @@ class FakeCalendar:
             moved[move.occurrence_id] = None
         return moved
 
+    async def cancel_occurrences_many(
+        self, cancels: Sequence[OccurrenceCancel]
+    ) -> dict[str, MailboxUnavailable | None]:
+        unique = list({cancel.occurrence_id: cancel for cancel in cancels}.values())
+        self.calls.extend(["cancel_occurrences_many"] * _batches(len(unique)))
+        answers: dict[str, MailboxUnavailable | None] = {}
+        for cancel in unique:
+            try:
+                self._check_scope(cancel.organizer_id)
+            except MailboxUnavailable as error:
+                answers[cancel.occurrence_id] = error
+                continue
+            self._cancel_instance(cancel.occurrence_id)
+            answers[cancel.occurrence_id] = None
+        return answers
+
     async def cancel_occurrence(self, organizer_id: str, occurrence_id: str, comment: str) -> None:
         """Like Graph's cancel of an instance: gone for the organiser and the attendee; an instance already gone
         counts as cancelled."""
         self.calls.append("cancel_occurrence")
         self._check_scope(organizer_id)
+        self._cancel_instance(occurrence_id)
+
+    def _cancel_instance(self, occurrence_id: str) -> None:
         if occurrence_id.partition("@")[0] in self.events:
             event, day = self._instance(occurrence_id)
             event.deleted.add(day)

@@ -21,7 +21,7 @@ from shared.adapters.graph.calendar_batch import SeriesBatches, with_series_id
 from shared.adapters.graph.limits import MailboxLimiter
 from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
-from shared.domain.calendar import Busy, Occurrence, OccurrenceMove, SeriesEvent, SeriesSpec
+from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, SeriesEvent, SeriesSpec
 from shared.ports.calendar import (
     BusyAnswer,
     CreatedSeries,
@@ -191,6 +191,13 @@ class GraphCalendar:
         from shared.adapters.graph.calendar_occurrences import move_occurrences_many
 
         return await move_occurrences_many(self._client, self._batches, moves)
+
+    async def cancel_occurrences_many(
+        self, cancels: Sequence[OccurrenceCancel]
+    ) -> dict[str, MailboxUnavailable | None]:
+        from shared.adapters.graph.calendar_occurrences import cancel_occurrences_many
+
+        return await cancel_occurrences_many(self._client, self._batches, cancels)
 
     async def cancel_occurrence(self, organizer_id: str, occurrence_id: str, comment: str) -> None:
         """POST .../events/{instance id}/cancel: the instance alone is cancelled (event: cancel)."""

@@ -6,7 +6,8 @@
 move (PATCH of an instance makes it an exception; a PATCH by id is idempotent, so a re-sent item is safe).
 Like the other calendar batches, a batch holds each mailbox's Outlook slots while it is in flight, and an item
 still throttled after every attempt is raised. 403 (application access policy) and 404 on the mailbox are
-per-item ``MailboxUnavailable`` answers.
+per-item ``MailboxUnavailable`` answers. ``cancel_occurrences_many`` sends one ``POST .../events/{instance}/cancel``
+per instance; an instance already gone (404 ``ErrorItemNotFound``) counts as cancelled.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from shared.adapters.graph.calendar_batch import BatchItemError, SeriesBatches, 
 from shared.adapters.graph.mapping import parse_model
 from shared.adapters.graph.mapping_events import occurrence_from
 from shared.adapters.graph.retry import RETRYABLE_STATUSES
-from shared.domain.calendar import Occurrence, OccurrenceMove
+from shared.domain.calendar import Occurrence, OccurrenceCancel, OccurrenceMove
 from shared.ports.calendar import OccurrenceQuery, OccurrencesAnswer
 from shared.ports.directory import MailboxUnavailable
 
@@ -134,3 +135,32 @@ async def move_occurrences_many(
             raise BatchItemError(result.status, result.error_code, f"move an occurrence on {move.organizer_id}")
         moved[move.occurrence_id] = unavailable
     return moved
+
+
+async def cancel_occurrences_many(
+    client: GraphServiceClient, batches: SeriesBatches, cancels: Sequence[OccurrenceCancel]
+) -> dict[str, MailboxUnavailable | None]:
+    """POST each instance's cancel (the attendee gets the comment), keyed by occurrence id; None when cancelled."""
+    unique = list({cancel.occurrence_id: cancel for cancel in cancels}.values())
+    calls = [
+        (
+            cancel.organizer_id,
+            BatchCall(
+                str(i),
+                client.users.by_user_id(cancel.organizer_id)
+                .events.by_event_id(cancel.occurrence_id)
+                .cancel.to_post_request_information(req.cancel_body(cancel.comment)),
+            ),
+        )
+        for i, cancel in enumerate(unique)
+    ]
+    results = await _send(client, batches, calls)
+    answers: dict[str, MailboxUnavailable | None] = {}
+    for i, cancel in enumerate(unique):
+        result = results[str(i)]
+        gone = result.status == 404 and result.error_code == ITEM_NOT_FOUND
+        unavailable = None if result.ok or gone else _unavailable(result, cancel.organizer_id)
+        if not result.ok and not gone and unavailable is None:
+            raise BatchItemError(result.status, result.error_code, f"cancel an occurrence on {cancel.organizer_id}")
+        answers[cancel.occurrence_id] = unavailable
+    return answers
