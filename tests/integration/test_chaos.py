@@ -24,6 +24,8 @@ from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fixtures.graph import GraphEmulator
 from tests.integration.test_chaos_support import (
     FAULT_RATE,
+    FULL,
+    FULL_TIMEOUT_S,
     Crash,
     Dying,
     contested_pairs,
@@ -91,6 +93,7 @@ def assert_one_series_per_pair(graph: GraphEmulator, state: dict[Any, Any]) -> i
     return duplicates
 
 
+@pytest.mark.timeout(FULL_TIMEOUT_S if FULL else 300)  # the full mode runs many trials
 async def test_graph_faults_reach_the_clean_end_state(graph: GraphEmulator, storage: Storage) -> None:
     now = NOW
     clean = await clean_run(graph, storage)
@@ -115,6 +118,7 @@ async def test_graph_faults_reach_the_clean_end_state(graph: GraphEmulator, stor
     write_counts("graph_faults", {**totals, "pairs": len(clean), "fault_rate": FAULT_RATE})
 
 
+@pytest.mark.timeout(FULL_TIMEOUT_S if FULL else 300)  # the full mode runs many trials
 async def test_killed_workers_rerun_to_one_series_per_pair(graph: GraphEmulator, storage: Storage) -> None:
     seed = run_seed("kill_and_rerun")
     now, rng = NOW, random.Random(seed)
@@ -144,6 +148,7 @@ async def test_killed_workers_rerun_to_one_series_per_pair(graph: GraphEmulator,
     write_counts("kill_and_rerun", {**totals, "pairs": len(clean)})
 
 
+@pytest.mark.timeout(FULL_TIMEOUT_S if FULL else 300)  # the full mode runs many trials
 async def test_two_workers_with_faults_create_no_duplicates(graph: GraphEmulator, storage: Storage) -> None:
     now = NOW
     clean = await clean_run(graph, storage)

@@ -15,6 +15,8 @@ from shared.services.scheduling_policy import SchedulingPolicy
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fixtures.graph import GraphEmulator
 from tests.integration.test_chaos_support import (
+    FULL,
+    FULL_TIMEOUT_S,
     diff_details,
     end_state_diff,
     frozen_now,
@@ -53,6 +55,7 @@ class RestartingQueues:
                 self.server.restart()
 
 
+@pytest.mark.timeout(FULL_TIMEOUT_S if FULL else 300)  # the full mode runs many trials
 async def test_azurite_restart_mid_cycle_loses_no_queued_work(
     graph: GraphEmulator, azurite_persistent: Azurite
 ) -> None:

@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHAOS_OUT = REPO / "out" / "chaos"
 FULL = os.environ.get("WEGROW_CHAOS_FULL") == "1"
 FAULT_RATE = 0.10
+FULL_TIMEOUT_S = 1200  # a full-mode test runs up to 20 trials, each a whole year-round cycle on the emulator
 # Fields of a series record that must match between a clean run and a faulty or crashed one. Event ids differ by
 # run, and the first slot may too: a re-run handles pairs in another order, and a manager's series created first
 # is busy time for the next one. Both orders give one valid, conflict-free series per pair, except where the
