@@ -17,7 +17,8 @@ The manager opens the outcome-log card with the agenda card's "Log outcomes" but
 timer would send it only after the conversation, which is in the future). The app queues the
 employee's confirmation card when the manager saves the outcome log. The Playground, still signed in
 as the manager, refuses a card for anyone else (500 ``UserNotFound``), so the runner's queue retries
-the message (30 s later) and it reaches the employee once they are signed in.
+the message (30 s later) and it reaches the employee once they are signed in. The other person is not in the
+Playground's user list, so it cannot open a throwaway chat for them and swallow the card.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Iterator
 import openpyxl
 import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from devstack.render_workbook import save_emulator_workbook
 from tests.e2e.playground_world import CHROMIUM, CHROMIUM_ARGS, OUT, World, wait_until
@@ -61,9 +63,9 @@ def say(page: Page, text: str) -> None:
     page.keyboard.press("Enter")
 
 
-def newest_card(page: Page, heading: str) -> Locator:
+def newest_card(page: Page, heading: str, timeout_s: float = 90) -> Locator:
     card = page.locator(".ac-adaptiveCard").filter(has_text=heading).last
-    card.wait_for(timeout=90_000)
+    card.wait_for(timeout=timeout_s * 1000)
     card.scroll_into_view_if_needed()
     return card
 
@@ -116,7 +118,7 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
     world.sign_in(world.employee)
     open_chat(page, world)
-    confirm = newest_card(page, "I confirm these outcomes")
+    confirm = queued_card(page, "I confirm these outcomes", "(confirm)")
     confirm.get_by_label("These outcomes are what we agreed").check()
     confirm.get_by_role("button", name="Send").click()
     shot(newest_card(page, "Saved"), "07-confirmed")
@@ -124,6 +126,20 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
     world.run_function("export_sweep")
     rows = wait_until(lambda: workbook_rows_with(world, OUTCOME), "the outcome row in the HR workbook")
     assert any("manage" in " ".join(str(cell).lower() for cell in row) for row in rows)
+
+
+def queued_card(page: Page, heading: str, kind: str) -> Locator:
+    """A card that comes through the runner's ``send-card`` queue, whose retries are 30 s apart.
+
+    It may wait behind the retries of the cards the timer sent to people the Playground does not know,
+    so it gets the time of five attempts. On a timeout the runner's log lines about it are in the error.
+    """
+    try:
+        return newest_card(page, heading, timeout_s=180)
+    except PlaywrightTimeout:
+        log = (OUT / "logs" / "functions.log").read_text(errors="replace").splitlines()
+        lines = [line for line in log if kind in line or "poison" in line or "confirmation card" in line]
+        raise AssertionError(f"no {heading!r} card; the runner logged:\n" + "\n".join(lines[-20:])) from None
 
 
 def choose(page: Page, card: Locator, label: str, option: str) -> None:
