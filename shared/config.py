@@ -106,6 +106,22 @@ class Settings(BaseSettings):
         "id is looked up from it (an org catalog id is accepted too)",
     )
 
+    public_base_url: HttpUrl | None = Field(
+        None,
+        description="the Function App's public https base (e.g. https://wegrow.azurewebsites.net), for Graph "
+        "change notifications at /api/notifications; unset = no subscriptions, polling only (loopback http "
+        "only with WEGROW_ENV=local)",
+    )
+    notification_secret: SecretStr | None = Field(
+        None,
+        min_length=32,
+        description="key (32+ characters) for the clientState of Graph subscriptions (Key Vault reference in "
+        "Azure); unset = no subscriptions, polling only",
+    )
+    subscribe_schedule: Cron = Field(
+        "0 15 */6 * * *", description="NCRONTAB (6 fields) for creating and renewing Graph subscriptions"
+    )
+
     company_config: Path | None = Field(None, description="path to the company YAML (default: bundled)")
     pilot_group_id: str | None = Field(None, description="Entra group id that limits the pilot; unset = everyone")
     coach_pool: str = Field("", description="comma-separated UPNs of the coach pool")
@@ -148,7 +164,34 @@ class Settings(BaseSettings):
                 "WEGROW_CONNECTOR_URL: expected an https URL on a host in WEGROW_CONNECTOR_HOSTS "
                 "(loopback only with WEGROW_ENV=local)"
             )
+        if self.public_base_url is not None and not _public_url_allowed(str(self.public_base_url), self.env):
+            raise ValueError(
+                "WEGROW_PUBLIC_BASE_URL: expected an https URL without credentials (loopback http only with "
+                "WEGROW_ENV=local)"
+            )
         return self
+
+    @property
+    def notifications_enabled(self) -> bool:
+        """Graph change notifications are on: a public base URL and a clientState key are both set."""
+        return self.public_base_url is not None and self.notification_secret is not None
+
+    @property
+    def notification_url(self) -> str:
+        """Where Graph POSTs change notifications (requires ``public_base_url``)."""
+        assert self.public_base_url is not None, "WEGROW_PUBLIC_BASE_URL is not set"
+        return f"{str(self.public_base_url).rstrip('/')}/api/notifications"
+
+    @property
+    def lifecycle_url(self) -> str:
+        """Where Graph POSTs lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed)."""
+        return f"{self.notification_url}/lifecycle"
+
+    @property
+    def notification_key(self) -> bytes:
+        """``WEGROW_NOTIFICATION_SECRET`` as the bytes ``client_state_for``/``client_state_ok`` take (UTF-8)."""
+        assert self.notification_secret is not None, "WEGROW_NOTIFICATION_SECRET is not set"
+        return self.notification_secret.get_secret_value().encode()
 
     @property
     def connector_host_set(self) -> frozenset[str]:
@@ -187,6 +230,17 @@ def connector_url_allowed(url: str, hosts: frozenset[str]) -> bool:
     if host not in hosts or parts.username or parts.password:
         return False
     return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS)
+
+
+def _public_url_allowed(url: str, env: Environment) -> bool:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    if not host or parts.username or parts.password or parts.query or parts.fragment:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and env is Environment.LOCAL and host in LOOPBACK_HOSTS)
 
 
 def env_name(field: str) -> str:

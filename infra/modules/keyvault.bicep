@@ -12,6 +12,9 @@ param publicNetworkAccess string = 'Disabled'
 @secure()
 @description('HMAC key of privacy audit references (not a credential)')
 param auditKey string
+@secure()
+@description('Key of the Graph subscriptions\' clientState (not a credential for any service)')
+param notificationSecret string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -38,7 +41,17 @@ resource auditKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource notificationSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'notification-secret'
+  properties: {
+    value: notificationSecret
+    contentType: 'HMAC-SHA256 key of the clientState of WeGrow Graph subscriptions'
+  }
+}
+
 output id string = vault.id
 output name string = vault.name
 output uri string = vault.properties.vaultUri
 output auditKeySecretUri string = auditKeySecret.properties.secretUri
+output notificationSecretUri string = notificationSecretSecret.properties.secretUri

@@ -9,9 +9,9 @@ param deploymentContainerName string
 var hostContainerNames = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
 
 @description('Queues the app uses (poison queues are created by the host on first use)')
-var queueNames = ['pair-changed', 'schedule-pair', 'send-card', 'export']
+var queueNames = ['pair-changed', 'schedule-pair', 'send-card', 'export', 'graph-notifications']
 @description('Tables the app uses')
-var tableNames = ['people', 'pairs', 'series', 'agendas', 'cards', 'outcomes', 'outbox', 'runs', 'leases', 'audit', 'sync']
+var tableNames = ['people', 'pairs', 'series', 'agendas', 'cards', 'outcomes', 'outbox', 'runs', 'leases', 'audit', 'sync', 'subscriptions']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

@@ -31,7 +31,8 @@ NO_SECRET = {
     "WEGROW_BOT_APP_SECRET": "the bot signs in as the user-assigned managed identity (UserAssignedMSI)",
     "WEGROW_CLIENT_SECRET": "Graph signs in as the same identity (WEGROW_MANAGED_IDENTITY_CLIENT_ID)",
 }
-AZD_GENERATED = {"auditKey"}  # @metadata({azd: {type: 'generate'}}): azd makes the value once, per environment
+# @metadata({azd: {type: 'generate'}}): azd makes the value once, per environment
+AZD_GENERATED = {"auditKey", "notificationSecret"}
 CODE_DEFAULTS = {
     "WEGROW_BOT_ENTRA_OPENID_METADATA_URL": "derived from WEGROW_TENANT_ID by shared/config.py",
     "WEGROW_CONNECTOR_HOSTS": "the code default is Teams' documented connector hosts",
