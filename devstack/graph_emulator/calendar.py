@@ -38,7 +38,7 @@ __all__ = ["addresses", "attendee_ids", "mailbox_of_address", "smtp_addresses"] 
 
 
 def store(state: EmulatorState) -> CalendarStore:
-    found = state.features.setdefault("calendar", CalendarStore())
+    found = state.features.setdefault("calendar", CalendarStore(state.calendar_listeners))
     assert isinstance(found, CalendarStore)
     return found
 
@@ -204,7 +204,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
 
 def load_tenant(state: EmulatorState, tenant: Tenant) -> None:
     """Seed the busy calendars: each organiser's Graph event-create JSON (attendees get their copies)."""
-    state.features["calendar"] = CalendarStore()
+    state.features["calendar"] = CalendarStore(state.calendar_listeners)
     for user_id, events in tenant.events.items():
         if user_id in state.mailbox_settings:
             for event in events:

@@ -1,11 +1,12 @@
 """Control API for calendars (tests and the demo act as the other people in the tenant).
 
-- ``POST /_emulator/respond`` ``{"user", "event_id", "response", "proposedNewTime"?}``: an attendee accepts,
-  tentatively accepts or declines a meeting (a decline or tentative answer may propose a new time, a timeSlot,
-  under the same rules as the Graph actions; ``event_id`` is the organiser's or the attendee's event or
-  occurrence id, and an occurrence id answers for that occurrence only). It records the answer exactly as the
-  Graph accept / tentativelyAccept / decline actions do (calendar_responses.record). The organiser sees it in
-  ``attendees[].status`` (and the proposal in ``attendees[].proposedNewTime``).
+- ``POST /_emulator/respond`` ``{"user", "event_id", "response", "proposedNewTime"?, "sendResponse"?}``: an
+  attendee accepts, tentatively accepts or declines a meeting (a decline or tentative answer may propose a new
+  time, a timeSlot, under the same rules as the Graph actions; ``event_id`` is the organiser's or the attendee's
+  event or occurrence id, and an occurrence id answers for that occurrence only). It records the answer exactly
+  as the Graph accept / tentativelyAccept / decline actions do (calendar_responses.record). The organiser sees it
+  in ``attendees[].status`` (and the proposal in ``attendees[].proposedNewTime``), unless ``sendResponse`` is
+  false (default true).
 - ``POST /_emulator/calendar/{user}/events`` with Graph event JSON: put a (conflicting) event straight on a
   user's calendar, as if they had booked it themselves.
 - ``POST /_emulator/mailbox/{user}/addresses`` ``{"mail"?, "proxyAddresses"?}``: give a user other SMTP addresses,
@@ -51,7 +52,10 @@ def respond(state: EmulatorState, body: dict[str, Any]) -> dict[str, Any]:
         if meeting.data.get("allowNewTimeProposals") is False:
             raise bad_request("This event does not allow new time proposals.", "ErrorInvalidRequest")
         proposal = calendar_responses.time_slot(proposal)
-    calendar_responses.record(state, Target(own, found.day), response, proposal)
+    send = body.get("sendResponse", True)
+    if not isinstance(send, bool) or (proposal is not None and not send):
+        raise bad_request("sendResponse is true or false, and a proposedNewTime needs it true")
+    calendar_responses.record(state, Target(own, found.day), response, proposal, send_response=send)
     return {"user": user_id, "event_id": cr.event_id(cr.occurrence(found.entry, found.day)), "response": response}
 
 

@@ -94,7 +94,7 @@ def remove(state: EmulatorState, found: Target) -> None:
     if found.day is not None and found.entry.is_organizer:
         calendars.remove_occurrence(found)
     elif found.day is not None:
-        found.entry.meeting.occurrence_responses[(found.entry.user_id, found.day)] = "declined"
+        calendars.drop_occurrence_copy(found)
     elif found.entry.is_organizer:
         calendars.cancel_meeting(found.entry.meeting)
     else:

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from devstack.graph_emulator import calendar_time as ct
+from devstack.graph_emulator.calendar_answers import Answers
 from devstack.graph_emulator.recurrence import Rule, local_to_utc, occurrence_dates
 
 RESPONSES = ("none", "accepted", "tentativelyAccepted", "declined")
@@ -39,8 +40,14 @@ class Meeting:
     cancelled: set[date] = field(default_factory=set)
     responses: dict[str, str] = field(default_factory=dict)  # attendee user id -> response on the series
     occurrence_responses: dict[tuple[str, date], str] = field(default_factory=dict)
+    # ``responses`` and ``occurrence_responses`` are what the organiser knows (answers sent); ``own_answers`` is
+    # what each attendee's own copy shows (every answer, sent or not; see calendar_answers.py)
+    own_answers: Answers = field(init=False)
     proposals: dict[tuple[str, date | None], dict[str, Any]] = field(default_factory=dict)  # -> timeSlot JSON
     version: int = 1
+
+    def __post_init__(self) -> None:
+        self.own_answers = Answers(dict(self.responses), dict(self.occurrence_responses))
 
     @property
     def start(self) -> datetime:
@@ -82,9 +89,14 @@ class Meeting:
         return start, end
 
     def response_of(self, user_id: str, day: date | None = None) -> str:
+        """The attendee's answer as the organiser knows it (only answers that were sent)."""
         if day is not None and (user_id, day) in self.occurrence_responses:
             return self.occurrence_responses[(user_id, day)]
         return self.responses.get(user_id, "none")
+
+    def own_response_of(self, user_id: str, day: date | None = None) -> str:
+        """The attendee's answer as their own copy shows it (sent or not)."""
+        return self.own_answers.of(user_id, day)
 
     def proposal_of(self, user_id: str, day: date | None = None) -> dict[str, Any] | None:
         """The timeSlot the attendee proposed with their answer to the series/event or to the occurrence on ``day``.
@@ -159,7 +171,7 @@ def as_seen_by(entry: Entry, day: date | None, data: dict[str, Any]) -> dict[str
     own = {**entry.own, **(entry.own_days.get(day, {}) if day is not None else {})}
     seen = {**data, **own}
     if "showAs" not in own:
-        seen["showAs"] = attendee_show_as(data.get("showAs"), entry.meeting.response_of(entry.user_id, day))
+        seen["showAs"] = attendee_show_as(data.get("showAs"), entry.meeting.own_response_of(entry.user_id, day))
     return seen
 
 

@@ -68,7 +68,7 @@ def occurrence(entry: Entry, day: date | None) -> Occurrence:
 
 def visible(entry: Entry, day: date | None) -> bool:
     """Attendees stop seeing what they declined (Outlook moves it to Deleted Items)."""
-    return entry.is_organizer or entry.meeting.response_of(entry.user_id, day) != "declined"
+    return entry.is_organizer or entry.meeting.own_response_of(entry.user_id, day) != "declined"
 
 
 def instances(entry: Entry, start: datetime, end: datetime) -> Iterator[Occurrence]:
@@ -141,7 +141,7 @@ def render(occ: Occurrence, tz_name: str | None, people: People, ids_by_address:
     entry, meeting = occ.entry, occ.entry.meeting
     data = {k: v for k, v in {**DEFAULTS, **occ.data}.items() if k not in INPUT_ONLY}
     ident = event_id(occ)
-    response = "organizer" if entry.is_organizer else meeting.response_of(entry.user_id, occ.day)
+    response = "organizer" if entry.is_organizer else meeting.own_response_of(entry.user_id, occ.day)
     body = data["body"] or {}
     data.update(
         {

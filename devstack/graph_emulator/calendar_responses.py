@@ -9,6 +9,10 @@ view of the event (and of the occurrence) shows it as ``attendees[].proposedNewT
 withdraws it. The organiser cannot answer their own meeting: Exchange refuses with ``ErrorCalendarIsOrganizerForAccept``
 (``...ForDecline``, ``...ForTentative``; EWS ResponseCode list). The control API in calendar_control.py records
 answers through the same ``record``.
+
+``sendResponse`` defaults to true. With ``false`` no meeting response goes to the organiser, so only the
+attendee's own copy changes: the organiser's ``attendees[].status`` (and the organiser's change notifications)
+stay as they were (limits.md: microsoft-graph-docs issue #15351; calendar_answers.py).
 """
 
 from __future__ import annotations
@@ -31,12 +35,18 @@ ORGANIZER_CODES = {
 }
 
 
-def record(state: EmulatorState, found: Target, response: str, proposal: dict[str, Any] | None = None) -> None:
+def record(
+    state: EmulatorState,
+    found: Target,
+    response: str,
+    proposal: dict[str, Any] | None = None,
+    send_response: bool = True,
+) -> None:
     """Store ``found``'s mailbox answer (and proposed timeSlot) for the series/event or the one occurrence."""
     if found.entry.is_organizer:
         code, verb = ORGANIZER_CODES[response]
         raise GraphError(400, code, f"You can't {verb} this meeting because you're the meeting organizer.")
-    cal.store(state).respond(found.entry, found.day, response, proposal)
+    cal.store(state).respond(found.entry, found.day, response, proposal, send_response)
 
 
 def time_slot(value: object) -> dict[str, Any]:
@@ -87,7 +97,8 @@ def add_routes(app: web.Application, state: EmulatorState) -> None:
         async def answer(request: web.Request) -> web.Response:
             found = cal.target(request, state)
             given = _parameters(await cal.body_json(request) if request.body_exists else {}, response, action)
-            record(state, found, response, _check_proposal(found, given))
+            sent = given.get("sendresponse") is not False
+            record(state, found, response, _check_proposal(found, given), send_response=sent)
             return web.Response(status=202)
 
         return answer

@@ -6,16 +6,24 @@ The records live in calendar_model.py. This store keeps them, and applies change
   (MS-OXOCAL 3.1.4.7.3.1): a series loses its exceptions and cancelled occurrences (3.1.4.7.3.5, "removes every
   exception"), and the attendees' responses go back to none (3.1.4.7.3.2, "Clearing Previous Responses");
 - moving one occurrence clears the responses for that occurrence only;
-- an attendee's PATCH changes their own copy only.
+- an attendee's PATCH changes their own copy only;
+- an answer sent without a response (``sendResponse: false``), or an attendee deleting an occurrence, changes the
+  attendee's own copy only: the organiser's view of that attendee stays as it was (calendar_answers.py).
+
+Every change to a mailbox's entry is told to ``listeners`` (``state.calendar_listeners``: change notifications)
+as ``(entry, "created" | "updated" | "deleted")``. A change to an occurrence is an update of the series master,
+the only item Exchange stores (notifications name the master: microsoft-graph-docs issue #5520).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from devstack.graph_emulator.calendar_model import RESPONSES, Entry, Meeting, Target, stable_id
 from devstack.graph_emulator.recurrence import parse_rule
+from devstack.graph_emulator.state import CalendarListener
 
 __all__ = ["RESPONSES", "CalendarStore", "Entry", "Meeting", "Target", "stable_id"]
 
@@ -23,7 +31,8 @@ __all__ = ["RESPONSES", "CalendarStore", "Entry", "Meeting", "Target", "stable_i
 class CalendarStore:
     """All calendars of the emulated tenant, in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, listeners: list[CalendarListener] | None = None) -> None:
+        self.listeners = listeners if listeners is not None else []
         self.entries: dict[str, Entry] = {}
         self.by_user: dict[str, list[str]] = {}
         self.meetings: dict[str, list[str]] = {}  # meeting id -> entry ids
@@ -33,6 +42,11 @@ class CalendarStore:
     def _next(self) -> int:
         self._counter += 1
         return self._counter
+
+    def _tell(self, entries: Iterable[Entry], change: str) -> None:
+        for entry in list(entries):
+            for listener in self.listeners:
+                listener(entry, change)
 
     def create(self, organizer_id: str, data: dict[str, Any], attendee_ids: list[str], now: datetime) -> Entry:
         """Store a new meeting, its organiser entry, and an entry per attendee who has a mailbox."""
@@ -67,6 +81,7 @@ class CalendarStore:
         self.entries[entry.event_id] = entry
         self.by_user.setdefault(user_id, []).append(entry.event_id)
         self.meetings.setdefault(meeting.meeting_id, []).append(entry.event_id)
+        self._tell([entry], "created")
         return entry
 
     def meeting_entries(self, meeting: Meeting) -> list[Entry]:
@@ -110,12 +125,14 @@ class CalendarStore:
         self.entries.pop(entry.event_id, None)
         self.by_user.get(entry.user_id, []).remove(entry.event_id)
         self.meetings.get(entry.meeting.meeting_id, []).remove(entry.event_id)
+        self._tell([entry], "deleted")
 
     def cancel_meeting(self, meeting: Meeting) -> None:
         """Remove a meeting from every mailbox (organiser delete or cancel)."""
         for event_id in list(self.meetings.pop(meeting.meeting_id, [])):
             entry = self.entries.pop(event_id)
             self.by_user[entry.user_id].remove(event_id)
+            self._tell([entry], "deleted")
 
     def set_attendees(self, meeting: Meeting, attendee_ids: list[str]) -> None:
         """The organiser changed the attendee list: new attendees get a copy, removed ones lose theirs."""
@@ -123,6 +140,7 @@ class CalendarStore:
         meeting.occurrence_responses = {
             k: v for k, v in meeting.occurrence_responses.items() if k[0] in meeting.responses
         }
+        meeting.own_answers.keep_only(meeting.responses)
         for entry in self.meeting_entries(meeting):
             if not entry.is_organizer and entry.user_id not in meeting.responses:
                 self.remove_entry(entry)
@@ -142,6 +160,8 @@ class CalendarStore:
             self._patch_meeting(entry.meeting, changes)
         entry.meeting.modified = now
         entry.meeting.version += 1
+        reaches_copies = entry.is_organizer and bool(changes)  # extended properties stay on the organiser's item
+        self._tell(self.meeting_entries(entry.meeting) if reaches_copies else [entry], "updated")
 
     def _patch_meeting(self, meeting: Meeting, changes: dict[str, Any]) -> None:
         before = meeting.timing()
@@ -160,6 +180,7 @@ class CalendarStore:
         if meeting.asks_for_responses():
             meeting.responses = dict.fromkeys(meeting.responses, "none")
             meeting.occurrence_responses.clear()
+            meeting.own_answers.clear(meeting.responses)
             meeting.proposals.clear()
         self._ensure_entries(meeting)
 
@@ -170,13 +191,27 @@ class CalendarStore:
             for attendee in meeting.responses:
                 meeting.occurrence_responses[(attendee, day)] = "none"
                 meeting.proposals.pop((attendee, day), None)
+            meeting.own_answers.clear_day(day, meeting.responses)
             for entry in self.meeting_entries(meeting):
                 entry.forget_show_as(day)
 
-    def respond(self, entry: Entry, day: date | None, response: str, proposal: dict[str, Any] | None = None) -> None:
+    def respond(
+        self,
+        entry: Entry,
+        day: date | None,
+        response: str,
+        proposal: dict[str, Any] | None = None,
+        send_response: bool = True,
+    ) -> None:
         """Record an attendee's answer for the series (or single event), or for one occurrence, with the new time
-        they proposed, if any (a later answer without a proposal withdraws it)."""
+        they proposed, if any (a later answer without a proposal withdraws it). An answer not sent changes the
+        attendee's own copy only."""
         meeting = entry.meeting
+        meeting.own_answers.record(entry.user_id, day, response)
+        entry.forget_show_as(day)
+        if not send_response:
+            self._tell([entry], "updated")
+            return
         if proposal is not None:
             meeting.proposals[(entry.user_id, day)] = proposal
         else:
@@ -188,9 +223,18 @@ class CalendarStore:
             }
         else:
             meeting.occurrence_responses[(entry.user_id, day)] = response
-        entry.forget_show_as(day)
+        organiser = [e for e in self.meeting_entries(meeting) if e.is_organizer]
+        self._tell([entry, *organiser], "updated")
 
     def remove_occurrence(self, target: Target) -> None:
+        """The organiser deletes or cancels one occurrence: it goes from every copy of the series."""
         assert target.day is not None
         target.entry.meeting.cancelled.add(target.day)
         target.entry.meeting.exceptions.pop(target.day, None)
+        self._tell(self.meeting_entries(target.entry.meeting), "updated")
+
+    def drop_occurrence_copy(self, target: Target) -> None:
+        """An attendee deletes one occurrence from their calendar: no response goes to the organiser."""
+        assert target.day is not None
+        target.entry.meeting.own_answers.record(target.entry.user_id, target.day, "declined")
+        self._tell([target.entry], "updated")

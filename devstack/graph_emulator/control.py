@@ -95,6 +95,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
             return _problem(400, str(exc))
         if "fault_seed" in changes:
             state.fault_rng.seed(state.switches.fault_seed)
+            state.notify_rng.seed(state.switches.fault_seed)
         return _json(state.switches.as_dict())
 
     async def apply_manager_changes(request: web.Request) -> web.Response:

@@ -8,13 +8,18 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from devstack.tenant import Tenant
+
+if TYPE_CHECKING:
+    from devstack.graph_emulator.calendar_model import Entry
+
+CalendarListener = Callable[["Entry", str], None]  # (the mailbox's entry, "created" | "updated" | "deleted")
 
 VALIDATION_MODES = ("off", "record", "enforce")
 
@@ -32,6 +37,9 @@ class Switches:
     fault_seed: int = 0
     validation: str = "off"  # off | record (log violations) | enforce (400 on bad request bodies, log the rest)
     page_size: int | None = None  # overrides Graph's default page sizes, to exercise paging with small tenants
+    notify_drop: float = 0.0  # probability that a change or lifecycle notification is never delivered
+    notify_duplicate: bool = False  # every notification is delivered twice
+    notify_reorder: bool = False  # notifications are held briefly and delivered in reverse order
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply a partial update; unknown names or bad values raise ValueError."""
@@ -42,6 +50,8 @@ class Switches:
             setattr(self, name, _coerce(name, value, getattr(self, name)))
         if self.validation not in VALIDATION_MODES:
             raise ValueError(f"validation must be one of {VALIDATION_MODES}")
+        if not 0.0 <= self.notify_drop <= 1.0:
+            raise ValueError("notify_drop is a probability, from 0 to 1")
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -167,6 +177,8 @@ class EmulatorState:
     features: dict[str, object] = field(default_factory=dict)
     initial_switches: Switches = field(default_factory=Switches)
     fault_rng: random.Random = field(default_factory=random.Random)
+    notify_rng: random.Random = field(default_factory=random.Random)  # notify_drop draws, seeded by fault_seed
+    calendar_listeners: list[CalendarListener] = field(default_factory=list)  # kept across resets (set up once)
 
     def load_core(self) -> None:
         """(Re)seed the directory data from the tenant; copies, so the tenant itself never changes."""
@@ -183,6 +195,7 @@ class EmulatorState:
         self.features = {}
         self.switches = dataclasses.replace(self.initial_switches)
         self.fault_rng = random.Random(self.switches.fault_seed)
+        self.notify_rng = random.Random(self.switches.fault_seed)
 
     def resolve_user(self, key: str) -> str | None:
         """A user id from an id or a UPN (Graph accepts both in /users/{id|userPrincipalName})."""
