@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, SeriesEvent, SeriesSpec
+from shared.domain.mailbox_events import MailboxEvent
 from shared.ports.directory import MailboxUnavailable
 
 SeriesLookup = tuple[str, str]
@@ -110,4 +111,9 @@ class Calendar(Protocol):
         """Delete the attendee's own copy of an event (found by ``iCalUId``), e.g. when its organiser has left.
 
         True when a copy was removed, False when the attendee had none."""
+        ...
+
+    async def get_event(self, user_id: str, event_id: str) -> MailboxEvent | None:
+        """One event, occurrence or attendee copy in ``user_id``'s mailbox, as that mailbox sees it; None when it
+        is not there (404 or a malformed id: deleted, or never there). Raises ``MailboxUnavailable`` (403)."""
         ...

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.contract
 
 FIRST = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Berlin
 WINDOW = (datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC))
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Subject:
     report_id: str = "r1"  # the report's user id (their own mailbox, for remove_attendee_copy)
     # the report declines one occurrence (the organiser's occurrence id), optionally proposing (start, end) in UTC
     decline: Callable[[str, tuple[datetime, datetime] | None], Awaitable[None]] | None = None
+    # the report's own id for the organiser's series (iCalUId) or, given its start, one of its occurrences
+    copy_id: Callable[[str, datetime | None], Awaitable[str]] | None = None
 
 
 @pytest.fixture(params=["fake", "graph"])
@@ -60,8 +63,26 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
         async def decline_fake(occurrence_id: str, proposal: tuple[datetime, datetime] | None) -> None:
             fake.decline(occurrence_id, "bob@x.test", proposal)
 
+        async def copy_fake(ical_uid: str, start: datetime | None) -> str:
+            [event] = [e for e in fake.events.values() if e.ical_uid == ical_uid]
+            if start is None:
+                return fake.copy_id(event.event_id)
+            [found] = [
+                o for o in await fake.occurrences("m1", event.event_id, start, start + MINUTE) if o.start == start
+            ]
+            return fake.copy_id(found.event_id)
+
         fake.unresolvable.add("nobody@x.test")
-        yield Subject(fake, "m1", "ann@x.test", "bob@x.test", deny=deny_fake, add_busy=busy_fake, decline=decline_fake)
+        yield Subject(
+            fake,
+            "m1",
+            "ann@x.test",
+            "bob@x.test",
+            deny=deny_fake,
+            add_busy=busy_fake,
+            decline=decline_fake,
+            copy_id=copy_fake,
+        )
         return
     from tests.contract.test_graph_adapter_support import adapters_for, pairs
 
@@ -97,6 +118,9 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
         async with httpx.AsyncClient(timeout=30) as http:
             (await http.post(f"{graph.root}/_emulator/respond", json=body)).raise_for_status()
 
+    async def copy_graph(ical_uid: str, start: datetime | None) -> str:
+        return await report_copy_on_emulator(graph, report["id"], ical_uid, start)
+
     async with adapters_for(graph.base_url) as adapters:
         yield Subject(
             adapters.calendar,
@@ -110,7 +134,25 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
             unknown,
             report["id"],
             decline_graph,
+            copy_graph,
         )
+
+
+async def report_copy_on_emulator(graph: GraphEmulator, report_id: str, ical_uid: str, start: datetime | None) -> str:
+    """The report's copy of a series (by iCalUId), or of the occurrence starting at ``start`` (from its instances)."""
+    utc = {"Prefer": 'outlook.timezone="UTC"'}
+    async with httpx.AsyncClient(base_url=graph.base_url, timeout=30, headers=utc) as http:
+        listed = await http.get(f"/users/{report_id}/events", params={"$filter": f"iCalUId eq '{ical_uid}'"})
+        [copy] = [e["id"] for e in listed.raise_for_status().json()["value"] if not e["isOrganizer"]]
+        if start is None:
+            return str(copy)
+        window = [t.astimezone(UTC).replace(tzinfo=None).isoformat() for t in (start, start + MINUTE)]
+        instances = await http.get(
+            f"/users/{report_id}/events/{copy}/instances", params={"startDateTime": window[0], "endDateTime": window[1]}
+        )
+        found = instances.raise_for_status().json()["value"]
+        naive = start.astimezone(UTC).replace(tzinfo=None)
+        return str(next(i["id"] for i in found if datetime.fromisoformat(i["start"]["dateTime"][:19]) == naive))
 
 
 def upn_that_is_not_an_address(tenant: dict[str, Any]) -> str | None:

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, Response, SeriesEvent, SeriesSpec
+from shared.domain.mailbox_events import MailboxEvent
 from shared.ports.calendar import (
     BusyAnswer,
     CreatedSeries,
@@ -28,6 +29,7 @@ from shared.ports.calendar import (
     SeriesLookup,
 )
 from shared.ports.directory import MailboxUnavailable, NoMailbox
+from tests.fakes.calendar_mailbox import COPY_PREFIX, mailbox_event
 
 BATCH_LIMIT = 20
 
@@ -47,6 +49,7 @@ class _Event:
     deleted: set[date] = field(default_factory=set)
     proposals: dict[date, dict[str, tuple[datetime, datetime]]] = field(default_factory=dict)
     attendee_copy: bool = True
+    silently_declined: dict[date, set[str]] = field(default_factory=dict)  # shown in the attendee's copy only
 
     @property
     def ical_uid(self) -> str:
@@ -76,6 +79,15 @@ class FakeCalendar:
         event.declined.setdefault(day, set()).add(upn.lower())
         if proposed is not None:
             event.proposals.setdefault(day, {})[upn.lower()] = proposed
+
+    def decline_silently(self, occurrence_id: str, upn: str) -> None:
+        """The attendee declines one occurrence with ``sendResponse: false``: only their own copy shows it."""
+        event, day = self._instance(occurrence_id)
+        event.silently_declined.setdefault(day, set()).add(upn.lower())
+
+    def copy_id(self, event_id: str) -> str:
+        """The attendee's id for the organiser's series (``evt-1``) or occurrence (``evt-1@2026-06-02``)."""
+        return f"{COPY_PREFIX}{event_id}"
 
     def delete_occurrence(self, occurrence_id: str) -> None:
         event, day = self._instance(occurrence_id)
@@ -219,6 +231,7 @@ class FakeCalendar:
         event.moved[day] = (start, end)
         event.declined.pop(day, None)
         event.proposals.pop(day, None)
+        event.silently_declined.pop(day, None)
 
     async def occurrences_many(
         self, queries: Sequence[OccurrenceQuery], start: datetime, end: datetime
@@ -289,6 +302,13 @@ class FakeCalendar:
                 event.attendee_copy = False
                 return True
         return False
+
+    async def get_event(self, user_id: str, event_id: str) -> MailboxEvent | None:
+        """The organiser's series or occurrence, or the attendee's copy (ids prefixed ``copy-``), as that mailbox
+        sees it; None when gone. The attendee's own answer includes a decline sent without a response."""
+        self.calls.append("get_event")
+        self._check_scope(user_id)
+        return mailbox_event(self, user_id, event_id)
 
     # ------------------------------------------------------------------ internals
     def _instance(self, occurrence_id: str) -> tuple[_Event, date]:

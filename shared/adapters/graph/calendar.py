@@ -22,6 +22,7 @@ from shared.adapters.graph.limits import MailboxLimiter
 from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, SeriesEvent, SeriesSpec
+from shared.domain.mailbox_events import MailboxEvent
 from shared.ports.calendar import (
     BusyAnswer,
     CreatedSeries,
@@ -207,3 +208,8 @@ class GraphCalendar:
         from shared.adapters.graph.calendar_copies import remove_attendee_copy
 
         return await remove_attendee_copy(self._events(attendee_id), attendee_id, ical_uid, self._on_mailbox)
+
+    async def get_event(self, user_id: str, event_id: str) -> MailboxEvent | None:
+        from shared.adapters.graph.calendar_events_read import get_event
+
+        return await get_event(self._events(user_id), user_id, event_id, self._on_mailbox)
