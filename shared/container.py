@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from shared.ports.directory import Directory
     from shared.ports.messenger import Messenger
     from shared.ports.storage import Queues, Store
+    from shared.ports.subscriptions import Subscriptions
     from shared.ports.telemetry import Events
     from shared.ports.workbook import Workbook
     from shared.services.card_rate import CardRateLimiter
@@ -52,6 +53,13 @@ class Container:
         from shared.adapters.graph.calendar import GraphCalendar
 
         return GraphCalendar(self.graph_client)
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        """Graph change-notification subscriptions on mailboxes' events (``POST/PATCH/DELETE /subscriptions``)."""
+        from shared.adapters.graph.subscriptions import GraphSubscriptions
+
+        return GraphSubscriptions(self.graph_client)
 
     @cached_property
     def clock(self) -> Clock:
