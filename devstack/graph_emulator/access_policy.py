@@ -37,7 +37,12 @@ def check(state: EmulatorState, request: web.Request) -> None:
     if len(parts) < 4 or parts[1] != "users" or parts[3] not in EXCHANGE_SUBRESOURCES:
         return
     key = request.match_info.get("id", "")
-    if (state.resolve_user(key) or key) in policy(state).denied:
+    check_mailbox(state, state.resolve_user(key) or key)
+
+
+def check_mailbox(state: EmulatorState, user_id: str) -> None:
+    """Raise Graph's 403 when ``user_id``'s mailbox is outside the policy (also for subscriptions on it)."""
+    if user_id in policy(state).denied:
         raise GraphError(403, "ErrorAccessDenied", DENIED_MESSAGE)
 
 

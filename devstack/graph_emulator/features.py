@@ -36,6 +36,7 @@ FEATURE_MODULES = (
     "devstack.graph_emulator.teamwork",
     "devstack.graph_emulator.workbook",
     "devstack.graph_emulator.access_policy",
+    "devstack.graph_emulator.subscriptions",
 )
 
 log = logging.getLogger(__name__)
