@@ -5,5 +5,6 @@ from functions.cards import bp as cards
 from functions.health import bp as health
 from functions.outcomes import bp as outcomes
 from functions.scheduling import bp as scheduling
+from functions.subscriptions import bp as subscriptions
 
-BLUEPRINTS = (health, bot, scheduling, cards, outcomes)
+BLUEPRINTS = (health, bot, scheduling, cards, outcomes, subscriptions)
