@@ -1,4 +1,4 @@
-"""``wegrow plan --dry-run`` and ``wegrow cycle --steps sync,plan,schedule [--json]``."""
+"""``wegrow plan --dry-run`` and ``wegrow cycle --steps sync,plan,schedule,cards,subscribe [--json]``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from shared.services.plan_cycle import Plan
 if TYPE_CHECKING:
     from shared.container import Container
     from shared.services.scheduling_handlers import CycleSummary
+    from shared.services.subscriptions import SubscribeSummary
 
 PROGRESS_FROM = 500  # pairs; smaller tenants plan in a blink
 
@@ -104,31 +105,44 @@ def restore_series_command(
 
 @app.command("cycle")
 def cycle_command(
-    steps: Annotated[str, typer.Option("--steps", help="some of sync,plan,schedule,cards")] = "sync,plan,schedule",
+    steps: Annotated[
+        str | None,
+        typer.Option(
+            "--steps",
+            help="some of sync,plan,schedule,cards,subscribe (default: sync,plan,schedule, and subscribe when "
+            "WEGROW_PUBLIC_BASE_URL and WEGROW_NOTIFICATION_SECRET are set)",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="last line: a JSON summary")] = False,
 ) -> None:
     """Run the steps once against WEGROW_GRAPH_BASE_URL and WEGROW_STORAGE_CONNECTION, draining the queues."""
     from shared.cli.cards import CARD_STEPS, run_card_steps
+    from shared.cli.subscribe import SUBSCRIBE_STEPS, check_subscribe, default_steps
     from shared.container import container
     from shared.services.scheduling_handlers import STEPS
 
-    wanted = [s.strip() for s in steps.split(",") if s.strip()]
-    known = (*STEPS, *CARD_STEPS)
-    unknown = [s for s in wanted if s not in known]
+    asked = [s.strip() for s in steps.split(",") if s.strip()] if steps is not None else None
+    known = (*STEPS, *CARD_STEPS, *SUBSCRIBE_STEPS)
+    unknown = [s for s in asked or () if s not in known]
     if unknown:
         raise typer.BadParameter(f"unknown step(s) {', '.join(unknown)}; expected some of {','.join(known)}")
     c = container()
+    wanted = asked if asked is not None else default_steps(c.settings)
+    check_subscribe(c.settings, wanted)
     scheduling = [s for s in wanted if s in STEPS]
-    summary, pilot_error = asyncio.run(_scheduling(c, scheduling))
+    summary, pilot_error, subscribed = asyncio.run(_graph_steps(c, wanted))
     cards = run_card_steps(c, wanted)
     out = Console(highlight=False, soft_wrap=True)
     if as_json:
         extra = {"cards": cards.as_json()} if cards else {}
+        extra |= {"subscriptions": subscribed.as_json()} if subscribed else {}
         print(json.dumps({**summary.as_json(), **extra, **({"pilot_error": pilot_error} if pilot_error else {})},
                          sort_keys=True))  # fmt: skip
         return
     if cards is not None:
         out.print(cards.line(), markup=False)
+    if subscribed is not None:
+        out.print(subscribed.line(), markup=False)
     if not scheduling:
         return
     if pilot_error:
@@ -142,13 +156,17 @@ def cycle_command(
         out.print(f"  no slot: {reason}", markup=False)
 
 
-async def _scheduling(c: Container, steps: list[str]) -> tuple[CycleSummary, str | None]:
-    """The scheduling steps in one event loop; the sync step also reads the pilot groups' members for planning
-    (pilot_scope.py), and its error (e.g. an unknown group) is returned beside the summary."""
+async def _graph_steps(c: Container, steps: list[str]) -> tuple[CycleSummary, str | None, SubscribeSummary | None]:
+    """The scheduling steps, then the subscriptions pass (it follows the series the schedule step made), in one
+    event loop; the sync step also reads the pilot groups' members for planning (pilot_scope.py), and its error
+    (e.g. an unknown group) is returned beside the summary."""
+    from shared.cli.subscribe import run_subscribe
     from shared.services.pilot_scope import refresh_pilot_scope
-    from shared.services.scheduling_handlers import run_cycle
+    from shared.services.scheduling_handlers import STEPS, run_cycle
     from shared.services.scheduling_wiring import context_from, planner_from
 
+    scheduling = [s for s in steps if s in STEPS]
     pilot_error = (await refresh_pilot_scope(c.directory, c.store, c.pilot)).error if "sync" in steps else None
-    summary = await run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), steps)
-    return summary, pilot_error
+    summary = await run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), scheduling)
+    subscribed = await run_subscribe(c) if "subscribe" in steps else None
+    return summary, pilot_error, subscribed
