@@ -6,11 +6,24 @@ report's answer. One that fails moves: to the time the report proposed when decl
 both people's hours, else to the best slot within ``MOVE_DAYS`` either side, under the same daily cap and
 booking ledger as a new series. Graph leaves deleted occurrences out of ``instances``; the difference between
 the expected pattern and what is returned counts as occurrences cancelled by hand, which stay cancelled.
+
+A repair holds the pair's lease (the one ``schedule_pair`` takes), so the poll and change notifications never
+repair one pair at the same time; a pair leased elsewhere is left alone (``RepairOutcome.leased``) for the caller
+to retry.
+
+Silent declines: a report who declines with ``sendResponse: false`` changes only their own copy; the organiser's
+instances still show no answer. The caller that saw the report's copy (a change notification from the report's
+mailbox) passes the (start, end) of each occurrence the copy shows declined in ``declined_in_copy``. A hint is used
+rather than reading every report's copy on each repair: the poll would pay one more Graph read per pair for an
+answer that only a notification from that mailbox can point at. An occurrence counts as declined by the hint only
+while it is still at exactly those times, so a stale or repeated hint (the copy read before a move, or a duplicate
+notice) never moves an occurrence twice: once moved, it no longer matches.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,10 +37,13 @@ from shared.ports.storage import Record
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_bookings import claim
 from shared.services.scheduling_load import encode_starts, load_by_day, manager_starts
-from shared.services.scheduling_records import SERIES, load_person
+from shared.services.scheduling_records import SERIES, acquire_lease, load_person, release_lease
 
 AUDIT = "audit"
 MOVE_DAYS = 7  # a week either way: as far as the gaps between conversations allow
+
+DeclinedTimes = frozenset[tuple[datetime, datetime]]
+"""(start, end) of occurrences the report's own copy shows declined: ``repair_occurrences``' hint."""
 
 # The weakest free/busy status first: the own copy is the one to discount when a foreign meeting has the same times.
 _STRENGTH = {"free": 0, "workingElsewhere": 1, "tentative": 2, "busy": 3, "oof": 4, "unknown": 5}
@@ -38,6 +54,7 @@ class RepairOutcome:
     moved: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     hand_cancelled: int = 0
+    leased: bool = False  # another worker holds the pair: nothing was looked at
 
 
 @dataclass(slots=True)
@@ -50,6 +67,7 @@ class _PairView:
     busy: dict[str, list[Busy]]
     load: Counter[date]
     series: str
+    declined_in_copy: DeclinedTimes = frozenset()
 
 
 def expected_count(event: SeriesEvent, start: datetime, end: datetime) -> int:
@@ -82,6 +100,8 @@ def move_reason(ctx: ScheduleContext, view: _PairView, occurrence: Occurrence) -
     """Why the occurrence must move (declined, outside hours, conflict), or None when it is fine."""
     if occurrence.attendee_responses.get(view.people[1].key) is Response.DECLINED:
         return "declined"
+    if (occurrence.start, occurrence.end) in view.declined_in_copy:
+        return "declined"
     if not all(in_working_hours(person, occurrence.start, occurrence.end) for person in view.people):
         return "outside hours"
     statuses = ctx.policy.rules.hard_statuses()
@@ -91,8 +111,23 @@ def move_reason(ctx: ScheduleContext, view: _PairView, occurrence: Occurrence) -
     return None
 
 
-async def repair_occurrences(ctx: ScheduleContext, pair: Pair) -> RepairOutcome:
-    """Move each upcoming occurrence that was declined, drifted out of hours or now clashes."""
+async def repair_occurrences(
+    ctx: ScheduleContext, pair: Pair, declined_in_copy: Collection[tuple[datetime, datetime]] = ()
+) -> RepairOutcome:
+    """Move each upcoming occurrence that was declined, drifted out of hours or now clashes (under the pair's lease).
+
+    ``declined_in_copy``: (start, end) of occurrences the report's own copy shows declined (see the module doc).
+    """
+    lease = acquire_lease(ctx.store, pair.key, ctx.worker, ctx.now, timedelta(seconds=ctx.policy.lease_seconds))
+    if lease is None:
+        return RepairOutcome(leased=True)
+    try:
+        return await _repair(ctx, pair, frozenset(declined_in_copy))
+    finally:
+        release_lease(ctx.store, lease)
+
+
+async def _repair(ctx: ScheduleContext, pair: Pair, declined_in_copy: DeclinedTimes) -> RepairOutcome:
     outcome = RepairOutcome()
     record = ctx.store.find(SERIES, pair.manager_id, pair.report_id)
     manager, report = load_person(ctx.store, pair.manager_id), load_person(ctx.store, pair.report_id)
@@ -112,7 +147,7 @@ async def repair_occurrences(ctx: ScheduleContext, pair: Pair) -> RepairOutcome:
     busy = await ctx.calendar.busy_times(manager.id, [manager.address, report.address], start, end)
     others = manager_starts(ctx.store, manager.id, ctx.policy.rhythm_weeks, end, skip_report=report.id)
     load = load_by_day([*others, *(o.start for o in occurrences)], people[0].zone)
-    view = _PairView(pair, record, people, busy, load, str(record.data["series_id"]))
+    view = _PairView(pair, record, people, busy, load, str(record.data["series_id"]), declined_in_copy)
     kept: list[datetime] = []
     for occurrence in occurrences:
         why = move_reason(ctx, view, occurrence)

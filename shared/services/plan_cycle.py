@@ -7,18 +7,22 @@ Pilot scope (pilot_scope.py): the membership sync stored decides which pairs are
 is never created, extended or checked, only counted (``Plan.out_of_pilot``). When the stored membership is
 unusable (an unknown group, or not read yet for the configured groups) planning does nothing and says why
 (``Plan.pilot_error``): a pilot never silently becomes everyone.
+
+With Graph change notifications live for both people of a pair, its routine check comes less often
+(``notification_backstop``): notifications repair declines within minutes and the poll stays as the backstop.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from shared.domain.people import Pair
 from shared.ports.storage import Queues, Record, Store
+from shared.services.notification_backstop import backstop_due, notified_period
 from shared.services.pilot_scope import PilotConfig, PilotScope, load_pilot_scope
 from shared.services.scheduling_messages import SCHEDULE_PAIR, manager_messages
 from shared.services.scheduling_policy import SchedulingPolicy
@@ -100,9 +104,12 @@ RETRIED_STATES = frozenset({"no-overlap", "zone-unknown", "free-busy-unknown", "
 
 
 def decide(
-    record: Record | None, planned: Sequence[Planned], now: datetime, policy: SchedulingPolicy
+    record: Record | None, planned: Sequence[Planned], now: datetime, policy: SchedulingPolicy, notified: bool = False
 ) -> tuple[str, str] | None:
-    """The action and reason for one pair, or None when nothing is due."""
+    """The action and reason for one pair, or None when nothing is due.
+
+    ``notified``: both people's mailboxes have live change notifications, so the routine check is the backstop.
+    """
     if not planned:
         return None
     reason, state = planned[0].reason, record.data.get("state") if record is not None else None
@@ -124,6 +131,9 @@ def decide(
     horizon_end = (now + policy.horizon).date()
     if until and date.fromisoformat(until) < horizon_end - timedelta(weeks=policy.rhythm_weeks):
         return "extend", f"series ends {until}, horizon is {horizon_end.isoformat()}"
+    if notified:
+        last = datetime.fromisoformat(checked) if checked else None
+        due = backstop_due(Pair(record.partition, record.row).key, last, now, notified_period(policy.repair_check_days))
     if due:
         return "check", "look for declines, conflicts and hand edits"
     return None
@@ -149,11 +159,13 @@ def plan_cycle(
     progress: Callable[[int, int], None] | None = None,
     *,
     pilot: PilotConfig | None = None,
+    notified: Collection[str] | None = None,
 ) -> Plan:
     """Build the plan; with ``queues`` (not a dry run) send one ``schedule-pair`` message per manager (≤ 20 pairs).
 
     ``pilot``: the pilot groups the caller is configured with; when the stored membership was read for other
-    groups, planning does nothing (None: trust the stored membership).
+    groups, planning does nothing (None: trust the stored membership). ``notified``: the users whose mailboxes have
+    a live change-notification subscription (None: notifications are off).
     """
     pairs = active_pairs(store)
     plan = Plan(pairs=len(pairs))
@@ -170,7 +182,8 @@ def plan_cycle(
             planned = (
                 cadence(pair, now.date(), horizon_end, groups) if cadence else planner(pair, now.date(), horizon_end)
             )
-            decision = decide(series.get((pair.manager_id, pair.report_id)), planned, now, policy)
+            both = notified is not None and pair.manager_id in notified and pair.report_id in notified
+            decision = decide(series.get((pair.manager_id, pair.report_id)), planned, now, policy, both)
             if decision is not None:
                 item = PlanItem(pair, *decision)
                 plan.items.append(item)
