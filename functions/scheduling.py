@@ -36,13 +36,16 @@ async def sync(timer: func.TimerRequest) -> None:
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_PLAN_SCHEDULE%", run_on_startup=False)
 def plan(timer: func.TimerRequest) -> None:
     from shared.container import container
+    from shared.services.notification_wiring import notified_users_from
     from shared.services.plan_cycle import plan_cycle
     from shared.services.runs import tracked_run
     from shared.services.scheduling_wiring import planner_from, policy_from
 
     c = container()
     with tracked_run(c.store, c.clock, "plan") as note:
-        result = plan_cycle(c.store, c.queues, planner_from(c), c.clock.now(), policy_from(c), pilot=c.pilot)
+        now = c.clock.now()
+        notified = notified_users_from(c, now)  # None when notifications are off: the daily poll as before
+        result = plan_cycle(c.store, c.queues, planner_from(c), now, policy_from(c), pilot=c.pilot, notified=notified)
         note.detail = f"{result.pairs} pairs, {len(result.items)} queued, {result.out_of_pilot} out of pilot"
         if result.pilot_error:
             note.detail += f"; pilot: {result.pilot_error}"
