@@ -29,18 +29,22 @@ import pytest
 from shared.adapters.graph.calendar import GraphCalendar
 from shared.adapters.graph.client import aclose_graph_client, build_graph_client
 from shared.adapters.graph.directory import GraphDirectory
+from shared.adapters.graph.subscriptions import GraphSubscriptions
 from shared.adapters.graph.teamwork import GraphTeamsInstaller
 from shared.adapters.graph.workbook import GraphWorkbook
 from shared.adapters.workbook.template import build_template
 from shared.config import LOCAL_TEAMS_APP_MANIFEST_ID, load_settings
 from shared.domain.calendar import OccurrenceMove, Recurrence, RecurrenceKind, SeriesSpec
+from shared.domain.notifications import CHANGE_TYPES
 from shared.domain.people import Pair, Weekday
 from shared.ports.directory import MailboxUnavailable
+from shared.ports.subscriptions import SubscriptionSpec
 from shared.ports.workbook import COLUMNS, OUTCOMES_TABLE
 from shared.services.schedule_pair import ScheduleContext, schedule_pair
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.sync_org import sync_org
 from tests.contract.test_graph_adapter_support import FAST_POLICY, pairs
+from tests.contract.test_subscriptions_contract import receiver
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.fixtures.graph import GraphEmulator
 
@@ -52,7 +56,7 @@ START = datetime(2030, 3, 4, 14, 0, tzinfo=UTC)
 TEAMS_APP = LOCAL_TEAMS_APP_MANIFEST_ID  # the manifest id; the installer looks up the catalog id (AppCatalog.Read.All)
 # Modules of shared/adapters/graph that call Graph, each driven by the session below; the rest are helpers.
 SESSION_MODULES = {"calendar", "calendar_batch", "calendar_schedules", "directory", "teamwork", "workbook"}
-SESSION_MODULES |= {"calendar_occurrences", "calendar_copies", "directory_groups"}
+SESSION_MODULES |= {"calendar_occurrences", "calendar_copies", "directory_groups", "subscriptions"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"mapping_users", "mapping_zones", "workbook_requests"}  # delta JSON -> changes; custom zones
 
@@ -142,9 +146,21 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
         await book.replace_values({"Pat Doe": "person-1"}, ["Employee"])  # wegrow forget-person
         await book.download()
         await book.aclose()
+        await subscription_session(client, manager["id"])
     log = graph.log()
     assert log["statuses"].get("500", 0) == 0
     return set(log["operations"])
+
+
+async def subscription_session(client: Any, user_id: str) -> None:
+    """subscriptions: create (the handshake reaches a loopback receiver), renew, delete."""
+    subscriptions = GraphSubscriptions(client, policy=FAST_POLICY)
+    async with receiver() as base:
+        expires = datetime.now(UTC) + timedelta(hours=1)
+        spec = SubscriptionSpec(user_id, CHANGE_TYPES, f"{base}/ok", f"{base}/ok/lifecycle", "state", expires)
+        created = await subscriptions.create(spec)
+        await subscriptions.renew(created.id, expires + timedelta(hours=1))
+        await subscriptions.delete(created.id)
 
 
 def test_every_graph_adapter_module_is_in_the_session() -> None:
