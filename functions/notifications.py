@@ -56,8 +56,7 @@ async def _receive(req: func.HttpRequest) -> func.HttpResponse:
         body = decode_body(raw)
     except MalformedBody as refusal:
         return _error(400, str(refusal))
-    intake = await asyncio.to_thread(take_in, body, c.settings.notification_key, c.queues, watched_user_from(c))
-    logger.info("graph notifications: %s", intake.summary())
+    await asyncio.to_thread(take_in, body, c.settings.notification_key, c.queues, watched_user_from(c))
     return func.HttpResponse(status_code=202)
 
 

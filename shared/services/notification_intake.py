@@ -52,10 +52,14 @@ def decode_body(raw: bytes) -> object:
 
 
 def take_in(body: object, secret: bytes, queues: Queues, watched_user: WatchedUser) -> Intake:
-    """Queue every item of ``body`` that parses and carries its mailbox's clientState; count the rest."""
+    """Queue every item of ``body`` that parses and carries its mailbox's clientState; count the rest.
+
+    One log line per request: counts and reasons only (never an id, a clientState or any content).
+    """
     parsed = parse_notifications(body)
     intake = Intake()
-    intake.dropped[MALFORMED] += len(parsed.rejections)
+    if parsed.rejections:
+        intake.dropped[MALFORMED] += len(parsed.rejections)
     messages: list[dict[str, Any]] = []
     for change in parsed.changes:
         if client_state_ok(secret, change.user_id, change.client_state):
@@ -67,8 +71,7 @@ def take_in(body: object, secret: bytes, queues: Queues, watched_user: WatchedUs
     for message in messages:
         queues.send(NOTIFICATIONS_QUEUE, message)
     intake.queued = len(messages)
-    if intake.dropped:
-        log.warning("graph notifications: %s", intake.summary())
+    log.log(logging.WARNING if intake.dropped else logging.INFO, "graph notifications: %s", intake.summary())
     return intake
 
 
