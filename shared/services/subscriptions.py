@@ -96,6 +96,7 @@ async def ensure_subscriptions(deps: SubscriptionDeps, now: datetime) -> Subscri
     wanted = rows.watched_mailboxes(deps.store) if deps.enabled else set()
     stored = rows.stored_mailboxes(deps.store)
     users = sorted(wanted | stored.keys())
+    log.info("subscriptions: %d mailboxes wanted, %d stored", len(wanted), len(stored))
     run = _Pass(deps, now, SubscribeSummary(mailboxes=len(wanted)), len(users))
     await asyncio.gather(*(run.settle(user, stored.get(user), user in wanted) for user in users))
     log.info("%s", run.summary.line())
@@ -205,7 +206,7 @@ async def _renew(deps: SubscriptionDeps, user_id: str, record: Record | None, no
     except SubscriptionGone:
         return await _create(deps, user_id, record, now)
     except SubscriptionRefused as refused:
-        await deps.subscriptions.delete(subscription_id)  # refused rows hold no subscription
+        await _delete_quietly(deps, subscription_id)  # refused rows hold no subscription
         return _refuse(deps, user_id, record, refused.reason, now)
     rows.save(deps.store, record, user_id, rows.ok_row(renewed, now))  # lost to another writer: theirs is as new
     return "renewed"
@@ -217,6 +218,14 @@ async def _remove(deps: SubscriptionDeps, user_id: str, record: Record | None, n
         await deps.subscriptions.delete(subscription_id)
     rows.forget(deps.store, user_id, subscription_id)
     return "removed" if subscription_id else "nothing"
+
+
+async def _delete_quietly(deps: SubscriptionDeps, subscription_id: str) -> None:
+    """Best effort: a subscription Graph will not renew lapses by itself within its lifetime anyway."""
+    try:
+        await deps.subscriptions.delete(subscription_id)
+    except Exception as error:  # the refusal is what matters; the leftover expires on its own
+        log.warning("could not delete a refused subscription: %s", type(error).__name__)
 
 
 def _refuse(deps: SubscriptionDeps, user_id: str, record: Record | None, reason: str, now: datetime) -> str:

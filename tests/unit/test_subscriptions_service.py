@@ -261,3 +261,16 @@ async def test_the_summary_json_names_every_count(world: World) -> None:
         "mailboxes", "created", "renewed", "recreated", "removed", "kept", "skipped", "failed", "refused",
         "refused_by_reason",
     }  # fmt: skip
+
+
+async def test_a_refused_renewal_is_recorded_even_when_deleting_the_old_subscription_fails(world: World) -> None:
+    await world.run()
+    world.graph.out_of_scope.add("m1")
+
+    async def broken_delete(subscription_id: str) -> None:
+        raise TimeoutError("delete")
+
+    world.graph.delete = broken_delete  # type: ignore[method-assign]
+    summary = await world.at(T0 + HALF + timedelta(hours=1)).run()
+    assert summary["refused_by_reason"] == {"out-of-scope": 1} and summary["failed"] == 0
+    assert world.row("m1")["state"] == "refused" and world.sub("m1") == ""
