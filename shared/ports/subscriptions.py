@@ -45,8 +45,8 @@ class SubscriptionSpec:
 @dataclass(frozen=True, slots=True)
 class Subscription:
     id: str
-    user_id: str
-    expires: datetime  # aware, as Graph answered
+    user_id: str  # from the spec on create; from Graph's echoed resource on renew ("" if it sent none)
+    expires: datetime  # aware, as Graph answered (Graph may shorten what was asked)
 
 
 @runtime_checkable
