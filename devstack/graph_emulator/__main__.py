@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--validation", choices=VALIDATION_MODES, default="off")
     parser.add_argument("--page-size", type=int, default=None)
+    parser.add_argument("--notify-drop", type=float, default=0.0, help="probability a notification is dropped")
+    parser.add_argument("--notify-duplicate", action="store_true", help="deliver every notification twice")
+    parser.add_argument("--notify-reorder", action="store_true", help="deliver held notifications in reverse order")
     return parser.parse_args(argv)
 
 
@@ -70,6 +73,9 @@ def switches_from(args: argparse.Namespace) -> Switches:
         fault_seed=args.fault_seed,
         validation=args.validation,
         page_size=args.page_size,
+        notify_drop=args.notify_drop,
+        notify_duplicate=args.notify_duplicate,
+        notify_reorder=args.notify_reorder,
     )
 
 

@@ -129,6 +129,8 @@ class Deliverer:
     def on_calendar_change(self, entry: Entry, change: str) -> None:
         """The calendar store's listener: one notification per live subscription on the mailbox that wants it."""
         subscriptions = book(self.state)
+        if not subscriptions.by_id:  # the usual case, and every event seeded at (re)load
+            return
         for sub in subscriptions.on_mailbox(entry.user_id):
             if not sub.foreign and sub.wants(change):
                 self.dispatch(Outgoing(subscriptions, sub, sub.notification_url, change_body(sub, entry, change), True))
