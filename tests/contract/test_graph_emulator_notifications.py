@@ -225,7 +225,15 @@ def test_reorder_switch_delivers_held_notifications_in_reverse(
     (me,) = mailbox_people(graph, 1)
     watch(graph, receiver, me, "/me", "created")
     graph.switches(notify_reorder=True)
-    made = [create(graph, me, subject=s)["id"] for s in ("first", "second")]
+    event = {"start": utc("2031-03-01", 9), "end": utc("2031-03-01", 10)}
+    steps = [  # one $batch, the second create after the first: both changes fall in one 0.3 s hold
+        {"id": "1", "method": "POST", "url": f"/users/{me['id']}/events", "body": {**event, "subject": "first"},
+         "headers": {"Content-Type": "application/json"}},
+        {"id": "2", "method": "POST", "url": f"/users/{me['id']}/events", "body": {**event, "subject": "second"},
+         "headers": {"Content-Type": "application/json"}, "dependsOn": ["1"]},
+    ]  # fmt: skip
+    answers = httpx.post(f"{graph.base_url}/$batch", json={"requests": steps}, timeout=30).json()["responses"]
+    made = [r["body"]["id"] for r in sorted(answers, key=lambda r: r["id"])]
     receiver.wait_for("/me", 2)
     assert [i for _, i in changes_at(receiver, "/me")] == made[::-1]
 
