@@ -12,7 +12,8 @@
 - Switches: ``notify_drop`` (probability, drawn from ``state.notify_rng`` seeded by ``fault_seed``) drops a
   notification silently; ``notify_duplicate`` sends each one twice; ``notify_reorder`` holds them for 0.3 s and
   sends the held ones in reverse order, one after another.
-- The emulator never leaves the machine: a URL whose host is not loopback fails validation unreachable.
+- The emulator never leaves the machine: a URL whose host is not loopback fails validation unreachable. Redirects
+  are not followed.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ class Deliverer:
         timeout = aiohttp.ClientTimeout(total=VALIDATION_TIMEOUT_S)
         target = URL(url).extend_query(validationToken=token)
         try:
-            async with self._client().post(target, data=b"", headers=headers, timeout=timeout) as answer:
+            post = self._client().post(target, data=b"", headers=headers, timeout=timeout, allow_redirects=False)
+            async with post as answer:
                 status, kind, text = answer.status, answer.content_type, await answer.text()
         except (aiohttp.ClientError, TimeoutError, OSError):
             return f"{FAILED} The notification endpoint did not answer within {VALIDATION_TIMEOUT_S:.0f} seconds."
@@ -200,7 +202,7 @@ class Deliverer:
             return False
         timeout = aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT_S)
         try:
-            async with self._client().post(url, json=body, timeout=timeout) as answer:
+            async with self._client().post(url, json=body, timeout=timeout, allow_redirects=False) as answer:
                 await answer.read()
                 return 200 <= answer.status < 300
         except (aiohttp.ClientError, TimeoutError, OSError):
