@@ -2,12 +2,18 @@
 
 Change notifications name an event by its id in the watched mailbox. The organiser's series master, each of its
 occurrences and each attendee's copy all have different ids; the series master and every copy of it share one
-``iCalUId`` (an occurrence has its own), and an occurrence points at its master by ``series_master_id``. The
-mailbox owner's own answer (``own_response``) is the only place a decline sent without a response shows.
+``iCalUId`` (an occurrence has its own), and an occurrence points at its master by ``series_master_id``. Every
+copy of one occurrence keeps the ``original_start`` the pattern gave it, wherever it was moved to.
+
+Silent declines: a decline sent without a response (``sendResponse: false``), or an attendee deleting an
+occurrence, changes only the attendee's copy. Their list of the series' instances then leaves the occurrence out
+(Outlook moves it to Deleted Items), or shows it with their own ``declined`` answer; the organiser's view does not
+change. :func:`silent_declines` compares the two lists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -33,8 +39,36 @@ class MailboxEvent:
     is_organizer: bool
     own_response: Response  # the mailbox owner's answer (``organizer`` on the organiser's own event)
     is_cancelled: bool = False
+    original_start: datetime | None = None  # an occurrence's start as the pattern planned it (UTC), in every copy
 
     @property
     def is_instance(self) -> bool:
         """One occurrence of a series (moved or not)."""
         return self.kind in (EventKind.OCCURRENCE, EventKind.EXCEPTION)
+
+
+def silent_declines(
+    organiser: Sequence[MailboxEvent], copy: Sequence[MailboxEvent]
+) -> frozenset[tuple[datetime, datetime]]:
+    """(start, end) of the organiser's occurrences the attendee's copy declined without telling the organiser.
+
+    Occurrences are paired by ``original_start``. One the copy shows declined counts only while the copy is at the
+    organiser's times (a copy not yet updated after a move is stale). One missing from the copy counts only when the
+    organiser never moved it: a moved occurrence (an exception) missing from the copy may be an update Exchange has
+    not delivered to the attendee yet, and treating it as declined would move it again and again.
+    """
+    by_original = {c.original_start: c for c in copy if c.original_start is not None}
+    return frozenset(
+        (occurrence.start, occurrence.end)
+        for occurrence in organiser
+        if occurrence.original_start is not None
+        and not occurrence.is_cancelled
+        and _declined_in(by_original.get(occurrence.original_start), occurrence)
+    )
+
+
+def _declined_in(own: MailboxEvent | None, occurrence: MailboxEvent) -> bool:
+    if own is None:
+        return occurrence.kind is EventKind.OCCURRENCE
+    same_times = (own.start, own.end) == (occurrence.start, occurrence.end)
+    return own.own_response is Response.DECLINED and same_times

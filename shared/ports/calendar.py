@@ -117,3 +117,11 @@ class Calendar(Protocol):
         """One event, occurrence or attendee copy in ``user_id``'s mailbox, as that mailbox sees it; None when it
         is not there (404 or a malformed id: deleted, or never there). Raises ``MailboxUnavailable`` (403)."""
         ...
+
+    async def mailbox_occurrences(
+        self, user_id: str, event_id: str, start: datetime, end: datetime
+    ) -> list[MailboxEvent]:
+        """The instances of the series ``event_id`` in ``user_id``'s mailbox over [start, end), as that mailbox sees
+        them: an attendee's list leaves out the occurrences they declined or deleted. Empty when the series is not
+        there; raises ``MailboxUnavailable`` (403)."""
+        ...

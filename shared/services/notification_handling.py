@@ -5,8 +5,10 @@ change. It is idempotent: repair moves only what is wrong now, so a duplicate, l
 nothing to do. A pair leased by another worker sends the notice back, hidden until the lease expires (at most
 ``MAX_ATTEMPTS`` times; after that the poll is the backstop). What is matched, and how: ``notification_pairs``.
 
-- A decline the report sent without a response shows only in their own copy: a notice from the report's mailbox
-  about a declined occurrence passes its (start, end) to the repair as a hint (see ``occurrence_repair``).
+- A decline the report sent without a response (or an occurrence they deleted) shows only in their own copy, and
+  Graph names the copy's series master, not the occurrence. So a notice from the report's mailbox about their copy
+  compares both lists of instances (``mailbox_events.silent_declines``) and passes the declined (start, end) to the
+  repair as a hint (see ``occurrence_repair``): two more Graph reads, only for notices from a report's mailbox.
 - The organiser's series master deleted (the manager deleted the series in Outlook): the pair is queued as a
   ``schedule-pair`` check at once, the path that records ``removed-by-organiser`` and leaves it deleted.
 - Lifecycle: ``reauthorizationRequired`` renews the subscription, ``subscriptionRemoved`` re-creates it, and
@@ -20,8 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from shared.domain.calendar import Response
-from shared.domain.mailbox_events import EventKind, MailboxEvent
+from shared.domain.mailbox_events import EventKind, MailboxEvent, silent_declines
 from shared.domain.notification_items import ChangeNotice, LifecycleNotice
 from shared.domain.notifications import NOTIFICATIONS_QUEUE
 from shared.ports.directory import MailboxUnavailable
@@ -73,12 +74,13 @@ async def handle_change(deps: NotificationDeps, notice: ChangeNotice, attempt: i
     try:
         event = await ctx.calendar.get_event(notice.user_id, notice.event_id)
         owner = await owner_of(ctx.calendar, notice.user_id, event, candidates) if event is not None else None
+        declined = await _copy_declines(ctx, notice.user_id, owner, event) if owner and event else frozenset()
     except MailboxUnavailable:
         return "mailbox unavailable"
     if event is None:
         return "gone"
     if owner is not None:
-        return await _repair(deps, notice, [owner], attempt, _declined_in_copy(notice, owner, event))
+        return await _repair(deps, notice, [owner], attempt, declined)
     hit = overlapped(candidates, event, ctx.policy.rhythm_weeks, ctx.policy.rules.duration)
     if not hit:
         log.debug("graph-notifications: an event that is not WeGrow's")
@@ -118,15 +120,15 @@ def _on_deleted(deps: NotificationDeps, notice: ChangeNotice, candidates: list[W
     return "series deleted: queued for a check"
 
 
-def _declined_in_copy(notice: ChangeNotice, owner: Watched, event: MailboxEvent) -> DeclinedTimes:
-    """The occurrence the report's own copy shows declined, as (start, end); empty for anything else."""
-    if notice.user_id != owner.pair.report_id or event.own_response is not Response.DECLINED or event.is_cancelled:
+async def _copy_declines(ctx: ScheduleContext, user_id: str, owner: Watched, event: MailboxEvent) -> DeclinedTimes:
+    """The occurrences the report's copy declined without telling the organiser (none for the organiser's notices)."""
+    copy_master = event.event_id if event.kind is EventKind.SERIES_MASTER else event.series_master_id
+    if user_id != owner.pair.report_id or not copy_master or not owner.master_id:
         return frozenset()
-    if event.is_instance:
-        return frozenset({(event.start, event.end)})
-    if event.kind is EventKind.SERIES_MASTER:
-        log.info("graph-notifications: the report declined a whole series; left as it is")
-    return frozenset()
+    window = (ctx.now, ctx.now + ctx.policy.horizon)
+    copy = await ctx.calendar.mailbox_occurrences(user_id, copy_master, *window)
+    organiser = await ctx.calendar.mailbox_occurrences(owner.pair.manager_id, owner.master_id, *window)
+    return silent_declines(organiser, copy)
 
 
 async def _repair(

@@ -1,8 +1,9 @@
-"""Calendar contract, reading one event in one mailbox (``get_event``): what a change notification names.
+"""Calendar contract, reading events in one mailbox (``get_event``, ``mailbox_occurrences``): what a change
+notification names, and the two views of a series a silent decline is found between.
 
-The organiser's series master and occurrences, the report's own copies of both, the report's own answer, and what
-is no longer there. Runs against FakeCalendar and GraphCalendar on the Graph emulator (the ``subject`` fixture of
-test_calendar_contract).
+The organiser's series master and occurrences, the report's own copies of both, the report's own answer, what is
+no longer there, and both lists of instances paired by ``originalStart``. Runs against FakeCalendar and
+GraphCalendar on the Graph emulator (the ``subject`` fixture of test_calendar_contract).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from shared.domain.calendar import OccurrenceCancel, OccurrenceMove, Response, SeriesEvent
-from shared.domain.mailbox_events import EventKind
+from shared.domain.mailbox_events import EventKind, silent_declines
 from shared.domain.series import series_id
 from tests.contract.test_calendar_contract import FIRST, WINDOW, Subject, spec_for, subject
 
@@ -89,3 +90,28 @@ async def test_what_is_gone_or_elsewhere_is_not_there(subject: Subject) -> None:
     assert await subject.calendar.get_event(subject.manager_id, "no-such-event") is None
     await subject.calendar.cancel(subject.manager_id, series.event_id, "ends")
     assert await subject.calendar.get_event(subject.manager_id, series.event_id) is None
+
+
+async def test_both_lists_of_instances_pair_up_by_original_start_and_the_copy_drops_a_decline(
+    subject: Subject,
+) -> None:
+    assert subject.copy_id is not None and subject.decline is not None
+    series = await created(subject, "list-copy")
+    assert series.ical_uid is not None
+    copy_id = await subject.copy_id(series.ical_uid, None)
+    organiser = await subject.calendar.mailbox_occurrences(subject.manager_id, series.event_id, *WINDOW)
+    copy = await subject.calendar.mailbox_occurrences(subject.report_id, copy_id, *WINDOW)
+    assert [o.original_start for o in organiser] == [o.start for o in organiser] == [c.start for c in copy]
+    assert {o.kind for o in organiser} == {EventKind.OCCURRENCE} and {c.series_master_id for c in copy} == {copy_id}
+    assert silent_declines(organiser, copy) == frozenset()
+    await subject.decline(organiser[1].event_id, None)
+    later = organiser[2].start + timedelta(days=1)
+    await subject.calendar.move_occurrences_many(
+        [OccurrenceMove(subject.manager_id, organiser[2].event_id, later, later + MINUTES_45)]
+    )
+    moved = await subject.calendar.mailbox_occurrences(subject.manager_id, series.event_id, *WINDOW)
+    assert (moved[2].kind, moved[2].start, moved[2].original_start) == (EventKind.EXCEPTION, later, organiser[2].start)
+    copy = await subject.calendar.mailbox_occurrences(subject.report_id, copy_id, *WINDOW)
+    assert [c.original_start for c in copy] == [o.start for i, o in enumerate(organiser) if i != 1]
+    assert silent_declines(moved, copy) == frozenset({(organiser[1].start, organiser[1].end)})
+    assert await subject.calendar.mailbox_occurrences(subject.manager_id, "no-such-event", *WINDOW) == []

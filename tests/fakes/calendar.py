@@ -29,7 +29,7 @@ from shared.ports.calendar import (
     SeriesLookup,
 )
 from shared.ports.directory import MailboxUnavailable, NoMailbox
-from tests.fakes.calendar_mailbox import COPY_PREFIX, mailbox_event
+from tests.fakes.calendar_mailbox import COPY_PREFIX, mailbox_event, mailbox_occurrences
 
 BATCH_LIMIT = 20
 
@@ -309,6 +309,14 @@ class FakeCalendar:
         self.calls.append("get_event")
         self._check_scope(user_id)
         return mailbox_event(self, user_id, event_id)
+
+    async def mailbox_occurrences(
+        self, user_id: str, event_id: str, start: datetime, end: datetime
+    ) -> list[MailboxEvent]:
+        """The instances in one mailbox; the attendee's list leaves out what they declined (as Outlook does)."""
+        self.calls.append("mailbox_occurrences")
+        self._check_scope(user_id)
+        return mailbox_occurrences(self, user_id, event_id, start, end)
 
     # ------------------------------------------------------------------ internals
     def _instance(self, occurrence_id: str) -> tuple[_Event, date]:

@@ -1,7 +1,8 @@
 """A notice from the report's mailbox repairs a silent decline through the real stack (msgraph-sdk, emulator, Azurite).
 
 The report declines one occurrence of their copy with ``sendResponse: false``: the organiser's view does not change,
-so the poll's repair finds nothing; the notice names the report's own copy, and the handler moves it, once.
+so the poll's repair finds nothing. The notice names the series master of the report's copy (Graph notifies the
+master of the mailbox whose copy changed), and the handler finds and moves the declined occurrence, once.
 """
 
 from __future__ import annotations
@@ -58,14 +59,16 @@ async def test_a_silent_decline_in_the_reports_copy_is_repaired_once(stack: dict
     calendar = stack["adapters"].calendar
     now = datetime.now(UTC)
     before = await calendar.occurrences(pair.manager_id, record.data["event_id"], now, now + HORIZON)
-    copy_id = await report_copy_on_emulator(stack["graph"], pair.report_id, record.data["ical_uid"], before[1].start)
+    uid = record.data["ical_uid"]
+    copy_master = await report_copy_on_emulator(stack["graph"], pair.report_id, uid, None)
+    copy_id = await report_copy_on_emulator(stack["graph"], pair.report_id, uid, before[1].start)
     async with httpx.AsyncClient(base_url=stack["graph"].base_url, timeout=30) as http:
         declined = await http.post(f"/users/{pair.report_id}/events/{copy_id}/decline", json={"sendResponse": False})
     assert declined.status_code == 202, declined.text
 
     assert (await repair_occurrences(ctx(stack), pair)).moved == []  # the organiser's view shows no decline
     deps = NotificationDeps(ctx(stack), stack["queues"], NoUpkeep())
-    notice = change_message(ChangeNotice("sub-r", pair.report_id, copy_id, "updated", None))
+    notice = change_message(ChangeNotice("sub-r", pair.report_id, copy_master, "updated", None))
     assert await handle_notification(deps, notice) == "repaired: moved 1"
     assert await handle_notification(deps, notice) == "repaired: moved 0"  # a duplicate changes nothing
 

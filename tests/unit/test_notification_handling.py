@@ -118,6 +118,17 @@ async def test_a_silent_decline_in_the_reports_copy_moves_that_occurrence() -> N
     assert after[2].start != found[2].start
 
 
+async def test_a_silent_decline_named_by_the_copys_series_master_is_found_by_comparing_instances() -> None:
+    """Graph names the series master of the mailbox whose copy changed, not the occurrence."""
+    world, deps, _ = await scheduled()
+    series, found = await occurrences(world)
+    world.calendar.decline_silently(found[1].event_id, "bob@x.test")
+    assert await handle_notification(deps, change("r1", world.calendar.copy_id(series.event_id))) == "repaired: moved 1"
+    assert await handle_notification(deps, change("r1", world.calendar.copy_id(series.event_id))) == "repaired: moved 0"
+    _, after = await occurrences(world)
+    assert [a.start != f.start for a, f in zip(after, found, strict=True)] == [False, True, False]
+
+
 async def test_duplicate_and_out_of_order_notices_move_each_occurrence_exactly_once() -> None:
     world, deps, _ = await scheduled()
     _, found = await occurrences(world)

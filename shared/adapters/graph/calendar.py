@@ -213,3 +213,10 @@ class GraphCalendar:
         from shared.adapters.graph.calendar_events_read import get_event
 
         return await get_event(self._events(user_id), user_id, event_id, self._on_mailbox)
+
+    async def mailbox_occurrences(
+        self, user_id: str, event_id: str, start: datetime, end: datetime
+    ) -> list[MailboxEvent]:
+        from shared.adapters.graph.calendar_events_read import mailbox_occurrences
+
+        return await mailbox_occurrences(self._events(user_id), user_id, event_id, start, end, self._on_mailbox)
