@@ -43,6 +43,12 @@ class StackOptions:
     connector_url: str | None = None  # another connector (e.g. the Agents Playground's) instead of the emulator
     functions_port: int | None = None  # choose it up front when a client must know the endpoint before start
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Graph change notifications: the runner's loopback URL as the public base, and a local clientState key
+    notifications: bool = False
+
+
+# Not a secret: the local stack's clientState key (real deployments get a generated Key Vault secret).
+LOCAL_NOTIFICATION_SECRET = "local-stack-notification-key-not-secret-0123456789"
 
 
 @dataclass
@@ -117,8 +123,12 @@ class Stack:
             "AzureWebJobsStorage": self.azurite.connection_string,
             "WEGROW_CONNECTOR_URL": self.connector_url,
             "WEGROW_TENANT_ID": "00000000-0000-0000-0000-0000000000aa",
+            **(self._notification_env() if self.options.notifications else {}),
             **self.options.extra_env,
         }
+
+    def _notification_env(self) -> dict[str, str]:
+        return {"WEGROW_PUBLIC_BASE_URL": self.functions_url, "WEGROW_NOTIFICATION_SECRET": LOCAL_NOTIFICATION_SECRET}
 
     def start(self) -> Stack:
         try:

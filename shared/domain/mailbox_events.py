@@ -48,14 +48,15 @@ class MailboxEvent:
 
 
 def silent_declines(
-    organiser: Sequence[MailboxEvent], copy: Sequence[MailboxEvent]
+    organiser: Sequence[MailboxEvent], copy: Sequence[MailboxEvent], settling: frozenset[str] = frozenset()
 ) -> frozenset[tuple[datetime, datetime]]:
     """(start, end) of the organiser's occurrences the attendee's copy declined without telling the organiser.
 
     Occurrences are paired by ``original_start``. One the copy shows declined counts only while the copy is at the
-    organiser's times (a copy not yet updated after a move is stale). One missing from the copy counts only when the
-    organiser never moved it: a moved occurrence (an exception) missing from the copy may be an update Exchange has
-    not delivered to the attendee yet, and treating it as declined would move it again and again.
+    organiser's times (a copy not yet updated after a move is stale). One missing from the copy counts, moved or
+    not (the year plan moves many weeks, and a report may decline any of them), except while it is ``settling``:
+    the ids of occurrences WeGrow itself moved moments ago, whose update Exchange may not have delivered to the
+    attendee yet. Counting those would move them again and again.
     """
     by_original = {c.original_start: c for c in copy if c.original_start is not None}
     return frozenset(
@@ -63,12 +64,12 @@ def silent_declines(
         for occurrence in organiser
         if occurrence.original_start is not None
         and not occurrence.is_cancelled
-        and _declined_in(by_original.get(occurrence.original_start), occurrence)
+        and _declined_in(by_original.get(occurrence.original_start), occurrence, settling)
     )
 
 
-def _declined_in(own: MailboxEvent | None, occurrence: MailboxEvent) -> bool:
+def _declined_in(own: MailboxEvent | None, occurrence: MailboxEvent, settling: frozenset[str]) -> bool:
     if own is None:
-        return occurrence.kind is EventKind.OCCURRENCE
+        return occurrence.kind is EventKind.OCCURRENCE or occurrence.event_id not in settling
     same_times = (own.start, own.end) == (occurrence.start, occurrence.end)
     return own.own_response is Response.DECLINED and same_times

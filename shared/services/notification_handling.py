@@ -30,6 +30,7 @@ from shared.ports.storage import Queues
 from shared.services.notification_messages import attempt_of, change_from, change_message, lifecycle_from
 from shared.services.notification_pairs import Watched, live_pairs, overlapped, owner_of, stored_master
 from shared.services.occurrence_repair import DeclinedTimes, repair_occurrences
+from shared.services.repair_audit import settling_moves
 from shared.services.schedule_context import ScheduleContext
 from shared.services.scheduling_messages import REQUEUE_MARGIN_S, SCHEDULE_PAIR, manager_messages
 from shared.services.scheduling_records import lease_wait
@@ -128,7 +129,8 @@ async def _copy_declines(ctx: ScheduleContext, user_id: str, owner: Watched, eve
     window = (ctx.now, ctx.now + ctx.policy.horizon)
     copy = await ctx.calendar.mailbox_occurrences(user_id, copy_master, *window)
     organiser = await ctx.calendar.mailbox_occurrences(owner.pair.manager_id, owner.master_id, *window)
-    return silent_declines(organiser, copy)
+    settling = settling_moves(ctx, owner.pair, [occurrence.event_id for occurrence in organiser])
+    return silent_declines(organiser, copy, settling)
 
 
 async def _repair(

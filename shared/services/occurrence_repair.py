@@ -34,12 +34,12 @@ from shared.domain.slots import Preference, SlotRequest, attendee, choose
 from shared.domain.slots_rules import Attendee, hard_failure, in_working_hours, overlaps
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.storage import Record
+from shared.services.repair_audit import AUDIT, audit_key
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_bookings import claim
 from shared.services.scheduling_load import encode_starts, load_by_day, manager_starts
 from shared.services.scheduling_records import SERIES, acquire_lease, load_person, release_lease
 
-AUDIT = "audit"
 MOVE_DAYS = 7  # a week either way: as far as the gaps between conversations allow
 
 DeclinedTimes = frozenset[tuple[datetime, datetime]]
@@ -223,4 +223,4 @@ def _tell_both(ctx: ScheduleContext, view: _PairView, occurrence: Occurrence, wh
         "message": note,
         "at": ctx.now.isoformat(),
     }
-    ctx.store.upsert(AUDIT, view.pair.key, occurrence.event_id.replace("/", "_"), data)
+    ctx.store.upsert(AUDIT, view.pair.key, audit_key(occurrence.event_id), data)

@@ -100,3 +100,14 @@ def workbook_figures() -> list[Figure]:
         Figure("workbook_retry_round_trips", retry["round_trips"], f"<= {retry['rows'] // 500}", cmd,
                f"retried export, {retry['rows']:,} rows already there"),
     ]  # fmt: skip
+
+
+def decline_repair_figures(declines: int) -> list[Figure]:
+    r = child("tests.bench.decline_repair", "--declines", str(declines))
+    cmd = f"python -m tests.bench.decline_repair --declines {declines}"
+    poll = f"poll: every {r['poll_interval_days']} days, backstop every {r['backstop_interval_days']} days"
+    note = f"{declines} declines, notifications; {poll}"
+    return [
+        Figure("decline_to_repair_median_s", r["median_s"], "<= 60", cmd, note),
+        Figure("decline_to_repair_p95_s", r["p95_s"], "<= 60", cmd, note),
+    ]

@@ -14,7 +14,7 @@ from tests.bench import figures as f
 from tests.bench.report import Figure, write_reports
 
 ROOT = f.ROOT
-GROUPS = ("cold_start", "plan", "cycle", "cards", "bot", "workbook")
+GROUPS = ("cold_start", "plan", "cycle", "cards", "bot", "workbook", "notifications")
 
 
 def plan(args: argparse.Namespace) -> dict[str, Callable[[], list[Figure]]]:
@@ -25,6 +25,7 @@ def plan(args: argparse.Namespace) -> dict[str, Callable[[], list[Figure]]]:
         "cards": lambda: f.card_fanout_figures(args.recipients),
         "bot": lambda: f.bot_figures(args.clients),
         "workbook": f.workbook_figures,
+        "notifications": lambda: f.decline_repair_figures(args.declines),
     }
 
 
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--plan-sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--recipients", type=int, default=300)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--declines", type=int, default=10)
     parser.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS), help="keep the other figures")
     args = parser.parse_args(argv)
     measured: list[Figure] = []
