@@ -57,6 +57,7 @@ TEAMS_APP = LOCAL_TEAMS_APP_MANIFEST_ID  # the manifest id; the installer looks 
 # Modules of shared/adapters/graph that call Graph, each driven by the session below; the rest are helpers.
 SESSION_MODULES = {"calendar", "calendar_batch", "calendar_schedules", "directory", "teamwork", "workbook"}
 SESSION_MODULES |= {"calendar_occurrences", "calendar_copies", "directory_groups", "subscriptions"}
+SESSION_MODULES |= {"calendar_events_read"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"mapping_users", "mapping_zones", "workbook_requests"}  # delta JSON -> changes; custom zones
 
@@ -121,6 +122,9 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
         await calendar.update_series(created.event_id, replace(spec, subject="Growth conversation (moved)"))
         first = (await calendar.occurrences(manager["id"], created.event_id, START, START + timedelta(days=30)))[0]
         await calendar.move_occurrence(manager["id"], first.event_id, first.start + timedelta(hours=1), first.end)
+        # calendar_events_read: one event as a mailbox sees it, and that mailbox's instances (notification handling)
+        await calendar.get_event(manager["id"], created.event_id)
+        await calendar.mailbox_occurrences(manager["id"], created.event_id, START, START + timedelta(days=30))
         # calendar_occurrences: instances and moves in $batch; one instance cancelled
         listed = await calendar.occurrences_many([(manager["id"], created.event_id)], START, START + timedelta(days=60))
         [_, second, *_] = listed[created.event_id]
