@@ -161,12 +161,15 @@ async def _graph_steps(c: Container, steps: list[str]) -> tuple[CycleSummary, st
     event loop; the sync step also reads the pilot groups' members for planning (pilot_scope.py), and its error
     (e.g. an unknown group) is returned beside the summary."""
     from shared.cli.subscribe import run_subscribe
+    from shared.services.notification_wiring import notified_users_from
     from shared.services.pilot_scope import refresh_pilot_scope
     from shared.services.scheduling_handlers import STEPS, run_cycle
     from shared.services.scheduling_wiring import context_from, planner_from
 
     scheduling = [s for s in steps if s in STEPS]
     pilot_error = (await refresh_pilot_scope(c.directory, c.store, c.pilot)).error if "sync" in steps else None
-    summary = await run_cycle(context_from(c, f"cli-{os.getpid()}"), c.queues, planner_from(c), scheduling)
+    ctx = context_from(c, f"cli-{os.getpid()}")
+    notified = notified_users_from(c, ctx.now)  # the same poll backstop as the plan timer
+    summary = await run_cycle(ctx, c.queues, planner_from(c), scheduling, notified)
     subscribed = await run_subscribe(c) if "subscribe" in steps else None
     return summary, pilot_error, subscribed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -132,15 +132,22 @@ def _lanes_by_manager(bodies: Sequence[dict[str, Any]], lanes: int) -> list[list
 
 
 async def run_cycle(
-    ctx: ScheduleContext, queues: Queues, planner: Planner, steps: Sequence[str] = STEPS
+    ctx: ScheduleContext,
+    queues: Queues,
+    planner: Planner,
+    steps: Sequence[str] = STEPS,
+    notified: Collection[str] | None = None,
 ) -> CycleSummary:
-    """Run the steps once, in order, with the same handlers the functions use."""
+    """Run the steps once, in order, with the same handlers the functions use.
+
+    ``notified``: the users whose mailboxes have live change notifications (planning's poll backstop), or None.
+    """
     summary = CycleSummary()
     if "sync" in steps:
         synced = await sync_org(ctx.directory, ctx.store, queues)
         summary.graph_round_trips = synced.round_trips
     if "plan" in steps:
-        summary.pairs = plan_cycle(ctx.store, queues, planner, ctx.now, ctx.policy).pairs
+        summary.pairs = plan_cycle(ctx.store, queues, planner, ctx.now, ctx.policy, notified=notified).pairs
     if "schedule" in steps:
         await drain(ctx, queues, summary)
     return summary
