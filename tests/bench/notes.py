@@ -48,4 +48,11 @@ How the figures are made:
   more instances (Functions scales out on request load) or fewer Table calls per action, not a faster process.
 - Workbook export (`tests/bench/workbook_export.py`): round trips of 12,000 rows (2,000 outcomes x 5 actions plus
   their Conversations rows), first export and a retry; target 1 round trip per 500 rows.
+- Decline to repair (`tests/bench/decline_repair.py`): the whole local stack as processes (Azurite, the Graph
+  emulator, the Functions runner without timers), 60 people scheduled and subscribed by `wegrow cycle`; ten
+  reports decline one occurrence each, in turn, through the emulator's Graph API. The time runs from the
+  decline's 202 to the organiser's occurrence showing its new time (read every 0.2 s): the emulator's notice to
+  `/api/notifications`, the `graph-notifications` queue (polled every 0.5 s by the local runner), the event read
+  and the repair. Without notifications the same decline waits for the poll: a live pair is checked every 7 days,
+  and every 14 days as the backstop when both mailboxes are notified.
 """
