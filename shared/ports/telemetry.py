@@ -13,20 +13,43 @@ CONVERSATION_MOVED = "conversation_moved"
 CONVERSATION_MISSED = "conversation_missed"
 OUTCOME_LOGGED = "outcome_logged"
 ACTION_LOGGED = "action_logged"
+CONVERSATION_CANCELLED = "conversation_cancelled"
 CARD_SENT = "card_sent"
+CARD_FAILED = "card_failed"
+NO_SLOT = "no_slot"
+THROTTLED = "throttled"
+POISON_MESSAGE = "poison_message"
 EVENT_NAMES = frozenset(
     {
         CONVERSATION_SCHEDULED,
         CONVERSATION_HELD,
         CONVERSATION_MOVED,
         CONVERSATION_MISSED,
+        CONVERSATION_CANCELLED,
         OUTCOME_LOGGED,
         ACTION_LOGGED,
         CARD_SENT,
+        CARD_FAILED,
+        NO_SLOT,
+        THROTTLED,
+        POISON_MESSAGE,
     }
 )
 ALLOWED_ATTRIBUTES = frozenset(
-    {"outcome_id", "occurrence_id", "card_id", "card_kind", "org_unit", "tenure_stage", "quadrant", "type", "count"}
+    {
+        "outcome_id",
+        "occurrence_id",
+        "card_id",
+        "card_kind",
+        "org_unit",
+        "tenure_stage",
+        "quadrant",
+        "type",
+        "count",
+        "queue",
+        "status",
+        "retry_after",
+    }
 )
 Attribute = str | int | bool
 

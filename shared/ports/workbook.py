@@ -1,7 +1,9 @@
-"""The HR workbook port: two append-only tables, every row keyed by its own id (first column).
+"""The HR workbook port: two tables, every row keyed by its own id (first column).
 
-The layout (table names and columns) is part of the contract: the template, the adapters and the
-export service all use these tuples, so a column cannot drift between them.
+Rows are appended; a Conversations row is updated in place when the conversation's status changes
+(``update_rows``, keyed by the old row id). The layout (table names and columns) is part of the
+contract: the template, the adapters and the export service all use these tuples, so a column
+cannot drift between them.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ class Workbook(Protocol):
         """Append ``rows`` (first cell = row id) in few calls; text that looks like a formula is written as text."""
         ...
 
+    async def update_rows(self, table: str, rows: Mapping[str, Row]) -> int:
+        """Overwrite in place each row whose id (first cell) is a key of ``rows``; returns rows changed."""
+        ...
+
     async def replace_values(self, replacements: Mapping[str, str], columns: Sequence[str]) -> int:
         """Replace whole-cell values in the named columns of every table (pseudonymise); returns cells changed."""
         ...
@@ -91,5 +97,5 @@ TENURE_LABELS: Mapping[str, str] = {
     "established": "Established",
 }
 LEARNING, MANAGE = "Learning", "Manage"
-HELD, MOVED, MISSED = "Held", "Moved", "Missed"
+HELD, MOVED, MISSED, CANCELLED = "Held", "Moved", "Missed", "Cancelled"
 OPEN_STATUSES = ("Open", "In progress")

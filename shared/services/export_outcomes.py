@@ -3,6 +3,10 @@
 Idempotent: every row's first cell is its id (``<outcome id>:<action id>`` on Outcomes,
 ``<conversation id>:<status>`` on Conversations) and the rows already in the workbook are read
 before appending, so a crash between the append and the marking, or a retried export, adds nothing twice.
+One Conversations row per conversation: when its status changes (a late outcome turns a missed
+conversation into a held one), the row of the earlier status is overwritten in place (``update_rows``),
+and a row of a status that ranks lower than the one already written is left out. A ``scheduled``
+entry writes no row (not a fact yet); it only emits its event.
 Only action data leaves: no agenda items, no confirmation comments; people appear by UPN.
 """
 
@@ -15,12 +19,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from shared.domain.conversation_status import RANK, ConversationStatus
 from shared.ports.storage import Record, StaleWrite, Store
 from shared.ports.telemetry import (
     ACTION_LOGGED,
+    CONVERSATION_CANCELLED,
     CONVERSATION_HELD,
     CONVERSATION_MISSED,
     CONVERSATION_MOVED,
+    CONVERSATION_SCHEDULED,
     OUTCOME_LOGGED,
     Events,
     NullEvents,
@@ -48,7 +55,13 @@ TYPE_LABELS = {
     "sharing_session": "Sharing session",
     "manage": "Not a training need: manage",
 }
-CONVERSATION_EVENTS = {"held": CONVERSATION_HELD, "moved": CONVERSATION_MOVED, "missed": CONVERSATION_MISSED}
+CONVERSATION_EVENTS = {
+    "scheduled": CONVERSATION_SCHEDULED,
+    "held": CONVERSATION_HELD,
+    "moved": CONVERSATION_MOVED,
+    "missed": CONVERSATION_MISSED,
+    "cancelled": CONVERSATION_CANCELLED,
+}
 
 
 @dataclass
@@ -56,6 +69,7 @@ class ExportReport:
     entries: int = 0
     appended: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    updated: int = 0
 
 
 @dataclass
@@ -124,7 +138,8 @@ def _collect(store: Store, entries: Iterable[Record], people: _People) -> _Batch
         batch.entries.append(entry)
         if entry.data.get("kind") == "conversation":
             state = str(entry.data["state"])
-            batch.rows[CONVERSATIONS_TABLE].append(_conversation_row(entry.data, state, people))
+            if state != ConversationStatus.SCHEDULED:
+                batch.rows[CONVERSATIONS_TABLE].append(_conversation_row(entry.data, state, people))
             batch.events.append((CONVERSATION_EVENTS[state], {"org_unit": str(entry.data.get("org_unit") or "")}))
             continue
         outcome = store.find(OUTCOMES, entry.partition, str(entry.data["ref"]))
@@ -142,17 +157,43 @@ def _collect(store: Store, entries: Iterable[Record], people: _People) -> _Batch
     return batch
 
 
+def _rank(row_id: str) -> tuple[str, int]:
+    """(conversation id, rank of its status) for a Conversations row id ``<conversation id>:<status>``."""
+    ident, _, status = row_id.rpartition(":")
+    return ident, RANK.get(ConversationStatus(status), -1) if status in ConversationStatus else -1
+
+
+def _place(rows: list[Row], existing: set[str], table: str) -> tuple[list[Row], dict[str, Row]]:
+    """The rows to append and the rows to overwrite in place (by old row id); a row already there is neither."""
+    if table != CONVERSATIONS_TABLE:
+        unique = {str(row[0]): row for row in rows if str(row[0]) not in existing}
+        return list(unique.values()), {}
+    written = {_rank(i)[0]: i for i in sorted(existing, key=lambda i: _rank(i)[1])}  # highest status per conversation
+    fresh: dict[str, Row] = {}
+    in_place: dict[str, Row] = {}
+    for row in sorted(rows, key=lambda r: _rank(str(r[0]))[1]):
+        ident, rank = _rank(str(row[0]))
+        old = written.get(ident)
+        if old is not None and _rank(old)[1] >= rank:
+            continue  # already written, or a later status is
+        if old is not None and old in existing:
+            in_place.pop(old, None)
+            in_place[old] = row
+        else:
+            fresh.pop(str(old), None)
+            fresh[str(row[0])] = row
+        written[ident] = str(row[0])
+    return list(fresh.values()), in_place
+
+
 async def _append_new(workbook: Workbook, table: str, rows: list[Row], report: ExportReport) -> None:
     if not rows:
         return
     existing = await workbook.existing_row_ids(table)
-    fresh: list[Row] = []
-    for row in rows:
-        if str(row[0]) not in existing:
-            existing.add(str(row[0]))
-            fresh.append(row)
-    report.skipped[table] = len(rows) - len(fresh)
+    fresh, in_place = _place(rows, existing, table)
+    report.skipped[table] = len(rows) - len(fresh) - len(in_place)
     report.appended[table] = await workbook.append_rows(table, fresh) if fresh else 0
+    report.updated += await workbook.update_rows(table, in_place) if in_place else 0
 
 
 def _mark_exported(store: Store, entries: Iterable[Record], now: datetime) -> None:

@@ -3,29 +3,52 @@
 Table ``outcomes``, partition = the pair key (``manager__report``):
 - row ``outcome:<outcome id>``: the pair, org unit, tenure stage, conversation date and the actions
   (id, text, quadrant, type, initiative, owner role, due date, status);
-- row ``outbox:<outcome id>`` (or ``outbox:<conversation id>:<status>`` for a moved/missed
-  conversation): what the export still has to write to the HR workbook, status ``pending``.
+- row ``outbox:<outcome id>``: what the export still has to write to the HR workbook, status ``pending``;
+- row ``conversation:<conversation id>`` moves to ``held`` (``conversation_lifecycle.py``; the held
+  Conversations row is exported with the outcome, so no ticket of its own).
 Writing both in one transaction means an outcome is never stored without its export ticket. The
 outbox rows live in the ``outcomes`` table because a Table Storage transaction spans one table.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 from shared.domain.actions import outcome_id
-from shared.domain.tenure import tenure_stage
+from shared.domain.conversation_status import ConversationStatus
 from shared.ports.storage import Store, TransactionOp
 from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog
-from shared.services.scheduling_records import PAIRS, load_person
+from shared.services.conversation_lifecycle import (
+    EXPORTED,
+    OUTBOX_PREFIX,
+    OUTCOME_PREFIX,
+    OUTCOMES,
+    PENDING,
+    conversation_context,
+    conversation_id,
+    outbox_op,
+    pair_key,
+    record_conversation,
+    status_ops,
+)
 
-OUTCOMES = "outcomes"
-OUTCOME_PREFIX, OUTBOX_PREFIX = "outcome:", "outbox:"
-PENDING, EXPORTED = "pending", "exported"
+__all__ = [
+    "EXPORTED",
+    "OUTBOX_PREFIX",
+    "OUTCOMES",
+    "OUTCOME_PREFIX",
+    "PENDING",
+    "conversation_id",
+    "outbox_op",
+    "pair_key",
+    "record_confirmed_outcome",
+    "record_conversation",
+    "store_outcome",
+]
+
 CARD_TYPES = {
     "training": "training",
     "stretch": "stretch_assignment",
@@ -33,14 +56,6 @@ CARD_TYPES = {
     "network": "learning_network",
     "manage": "manage",
 }
-
-
-def pair_key(manager_id: str, report_id: str) -> str:
-    return f"{manager_id}__{report_id}"
-
-
-def conversation_id(key: str, day: date) -> str:
-    return "c-" + hashlib.sha256(f"{key}|{day.isoformat()}".encode()).hexdigest()[:24]
 
 
 def _owner_role(owner: str, manager_id: str, report_id: str) -> str:
@@ -67,21 +82,6 @@ def _actions(log: OutcomeLog, manager_id: str, report_id: str) -> list[dict[str,
     ]
 
 
-def _context(store: Store, manager_id: str, report_id: str, day: date) -> dict[str, Any]:
-    pair = store.find(PAIRS, manager_id, report_id)
-    person = load_person(store, report_id)
-    stage = tenure_stage(person.hire_date, day) if person is not None and person.hire_date else None
-    return {
-        "org_unit": str(pair.data.get("org_unit") or "unassigned") if pair is not None else "unassigned",
-        "tenure_stage": str(stage) if stage is not None else "",
-    }
-
-
-def outbox_op(ref: str, kind: str, now: datetime, **extra: Any) -> TransactionOp:
-    data = {"kind": kind, "ref": ref, "status": PENDING, "created_at": now.isoformat(), **extra}
-    return TransactionOp("upsert", f"{OUTBOX_PREFIX}{ref.removeprefix(OUTCOME_PREFIX)}", data)
-
-
 def store_outcome(
     store: Store, manager_id: str, report_id: str, day: date, log: OutcomeLog, now: datetime, occurrence: str = ""
 ) -> str:
@@ -97,23 +97,11 @@ def store_outcome(
         "occurrence_id": occurrence,
         "actions": json.dumps(_actions(log, manager_id, report_id)),
         "recorded_at": now.isoformat(),
-        **_context(store, manager_id, report_id, day),
+        **conversation_context(store, manager_id, report_id, day),
     }
-    store.transact(OUTCOMES, key, [TransactionOp("upsert", row, data), outbox_op(row, "outcome", now)])
+    held = status_ops(store, manager_id, report_id, day, ConversationStatus.HELD, now, occurrence, ticket=False)
+    store.transact(OUTCOMES, key, [TransactionOp("upsert", row, data), outbox_op(row, "outcome", now), *held])
     return ident
-
-
-def record_conversation(store: Store, manager_id: str, report_id: str, day: date, status: str, now: datetime) -> str:
-    """Queue a moved or missed conversation for the Conversations sheet (held ones come with their outcome)."""
-    if status not in {"moved", "missed"}:
-        raise ValueError("status must be 'moved' or 'missed'")
-    key = pair_key(manager_id, report_id)
-    ref = f"{conversation_id(key, day)}:{status}"
-    extra = {"manager_id": manager_id, "report_id": report_id, "conversation_date": day.isoformat(), "state": status}
-    store.transact(
-        OUTCOMES, key, [outbox_op(ref, "conversation", now, **extra, **_context(store, manager_id, report_id, day))]
-    )
-    return ref
 
 
 def _conversation_date(template_data: Mapping[str, Any], log_data: Mapping[str, Any]) -> date:

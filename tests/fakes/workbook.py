@@ -31,6 +31,15 @@ class InMemoryWorkbook:
         self.tables[table].extend(safe_row(r) for r in rows)
         return len(rows)
 
+    async def update_rows(self, table: str, rows: Mapping[str, Row]) -> int:
+        self.calls += 1
+        changed = 0
+        for index, row in enumerate(self.tables[table]):
+            if str(row[0]) in rows:
+                self.tables[table][index] = safe_row(rows[str(row[0])])
+                changed += 1
+        return changed
+
     async def replace_values(self, replacements: Mapping[str, str], columns: Sequence[str]) -> int:
         changed = 0
         for name, rows in self.tables.items():

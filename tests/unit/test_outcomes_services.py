@@ -40,7 +40,8 @@ def test_confirmation_stores_the_outcome_and_its_outbox_entry_in_one_partition()
     seed_pair(store, "grace", "ada", "Engineering")
     log_and_confirm(store, clock, "grace", "ada", [action(), action("Pair with FinOps", type="mentoring")])
     rows = {r.row.split(":")[0]: r for r in store.query(OUTCOMES, "grace__ada")}
-    assert set(rows) == {"outcome", "outbox"}
+    assert set(rows) == {"outcome", "outbox", "conversation"}
+    assert rows["conversation"].data["status"] == "held"
     outcome = rows["outcome"].data
     assert (outcome["org_unit"], outcome["tenure_stage"], outcome["conversation_date"]) == (
         "Engineering", "plateau_risk", TODAY.isoformat())  # fmt: skip
@@ -133,7 +134,7 @@ def test_moved_and_missed_conversations_reach_the_conversations_sheet() -> None:
     assert workbook.column(CONVERSATIONS_TABLE, "Status") == ["Missed"]
     assert workbook.column(CONVERSATIONS_TABLE, "Org unit") == ["Sales"]
     with pytest.raises(ValueError):
-        record_conversation(store, "grace", "ada", TODAY, "held", FixedClock().now())
+        record_conversation(store, "grace", "ada", TODAY, "postponed", FixedClock().now())
 
 
 def test_telemetry_and_logs_carry_no_free_text(caplog: pytest.LogCaptureFixture) -> None:

@@ -168,6 +168,21 @@ class GraphWorkbook:
                 raise RetryableStatus(status_of(error) or 429, retry_after_of(error)) from error
             raise
 
+    async def update_rows(self, table: str, rows: Mapping[str, Row]) -> int:
+        """Download, edit with openpyxl, upload (as ``replace_values``): a status change of a few conversations per
+        export. The session is closed first so the file holds every appended row; the next call opens a new one."""
+        from shared.adapters.workbook.edit import update_rows_in_table
+
+        if not rows:
+            return 0
+        await self.ensure()
+        await self.aclose()
+        content = await self._retry(lambda: send(self.client, "GET", f"{self._item_url()}/content"))
+        edited, changed = update_rows_in_table(content, table, rows)
+        if changed:
+            await self._retry(lambda: send(self.client, "PUT", f"{self._item_url()}/content", content=edited))
+        return changed
+
     async def replace_values(self, replacements: Mapping[str, str], columns: Sequence[str]) -> int:
         """Download, edit with openpyxl, upload: a rare privacy operation, not worth a range PATCH per cell."""
         from shared.adapters.workbook.edit import replace_in_tables

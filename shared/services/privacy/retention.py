@@ -32,12 +32,21 @@ def _latest(data: Mapping[str, Any], fields: Iterable[str]) -> str:
     return max((str(data[f]) for f in fields if data.get(f)), default="")
 
 
+def _conversation_row(record: Record) -> bool:
+    return record.row.startswith("conversation:") or (
+        record.row.startswith(OUTBOX_PREFIX) and record.data.get("kind") == "conversation"
+    )
+
+
 def _purge_outcomes(store: Store, cutoff_day: str, cutoff: str) -> int:
     purged = 0
     for record in store.query(OUTCOMES):
         if record.row.startswith(OUTCOME_PREFIX) and str(record.data.get("conversation_date", "9999")) < cutoff_day:
             store.delete(OUTCOMES, record.partition, record.row)
             store.delete(OUTCOMES, record.partition, OUTBOX_PREFIX + record.row.removeprefix(OUTCOME_PREFIX))
+            purged += 1
+        elif _conversation_row(record) and str(record.data.get("conversation_date", "9999")) < cutoff_day:
+            store.delete(OUTCOMES, record.partition, record.row)  # a conversation's status and its tickets
             purged += 1
         elif record.row in {"log", "confirmation"}:
             written = _latest(record.data, ("logged_at", "confirmed_at"))

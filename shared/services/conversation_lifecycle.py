@@ -1,0 +1,146 @@
+"""One record per conversation (an occurrence of a pair's series) and its status, with an export ticket per change.
+
+Table ``outcomes``, partition = the pair key (``manager__report``):
+- row ``conversation:<conversation id>``: manager and report ids, conversation date, org unit, tenure stage,
+  occurrence id and ``status`` (``shared/domain/conversation_status.py``);
+- row ``outbox:<conversation id>:<status>`` (kind ``conversation``), written in the same transaction, so the
+  export writes the Conversations row (in place of the row of an earlier status) and emits the event.
+
+The conversation id is derived from (pair, conversation date). A change that does not outrank the stored
+status writes nothing, so every writer can repeat itself: series creation and fix-ups (scheduled,
+cancelled), repair (moved), a confirmed outcome (held, written by ``record_outcome.store_outcome``) and the
+missed sweep (:func:`sweep_missed`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationStatus, is_missed, supersedes
+from shared.domain.tenure import tenure_stage
+from shared.ports.storage import Store, TransactionOp
+from shared.services.scheduling_records import PAIRS, load_person
+
+OUTCOMES = "outcomes"
+OUTCOME_PREFIX, OUTBOX_PREFIX, CONVERSATION_PREFIX = "outcome:", "outbox:", "conversation:"
+PENDING, EXPORTED = "pending", "exported"
+MAX_OPS = 100  # a Table Storage transaction holds at most 100 operations
+
+
+def pair_key(manager_id: str, report_id: str) -> str:
+    return f"{manager_id}__{report_id}"
+
+
+def conversation_id(key: str, day: date) -> str:
+    return "c-" + hashlib.sha256(f"{key}|{day.isoformat()}".encode()).hexdigest()[:24]
+
+
+def conversation_context(store: Store, manager_id: str, report_id: str, day: date) -> dict[str, Any]:
+    """Org unit (from ``pairs``) and the report's tenure stage on the conversation date (ids and labels only)."""
+    pair = store.find(PAIRS, manager_id, report_id)
+    person = load_person(store, report_id)
+    stage = tenure_stage(person.hire_date, day) if person is not None and person.hire_date else None
+    return {
+        "org_unit": str(pair.data.get("org_unit") or "unassigned") if pair is not None else "unassigned",
+        "tenure_stage": str(stage) if stage is not None else "",
+    }
+
+
+def outbox_op(ref: str, kind: str, now: datetime, **extra: Any) -> TransactionOp:
+    data = {"kind": kind, "ref": ref, "status": PENDING, "created_at": now.isoformat(), **extra}
+    return TransactionOp("upsert", f"{OUTBOX_PREFIX}{ref.removeprefix(OUTCOME_PREFIX)}", data)
+
+
+def status_ops(
+    store: Store,
+    manager_id: str,
+    report_id: str,
+    day: date,
+    status: ConversationStatus,
+    now: datetime,
+    occurrence: str = "",
+    ticket: bool = True,
+) -> list[TransactionOp]:
+    """The operations that move the conversation to ``status``; none when the stored status outranks it.
+
+    ``ticket=False`` leaves out the outbox entry (a held conversation is exported with its outcome).
+    """
+    key = pair_key(manager_id, report_id)
+    ident = conversation_id(key, day)
+    found = store.find(OUTCOMES, key, CONVERSATION_PREFIX + ident)
+    current = ConversationStatus(str(found.data["status"])) if found is not None else None
+    if not supersedes(status, current):
+        return []
+    data = {
+        "conversation_id": ident,
+        "manager_id": manager_id,
+        "report_id": report_id,
+        "conversation_date": day.isoformat(),
+        "occurrence_id": occurrence or (str(found.data.get("occurrence_id") or "") if found is not None else ""),
+        "status": str(status),
+        "updated_at": now.isoformat(),
+        **conversation_context(store, manager_id, report_id, day),
+    }
+    ops = [TransactionOp("upsert", CONVERSATION_PREFIX + ident, data)]
+    if ticket:
+        extra = {k: data[k] for k in ("manager_id", "report_id", "conversation_date", "org_unit", "tenure_stage")}
+        ops.append(outbox_op(f"{ident}:{status}", "conversation", now, state=str(status), **extra))
+    return ops
+
+
+def record_conversation(
+    store: Store, manager_id: str, report_id: str, day: date, status: str, now: datetime, occurrence: str = ""
+) -> bool:
+    """Move one conversation to ``status`` (idempotent, never backwards); True when something changed."""
+    ops = status_ops(store, manager_id, report_id, day, ConversationStatus(status), now, occurrence)
+    if ops:
+        store.transact(OUTCOMES, pair_key(manager_id, report_id), ops)
+    return bool(ops)
+
+
+def record_many(
+    store: Store, manager_id: str, report_id: str, changes: Iterable[tuple[date, ConversationStatus]], now: datetime
+) -> int:
+    """Several changes of one pair, in transactions of at most 100 operations; returns how many changed."""
+    latest: dict[date, ConversationStatus] = {}
+    for day, status in changes:  # one change per day: the highest-ranked
+        if supersedes(status, latest.get(day)):
+            latest[day] = status
+    ops: list[TransactionOp] = []
+    changed = 0
+    for day, status in sorted(latest.items()):
+        new = status_ops(store, manager_id, report_id, day, status, now)
+        changed += bool(new)
+        if len(ops) + len(new) > MAX_OPS:
+            store.transact(OUTCOMES, pair_key(manager_id, report_id), ops)
+            ops = []
+        ops += new
+    if ops:
+        store.transact(OUTCOMES, pair_key(manager_id, report_id), ops)
+    return changed
+
+
+def sweep_missed(store: Store, today: date, after_days: int = MISSED_AFTER_DAYS, now: datetime | None = None) -> int:
+    """Mark every scheduled conversation ``after_days`` past its date with no outcome as missed; returns the count."""
+    stamp = now or datetime.combine(today, datetime.min.time())
+    missed = 0
+    for record in store.query(OUTCOMES):
+        if not record.row.startswith(CONVERSATION_PREFIX) or record.data.get("status") != ConversationStatus.SCHEDULED:
+            continue
+        day = date.fromisoformat(str(record.data["conversation_date"]))
+        if is_missed(day, today, after_days):
+            manager_id, report_id = str(record.data["manager_id"]), str(record.data["report_id"])
+            missed += record_conversation(store, manager_id, report_id, day, ConversationStatus.MISSED, stamp)
+    return missed
+
+
+def conversation_statuses(store: Store) -> dict[str, str]:
+    """Every stored conversation's status by conversation id (for reports and tests)."""
+    return {
+        str(r.data["conversation_id"]): str(r.data["status"])
+        for r in store.query(OUTCOMES)
+        if r.row.startswith(CONVERSATION_PREFIX)
+    }
