@@ -60,6 +60,8 @@ VERB_KINDS: dict[str, CardKind] = {
     "prep.submit": CardKind.PREP,
     "outcome.log": CardKind.OUTCOME,
     "outcome.confirm": CardKind.CONFIRM,
+    "coach.accept": CardKind.COACH_REQUEST,  # shared.services.coach_cards: "I'll take it" ...
+    "coach.done": CardKind.COACH_REQUEST,  # ... and "Done"
 }
 
 
@@ -121,6 +123,10 @@ def handle_card_action(
     if VERB_KINDS.get(verb) is not card.kind:
         logger.warning("card action refused: verb does not match card %s", card.card_id)
         return _refuse("This action does not belong to this card. Nothing was saved.")
+    if card.kind is CardKind.COACH_REQUEST:
+        from shared.services.coach_cards import handle_coach_action
+
+        return handle_coach_action(store, clock, verb, card, queues)
     if card.status is CardStatus.SUBMITTED:
         return CardReply(Verdict.REFUSED, ALREADY, card.kind)
     stale = _stale(store, card, clock, expiry)
@@ -144,6 +150,10 @@ def handle_card_action(
     except ValidationError as error:  # the domain's own limits: an answer on the card, never a 400
         release(store, claimed)
         return _invalid(card, error)
+    if card.kind is CardKind.PREP and queues is not None and getattr(submission, "wants_coach", False):
+        from shared.services.coach_requests import open_request  # one request while open; pool fan-out on send
+
+        open_request(store, queues, card.recipient_id, clock.now())
     if card.kind is CardKind.OUTCOME and queues is not None:
         from shared.services import card_followups  # builds cards: imported when needed, not at bot start
 

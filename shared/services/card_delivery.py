@@ -48,6 +48,8 @@ class CardDeps:
 
 async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
     """Handle one ``send-card`` message; raises Undeliverable or ValidationError for a bad message."""
+    if body.get("kind") == CardKind.COACH_REQUEST and not body.get("recipient_upn"):
+        return await _deliver_to_pool(deps, body)
     message = SendCard.model_validate(_with_recipient(deps, dict(body)))
     data = build_template_data(deps, message)
     card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)})
@@ -57,6 +59,18 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
     )
     logger.info("card %s (%s): %s", card_id(message.occurrence_id, message.kind), message.kind, result)
     return result
+
+
+async def _deliver_to_pool(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
+    """One coach request card per coach in the pool (each once, by card id); a coach who may not get it is skipped."""
+    results: list[SendResult] = []
+    for upn in deps.coach_upns:
+        occurrence = f"{body.get('occurrence_id')}:{upn}"
+        try:
+            results.append(await deliver_card(deps, {**body, "occurrence_id": occurrence, "recipient_upn": upn}))
+        except Undeliverable as skipped:
+            logger.warning("coach request card not sent to one coach: %s", skipped)
+    return SendResult.SENT if SendResult.SENT in results else (results[0] if results else SendResult.UNREACHABLE)
 
 
 def _with_recipient(deps: CardDeps, body: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +98,20 @@ def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
         employee = load_person(deps.store, message.employee_id)
         if employee is None:
             raise Undeliverable("requester is not in the people table")
-        return content.coach_data(deps.config, employee, [message.recipient_id], deps.clock.now())
+        from shared.services.coach_cards import coach_card_data
+
+        built = coach_card_data(deps.store, deps.config, employee.id, message.occurrence_id, message.recipient_id)
+        if built is None:  # a message queued before requests were stored: an open card, nothing to take
+            legacy = content.coach_data(deps.config, employee, [message.recipient_id], deps.clock.now())
+            return {**legacy, "status": "open", "mine": False, "takenBy": "", "statusLabel": "", "notice": ""}
+        return built
+    if message.kind is CardKind.COACH_TAKEN:
+        from shared.services.coach_cards import taken_card_data
+
+        taken = taken_card_data(deps.store, message.employee_id, message.occurrence_id)
+        if taken is None or message.recipient_id != message.employee_id:
+            raise Undeliverable("a coach-taken card goes to the requester, once a coach took the request")
+        return taken
     if message.kind is CardKind.NO_SLOT:
         from shared.services.no_slot_cards import card_data
 

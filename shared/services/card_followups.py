@@ -46,15 +46,9 @@ def current_view(store: Store, config: CompanyConfig, card: CardRecord, now: dat
 
 
 def _coach_view(store: Store, config: CompanyConfig, card: CardRecord, now: datetime) -> dict[str, Any] | None:
-    employee = load_person(store, card.employee_id)
-    if employee is None:
-        return None
-    parts = card.occurrence_id.split(":")  # coach:<employee>:<day>:<coach upn> (bot_messages)
-    try:
-        asked = datetime.fromisoformat(parts[2]) if len(parts) > 2 else now
-    except ValueError:
-        asked = now
-    return {**content.coach_data(config, employee, [card.recipient_id], asked), "cardId": card.card_id}
+    from shared.services.coach_cards import coach_view  # the request row decides: open, taken by whom, done
+
+    return coach_view(store, config, card)
 
 
 def queue_confirmation(queues: Queues, outcome_card: CardRecord, now: datetime) -> None:

@@ -37,6 +37,7 @@ class CardKind(StrEnum):
     CONFIRM = "confirm"
     REMINDER = "reminder"
     COACH_REQUEST = "coach_request"
+    COACH_TAKEN = "coach_taken"  # to the employee: which coach took their request (read-only)
     NO_SLOT = "no_slot"  # to a manager: no time found for a report, with the closest options to book
 
 

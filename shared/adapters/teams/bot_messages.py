@@ -27,7 +27,6 @@ from shared.domain.agenda import ITEM_TEXT_MAX, AgendaFull, Visibility
 from shared.ports.clock import Clock
 from shared.ports.storage import AlreadyExists, Queues, StaleWrite, Store
 from shared.services import agenda_store
-from shared.services.card_records import CardKind
 
 if TYPE_CHECKING:
     from shared.services.schedule_context import ScheduleContext
@@ -136,17 +135,14 @@ def _my_agenda(services: BotServices, actor: str) -> str:
 
 
 def _talk_to_coach(services: BotServices, actor: str) -> str:
+    from shared.services.coach_requests import open_request  # one request while open; a card per pool coach
+
     now = services.clock.now()
     agenda_store.request_coach(services.store, actor, now)
     coaches = services.settings.coach_upns
-    for coach in coaches:
-        message = {
-            "kind": str(CardKind.COACH_REQUEST),
-            "occurrence_id": f"coach:{actor}:{now.date().isoformat()}:{coach}",
-            "recipient_upn": coach,
-            "employee_id": actor,
-        }
-        services.queues.send(SEND_CARD_QUEUE, message)
+    _, created = open_request(services.store, services.queues, actor, now, coaches)
     if not coaches:
         return "Your request is noted, but no coach pool is set up yet. HR will follow up."
+    if not created:
+        return "Your request to talk to a coach is already open. A coach will contact you. Your manager is not told."
     return "A coach from the coach pool will contact you. Your manager is not told."

@@ -23,6 +23,7 @@ TEMPLATES: dict[CardKind, str] = {
     CardKind.CONFIRM: "outcome-confirm",
     CardKind.REMINDER: "reminder",
     CardKind.COACH_REQUEST: "coach-request",
+    CardKind.COACH_TAKEN: "coach-taken",
     CardKind.NO_SLOT: "no-slot",
 }
 PASSED_TEMPLATE = "conversation-passed"  # a refresh or submit of a card whose conversation has passed
