@@ -1,7 +1,8 @@
 """Outcome export triggers: the ``export`` queue (a nudge) and the ``%WEGROW_EXPORT_SCHEDULE%`` sweep.
 
 Both drain the whole outbox (idempotent, so overlapping runs add no duplicate rows); the sweep also
-purges outcome records older than ``WEGROW_RETENTION_DAYS``.
+marks conversations missed (``conversation_lifecycle.sweep_missed``) and purges outcome records older
+than ``WEGROW_RETENTION_DAYS``.
 """
 
 import logging
@@ -15,12 +16,16 @@ STORAGE_CONNECTION = "AzureWebJobsStorage"
 
 async def _export(run_name: str, purge: bool) -> None:
     from shared.container import container
+    from shared.services.conversation_lifecycle import sweep_missed
     from shared.services.export_outcomes import export_outcomes
     from shared.services.privacy import purge_expired
     from shared.services.runs import tracked_run
 
     c = container()
     with tracked_run(c.store, c.clock, run_name) as note:
+        if purge:  # the sweep: conversations past their date with no outcome become missed, exported below
+            missed = sweep_missed(c.store, c.clock.now().date(), now=c.clock.now())
+            logger.info("missed sweep: %d conversations missed", missed)
         try:
             report = await export_outcomes(c.store, c.workbook, c.clock.now(), c.telemetry)
         finally:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationStatus, is_missed, supersedes
+from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
 from shared.ports.storage import Store, TransactionOp
 from shared.services.scheduling_records import PAIRS, load_person
@@ -121,6 +122,41 @@ def record_many(
     if ops:
         store.transact(OUTCOMES, pair_key(manager_id, report_id), ops)
     return changed
+
+
+def utc_day(instant: datetime) -> date:
+    """The conversation date of an occurrence: its start's UTC date (as the outcome card's ``conversationDate``)."""
+    return instant.astimezone(UTC).date()
+
+
+def conversation_moved(
+    store: Store, manager_id: str, report_id: str, start: datetime, to: datetime, now: datetime
+) -> int:
+    """Repair moved the occurrence at ``start`` to ``to``: that conversation is moved, the one at ``to`` scheduled."""
+    changes = [(utc_day(start), ConversationStatus.MOVED)]
+    if utc_day(to) != utc_day(start):  # moved within the day: the same conversation, recorded as moved
+        changes.append((utc_day(to), ConversationStatus.SCHEDULED))
+    return record_many(store, manager_id, report_id, changes, now)
+
+
+def record_plan(store: Store, manager_id: str, report_id: str, plan: YearPlan, now: datetime) -> int:
+    """A new series' conversations are scheduled, its skipped weeks cancelled (repeatable: nothing changes twice)."""
+    changes = [(utc_day(c.start), ConversationStatus.SCHEDULED) for c in plan.conversations]
+    changes += [(utc_day(start), ConversationStatus.CANCELLED) for start, _ in plan.skipped]
+    return record_many(store, manager_id, report_id, changes, now)
+
+
+def cancel_upcoming(store: Store, manager_id: str, report_id: str, now: datetime) -> int:
+    """The series ended: its scheduled conversations from today on are cancelled."""
+    today = utc_day(now)
+    changes = [
+        (date.fromisoformat(str(r.data["conversation_date"])), ConversationStatus.CANCELLED)
+        for r in store.query(OUTCOMES, pair_key(manager_id, report_id))
+        if r.row.startswith(CONVERSATION_PREFIX)
+        and r.data.get("status") == ConversationStatus.SCHEDULED
+        and str(r.data["conversation_date"]) >= today.isoformat()
+    ]
+    return record_many(store, manager_id, report_id, changes, now)
 
 
 def sweep_missed(store: Store, today: date, after_days: int = MISSED_AFTER_DAYS, now: datetime | None = None) -> int:

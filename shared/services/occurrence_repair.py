@@ -34,6 +34,7 @@ from shared.domain.slots import Preference, SlotRequest, attendee, choose
 from shared.domain.slots_rules import Attendee, hard_failure, in_working_hours, overlaps
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.storage import Record
+from shared.services.conversation_lifecycle import conversation_moved
 from shared.services.repair_audit import AUDIT, audit_key
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_bookings import claim
@@ -224,3 +225,4 @@ def _tell_both(ctx: ScheduleContext, view: _PairView, occurrence: Occurrence, wh
         "at": ctx.now.isoformat(),
     }
     ctx.store.upsert(AUDIT, view.pair.key, audit_key(occurrence.event_id), data)
+    conversation_moved(ctx.store, view.pair.manager_id, view.pair.report_id, occurrence.start, start, ctx.now)

@@ -10,6 +10,7 @@ from typing import Any
 from shared.domain.series import series_id
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import Record
+from shared.services.conversation_lifecycle import cancel_upcoming
 from shared.services.occurrence_repair import RepairOutcome, expected_count, repair_occurrences
 from shared.services.repair_audit import AUDIT
 from shared.services.schedule_pair import ScheduleContext
@@ -37,6 +38,7 @@ async def cancel_series(ctx: ScheduleContext, manager_id: str, report_id: str, k
     sid = stored or series_id(ctx.policy.tenant_id, manager_id, report_id, ctx.policy.policy_version)
     if record is not None:
         ctx.store.upsert(SERIES, manager_id, report_id, {**record.data, "state": "cancelled", "closed": kind})
+    cancel_upcoming(ctx.store, manager_id, report_id, ctx.now)
     try:
         event = await ctx.calendar.find_series(manager_id, sid)
     except MailboxUnavailable:

@@ -16,6 +16,7 @@ from shared.domain.calendar import Busy, SeriesSpec
 from shared.domain.planning import YearPlan
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.directory import MailboxUnavailable
+from shared.services.conversation_lifecycle import record_plan
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.scheduling_bookings import choose_and_claim
 from shared.services.scheduling_records import SERIES
@@ -57,6 +58,7 @@ async def fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
         log.warning("schedule-pair: %d fix-up problem(s): %s", len(fixed.problems), "; ".join(fixed.problems[:5]))
     for item in new:
         manager_id, report_id = item.spec.organizer_id, item.report_id
+        record_plan(ctx.store, manager_id, report_id, item.plan, ctx.now)
         found = ctx.store.find(SERIES, manager_id, report_id)
         if found is not None and found.data.get(FIXUPS) == "pending":
             extras = extras_row(fixed.extra_events.get(item.spec.series_id, []))

@@ -1,0 +1,142 @@
+"""The conversation lifecycle with fakes: each transition, idempotency, never backwards, the missed sweep, export."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationStatus, supersedes
+from shared.ports.workbook import CONVERSATIONS_TABLE
+from shared.services.conversation_lifecycle import (
+    OUTBOX_PREFIX,
+    OUTCOMES,
+    cancel_upcoming,
+    conversation_id,
+    conversation_moved,
+    conversation_statuses,
+    record_conversation,
+    sweep_missed,
+)
+from shared.services.export_outcomes import export_outcomes, pending_entries
+from tests.fakes.storage import InMemoryStore
+from tests.fakes.workbook import InMemoryWorkbook
+from tests.unit.test_outcomes_world import TODAY, FixedClock, action, log_and_confirm, seed_pair
+
+pytestmark = pytest.mark.unit
+NOW = FixedClock().now()
+KEY = "grace__ada"
+
+
+def status(store: InMemoryStore, day: date = TODAY) -> str | None:
+    return conversation_statuses(store).get(conversation_id(KEY, day))
+
+
+def tickets(store: InMemoryStore) -> list[str]:
+    return [r.row for r in store.query(OUTCOMES, KEY) if r.row.startswith(OUTBOX_PREFIX)]
+
+
+def export(store: InMemoryStore, workbook: InMemoryWorkbook) -> None:
+    asyncio.run(export_outcomes(store, workbook, NOW))
+
+
+@pytest.fixture
+def store() -> InMemoryStore:
+    store = InMemoryStore()
+    seed_pair(store, "grace", "ada", "Sales")
+    return store
+
+
+@pytest.mark.parametrize("new", ["held", "moved", "missed", "cancelled"])
+def test_each_transition_from_scheduled_is_stored_once_with_one_ticket(store: InMemoryStore, new: str) -> None:
+    assert record_conversation(store, "grace", "ada", TODAY, "scheduled", NOW)
+    assert record_conversation(store, "grace", "ada", TODAY, new, NOW)
+    assert status(store) == new
+    before = store.query(OUTCOMES, KEY)
+    assert not record_conversation(store, "grace", "ada", TODAY, new, NOW)  # the same change twice: nothing
+    assert not record_conversation(store, "grace", "ada", TODAY, "scheduled", NOW)  # never back
+    assert store.query(OUTCOMES, KEY) == before
+    assert len(tickets(store)) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "wins"),
+    [("missed", "held", "held"), ("held", "missed", "held"), ("moved", "cancelled", "moved"),
+     ("cancelled", "missed", "cancelled"), ("missed", "moved", "moved")],
+)  # fmt: skip
+def test_a_later_status_wins_only_when_it_outranks(store: InMemoryStore, first: str, later: str, wins: str) -> None:
+    record_conversation(store, "grace", "ada", TODAY, first, NOW)
+    record_conversation(store, "grace", "ada", TODAY, later, NOW)
+    assert status(store) == wins
+    assert supersedes(ConversationStatus(wins), None)
+
+
+def test_a_confirmed_outcome_marks_the_conversation_held_even_after_missed(store: InMemoryStore) -> None:
+    record_conversation(store, "grace", "ada", TODAY, "scheduled", NOW)
+    assert sweep_missed(store, TODAY + timedelta(days=MISSED_AFTER_DAYS), now=NOW) == 1
+    assert status(store) == "missed"
+    log_and_confirm(store, FixedClock(), "grace", "ada", [action()])
+    assert status(store) == "held"
+
+
+def test_a_repair_move_marks_the_old_date_moved_and_schedules_the_new_one(store: InMemoryStore) -> None:
+    start = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    record_conversation(store, "grace", "ada", TODAY, "scheduled", NOW)
+    assert conversation_moved(store, "grace", "ada", start, start + timedelta(days=2), NOW) == 2
+    assert conversation_moved(store, "grace", "ada", start, start + timedelta(days=2), NOW) == 0
+    assert (status(store), status(store, TODAY + timedelta(days=2))) == ("moved", "scheduled")
+
+
+def test_an_ended_series_cancels_only_upcoming_scheduled_conversations(store: InMemoryStore) -> None:
+    past, future = TODAY - timedelta(days=14), TODAY + timedelta(days=14)
+    for day in (past, future):
+        record_conversation(store, "grace", "ada", day, "scheduled", NOW)
+    assert cancel_upcoming(store, "grace", "ada", NOW) == 1
+    assert (status(store, past), status(store, future)) == ("scheduled", "cancelled")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    offsets=st.lists(st.integers(min_value=-60, max_value=60), min_size=1, max_size=8, unique=True),
+    today_offset=st.integers(min_value=-10, max_value=70),
+)
+def test_the_missed_sweep_marks_exactly_the_overdue_scheduled_ones(offsets: list[int], today_offset: int) -> None:
+    store = InMemoryStore()
+    seed_pair(store, "grace", "ada")
+    days = [TODAY + timedelta(days=o) for o in offsets]
+    for day in days:
+        record_conversation(store, "grace", "ada", day, "scheduled", NOW)
+    record_conversation(store, "grace", "ada", days[0], "held", NOW)  # an outcome: never missed
+    today = TODAY + timedelta(days=today_offset)
+    expected = {d for d in days[1:] if (today - d).days >= MISSED_AFTER_DAYS}
+    assert sweep_missed(store, today, now=NOW) == len(expected)
+    assert sweep_missed(store, today, now=NOW) == 0  # idempotent
+    assert {d for d in days if status(store, d) == "missed"} == expected
+    assert status(store, days[0]) == "held"
+
+
+def test_a_status_change_updates_the_conversations_row_in_place(store: InMemoryStore) -> None:
+    workbook = InMemoryWorkbook()
+    record_conversation(store, "grace", "ada", TODAY, "scheduled", NOW)
+    export(store, workbook)
+    assert workbook.tables[CONVERSATIONS_TABLE] == []  # scheduled is not a fact yet
+    sweep_missed(store, TODAY + timedelta(days=30), now=NOW)
+    export(store, workbook)
+    assert workbook.column(CONVERSATIONS_TABLE, "Status") == ["Missed"]
+    log_and_confirm(store, FixedClock(), "grace", "ada", [action()])  # confirmed late
+    export(store, workbook)
+    export(store, workbook)
+    assert workbook.column(CONVERSATIONS_TABLE, "Status") == ["Held"]
+    assert workbook.column(CONVERSATIONS_TABLE, "Row id") == [f"{conversation_id(KEY, TODAY)}:held"]
+    assert pending_entries(store) == []
+
+
+def test_a_lower_status_in_the_same_export_never_overwrites_a_higher_one(store: InMemoryStore) -> None:
+    workbook = InMemoryWorkbook()
+    record_conversation(store, "grace", "ada", TODAY, "missed", NOW)
+    log_and_confirm(store, FixedClock(), "grace", "ada", [action()])
+    export(store, workbook)
+    assert workbook.column(CONVERSATIONS_TABLE, "Status") == ["Held"]
