@@ -56,6 +56,7 @@ class ItemKind(StrEnum):
     UNLEARN = "unlearn"
     LEARNING_NETWORK = "learning_network"
     SHARE = "share"
+    LEARNED = "learned"  # own learning logged between conversations ("learned: ..." in chat)
 
 
 class Visibility(StrEnum):
@@ -77,6 +78,7 @@ class AgendaItem(BaseModel):
     visibility: Visibility = Visibility.PRIVATE
     status: ItemStatus = ItemStatus.OPEN
     share_with: NameText | None = None
+    carried: bool = False  # still open from an earlier conversation (set by GrowthAgenda.carry_over)
     created: date
     updated: date
 
@@ -122,6 +124,7 @@ class GrowthAgenda(BaseModel):
     items: tuple[AgendaItem, ...] = Field((), max_length=MAX_ITEMS)
     coach_request: CoachRequest | None = None
     next_seq: int = Field(1, ge=1)
+    conversation: date | None = None  # the conversation this agenda is being prepared for (see for_conversation)
 
     def add_item(
         self,
@@ -131,9 +134,17 @@ class GrowthAgenda(BaseModel):
         visibility: Visibility = Visibility.PRIVATE,
         share_with: str | None = None,
     ) -> GrowthAgenda:
-        """Add an item (a micro-need can be added at any time, not only before a conversation)."""
+        """Add an item (a micro-need can be added at any time, not only before a conversation).
+
+        Done and dropped items make room: when the agenda is at ``MAX_ITEMS``, the closed ones are let go first.
+        """
         if len(self.items) >= MAX_ITEMS:
-            raise AgendaFull(f"the growth agenda already holds {MAX_ITEMS} items: mark some done or dropped first")
+            if len(self.open_items()) >= MAX_ITEMS:
+                raise AgendaFull(
+                    f"the growth agenda already holds {MAX_ITEMS} items, all still open: mark some done or dropped "
+                    'first (send me "my agenda", then "done 3" or "drop 3")'
+                )
+            return self._with(items=self.open_items()).add_item(kind, text, today, visibility, share_with)
         item = AgendaItem(
             id=f"i{self.next_seq}",
             kind=kind,
@@ -176,12 +187,35 @@ class GrowthAgenda(BaseModel):
     def withdraw_coach_request(self) -> GrowthAgenda:
         return self._with(coach_request=None)
 
-    def carry_over(self) -> GrowthAgenda:
+    def carry_over(self, held: date | None = None) -> GrowthAgenda:
         """The agenda for the next conversation: open and in-progress items stay, done and dropped ones leave.
 
-        The coach request is cleared: it was for the conversation just held.
+        Items that were already there at the conversation ``held`` (all of them when it is not given) are marked
+        carried; one added since (a micro-need from chat) is new. The coach request is cleared: it was for the
+        conversation just held.
         """
-        return self._with(items=tuple(i for i in self.items if i.status.is_open), coach_request=None)
+        kept = tuple(
+            i.model_copy(update={"carried": True}) if held is None or i.created <= held else i
+            for i in self.items
+            if i.status.is_open
+        )
+        return self._with(items=kept, coach_request=None)
+
+    def for_conversation(self, day: date) -> GrowthAgenda:
+        """This agenda as prepared for the conversation on ``day``.
+
+        The first time a later conversation is prepared, the agenda of the one before is carried over (open items
+        stay, marked carried). The same or an earlier day changes nothing, so a re-sent or late card is harmless.
+        """
+        if self.conversation is None:
+            return self._with(conversation=day)
+        if day <= self.conversation:
+            return self
+        return self.carry_over(self.conversation)._with(conversation=day)
+
+    def set_status(self, item_id: str, status: ItemStatus, today: date) -> GrowthAgenda:
+        """Mark one item done, dropped or open again; KeyError for an unknown id."""
+        return self.update_item(item_id, today, status=status)
 
     def open_items(self) -> tuple[AgendaItem, ...]:
         return tuple(i for i in self.items if i.status.is_open)

@@ -60,6 +60,7 @@ class PrepPrompts(_Strict):
     unlearn: str = "Is there a habit or an old way of working you want to unlearn?"
     learning_network: str = "Who is in your learning network, and who should be?"
     share: str = "What have you learned that you could share, and with whom?"
+    learned: str = "What did you learn since last time (a course, a book, a session you gave)?"
     coach_offer: str = "Prefer to talk this through with a coach instead of your manager? Only the coach pool sees it."
 
 

@@ -28,6 +28,7 @@ KIND_LABELS = {
     ItemKind.UNLEARN: "To unlearn",
     ItemKind.LEARNING_NETWORK: "Learning network",
     ItemKind.SHARE: "To share",
+    ItemKind.LEARNED: "What I learned",
 }
 
 
@@ -43,6 +44,7 @@ class ItemView(_View):
     status: str
     visibility: str
     share_with: str | None
+    carried: bool = False
 
 
 class ActionView(_View):
@@ -129,6 +131,7 @@ def _item_view(item: AgendaItem) -> ItemView:
         status=item.status.value,
         visibility=item.visibility.value,
         share_with=item.share_with,
+        carried=item.carried,
     )
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.domain.agenda import GrowthAgenda, ItemKind, Visibility
+from shared.domain.agenda_edits import apply_item_changes
 from shared.ports.storage import Store
 from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog, PrepSubmission
 
@@ -51,7 +52,9 @@ def request_coach(store: Store, employee_id: str, now: datetime) -> GrowthAgenda
 
 
 def apply_prep(agenda: GrowthAgenda, prep: PrepSubmission, today: date) -> GrowthAgenda:
-    """The agenda after the employee's prep card: visibility toggles, new items, coach request."""
+    """The agenda after the employee's prep card: edits and keep/done/drop, visibility toggles, new items, coach
+    request. Raises (ValidationError, AgendaFull) before anything is stored."""
+    agenda = apply_item_changes(agenda, prep.item_choices, prep.item_texts, today)
     known = {item.id for item in agenda.items}
     for item_id, shared in prep.shares.items():
         if item_id in known:
@@ -72,8 +75,13 @@ def _visibility(prep: PrepSubmission, field_name: str) -> Visibility:
     return Visibility.SHARED if prep.shares_new(field_name) else Visibility.PRIVATE
 
 
-def save_prep(store: Store, employee_id: str, occurrence_id: str, prep: PrepSubmission, now: datetime) -> None:
-    agenda = apply_prep(load_agenda(store, employee_id), prep, now.date())
+def save_prep(
+    store: Store, employee_id: str, occurrence_id: str, prep: PrepSubmission, now: datetime, day: date | None = None
+) -> None:
+    """Apply the prep card to the agenda prepared for the conversation on ``day`` (carried over once, see
+    ``GrowthAgenda.for_conversation``). Everything is checked before the one write of the agenda."""
+    agenda = load_agenda(store, employee_id)
+    agenda = apply_prep(agenda.for_conversation(day) if day else agenda, prep, now.date())
     save_agenda(store, agenda, now)
     store.upsert(AGENDAS, employee_id, occurrence_id, {"prep": prep.model_dump_json(), "submitted_at": now.isoformat()})
 

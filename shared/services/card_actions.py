@@ -255,7 +255,9 @@ def _summary(card: CardRecord, submission: BaseModel) -> dict[str, Any]:
 
 
 def _store_prep(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
-    agenda_store.save_prep(store, card.recipient_id, card.occurrence_id, submission, clock.now())
+    from shared.services.agenda_changes import store_prep_card  # edits, keep/done/drop, carry-over
+
+    store_prep_card(store, card, submission, clock.now())
 
 
 def _store_outcomes(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:

@@ -78,12 +78,15 @@ def _prep_item(item: ItemView, position: int) -> dict[str, Any]:
         "text": item.text,
         "shared": item.visibility == "shared",
         "kindLabel": item.kind_label,
+        "carried": item.carried,
     }
 
 
 def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
     """The employee's prep card (their own items, private ones too): sent to the employee only."""
-    view = compose_prep(_context(config, meeting), agenda_store.load_agenda(store, meeting.employee.id))
+    agenda = agenda_store.load_agenda(store, meeting.employee.id).for_conversation(meeting.start.date())
+    earlier = open_actions(store, meeting.manager.id, meeting.employee.id, before=meeting.start.date())
+    view = compose_prep(_context(config, meeting, earlier), agenda)
     items = [item for prompt in view.prompts for item in prompt.items]
     numbered = [_prep_item(item, n) for n, item in enumerate(items, start=1)]
     tenure = view.tenure
@@ -102,12 +105,24 @@ def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str
             "answer": "",
         },
         "wantsCoach": view.coach_requested,
+        "openActions": [  # the employee's own open actions from earlier conversations, each keep / done / drop
+            {
+                "id": a.id,
+                "position": n,
+                "text": a.text,
+                "typeLabel": a.type_label,
+                "dueDate": a.due.isoformat(),
+                "status": a.status.replace("_", " "),
+            }
+            for n, a in enumerate((a for a in view.open_actions if a.owner == "employee"), start=1)
+        ],
     }
 
 
 def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
     """The manager's agenda card: built from the employee's shared view only."""
-    shared = agenda_store.load_agenda(store, meeting.employee.id).shared_view()
+    agenda = agenda_store.load_agenda(store, meeting.employee.id).for_conversation(meeting.start.date())
+    shared = agenda.shared_view()  # carried over for this conversation: done and dropped items have left
     earlier = open_actions(store, meeting.manager.id, meeting.employee.id, before=meeting.start.date())
     view = compose_manager_agenda(_context(config, meeting, earlier), shared)
     owners = {"employee": meeting.employee.display_name, "manager": meeting.manager.display_name}
@@ -116,7 +131,9 @@ def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[s
         "employee": {"displayName": view.employee_name},
         "meetingDate": meeting_label(meeting.start, meeting.manager),
         "tenureLabel": view.tenure.label if view.tenure else "",
-        "sharedItems": [{"id": i.id, "text": i.text, "kindLabel": i.kind_label} for i in view.shared_items],
+        "sharedItems": [
+            {"id": i.id, "text": i.text, "kindLabel": i.kind_label, "carried": i.carried} for i in view.shared_items
+        ],
         "orgAgenda": {
             "unit": view.org_unit,
             "items": [{"title": need.name, "initiative": need.initiative_name} for need in view.org_needs],

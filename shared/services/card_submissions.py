@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,6 +21,8 @@ PREP_TEXT_MAX = ITEM_TEXT_MAX  # one limit for every prep field and every agenda
 MAX_ITEMS = 20
 Quadrant = Literal["sweet_spot", "uphill", "gift", "waste"]
 ActionType = Literal["training", "stretch", "mentoring", "network", "manage"]
+ItemChoice = Literal["keep", "done", "drop"]  # the prep card's per-item and per-action choice
+ItemText = Annotated[str, Field(max_length=PREP_TEXT_MAX)]
 NewEntry = Literal["learning_goal", "new_micro_need", "unlearn", "learning_network", "share_learning"]
 NEW_ENTRY_INPUTS: dict[NewEntry, str] = {
     "learning_goal": "learningGoals",
@@ -44,6 +46,9 @@ class PrepSubmission(_Strict):
 
     shares: dict[str, bool] = Field(default_factory=dict, max_length=60)
     shared_new: dict[NewEntry, bool] = Field(default_factory=dict)
+    item_choices: dict[str, ItemChoice] = Field(default_factory=dict, max_length=60)  # ``status.<itemId>``
+    item_texts: dict[str, ItemText] = Field(default_factory=dict, max_length=60)  # ``text.<itemId>``
+    action_choices: dict[str, ItemChoice] = Field(default_factory=dict, max_length=60)  # ``action.<actionId>``
 
     def shares_new(self, field_name: str) -> bool:
         return any(shared for name, shared in self.shared_new.items() if name == field_name)
@@ -92,11 +97,17 @@ def _indexed(data: Mapping[str, Any], prefix: str) -> list[int]:
     return sorted(int(match.group(1)) for match in found if match)
 
 
+def _prefixed(data: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    return {str(key).removeprefix(prefix): value for key, value in data.items() if str(key).startswith(prefix)}
+
+
 def parse_prep(data: Mapping[str, Any]) -> PrepSubmission:
-    shares = {key.removeprefix("share."): value for key, value in data.items() if str(key).startswith("share.")}
     return PrepSubmission.model_validate(
         {
-            "shares": shares,
+            "shares": _prefixed(data, "share."),
+            "item_choices": _prefixed(data, "status."),
+            "item_texts": _prefixed(data, "text."),
+            "action_choices": _prefixed(data, "action."),
             "shared_new": {name: data.get(f"{key}Shared", "false") for name, key in NEW_ENTRY_INPUTS.items()},
             "learning_goal": _text(data, "learningGoals"),
             "new_micro_need": _text(data, "newMicroNeed"),

@@ -121,9 +121,12 @@ def test_user_text_is_shown_literally_and_never_evaluated() -> None:
     def check(item: str, need: str, goals: str, name: str) -> None:
         data = _prep_with(item, need, goals, name)
         card = render(template, data)
-        runs = _text_runs(card)
-        assert item in runs and need in runs and name in runs
-        assert _inputs(card)["learningGoals"] == goals
+        runs, inputs = _text_runs(card), _inputs(card)
+        assert name in runs
+        # agenda items and micro-needs are shown in their editable Input.Text (value = the text, literally)
+        assert inputs[f"text.{data['agendaItems'][0]['id']}"] == item
+        assert inputs[f"text.{data['microNeeds'][0]['id']}"] == need
+        assert inputs["learningGoals"] == goals
         assert card["actions"][0]["data"] == {"cardId": data["cardId"]}
         assert schema_problems(card) == []
         cases.append({"template": template, "data": data, "ours": card})

@@ -1,12 +1,14 @@
-"""Chat commands: help, "add a micro-need: …", "my agenda", "talk to a coach".
+"""Chat commands: help, "add a micro-need: …", "my agenda", "done <n>", "drop <n>", "my actions",
+"learned: …", "talk to a coach" (parsed by ``shared.domain.chat_commands``; anything else gets "I didn't
+understand" and the help).
 
-Each command is a thin call into the agenda store. "my agenda" shows private items, so it answers
-only in the employee's 1:1 chat with the bot. A coach request goes on the ``send-card`` queue to
-the coach pool only; the manager is never told.
+Each command is a thin call into the agenda store (``agenda_commands``). "my agenda", "my actions", "done" and
+"drop" show item texts, private ones too, so they answer only in the employee's 1:1 chat with the bot.
+A coach request goes on the ``send-card`` queue to the coach pool only; the manager is never told.
 
-Commands that write storage ("add a micro-need", "talk to a coach") are rate-limited per user:
-at most ``COMMAND_LIMIT`` in any ``COMMAND_WINDOW``, counted in table ``chatlimits`` (one row per user,
-updated with its ETag). The count lives in Table Storage, not in the worker's memory, because Flex
+Commands that write storage ("add a micro-need", "done", "drop", "learned", "talk to a coach") are
+rate-limited per user: at most ``COMMAND_LIMIT`` in any ``COMMAND_WINDOW``, counted in table ``chatlimits``
+(one row per user, updated with its ETag). The count lives in Table Storage, not in the worker's memory, because Flex
 Consumption runs many instances and recycles them: a per-worker count would allow the limit once per
 instance and forget it at every cold start. These commands write storage anyway, so one more point read
 and write each is proportionate. Over the limit, the user gets a friendly reply and nothing is written.
@@ -14,7 +16,6 @@ and write each is proportionate. Over the limit, the user gets a friendly reply 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,11 +23,13 @@ from typing import TYPE_CHECKING
 
 from microsoft_agents.hosting.core import TurnContext
 
+from shared.adapters.teams import agenda_commands as agenda_cmd
 from shared.config import Settings
-from shared.domain.agenda import ITEM_TEXT_MAX, AgendaFull, Visibility
+from shared.domain import chat_commands as cmd
 from shared.ports.clock import Clock
 from shared.ports.storage import AlreadyExists, Queues, StaleWrite, Store
 from shared.services import agenda_store
+from shared.services.card_records import CardKind
 
 if TYPE_CHECKING:
     from shared.services.schedule_context import ScheduleContext
@@ -39,14 +42,18 @@ COMMAND_LIMIT = 10  # storage-writing commands per user ...
 COMMAND_WINDOW = timedelta(minutes=1)  # ... in any window this long
 _RACE_RETRIES = 3
 SLOW_DOWN = "You are sending me a lot at once. Please wait a minute and try again. Nothing was saved."
-MICRO_NEED = re.compile(r"^\s*add an? micro[- ]?need\s*:\s*(?P<text>.+)$", re.IGNORECASE | re.DOTALL)
 HELP = (
     "I can help you prepare your growth conversations:\n"
     "- add a micro-need: <what you need>\n"
-    "- my agenda\n"
+    "- my agenda (your open items, numbered)\n"
+    '- done <number> / drop <number> (an item as numbered by "my agenda")\n'
+    "- my actions (what you agreed in earlier conversations)\n"
+    "- learned: <a course, a book, a session you gave>\n"
     "- talk to a coach\n"
     "- help"
 )
+NOT_UNDERSTOOD = "I didn't understand that."
+PERSONAL_ONLY = "Ask me for that in our 1:1 chat."
 
 
 @dataclass(frozen=True)
@@ -59,17 +66,33 @@ class BotServices:
 
 
 def reply_to(services: BotServices, text: str, actor: str | None, context: TurnContext) -> str:
-    command = text.strip()
     if not actor:
         return "I could not tell who you are, so I did nothing."
-    if match := MICRO_NEED.match(command):
-        return _add_micro_need(services, actor, match.group("text")) if allow_write(services, actor) else SLOW_DOWN
-    lowered = command.lower()
-    if lowered == "my agenda":
-        return _my_agenda(services, actor) if _is_personal(context) else "Ask me for your agenda in our 1:1 chat."
-    if lowered in {"talk to a coach", "i'd rather talk to a coach"}:
-        return _talk_to_coach(services, actor) if allow_write(services, actor) else SLOW_DOWN
-    return HELP
+    command = cmd.parse_command(text)
+    if isinstance(command, cmd.Help):
+        return HELP
+    if isinstance(command, cmd.Unknown):
+        return f"{NOT_UNDERSTOOD} {command.hint}\n\n{HELP}" if command.hint else f"{NOT_UNDERSTOOD}\n\n{HELP}"
+    if isinstance(command, cmd.MyAgenda | cmd.MyActions | cmd.MarkItem) and not _is_personal(context):
+        return PERSONAL_ONLY
+    if isinstance(command, cmd.MyAgenda):
+        return agenda_cmd.my_agenda(services.store, actor)
+    if isinstance(command, cmd.MyActions):
+        return agenda_cmd.my_actions(services.store, actor, services.clock.now())
+    if not allow_write(services, actor):
+        return SLOW_DOWN
+    return _write(services, actor, command)
+
+
+def _write(services: BotServices, actor: str, command: cmd.Command) -> str:
+    store, now = services.store, services.clock.now()
+    if isinstance(command, cmd.AddMicroNeed):
+        return agenda_cmd.add_micro_need(store, actor, command.text, now)
+    if isinstance(command, cmd.Learned):
+        return agenda_cmd.learned(store, actor, command.text, now)
+    if isinstance(command, cmd.MarkItem):
+        return agenda_cmd.mark(store, actor, command.number, command.status, now)
+    return _talk_to_coach(services, actor)
 
 
 def allow_write(services: BotServices, actor: str) -> bool:
@@ -113,25 +136,6 @@ def _is_personal(context: TurnContext) -> bool:
     conversation = context.activity.conversation
     kind = conversation.conversation_type if conversation else None
     return kind in (None, "personal")
-
-
-def _add_micro_need(services: BotServices, actor: str, text: str) -> str:
-    try:
-        agenda_store.add_micro_need(services.store, actor, text, services.clock.now())
-    except AgendaFull as full:
-        return f"Nothing was added: {full}."
-    except ValueError:
-        return f"That micro-need is empty or too long ({ITEM_TEXT_MAX} characters at most). Nothing was added."
-    return "Added to your growth agenda (private until you share it)."
-
-
-def _my_agenda(services: BotServices, actor: str) -> str:
-    agenda = agenda_store.load_agenda(services.store, actor)
-    items = agenda.open_items()
-    if not items:
-        return "Your growth agenda is empty. Add a micro-need any time: add a micro-need: ..."
-    lines = [f"- [{'shared' if i.visibility is Visibility.SHARED else 'private'}] {i.text}" for i in items]
-    return "Your growth agenda:\n" + "\n".join(lines)
 
 
 def _talk_to_coach(services: BotServices, actor: str) -> str:
