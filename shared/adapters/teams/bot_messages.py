@@ -29,7 +29,6 @@ from shared.domain import chat_commands as cmd
 from shared.ports.clock import Clock
 from shared.ports.storage import AlreadyExists, Queues, StaleWrite, Store
 from shared.services import agenda_store
-from shared.services.card_records import CardKind
 
 if TYPE_CHECKING:
     from shared.services.schedule_context import ScheduleContext
