@@ -34,14 +34,21 @@ async def send_card(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.services.card_delivery import Undeliverable, deliver_card
     from shared.services.card_wiring import card_deps_from
+    from shared.services.ops_telemetry import card_refused, card_result, poison_watch
     from shared.services.runs import tracked_run
 
     c = container()
-    with tracked_run(c.store, c.clock, "send_card") as note:
+    body = json.loads(msg.get_body())
+    with (
+        tracked_run(c.store, c.clock, "send_card") as note,
+        poison_watch(c.telemetry, "send-card", msg.dequeue_count or 0),
+    ):
         try:
-            result = await deliver_card(card_deps_from(c), json.loads(msg.get_body()))
+            result = await deliver_card(card_deps_from(c), body)
         except Undeliverable as refused:
             logger.warning("send-card dropped: %s", refused)
             note.detail = "undeliverable"
+            card_refused(c.telemetry, body)
             return
         note.detail = str(result)
+        card_result(c.telemetry, body, str(result))

@@ -39,7 +39,11 @@ async def _export(run_name: str, purge: bool) -> None:
 
 @bp.queue_trigger(arg_name="msg", queue_name="export", connection=STORAGE_CONNECTION)
 async def export_outbox(msg: func.QueueMessage) -> None:
-    await _export("export_outbox", purge=False)
+    from shared.container import container
+    from shared.services.ops_telemetry import poison_watch
+
+    with poison_watch(container().telemetry, "export", msg.dequeue_count or 0):
+        await _export("export_outbox", purge=False)
 
 
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_EXPORT_SCHEDULE%", run_on_startup=False)

@@ -55,15 +55,18 @@ def plan(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="schedule-pair", connection=STORAGE_CONNECTION)
 async def schedule_pair(msg: func.QueueMessage) -> None:
     from shared.container import container
+    from shared.services.ops_telemetry import poison_watch, schedule_results
     from shared.services.runs import tracked_run
     from shared.services.scheduling_handlers import handle_schedule_message
     from shared.services.scheduling_wiring import context_from
 
     c = container()
-    with tracked_run(c.store, c.clock, "schedule_pair") as note:
+    watch = poison_watch(c.telemetry, "schedule-pair", msg.dequeue_count or 0)
+    with tracked_run(c.store, c.clock, "schedule_pair") as note, watch:
         body = json.loads(msg.get_body())
         outcomes = await handle_schedule_message(context_from(c, f"fn-{os.getpid()}"), c.queues, body)
         note.detail = str(dict(Counter(outcome.status for outcome in outcomes)))
+        schedule_results(c.telemetry, (outcome.status for outcome in outcomes))
     logger.info("schedule-pair: %s", note.detail)
 
 

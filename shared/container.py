@@ -106,9 +106,13 @@ class Container:
 
     @cached_property
     def telemetry(self) -> Events:
+        from shared.adapters.graph.retry import THROTTLE_LISTENERS
         from shared.adapters.telemetry import telemetry
+        from shared.services.ops_telemetry import throttled
 
-        return telemetry(self.settings)
+        events = telemetry(self.settings)
+        THROTTLE_LISTENERS.append(lambda retry_after: throttled(events, retry_after))
+        return events
 
     @cached_property
     def bot(self) -> Bot:

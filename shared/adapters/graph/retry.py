@@ -72,6 +72,8 @@ class RetryPolicy:
 
 DEFAULT_POLICY = RetryPolicy()
 STATS = RetryStats()
+# Called with the Retry-After (seconds, or None) of every 429 about to be retried; the container adds telemetry.
+THROTTLE_LISTENERS: list[Callable[[float | None], None]] = []
 
 
 def status_of(error: BaseException) -> int | None:
@@ -148,6 +150,9 @@ def retrying(policy: RetryPolicy = DEFAULT_POLICY, stats: RetryStats = STATS) ->
     def count(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         stats.record(_cause(error) if error else "unknown")
+        if error is not None and status_of(error) == 429:
+            for listener in THROTTLE_LISTENERS:
+                listener(retry_after_of(error))
 
     return AsyncRetrying(
         retry=retry_if_exception(is_retryable),
