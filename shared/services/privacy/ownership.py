@@ -30,13 +30,14 @@ from shared.services.privacy.subjects import AUDIT, AUDIT_PARTITION, UNKEYED
 # Every table WeGrow writes: a new table must be added here, or export/forget would miss it.
 TABLES = (
     "people", "pairs", "series", "agendas", "cards", "conversations", "outcomes", "outbox", "runs", "leases",
-    "bookings", "audit", "sync",
+    "bookings", "audit", "sync", "coachrequests",
 )  # fmt: skip
 KEY_PARTS: Mapping[str, tuple[str, ...]] = {
     "people": ("row",),
     "pairs": ("partition", "row"),
     "series": ("partition", "row"),
     "agendas": ("partition",),
+    "coachrequests": ("partition",),  # the employee who asked (a coach's id in a row does not make it theirs)
     "conversations": ("partition",),
     "bookings": ("partition",),
     "leases": ("row",),

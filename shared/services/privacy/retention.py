@@ -4,6 +4,7 @@
   ``confirmation`` rows by when they were written;
 - ``agendas``: submitted prep cards by ``submitted_at``; a current agenda untouched for the whole period;
 - ``cards`` (coach requests included): by the latest time the card was written, sent or answered;
+- ``coachrequests``: a request by its latest instant (asked, taken, done);
 - ``bookings``: 15-minute buckets (row key ``YYYYMMDDTHHMM``, UTC) that ended before the cut-off;
 - poison queues (``<queue>-poison``): a message is first *seen* by a purge (noted in ``runs``, partition
   ``retention-poison``, by message id) and deleted by the first purge after the period has passed since then.
@@ -81,6 +82,13 @@ def _purge_cards(store: Store, cutoff: str) -> int:
     return _purge_written_before(store, CARDS, cutoff, written)
 
 
+def _purge_coach_requests(store: Store, cutoff: str) -> int:
+    def written(record: Record) -> str:
+        return _latest(record.data, ("created_at", "taken_at", "done_at"))
+
+    return _purge_written_before(store, "coachrequests", cutoff, written)  # shared.services.coach_requests
+
+
 def _purge_bookings(store: Store, cutoff: datetime) -> int:
     last_bucket = (cutoff - timedelta(minutes=15)).strftime("%Y%m%dT%H%M")
     purged = 0
@@ -122,6 +130,7 @@ def purge_expired(
         "outcomes": _purge_outcomes(store, cutoff_at.date().isoformat(), cutoff),
         "agendas": _purge_agendas(store, cutoff),
         "cards": _purge_cards(store, cutoff),
+        "coachrequests": _purge_coach_requests(store, cutoff),
         "bookings": _purge_bookings(store, cutoff_at),
         "poison": _purge_poison(store, queues, now, cutoff) if queues is not None else 0,
     }
