@@ -8,7 +8,7 @@ are given only in the employee's 1:1 chat (the caller checks).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.domain.agenda import ITEM_TEXT_MAX, AgendaFull, ItemKind, Visibility
 from shared.domain.status import Progress
@@ -60,7 +60,7 @@ def mark(store: Store, actor: str, number: int, status: Progress, now: datetime)
 
 
 def my_actions(store: Store, actor: str, now: datetime) -> str:
-    actions = employee_actions(store, actor, before=now.date())
+    actions = employee_actions(store, actor, before=now.date() + timedelta(days=1))  # every conversation so far
     if not actions:
         return "You have no open actions from earlier conversations."
     lines = [
