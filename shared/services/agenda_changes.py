@@ -20,7 +20,7 @@ from shared.services import agenda_store
 from shared.services.card_open_actions import open_actions
 from shared.services.card_records import CardRecord, conversation_date
 from shared.services.card_submissions import PrepSubmission
-from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key
+from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key, requeue_outcome
 from shared.services.scheduling_records import load_person
 
 _RACE_RETRIES = 3
@@ -104,6 +104,7 @@ def _update_outcome(store: Store, partition: str, outcome: str, wanted: Mapping[
             return 0
         try:
             store.update(record, {**record.data, "actions": json.dumps(actions)})
+            requeue_outcome(store, partition, outcome, now)  # the HR workbook's row shows the new status
             return changed
         except StaleWrite:
             continue

@@ -6,7 +6,9 @@ before appending, so a crash between the append and the marking, or a retried ex
 One Conversations row per conversation: when its status changes (a late outcome turns a missed
 conversation into a held one), the row of the earlier status is overwritten in place (``update_rows``),
 and a row of a status that ranks lower than the one already written is left out. A ``scheduled``
-entry writes no row (not a fact yet); it only emits its event.
+entry writes no row (not a fact yet); it only emits its event. An outcome entry re-queued with
+``refresh`` (an action marked done or dropped, ``record_outcome.requeue_outcome``) overwrites its
+Outcomes rows in place, so the Summary's open and overdue counts follow, and emits no event again.
 Only action data leaves: no agenda items, no confirmation comments; people appear by UPN.
 """
 
@@ -77,6 +79,7 @@ class _Batch:
     entries: list[Record] = field(default_factory=list)
     rows: dict[str, list[Row]] = field(default_factory=lambda: {OUTCOMES_TABLE: [], CONVERSATIONS_TABLE: []})
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    refresh: set[str] = field(default_factory=set)  # Outcomes row ids to overwrite when already written
 
 
 def pending_entries(store: Store, limit: int | None = None) -> list[Record]:
@@ -146,7 +149,11 @@ def _collect(store: Store, entries: Iterable[Record], people: _People) -> _Batch
         if outcome is None:  # purged or forgotten since: nothing left to export
             continue
         actions = json.loads(str(outcome.data["actions"]))
-        batch.rows[OUTCOMES_TABLE].extend(_action_row(outcome.data, a, people) for a in actions)
+        rows = [_action_row(outcome.data, a, people) for a in actions]
+        batch.rows[OUTCOMES_TABLE].extend(rows)
+        if entry.data.get("refresh"):  # an action's status changed: its rows are rewritten, nothing new to count
+            batch.refresh.update(str(row[0]) for row in rows)
+            continue
         batch.rows[CONVERSATIONS_TABLE].append(_conversation_row(outcome.data, "held", people))
         unit = str(outcome.data.get("org_unit") or "")
         batch.events.append((CONVERSATION_HELD, {"org_unit": unit, "outcome_id": str(outcome.data["outcome_id"])}))
@@ -163,11 +170,12 @@ def _rank(row_id: str) -> tuple[str, int]:
     return ident, RANK.get(ConversationStatus(status), -1) if status in ConversationStatus else -1
 
 
-def _place(rows: list[Row], existing: set[str], table: str) -> tuple[list[Row], dict[str, Row]]:
-    """The rows to append and the rows to overwrite in place (by old row id); a row already there is neither."""
+def _place(rows: list[Row], existing: set[str], table: str, refresh: set[str]) -> tuple[list[Row], dict[str, Row]]:
+    """The rows to append and the rows to overwrite in place (by old row id); a row already there is neither,
+    unless it is to be refreshed (an Outcomes row whose action status changed)."""
     if table != CONVERSATIONS_TABLE:
         unique = {str(row[0]): row for row in rows if str(row[0]) not in existing}
-        return list(unique.values()), {}
+        return list(unique.values()), {str(r[0]): r for r in rows if str(r[0]) in existing and str(r[0]) in refresh}
     written = {_rank(i)[0]: i for i in sorted(existing, key=lambda i: _rank(i)[1])}  # highest status per conversation
     fresh: dict[str, Row] = {}
     in_place: dict[str, Row] = {}
@@ -186,11 +194,11 @@ def _place(rows: list[Row], existing: set[str], table: str) -> tuple[list[Row], 
     return list(fresh.values()), in_place
 
 
-async def _append_new(workbook: Workbook, table: str, rows: list[Row], report: ExportReport) -> None:
+async def _append_new(workbook: Workbook, table: str, rows: list[Row], report: ExportReport, refresh: set[str]) -> None:
     if not rows:
         return
     existing = await workbook.existing_row_ids(table)
-    fresh, in_place = _place(rows, existing, table)
+    fresh, in_place = _place(rows, existing, table, refresh)
     report.skipped[table] = len(rows) - len(fresh) - len(in_place)
     report.appended[table] = await workbook.append_rows(table, fresh) if fresh else 0
     report.updated += await workbook.update_rows(table, in_place) if in_place else 0
@@ -216,7 +224,7 @@ async def export_outcomes(
     batch = _collect(store, entries, _People(store))
     await workbook.ensure()
     for table, rows in batch.rows.items():
-        await _append_new(workbook, table, rows, report)
+        await _append_new(workbook, table, rows, report, batch.refresh)
     _mark_exported(store, batch.entries, now)
     for name, attributes in batch.events:
         sink.emit(name, **attributes)

@@ -46,6 +46,7 @@ __all__ = [
     "pair_key",
     "record_confirmed_outcome",
     "record_conversation",
+    "requeue_outcome",
     "store_outcome",
 ]
 
@@ -132,3 +133,9 @@ def record_confirmed_outcome(
     manager_id = str(log_record.data["logged_by"])
     day = _conversation_date(template_data or {}, log_record.data)
     return store_outcome(store, manager_id, employee_id, day, log, now, occurrence_id)
+
+
+def requeue_outcome(store: Store, partition: str, ident: str, now: datetime) -> None:
+    """An action of the outcome changed status: queue its Outcomes rows to be rewritten in place (idempotent)."""
+    ref = f"{OUTCOME_PREFIX}{ident}"
+    store.transact(OUTCOMES, partition, [outbox_op(ref, "outcome", now, refresh=True)])
