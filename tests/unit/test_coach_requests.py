@@ -31,6 +31,7 @@ from tests.unit.test_outcomes_world import seed_pair
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 3, 10, 15, tzinfo=UTC)
+BEFORE = datetime(2026, 3, 9, 15, tzinfo=UTC)  # a day before the conversation (START)
 POOL = ("cora@contoso.test", "cole@contoso.test", "grace@contoso.test")  # the manager is in the pool, on purpose
 SECRET = "SECRET-private-need"
 
@@ -95,6 +96,7 @@ class World:
 
 async def test_asking_twice_or_by_chat_and_prep_card_gives_one_request_and_one_card_per_coach() -> None:
     w = World()
+    w.clock.at = BEFORE  # the prep card is used before its conversation
     assert "will contact you" in w.ask()
     assert "already open" in w.ask()
     prep = sent(w.store, CardKind.PREP, "ada")
@@ -108,6 +110,7 @@ async def test_asking_twice_or_by_chat_and_prep_card_gives_one_request_and_one_c
 
 async def test_the_prep_toggle_alone_opens_a_request_that_reaches_the_pool() -> None:
     w = World()
+    w.clock.at = BEFORE
     prep = sent(w.store, CardKind.PREP, "ada")
     handle_card_action(w.store, w.clock, "prep.submit", {"cardId": prep, "wantsCoach": "true"}, "ada", queues=w.queues)
     await w.deliver()
