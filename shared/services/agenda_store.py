@@ -62,12 +62,17 @@ def apply_prep(agenda: GrowthAgenda, prep: PrepSubmission, today: date) -> Growt
             agenda = agenda.update_item(item_id, today, visibility=visibility)
     for field_name, kind in _TEXT_ITEMS:
         text = getattr(prep, field_name)
-        if text:
+        if text and not _already_open(agenda, kind, text):
             agenda = agenda.add_item(kind, text, today, _visibility(prep, field_name))
-    if prep.share_learning:
+    if prep.share_learning and not _already_open(agenda, ItemKind.SHARE, prep.share_learning):
         visibility = _visibility(prep, "share_learning")
         agenda = agenda.add_item(ItemKind.SHARE, prep.share_learning, today, visibility, prep.share_with or None)
     return agenda.request_coach(today) if prep.wants_coach else agenda
+
+
+def _already_open(agenda: GrowthAgenda, kind: ItemKind, text: str) -> bool:
+    """A prep card saved again (it stays open until the conversation) does not add the same entry twice."""
+    return any(item.kind is kind and item.text == text.strip() for item in agenda.open_items())
 
 
 def _visibility(prep: PrepSubmission, field_name: str) -> Visibility:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from shared.domain.agenda import AgendaFull
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Queues, StaleWrite, Store
-from shared.services import agenda_store
+from shared.services import agenda_store, prep_reopen
 from shared.services.card_records import (
     CardKind,
     CardRecord,
@@ -127,9 +127,9 @@ def handle_card_action(
         from shared.services.coach_cards import handle_coach_action
 
         return handle_coach_action(store, clock, verb, card, queues)
-    if card.status is CardStatus.SUBMITTED:
+    if card.status is CardStatus.SUBMITTED and not prep_reopen.reopenable(card, clock.now()):
         return CardReply(Verdict.REFUSED, ALREADY, card.kind)
-    stale = _stale(store, card, clock, expiry)
+    stale = _stale(store, card, clock, prep_reopen.expiry_for(card, expiry))
     if stale is not None:
         return stale
     try:
@@ -159,7 +159,7 @@ def handle_card_action(
 
         card_followups.queue_confirmation(queues, claimed, clock.now())
     try:
-        set_status(store, claimed, CardStatus.SUBMITTED, clock.now())
+        set_status(store, claimed, CardStatus.SUBMITTED, clock.now(), **prep_reopen.after_submit(card, clock.now()))
     except StaleWrite:
         return CardReply(Verdict.REFUSED, ALREADY, card.kind)
     logger.info("card %s submitted (%s)", card.card_id, card.kind)
@@ -201,10 +201,10 @@ def handle_refresh(
     card = _authorised_card(store, data, actor_id)
     if isinstance(card, CardReply):
         return card
-    stale = _stale(store, card, clock or SystemClock(), expiry)
+    stale = _stale(store, card, clock or SystemClock(), prep_reopen.expiry_for(card, expiry))
     if stale is not None:
         return stale
-    if card.status is CardStatus.SUBMITTED:
+    if card.status is CardStatus.SUBMITTED and not prep_reopen.reopenable(card, (clock or SystemClock()).now()):
         return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id)
     view: Mapping[str, Any] = {}
     if config is not None:

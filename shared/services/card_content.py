@@ -105,6 +105,7 @@ def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str
             "answer": "",
         },
         "wantsCoach": view.coach_requested,
+        "saved": False,  # the reply to a save says so (prep_reopen.saved_prep_card)
         "openActions": [  # the employee's own open actions from earlier conversations, each keep / done / drop
             {
                 "id": a.id,

@@ -175,7 +175,7 @@ def test_carried_items_are_marked_on_the_prep_and_manager_cards_and_closed_ones_
     now = datetime(2026, 3, 1, 9, tzinfo=UTC)
     for text in ("CANARY private item", "shared and open", "shared then done"):
         agenda_store.add_micro_need(store, "ada", text, now)
-    first = prep_card(store, datetime(2026, 3, 10, 9, tzinfo=UTC), "occ-first")
+    first = prep_card(store, datetime(2026, 3, 10, 16, tzinfo=UTC), "occ-first")  # the clock: 15:00
     shares = {"share.i2": "true", "share.i3": "true"}
     assert submit(store, {"cardId": first, **shares, "status.i3": "done"}) is Verdict.ACCEPTED
     prep = prep_data(store, CONFIG, meeting(store))
@@ -201,3 +201,37 @@ def test_a_private_learning_log_entry_never_reaches_the_manager() -> None:
     prep = prep_data(store, CONFIG, meeting(store))
     assert [(i["kindLabel"], i["text"]) for i in prep["agendaItems"]] == [("What I learned", "CANARY read a book")]
     assert "CANARY" not in json.dumps(agenda_data(store, CONFIG, meeting(store)))
+
+
+# -- the prep card stays open until the conversation starts ----------------------------------------------------------
+
+
+def test_the_prep_card_can_be_saved_again_until_the_start_and_a_replay_adds_nothing_twice() -> None:
+    from shared.services.card_actions import handle_refresh
+    from shared.services.prep_reopen import saved_prep_card
+
+    store = world()
+    cid = prep_card(store)
+    data = {"cardId": cid, "newMicroNeed": "an intro to FinOps"}
+    assert submit(store, data) is Verdict.ACCEPTED
+    assert submit(store, data) is Verdict.ACCEPTED, "re-opened and saved again before the start"
+    assert submit(store, {"cardId": cid, "status.i1": "done"}) is Verdict.ACCEPTED
+    agenda = agenda_store.load_agenda(store, "ada")
+    assert [(i.text, i.status) for i in agenda.items] == [("an intro to FinOps", ItemStatus.DONE)]
+
+    def refresh(actor: str = "ada", clock: FixedClock | None = None) -> object:
+        return handle_refresh(store, {"cardId": cid}, actor, config=lambda: CONFIG, clock=clock or FixedClock())
+
+    reopened = refresh()
+    assert reopened.verdict is Verdict.EDITABLE and reopened.view["microNeeds"] == []  # type: ignore[attr-defined]
+    assert refresh("grace").verdict is Verdict.REFUSED  # type: ignore[attr-defined]
+    accepted = handle_card_action(store, FixedClock(), "prep.submit", {"cardId": cid}, "ada")
+    saved = saved_prep_card(accepted, refresh)  # type: ignore[arg-type]
+    assert saved.verdict is Verdict.EDITABLE and saved.view["saved"] is True
+    check_card(render_card("employee-prep", dict(saved.view)))
+
+    started = FixedClock(NEXT + timedelta(minutes=1))
+    assert refresh(clock=started).verdict is Verdict.EXPIRED  # type: ignore[attr-defined]
+    late = handle_card_action(store, started, "prep.submit", {"cardId": cid, "newMicroNeed": "late"}, "ada")
+    assert late.verdict is Verdict.REFUSED, "saved before and the conversation started: nothing saved"
+    assert [i.text for i in agenda_store.load_agenda(store, "ada").items] == ["an intro to FinOps"]

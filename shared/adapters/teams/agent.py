@@ -45,6 +45,7 @@ from shared.services.card_actions import (
     handle_log_outcomes,
     handle_refresh,
 )
+from shared.services.prep_reopen import saved_prep_card
 
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
@@ -160,7 +161,10 @@ def _submit_handler(services: BotServices, verb: str) -> Any:
         store, clock, queues = services.store, services.clock, services.queues
         expiry = card_expiry(services.settings)
         call = partial(handle_card_action, store, clock, verb, _as_dict(data), actor, queues=queues, expiry=expiry)
-        return invoke_response(await asyncio.to_thread(call))
+        reply = await asyncio.to_thread(call)
+        config = company_source(services.settings)
+        rebuild = partial(handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
+        return invoke_response(await asyncio.to_thread(saved_prep_card, reply, rebuild))  # prep: editable again
 
     return on_submit
 
