@@ -16,17 +16,22 @@ from typing import Any
 import pytest
 
 from devstack.connector_emulator.client import ConnectorEmulatorClient
+from shared.adapters.telemetry import in_memory_telemetry
 from shared.domain.agenda import Visibility
 from shared.domain.people import Pair
 from shared.services import agenda_store
 from shared.services.card_actions import Verdict, handle_card_action
 from shared.services.card_delivery import deliver_card
 from shared.services.card_records import CARDS, CardKind, card_id
+from shared.services.export_outcomes import export_outcomes
+from shared.services.ops_telemetry import card_result
 from shared.services.privacy import export_person
+from shared.services.record_outcome import OUTCOMES
 from shared.services.schedule_pair import ScheduleContext, schedule_pair
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.send_cards import SendResult
 from tests.contract.test_graph_adapter_support import adapters_for
+from tests.fakes.workbook import InMemoryWorkbook
 from tests.fixtures.graph import GraphEmulator
 from tests.integration.test_send_cards_support import Stack, card_stack, due
 
@@ -107,3 +112,13 @@ async def test_private_items_reach_no_manager_card_event_body_or_log(
         assert PRIVATE_NOTE in employee_export  # the employee gets their own private items back
         for canary in (PRIVATE_NOTE, "CANARY"):
             assert canary not in manager_export  # the manager's export (Azurite) holds none of them
+
+        telemetry, exporter = in_memory_telemetry()  # telemetry and the conversation records: ids and counts only
+        card_result(telemetry, prep, "sent")
+        await export_outcomes(stack.deps.store, InMemoryWorkbook(), now, telemetry)
+        emitted = json.dumps([dict(r.log_record.attributes or {}) for r in exporter.get_finished_logs()])
+        records = json.dumps([dict(r.data) for r in stack.deps.store.query(OUTCOMES)])
+        assert "wegrow.conversation_scheduled" in emitted and "wegrow.card_sent" in emitted
+        for canary in (PRIVATE_NOTE, PRIVATE_GOAL, SHARED_NOTE, "CANARY"):
+            assert canary not in emitted
+            assert canary not in records
