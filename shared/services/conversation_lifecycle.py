@@ -22,7 +22,7 @@ from typing import Any
 from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationStatus, is_missed, supersedes
 from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
-from shared.ports.storage import Store, TransactionOp
+from shared.ports.storage import Record, Store, TransactionOp
 from shared.services.scheduling_records import PAIRS, load_person
 
 OUTCOMES = "outcomes"
@@ -39,15 +39,29 @@ def conversation_id(key: str, day: date) -> str:
     return "c-" + hashlib.sha256(f"{key}|{day.isoformat()}".encode()).hexdigest()[:24]
 
 
+class _PairReads:
+    """One pair's reads, made once for a group of changes: its pair row, the report and (optionally) its records."""
+
+    def __init__(self, store: Store, manager_id: str, report_id: str, rows: dict[str, Record] | None = None) -> None:
+        self.store, self.key, self.rows = store, pair_key(manager_id, report_id), rows
+        self.pair = store.find(PAIRS, manager_id, report_id)
+        self.person = load_person(store, report_id)
+
+    def record(self, row: str) -> Record | None:
+        return self.rows.get(row) if self.rows is not None else self.store.find(OUTCOMES, self.key, row)
+
+    def context(self, day: date) -> dict[str, Any]:
+        person, pair = self.person, self.pair
+        stage = tenure_stage(person.hire_date, day) if person is not None and person.hire_date else None
+        return {
+            "org_unit": str(pair.data.get("org_unit") or "unassigned") if pair is not None else "unassigned",
+            "tenure_stage": str(stage) if stage is not None else "",
+        }
+
+
 def conversation_context(store: Store, manager_id: str, report_id: str, day: date) -> dict[str, Any]:
     """Org unit (from ``pairs``) and the report's tenure stage on the conversation date (ids and labels only)."""
-    pair = store.find(PAIRS, manager_id, report_id)
-    person = load_person(store, report_id)
-    stage = tenure_stage(person.hire_date, day) if person is not None and person.hire_date else None
-    return {
-        "org_unit": str(pair.data.get("org_unit") or "unassigned") if pair is not None else "unassigned",
-        "tenure_stage": str(stage) if stage is not None else "",
-    }
+    return _PairReads(store, manager_id, report_id).context(day)
 
 
 def outbox_op(ref: str, kind: str, now: datetime, **extra: Any) -> TransactionOp:
@@ -64,14 +78,15 @@ def status_ops(
     now: datetime,
     occurrence: str = "",
     ticket: bool = True,
+    reads: _PairReads | None = None,
 ) -> list[TransactionOp]:
     """The operations that move the conversation to ``status``; none when the stored status outranks it.
 
     ``ticket=False`` leaves out the outbox entry (a held conversation is exported with its outcome).
     """
-    key = pair_key(manager_id, report_id)
-    ident = conversation_id(key, day)
-    found = store.find(OUTCOMES, key, CONVERSATION_PREFIX + ident)
+    reads = reads or _PairReads(store, manager_id, report_id)
+    ident = conversation_id(reads.key, day)
+    found = reads.record(CONVERSATION_PREFIX + ident)
     current = ConversationStatus(str(found.data["status"])) if found is not None else None
     if not supersedes(status, current):
         return []
@@ -83,7 +98,7 @@ def status_ops(
         "occurrence_id": occurrence or (str(found.data.get("occurrence_id") or "") if found is not None else ""),
         "status": str(status),
         "updated_at": now.isoformat(),
-        **conversation_context(store, manager_id, report_id, day),
+        **reads.context(day),
     }
     ops = [TransactionOp("upsert", CONVERSATION_PREFIX + ident, data)]
     if ticket:
@@ -110,10 +125,13 @@ def record_many(
     for day, status in changes:  # one change per day: the highest-ranked
         if supersedes(status, latest.get(day)):
             latest[day] = status
+    key = pair_key(manager_id, report_id)
+    rows = {r.row: r for r in store.query(OUTCOMES, key) if r.row.startswith(CONVERSATION_PREFIX)}
+    reads = _PairReads(store, manager_id, report_id, rows)
     ops: list[TransactionOp] = []
     changed = 0
     for day, status in sorted(latest.items()):
-        new = status_ops(store, manager_id, report_id, day, status, now)
+        new = status_ops(store, manager_id, report_id, day, status, now, reads=reads)
         changed += bool(new)
         if len(ops) + len(new) > MAX_OPS:
             store.transact(OUTCOMES, pair_key(manager_id, report_id), ops)
