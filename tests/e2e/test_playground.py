@@ -84,7 +84,9 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
     world.run_function("cards")  # the timer: the prep card is due for this employee
     prep = newest_card(page, "Prepare your growth conversation")
-    assert SHARED_NEED in prep.inner_text() and PRIVATE_NEED in prep.inner_text()
+    # each item is shown in its editable text input (issue 17: edit, keep / done / drop)
+    assert prep.get_by_label("Item 1", exact=True).input_value() == SHARED_NEED
+    assert prep.get_by_label("Item 2", exact=True).input_value() == PRIVATE_NEED
     prep.get_by_label("My learning goals").fill(LEARNING_GOAL)
     prep.get_by_label("Share item 1 with my manager").check()
     prep.get_by_label("Share item 2 with my manager").uncheck()  # marked private
@@ -145,7 +147,11 @@ def queued_card(page: Page, heading: str, kind: str) -> Locator:
 def choose(page: Page, card: Locator, label: str, option: str) -> None:
     """The Playground renders a compact Input.ChoiceSet as a Fluent UI combobox with a pop-up list."""
     card.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    try:
+        choice.click(timeout=5000)
+    except PlaywrightTimeout:  # the pop-up list can open below the viewport when the card sits low in the chat
+        choice.dispatch_event("click")
 
 
 def workbook_rows_with(world: World, text: str) -> list[tuple[object, ...]]:
