@@ -14,15 +14,17 @@ logger = logging.getLogger(__name__)
 STORAGE_CONNECTION = "AzureWebJobsStorage"
 
 
-async def _export(run_name: str, purge: bool) -> None:
+async def _export(run_name: str, purge: bool, dequeue_count: int = 0) -> None:
     from shared.container import container
     from shared.services.conversation_lifecycle import sweep_missed
     from shared.services.export_outcomes import export_outcomes
+    from shared.services.ops_telemetry import poison_watch
     from shared.services.privacy import purge_expired
     from shared.services.runs import tracked_run
 
     c = container()
-    with tracked_run(c.store, c.clock, run_name) as note:
+    queue = "export" if dequeue_count else ""  # the timer has no message: nothing can go to a poison queue
+    with tracked_run(c.store, c.clock, run_name) as note, poison_watch(c.telemetry, queue, dequeue_count):
         if purge:  # the sweep: conversations past their date with no outcome become missed, exported below
             missed = sweep_missed(c.store, c.clock.now().date(), now=c.clock.now())
             logger.info("missed sweep: %d conversations missed", missed)
@@ -39,11 +41,7 @@ async def _export(run_name: str, purge: bool) -> None:
 
 @bp.queue_trigger(arg_name="msg", queue_name="export", connection=STORAGE_CONNECTION)
 async def export_outbox(msg: func.QueueMessage) -> None:
-    from shared.container import container
-    from shared.services.ops_telemetry import poison_watch
-
-    with poison_watch(container().telemetry, "export", msg.dequeue_count or 0):
-        await _export("export_outbox", purge=False)
+    await _export("export_outbox", purge=False, dequeue_count=msg.dequeue_count or 0)
 
 
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_EXPORT_SCHEDULE%", run_on_startup=False)

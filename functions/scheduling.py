@@ -61,8 +61,10 @@ async def schedule_pair(msg: func.QueueMessage) -> None:
     from shared.services.scheduling_wiring import context_from
 
     c = container()
-    watch = poison_watch(c.telemetry, "schedule-pair", msg.dequeue_count or 0)
-    with tracked_run(c.store, c.clock, "schedule_pair") as note, watch:
+    with (
+        tracked_run(c.store, c.clock, "schedule_pair") as note,
+        poison_watch(c.telemetry, "schedule-pair", msg.dequeue_count or 0),
+    ):
         body = json.loads(msg.get_body())
         outcomes = await handle_schedule_message(context_from(c, f"fn-{os.getpid()}"), c.queues, body)
         note.detail = str(dict(Counter(outcome.status for outcome in outcomes)))
