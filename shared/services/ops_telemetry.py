@@ -18,10 +18,18 @@ MAX_DEQUEUE = 5  # host.json extensions.queues.maxDequeueCount
 NO_SLOT_STATES = frozenset({"no-slot", "no-overlap"})
 
 
+def telemetry_occurrence(occurrence_id: str) -> str:
+    """The occurrence id as telemetry may carry it: a coach card's id names the coach (``coach:<request>:<upn>``),
+    so only its request part is kept."""
+    if occurrence_id.startswith("coach:"):
+        return ":".join(occurrence_id.split(":")[:2])
+    return occurrence_id
+
+
 def card_result(events: Events, body: Mapping[str, Any], result: str) -> None:
     """``card_sent`` for a card delivered now, ``card_failed`` for an unreachable recipient (a resend: nothing)."""
     kind = str(body.get("kind") or "")
-    occurrence = str(body.get("occurrence_id") or "")
+    occurrence = telemetry_occurrence(str(body.get("occurrence_id") or ""))
     if result == "sent":
         events.emit(CARD_SENT, card_kind=kind, occurrence_id=occurrence)
     elif result == "unreachable":

@@ -122,3 +122,17 @@ def test_lifecycle_events_come_from_the_export_with_no_private_text() -> None:
         assert f"wegrow.conversation_{name}" in names
     dumped = json.dumps([dict(r.log_record.attributes or {}) for r in exporter.get_finished_logs()])
     assert ACTION_CANARY not in dumped and "grace" not in dumped and "contoso" not in dumped
+
+
+def test_a_coach_cards_telemetry_never_names_the_coach() -> None:
+    from shared.services.ops_telemetry import card_result
+
+    seen: list[tuple[str, dict[str, object]]] = []
+
+    class Recorder:
+        def emit(self, name: str, **fields: object) -> None:
+            seen.append((name, fields))
+
+    card_result(Recorder(), {"kind": "coach_request", "occurrence_id": "coach:r1:dana.coach@contoso.example"}, "sent")  # type: ignore[arg-type]
+    assert seen == [("card_sent", {"card_kind": "coach_request", "occurrence_id": "coach:r1"})]
+    assert "contoso" not in repr(seen)
