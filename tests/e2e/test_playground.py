@@ -109,11 +109,12 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
     agenda.get_by_role("button", name="Log outcomes").click()
     log = newest_card(page, "Action 1")
-    log.get_by_label("Action 1: what will happen").fill(OUTCOME)
+    page.wait_for_timeout(1500)  # the card's Universal Actions refresh may re-render it once: let it land
     choose(page, log, "Action 1: quadrant", "Uphill")
     choose(page, log, "Action 1: type", "Not a training need: manage")
     choose(page, log, "Action 1: owner", world.manager.display_name)
     log.get_by_label("Action 1: due date").fill("2027-01-29")
+    kept(log.get_by_label("Action 1: what will happen"), OUTCOME)
     shot(log, "05-outcome-log")
     log.get_by_role("button", name="Save and send for confirmation").click()
     shot(newest_card(page, "Saved"), "06-outcome-saved")
@@ -128,6 +129,16 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
     world.run_function("export_sweep")
     rows = wait_until(lambda: workbook_rows_with(world, OUTCOME), "the outcome row in the HR workbook")
     assert any("manage" in " ".join(str(cell).lower() for cell in row) for row in rows)
+
+
+def kept(field: Locator, value: str) -> None:
+    """Type into a card input and make sure the value is still there (a late refresh re-renders the card)."""
+    for _ in range(5):
+        field.fill(value)
+        field.page.wait_for_timeout(500)
+        if field.input_value() == value:
+            return
+    raise AssertionError(f"the card kept losing the typed value {value!r}")
 
 
 def queued_card(page: Page, heading: str, kind: str) -> Locator:
