@@ -1,4 +1,8 @@
-"""HTTP handlers for drive items: upload by path, get by id or path, download content, raw-file control API."""
+"""HTTP handlers for drive items: upload by path, get by id or path, download content, raw-file control API.
+
+Uploads honour ``If-Match``: when it names an eTag other than the item's current one (or the item does not
+exist), the answer is 412 ``preconditionFailed`` and the file is left as it was.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from devstack.graph_emulator.calendar_control import graph_errors
-from devstack.graph_emulator.drive_store import DriveError, Item
+from devstack.graph_emulator.drive_store import DriveError, Item, PreconditionFailed
 from devstack.graph_emulator.errors import GraphError, bad_request
 from devstack.graph_emulator.state import EmulatorState
 
@@ -18,6 +22,10 @@ if TYPE_CHECKING:
 
 def item_not_found() -> GraphError:
     return GraphError(404, "itemNotFound", "The resource could not be found.")
+
+
+def precondition_failed() -> GraphError:
+    return GraphError(412, "preconditionFailed", "The resource has changed since the caller last read it (If-Match).")
 
 
 def add_routes(app: web.Application, state: EmulatorState, books: Callable[[EmulatorState], Workbooks]) -> None:
@@ -33,9 +41,12 @@ def add_routes(app: web.Application, state: EmulatorState, books: Callable[[Emul
     async def upload(request: web.Request, parent: Item, path: str) -> web.Response:
         drives = books(state).drives
         try:
-            stored, created = drives.put(request.match_info["drive"], parent, path, await request.read())
+            content, if_match = await request.read(), request.headers.get("If-Match")
+            stored, created = drives.put(request.match_info["drive"], parent, path, content, if_match)
         except DriveError as exc:
             raise bad_request(str(exc), "invalidRequest") from exc
+        except PreconditionFailed as exc:
+            raise precondition_failed() from exc
         return web.json_response(drives.as_json(stored, base_url(request)), status=201 if created else 200)
 
     async def put_under_parent(request: web.Request) -> web.Response:
@@ -48,7 +59,10 @@ def add_routes(app: web.Application, state: EmulatorState, books: Callable[[Emul
         found = item(request)
         if found.folder:
             raise bad_request("A folder has no content.", "invalidRequest")
-        books(state).drives.write(found, await request.read())
+        content = await request.read()
+        if not found.matches(request.headers.get("If-Match")):
+            raise precondition_failed()
+        books(state).drives.write(found, content)
         return web.json_response(books(state).drives.as_json(found, base_url(request)))
 
     async def get_by_path(request: web.Request) -> web.Response:
@@ -59,16 +73,18 @@ def add_routes(app: web.Application, state: EmulatorState, books: Callable[[Emul
             raise bad_request(str(exc), "invalidRequest") from exc
         if found is None:
             raise item_not_found()
-        return web.json_response(drives.as_json(found, base_url(request)))
+        return web.json_response(drives.as_json(found, base_url(request)), headers={"ETag": found.etag})
 
     async def get_item(request: web.Request) -> web.Response:
-        return web.json_response(books(state).drives.as_json(item(request), base_url(request)))
+        found = item(request)
+        return web.json_response(books(state).drives.as_json(found, base_url(request)), headers={"ETag": found.etag})
 
     async def get_content(request: web.Request) -> web.Response:
         found = item(request)
         if found.folder:
             raise bad_request("A folder has no content.", "invalidRequest")
-        return web.Response(body=books(state).drives.read(found), content_type="application/octet-stream")
+        body = books(state).drives.read(found)
+        return web.Response(body=body, content_type="application/octet-stream", headers={"ETag": found.etag})
 
     async def raw_file(request: web.Request) -> web.Response:
         drives = books(state).drives

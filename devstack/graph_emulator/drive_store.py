@@ -1,9 +1,14 @@
-"""Drive items of the emulator: folders and files, file bytes kept on disk so a person can open them."""
+"""Drive items of the emulator: folders and files, file bytes kept on disk so a person can open them.
+
+Each item has an ``eTag`` (and a file a ``cTag``) that changes with every write of its content, in Graph's
+shape ``"{ID},N"``; an upload with ``If-Match`` that names another eTag is refused (``PreconditionFailed``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +16,7 @@ from typing import Any
 
 from devstack.graph_emulator.calendar_time import iso_utc
 
+_QUOTED = re.compile(r'(?:W/)?"[^"]*"')
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -23,6 +29,24 @@ class Item:
     folder: bool
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     modified: datetime = field(default_factory=lambda: datetime.now(UTC))
+    version: int = 1
+
+    @property
+    def etag(self) -> str:
+        return f'"{{{self.item_id}}},{self.version}"'
+
+    def matches(self, if_match: str | None) -> bool:
+        """True when an ``If-Match`` header value (absent, ``*`` or a list of eTags) allows writing this item."""
+        if if_match is None:
+            return True
+        if if_match.strip() == "*":
+            return True
+        tags = _QUOTED.findall(if_match) or [if_match]  # an eTag holds a comma: split on quotes, not commas
+        return _bare(self.etag) in {_bare(tag) for tag in tags}
+
+
+class PreconditionFailed(Exception):
+    """``If-Match`` names an eTag the item no longer (or never) had."""
 
 
 class DriveError(ValueError):
@@ -70,8 +94,12 @@ class DriveStore:
             item = self.child(item, name) if item is not None else None
         return item
 
-    def put(self, drive_id: str, parent: Item, path: str, content: bytes) -> tuple[Item, bool]:
-        """Write a file at ``path`` below ``parent`` (making folders); returns (item, created)."""
+    def put(
+        self, drive_id: str, parent: Item, path: str, content: bytes, if_match: str | None = None
+    ) -> tuple[Item, bool]:
+        """Write a file at ``path`` below ``parent`` (making folders); returns (item, created).
+
+        With ``if_match``, the file must exist and carry that eTag, else ``PreconditionFailed`` (nothing written)."""
         *folders, filename = _segments(path)
         for name in folders:
             parent = self.child(parent, name) or self._add(drive_id, parent, name, folder=True)
@@ -80,6 +108,8 @@ class DriveStore:
         existing = self.child(parent, filename)
         if existing is not None and existing.folder:
             raise DriveError(f"'{filename}' is a folder")
+        if if_match is not None and (existing is None or not existing.matches(if_match)):
+            raise PreconditionFailed(path)
         item = existing or self._add(drive_id, parent, filename, folder=False)
         self.write(item, content)
         return item, existing is None
@@ -97,6 +127,7 @@ class DriveStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         item.modified = datetime.now(UTC)
+        item.version += 1
 
     def read(self, item: Item) -> bytes:
         return self.file_path(item).read_bytes()
@@ -107,6 +138,7 @@ class DriveStore:
         body: dict[str, Any] = {
             "id": item.item_id,
             "name": item.name,
+            "eTag": item.etag,
             "createdDateTime": iso_utc(item.created),
             "lastModifiedDateTime": iso_utc(item.modified),
             "webUrl": f"{base_url}/drives/{item.drive_id}/root:/{path}",
@@ -124,7 +156,12 @@ class DriveStore:
             body["size"] = self.file_path(item).stat().st_size
             mime = XLSX if item.name.lower().endswith(".xlsx") else mimetypes.guess_type(item.name)[0]
             body["file"] = {"mimeType": mime or "application/octet-stream"}
+            body["cTag"] = f'"c:{{{item.item_id}}},{item.version}"'
         return body
+
+
+def _bare(tag: str) -> str:
+    return tag.strip().removeprefix("W/").strip('"')
 
 
 def _segments(path: str) -> list[str]:

@@ -1,5 +1,8 @@
 """HTTP handlers for ``/drives/{drive}/items/{item}/workbook/...``: sessions, worksheets, tables, rows.
 
+Only delegated tokens may call them: Graph's reference lists application permissions as "Not supported" for
+the Excel workbook API, so an app-only request (no token, or one without ``scp``; see ``token_kind``) gets
+403 ``accessDenied`` before anything is read (docs/graph-emulator.md).
 Without a session, or in a ``persistChanges: true`` session, each change is saved to the .xlsx at once.
 A ``persistChanges: false`` session works on its own in-memory copy that is dropped when it closes.
 """
@@ -17,6 +20,7 @@ from devstack.graph_emulator import workbook_store as ws_store
 from devstack.graph_emulator.drive_routes import item_not_found
 from devstack.graph_emulator.errors import GraphError, bad_request
 from devstack.graph_emulator.state import EmulatorState
+from devstack.graph_emulator.token_kind import is_delegated
 
 if TYPE_CHECKING:
     from devstack.graph_emulator.workbook import Workbooks
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 ROWS_PAGE_SIZE = 100
 _scratch: dict[str, Workbook] = {}  # non-persistent session id -> its working copy
+APP_ONLY_MESSAGE = "Application permissions are not supported for the Excel workbook API; use delegated access."
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
@@ -53,6 +58,8 @@ def add_routes(app: web.Application, state: EmulatorState, books: Callable[[Emul
 
     def guarded(handler: Handler) -> Handler:
         async def run(request: web.Request) -> web.Response:
+            if not is_delegated(request):
+                raise GraphError(403, "accessDenied", APP_ONLY_MESSAGE)
             try:
                 return await handler(request)
             except ws_store.WorkbookError as exc:

@@ -8,10 +8,12 @@ import httpx
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from devstack.graph_emulator.token_kind import delegated_token
 from tests.fixtures.graph import GraphEmulator
 
 pytestmark = pytest.mark.contract
 DRIVE = "b!hr-drive"
+USER = {"Authorization": f"Bearer {delegated_token()}"}  # the workbook API is for delegated access only
 
 
 def empty_xlsx() -> bytes:
@@ -48,9 +50,9 @@ def test_upload_get_by_path_and_download(graph: GraphEmulator) -> None:
 def test_session_worksheet_table_and_rows_land_in_the_file(graph: GraphEmulator) -> None:
     item = upload(graph)
     book_url = f"{graph.base_url}/drives/{DRIVE}/items/{item['id']}/workbook"
-    session = httpx.post(f"{book_url}/createSession", json={"persistChanges": True})
+    session = httpx.post(f"{book_url}/createSession", json={"persistChanges": True}, headers=USER)
     assert session.status_code == 201
-    headers = {"workbook-session-id": session.json()["id"]}
+    headers = {**USER, "workbook-session-id": session.json()["id"]}
     sheet = httpx.post(f"{book_url}/worksheets/add", json={"name": "Outcomes"}, headers=headers)
     assert sheet.status_code == 201
     assert [w["name"] for w in httpx.get(f"{book_url}/worksheets", headers=headers).json()["value"]] == [
@@ -85,22 +87,59 @@ def test_session_worksheet_table_and_rows_land_in_the_file(graph: GraphEmulator)
 def test_bad_workbook_requests(graph: GraphEmulator) -> None:
     item = upload(graph)
     book_url = f"{graph.base_url}/drives/{DRIVE}/items/{item['id']}/workbook"
-    table = httpx.post(f"{book_url}/tables/add", json={"address": "Sheet1!A1:B1", "hasHeaders": True}).json()
-    wrong_width = httpx.post(f"{book_url}/tables/{table['name']}/rows/add", json={"values": [["only one"]]})
+    table = httpx.post(
+        f"{book_url}/tables/add", json={"address": "Sheet1!A1:B1", "hasHeaders": True}, headers=USER
+    ).json()
+    wrong_width = httpx.post(
+        f"{book_url}/tables/{table['name']}/rows/add", json={"values": [["only one"]]}, headers=USER
+    )
     assert wrong_width.status_code == 400
     assert wrong_width.json()["error"]["code"] == "InvalidArgument"
-    assert httpx.get(f"{book_url}/tables/Nope/rows").status_code == 404
-    stale = httpx.get(f"{book_url}/worksheets", headers={"workbook-session-id": "not-a-session"})
+    assert httpx.get(f"{book_url}/tables/Nope/rows", headers=USER).status_code == 404
+    stale = httpx.get(f"{book_url}/worksheets", headers={**USER, "workbook-session-id": "not-a-session"})
     assert stale.status_code == 404
-    assert httpx.get(f"{graph.base_url}/drives/{DRIVE}/items/NOPE/workbook/tables").status_code == 404
+    assert httpx.get(f"{graph.base_url}/drives/{DRIVE}/items/NOPE/workbook/tables", headers=USER).status_code == 404
 
 
 def test_non_persistent_session_leaves_the_file_alone(graph: GraphEmulator) -> None:
     item = upload(graph)
     book_url = f"{graph.base_url}/drives/{DRIVE}/items/{item['id']}/workbook"
-    session = httpx.post(f"{book_url}/createSession", json={"persistChanges": False}).json()
-    headers = {"workbook-session-id": session["id"]}
+    session = httpx.post(f"{book_url}/createSession", json={"persistChanges": False}, headers=USER).json()
+    headers = {**USER, "workbook-session-id": session["id"]}
     httpx.post(f"{book_url}/worksheets/add", json={"name": "Scratch"}, headers=headers)
     assert "Scratch" in [w["name"] for w in httpx.get(f"{book_url}/worksheets", headers=headers).json()["value"]]
-    assert [w["name"] for w in httpx.get(f"{book_url}/worksheets").json()["value"]] == ["Sheet1"]
+    assert [w["name"] for w in httpx.get(f"{book_url}/worksheets", headers=USER).json()["value"]] == ["Sheet1"]
+    assert graph.violations() == []
+
+
+def test_workbook_api_refuses_app_only_tokens(graph: GraphEmulator) -> None:
+    """Graph lists application permissions as not supported for the workbook API: app-only calls get 403."""
+    item = upload(graph)
+    book_url = f"{graph.base_url}/drives/{DRIVE}/items/{item['id']}/workbook"
+    app_only = {"Authorization": "Bearer " + delegated_token().replace(delegated_token().split(".")[1], "e30")}
+    for headers in ({}, app_only):
+        refused = httpx.post(f"{book_url}/createSession", json={"persistChanges": True}, headers=headers)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "accessDenied"
+        assert httpx.get(f"{book_url}/tables", headers=headers).status_code == 403
+    assert httpx.get(f"{book_url}/tables", headers=USER).status_code == 200
+
+
+def test_upload_honours_if_match_and_each_upload_changes_the_etag(graph: GraphEmulator) -> None:
+    item = upload(graph)
+    url = f"{graph.base_url}/drives/{DRIVE}/items/{item['id']}/content"
+    first = str(item["eTag"])
+    saved = httpx.put(url, content=b"one", headers={"If-Match": first})
+    assert saved.status_code == 200
+    second = saved.json()["eTag"]
+    assert second != first
+    stale = httpx.put(url, content=b"two", headers={"If-Match": first})
+    assert stale.status_code == 412 and stale.json()["error"]["code"] == "preconditionFailed"
+    assert httpx.get(url).content == b"one"  # nothing written by the refused upload
+    assert httpx.get(f"{graph.base_url}/drives/{DRIVE}/items/{item['id']}").json()["eTag"] == second
+    by_path = f"{graph.base_url}/drives/{DRIVE}/root:/WeGrow/outcomes.xlsx:/content"
+    assert httpx.put(by_path, content=b"three", headers={"If-Match": first}).status_code == 412
+    assert httpx.put(by_path, content=b"three", headers={"If-Match": second}).status_code == 200
+    missing = f"{graph.base_url}/drives/{DRIVE}/root:/WeGrow/none.xlsx:/content"
+    assert httpx.put(missing, content=b"x", headers={"If-Match": second}).status_code == 412
+    assert httpx.put(url, content=b"four", headers={"If-Match": "*"}).status_code == 200
     assert graph.violations() == []
