@@ -37,6 +37,8 @@ FEATURE_MODULES = (
     "devstack.graph_emulator.workbook",
     "devstack.graph_emulator.access_policy",
     "devstack.graph_emulator.subscriptions",
+    "devstack.graph_emulator.mail",
+    "devstack.graph_emulator.learning",
 )
 
 log = logging.getLogger(__name__)
