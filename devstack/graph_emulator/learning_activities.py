@@ -6,7 +6,7 @@ learning content" when the content belongs to another provider; 403 "User Licens
 operation" when the learner lacks the licence. The id Graph gives a new activity is
 ``{learnerUserId}:{guid}``, as in the create example.
 
-Graph does not document a uniqueness rule for ``externalCourseActivityId``, so the emulator accepts a duplicate
+Graph does not document a uniqueness rule for ``externalcourseActivityId``, so the emulator accepts a duplicate
 (and a second activity): a client that must not assign twice has to look the key up first.
 """
 
@@ -30,7 +30,7 @@ WRITABLE = (
     "completedDateTime",
     "completionPercentage",
     "dueDateTime",
-    "externalCourseActivityId",
+    "externalcourseActivityId",
     "notes",
     "startedDateTime",
     "status",
@@ -64,10 +64,13 @@ def _check_fields(body: dict[str, Any], kind: str) -> None:
 
 
 def _external_key(body: dict[str, Any]) -> dict[str, Any]:
-    """Graph's samples spell it externalcourseActivityId as well; keep the documented spelling."""
-    if "externalcourseActivityId" in body and "externalCourseActivityId" not in body:
-        body = {**body, "externalCourseActivityId": body["externalcourseActivityId"]}
-    return {k: v for k, v in body.items() if k != "externalcourseActivityId"}
+    """The metadata (and msgraph-sdk) name is externalcourseActivityId; some doc samples write externalCourse...
+
+    Both are accepted; the stored and returned name is the metadata's.
+    """
+    if "externalCourseActivityId" in body and "externalcourseActivityId" not in body:
+        body = {**body, "externalcourseActivityId": body["externalCourseActivityId"]}
+    return {k: v for k, v in body.items() if k != "externalCourseActivityId"}
 
 
 def create(state: EmulatorState, learning: Learning, provider_id: str, raw: object) -> dict[str, Any]:

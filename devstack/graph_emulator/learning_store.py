@@ -88,6 +88,6 @@ def activity(learning: Learning, activity_id: str) -> dict[str, Any]:
 def by_external_id(learning: Learning, provider_id: str, external_id: str) -> dict[str, Any]:
     provider(learning, provider_id)
     for found in learning.activities.values():
-        if found["learningProviderId"] == provider_id and found.get("externalCourseActivityId") == external_id:
+        if found["learningProviderId"] == provider_id and found.get("externalcourseActivityId") == external_id:
             return found
     raise no_activity(external_id)
