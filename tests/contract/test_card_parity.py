@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from shared.adapters.cards.renderer import TEMPLATE_DIR, load_template, render
 from shared.adapters.cards.validate import MAX_CARD_BYTES, card_size, schema_problems
+from shared.domain.language import SUPPORTED_LANGUAGES
 
 pytestmark = pytest.mark.contract
 
@@ -54,16 +55,18 @@ def test_every_template_is_covered() -> None:
     }
 
 
-def test_our_renderer_matches_the_official_js_engine_for_every_template() -> None:
-    jobs = [{"template": load_template(name), "data": sample_data(name)} for name in TEMPLATES]
+def test_our_renderer_matches_the_official_js_engine_for_every_template_in_every_language() -> None:
+    cases = [(name, language) for language in SUPPORTED_LANGUAGES for name in TEMPLATES]
+    jobs = [{"template": load_template(name, language), "data": sample_data(name)} for name, language in cases]
     expected = js_render(jobs)
-    for name, job, official in zip(TEMPLATES, jobs, expected, strict=True):
-        assert render(job["template"], job["data"]) == official, name
+    for case, job, official in zip(cases, jobs, expected, strict=True):
+        assert render(job["template"], job["data"]) == official, case
 
 
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 @pytest.mark.parametrize("name", TEMPLATES)
-def test_rendered_sample_is_valid_adaptive_card_1_5_under_28_kb(name: str) -> None:
-    card = render(load_template(name), sample_data(name))
+def test_rendered_sample_is_valid_adaptive_card_1_5_under_28_kb(name: str, language: str) -> None:
+    card = render(load_template(name, language), sample_data(name))
     assert card["version"] == "1.5"
     assert schema_problems(card) == []
     assert card_size(card) < MAX_CARD_BYTES

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.adapters.cards.expressions import MISSING, ExpressionError, Node, Scope, compile_expression
+from shared.domain.language import DEFAULT_LANGUAGE
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "adaptivecards"
 _RESERVED = frozenset({"$data", "$when", "$root", "$index", "$host", "$_acTemplateVersion"})
@@ -166,12 +167,23 @@ def _template_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def load_template(name: str) -> dict[str, Any]:
-    """The parsed template ``adaptivecards/<name>.json`` (read once per process, copied per call)."""
-    template: dict[str, Any] = json.loads(_template_text(name))
+def load_template(name: str, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The parsed template ``adaptivecards/<name>.json`` in ``language`` (built once per process, copied per call)."""
+    template: dict[str, Any] = json.loads(_localised_text(name, language))
     return template
 
 
-def render_card(name: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Render the named template with ``data``."""
-    return render(load_template(name), data)
+@cache
+def _localised_text(name: str, language: str) -> str:
+    if language == DEFAULT_LANGUAGE:
+        return _template_text(name)
+    from shared.adapters.cards.localise import localise_template
+
+    localised = localise_template(json.loads(_template_text(name)), language)
+    localised["lang"] = language
+    return json.dumps(localised, ensure_ascii=False)
+
+
+def render_card(name: str, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Render the named template with ``data``, its texts in ``language``."""
+    return render(load_template(name, language), data)
