@@ -31,7 +31,12 @@ def placeholders(text: str) -> list[str]:
 def template_texts(node: Any) -> set[str]:
     """Every translatable string in a template."""
     found: set[str] = set()
-    _walk(node, lambda text: found.add(text) or text)
+
+    def keep(text: str) -> str:
+        found.add(text)
+        return text
+
+    _walk(node, keep)
     return found
 
 
