@@ -11,9 +11,11 @@ from collections import Counter
 from datetime import date
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from shared.domain.company_texts import CompanyTexts, merged_texts, unsupported_languages
 from shared.domain.fiscal import FiscalCalendar
+from shared.domain.language import DEFAULT_LANGUAGE
 from shared.domain.org_agenda import OrgAgenda
 from shared.domain.tenure import TenureConfig
 
@@ -111,6 +113,27 @@ class CompanyConfig(_Strict):
     cadence: CadenceConfig = CadenceConfig()
     pilots: tuple[Pilot, ...] = ()
     org_agenda: OrgAgenda
+    default_language: str = Field(DEFAULT_LANGUAGE, pattern=r"^[a-z]{2}$")
+    translations: dict[str, CompanyTexts] = Field(default_factory=dict)
+    _by_language: dict[str, CompanyConfig] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _translations_are_valid(self) -> Self:
+        if unknown := unsupported_languages(self.translations):
+            raise ValueError(f"translations for unsupported languages: {', '.join(unknown)}")
+        for language in self.translations:
+            self.in_language(language)  # a bad translation fails here, when the file loads
+        return self
+
+    def in_language(self, language: str) -> CompanyConfig:
+        """This config with its texts in ``language`` (the default texts where HR gave no translation)."""
+        texts = self.translations.get(language)
+        if texts is None or language == self.default_language:
+            return self
+        if language not in self._by_language:
+            base = self.model_dump(exclude={"translations"})
+            self._by_language[language] = CompanyConfig.model_validate(merged_texts(base, texts))
+        return self._by_language[language]
 
 
 def _duplicates(values: list[str]) -> set[str]:
