@@ -45,12 +45,15 @@ from shared.services.card_actions import (
     handle_log_outcomes,
     handle_refresh,
 )
+from shared.services.languages import TEAMS
+from shared.services.languages import remember as remember_language
 from shared.services.prep_reopen import saved_prep_card
 
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
 
 BOOK_VERB = "noslot.book"  # shared.services.no_slot_booking.BOOK_VERB (that module is imported on first use)
+REMINDER_OPEN_VERB = "reminder.open"  # shared.services.reminder_cards.OPEN_VERB (imported on first use)
 REFRESH_VERBS = re.compile(rf"^([a-z]+\.)?{REFRESH_VERB}$")
 
 
@@ -140,6 +143,13 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
         call = partial(handle_log_outcomes, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
         return invoke_response(await asyncio.to_thread(call))
 
+    async def on_open_reminded(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.services.reminder_cards import open_reminded
+
+        store, actor, clock = services.store, actor_of(context), services.clock
+        call = partial(open_reminded, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
+        return invoke_response(await asyncio.to_thread(call))
+
     async def on_book(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         from shared.services.no_slot_booking import book_option
 
@@ -151,6 +161,7 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
     app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
     app.adaptive_card.action_execute(BOOK_VERB)(on_book)
     app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
+    app.adaptive_card.action_execute(REMINDER_OPEN_VERB)(on_open_reminded)
     for verb in VERB_KINDS:
         app.adaptive_card.action_execute(verb)(_submit_handler(services, verb))
 
@@ -160,9 +171,11 @@ def _submit_handler(services: BotServices, verb: str) -> Any:
         actor = actor_of(context)
         store, clock, queues = services.store, services.clock, services.queues
         expiry = card_expiry(services.settings)
-        call = partial(handle_card_action, store, clock, verb, _as_dict(data), actor, queues=queues, expiry=expiry)
-        reply = await asyncio.to_thread(call)
         config = company_source(services.settings)
+        call = partial(
+            handle_card_action, store, clock, verb, _as_dict(data), actor, queues=queues, expiry=expiry, config=config
+        )
+        reply = await asyncio.to_thread(call)
         rebuild = partial(handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
         return invoke_response(await asyncio.to_thread(saved_prep_card, reply, rebuild))  # prep: editable again
 
@@ -171,7 +184,10 @@ def _submit_handler(services: BotServices, verb: str) -> Any:
 
 def _register_messages(app: AgentApplication[TurnState], services: BotServices) -> None:
     async def on_message(context: TurnContext, state: TurnState) -> None:
-        await context.send_activity(reply_to(services, context.activity.text or "", actor_of(context), context))
+        actor = actor_of(context)
+        if actor:
+            remember_language(services.store, actor, TEAMS, context.activity.locale)
+        await context.send_activity(reply_to(services, context.activity.text or "", actor, context))
 
     app.activity(ActivityTypes.message)(on_message)
 
