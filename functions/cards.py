@@ -18,15 +18,19 @@ STORAGE_CONNECTION = "AzureWebJobsStorage"
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_CARDS_SCHEDULE%", run_on_startup=False)
 async def cards(timer: func.TimerRequest) -> None:
     from shared.container import container
-    from shared.services.due_cards import enqueue_due_cards
+    from shared.services.due_cards import sweep_due_cards
     from shared.services.no_slot_cards import enqueue_no_slot_cards
+    from shared.services.ops_telemetry import prep_overdue
     from shared.services.runs import tracked_run
 
     c = container()
     with tracked_run(c.store, c.clock, "cards") as note:
-        queued = await enqueue_due_cards(c.store, c.calendar, c.queues, c.clock.now(), c.settings.card_lead_days)
-        queued += enqueue_no_slot_cards(c.store, c.queues, c.clock.now())
-        note.detail = f"{queued} queued"
+        swept = await sweep_due_cards(c.store, c.calendar, c.queues, c.clock.now(), c.settings.card_lead_days)
+        queued = swept.queued + enqueue_no_slot_cards(c.store, c.queues, c.clock.now())
+        prep_overdue(c.telemetry, swept.preps_overdue)
+        note.detail = (
+            f"{queued} queued, {swept.reminders} reminders, {swept.outcomes_overdue + swept.preps_overdue} overdue"
+        )
 
 
 @bp.queue_trigger(arg_name="msg", queue_name="send-card", connection=STORAGE_CONNECTION)

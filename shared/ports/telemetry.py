@@ -11,6 +11,7 @@ CONVERSATION_SCHEDULED = "conversation_scheduled"
 CONVERSATION_HELD = "conversation_held"
 CONVERSATION_MOVED = "conversation_moved"
 CONVERSATION_MISSED = "conversation_missed"
+CONVERSATION_OVERDUE = "conversation_overdue"
 OUTCOME_LOGGED = "outcome_logged"
 ACTION_LOGGED = "action_logged"
 CONVERSATION_CANCELLED = "conversation_cancelled"
@@ -19,12 +20,14 @@ CARD_FAILED = "card_failed"
 NO_SLOT = "no_slot"
 THROTTLED = "throttled"
 POISON_MESSAGE = "poison_message"
+REMINDER_SENT = "reminder_sent"
 EVENT_NAMES = frozenset(
     {
         CONVERSATION_SCHEDULED,
         CONVERSATION_HELD,
         CONVERSATION_MOVED,
         CONVERSATION_MISSED,
+        CONVERSATION_OVERDUE,
         CONVERSATION_CANCELLED,
         OUTCOME_LOGGED,
         ACTION_LOGGED,
@@ -33,6 +36,7 @@ EVENT_NAMES = frozenset(
         NO_SLOT,
         THROTTLED,
         POISON_MESSAGE,
+        REMINDER_SENT,
     }
 )
 ALLOWED_ATTRIBUTES = frozenset(

@@ -19,6 +19,7 @@ from shared.domain.company import CompanyConfig
 from shared.domain.composition import ConversationContext, ItemView, compose_manager_agenda, compose_prep
 from shared.domain.people import Person
 from shared.domain.quadrants import Quadrant
+from shared.domain.talking_points import CapabilityView
 from shared.domain.tenure import tenure_stage
 from shared.domain.timezones import resolve_zone_or_default
 from shared.ports.storage import Store
@@ -35,6 +36,8 @@ ACTION_TYPES = (
     ("manage", "Not a training need: manage"),
 )
 OUTCOME_SLOTS = 3
+
+ACTION_STATUS_LABELS = {"open": "Open", "in_progress": "In progress"}  # an open action's status as a card shows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +85,27 @@ def _prep_item(item: ItemView, position: int) -> dict[str, Any]:
     }
 
 
+def growth_agenda(unit: str, needs: Sequence[CapabilityView]) -> dict[str, Any]:
+    """The unit's growth agenda for the employee: each initiative in the company's words (why it matters), with
+    the capabilities the unit needs for it."""
+    initiatives: dict[str, dict[str, Any]] = {}
+    for need in needs:
+        entry = initiatives.setdefault(
+            need.initiative_id, {"name": need.initiative_name, "why": need.why_it_matters, "needs": []}
+        )
+        entry["needs"].append(need.name)
+    return {
+        "unit": unit,
+        "initiatives": [{**entry, "needs": ", ".join(entry["needs"])} for entry in initiatives.values()],
+    }
+
+
 def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
     """The employee's prep card (their own items, private ones too): sent to the employee only."""
     agenda = agenda_store.load_agenda(store, meeting.employee.id).for_conversation(meeting.start.date())
     earlier = open_actions(store, meeting.manager.id, meeting.employee.id, before=meeting.start.date())
-    view = compose_prep(_context(config, meeting, earlier), agenda)
+    context = _context(config, meeting, earlier)
+    view = compose_prep(context, agenda)
     items = [item for prompt in view.prompts for item in prompt.items]
     numbered = [_prep_item(item, n) for n, item in enumerate(items, start=1)]
     tenure = view.tenure
@@ -105,6 +124,8 @@ def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str
             "answer": "",
         },
         "wantsCoach": view.coach_requested,
+        "whenWeGrow": view.when_we_grow,
+        "orgAgenda": growth_agenda(context.org_unit, view.org_needs),
         "saved": False,  # the reply to a save says so (prep_reopen.saved_prep_card)
         "openActions": [  # the employee's own open actions from earlier conversations, each keep / done / drop
             {
@@ -132,6 +153,7 @@ def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[s
         "employee": {"displayName": view.employee_name},
         "meetingDate": meeting_label(meeting.start, meeting.manager),
         "tenureLabel": view.tenure.label if view.tenure else "",
+        "tenurePrompt": view.tenure.prompt if view.tenure else "",  # the stage's question for the manager
         "sharedItems": [
             {"id": i.id, "text": i.text, "kindLabel": i.kind_label, "carried": i.carried} for i in view.shared_items
         ],
@@ -150,7 +172,13 @@ def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[s
             if section.points
         ],
         "openActions": [
-            {"text": a.text, "typeLabel": a.type_label, "dueDate": a.due.isoformat(), "ownerName": owners[a.owner]}
+            {
+                "text": a.text,
+                "typeLabel": a.type_label,
+                "dueDate": a.due.isoformat(),
+                "ownerName": owners[a.owner],
+                "status": ACTION_STATUS_LABELS.get(a.status, a.status),
+            }
             for a in view.open_actions
         ],
         "whenWeGrow": view.when_we_grow,

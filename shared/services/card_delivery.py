@@ -120,6 +120,13 @@ def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
         if built is None:
             raise Undeliverable("the pair's no-slot record has changed since the card was queued")
         return built
+    if message.kind is CardKind.REMINDER:
+        from shared.services.reminder_cards import reminder_data
+
+        reminder = reminder_data(deps.store, message.occurrence_id, message.recipient_id, _meeting(deps.store, message))
+        if reminder is None or reminder["done"]:
+            raise Undeliverable("a reminder goes to its card's recipient, and only while that card is not submitted")
+        return reminder
     if message.kind not in (CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME, CardKind.CONFIRM):
         return dict(message.template_data)
     meeting = _meeting(deps.store, message)

@@ -39,6 +39,11 @@ def current_view(store: Store, config: CompanyConfig, card: CardRecord, now: dat
         return {**content.agenda_data(store, config, meeting), **ids}
     if card.kind is CardKind.OUTCOME and meeting.manager.id == card.recipient_id:
         return {**content.outcome_data(config, meeting), **ids}
+    if card.kind is CardKind.REMINDER:
+        from shared.services.reminder_cards import reminder_data  # the reminded card's status decides: to do, done
+
+        reminder = reminder_data(store, card.occurrence_id, card.recipient_id, meeting)
+        return {**reminder, **ids} if reminder is not None else None
     if card.kind is CardKind.CONFIRM and meeting.employee.id == card.recipient_id:
         log = agenda_store.load_outcome_log(store, card.occurrence_id)
         return {**content.confirm_data(config, meeting, log), **ids} if log is not None else None

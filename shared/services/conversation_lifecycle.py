@@ -8,8 +8,9 @@ Table ``outcomes``, partition = the pair key (``manager__report``):
 
 The conversation id is derived from (pair, conversation date). A change that does not outrank the stored
 status writes nothing, so every writer can repeat itself: series creation and fix-ups (scheduled,
-cancelled), repair (moved), a confirmed outcome (held, written by ``record_outcome.store_outcome``) and the
-missed sweep (:func:`sweep_missed`).
+cancelled), repair (moved), a logged outcome (held, written by ``record_outcome.store_outcome``), the reminder
+sweep (overdue, ``reminders.mark_overdue``) and the missed sweep (:func:`sweep_missed`). The record's ``prep``
+(``conversation_prep``) is kept through every status change and travels on each outbox entry.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationStatus, is_missed, supersedes
+from shared.domain.conversation_status import (
+    AWAITING_OUTCOME,
+    MISSED_AFTER_DAYS,
+    ConversationStatus,
+    is_missed,
+    supersedes,
+)
 from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
 from shared.ports.storage import Record, Store, TransactionOp
@@ -99,12 +106,24 @@ def status_ops(
         "status": str(status),
         "updated_at": now.isoformat(),
         **reads.context(day),
+        **prep_of(found),
     }
     ops = [TransactionOp("upsert", CONVERSATION_PREFIX + ident, data)]
     if ticket:
-        extra = {k: data[k] for k in ("manager_id", "report_id", "conversation_date", "org_unit", "tenure_stage")}
-        ops.append(outbox_op(f"{ident}:{status}", "conversation", now, state=str(status), **extra))
+        ops.append(outbox_op(f"{ident}:{status}", "conversation", now, state=str(status), **ticket_fields(data)))
     return ops
+
+
+def prep_of(record: Record | None) -> dict[str, str]:
+    """The record's ``prep`` (submitted / overdue), kept through every status change; empty when not set."""
+    prep = str(record.data.get("prep") or "") if record is not None else ""
+    return {"prep": prep} if prep else {}
+
+
+def ticket_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What a conversation's outbox entry carries: ids, date, unit, stage and ``prep`` when set (no text)."""
+    keys = ("manager_id", "report_id", "conversation_date", "org_unit", "tenure_stage", "prep")
+    return {k: data[k] for k in keys if k in data}
 
 
 def record_conversation(
@@ -178,11 +197,11 @@ def cancel_upcoming(store: Store, manager_id: str, report_id: str, now: datetime
 
 
 def sweep_missed(store: Store, today: date, after_days: int = MISSED_AFTER_DAYS, now: datetime | None = None) -> int:
-    """Mark every scheduled conversation ``after_days`` past its date with no outcome as missed; returns the count."""
+    """Mark every scheduled or overdue conversation ``after_days`` past its date as missed; returns the count."""
     stamp = now or datetime.combine(today, datetime.min.time())
     missed = 0
     for record in store.query(OUTCOMES):
-        if not record.row.startswith(CONVERSATION_PREFIX) or record.data.get("status") != ConversationStatus.SCHEDULED:
+        if not record.row.startswith(CONVERSATION_PREFIX) or record.data.get("status") not in AWAITING_OUTCOME:
             continue
         day = date.fromisoformat(str(record.data["conversation_date"]))
         if is_missed(day, today, after_days):

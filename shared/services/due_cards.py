@@ -4,7 +4,9 @@ For each active series (table ``series``: partition manager, row report) the cal
 around now decide:
 - prep card to the employee when the conversation starts within ``lead_days``;
 - agenda card to the manager in the same window once the prep is in, or from a day before anyway;
-- outcome-log card to the manager once the conversation has ended (for ``OUTCOME_DAYS`` after).
+- outcome-log card to the manager once the conversation has ended (for ``OUTCOME_DAYS`` after);
+- one reminder (``shared.services.reminders``) when the prep or the outcome is still missing, and after it
+  the item is marked overdue (:func:`sweep_due_cards`).
 
 Messages carry ids only (never agenda text); the card is built when it is sent. A card already
 sent, submitted or unreachable is not queued again; a pending one is (its send may have crashed),
@@ -21,10 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.calendar import Occurrence
+from shared.domain.reminders import ReminderPolicy
 from shared.ports.calendar import Calendar
 from shared.ports.storage import Queues, Store
 from shared.services.agenda_store import AGENDAS
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
+from shared.services.reminders import mark_overdue, reminders_due
 from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import extras_from_row
 
@@ -76,24 +80,61 @@ def _still_to_send(store: Store, occurrence_id: str, kind: CardKind) -> bool:
     return found is None or found.status is CardStatus.PENDING
 
 
-async def find_due_cards(store: Store, calendar: Calendar, now: datetime, lead_days: int) -> list[DueCard]:
-    lead = timedelta(days=lead_days)
-    due: list[DueCard] = []
+@dataclass(frozen=True, slots=True)
+class PairOccurrence:
+    """One conversation of an active series, as the timer sees it."""
+
+    manager_id: str
+    employee_id: str
+    occurrence_id: str
+    occurrence: Occurrence
+
+
+async def pair_occurrences(store: Store, calendar: Calendar, start: datetime, end: datetime) -> list[PairOccurrence]:
+    """Every active series' uncancelled conversations in [start, end], with their occurrence ids."""
+    found_all: list[PairOccurrence] = []
     for series in store.query(SERIES):
         event_id = str(series.data.get("event_id") or "")
         if series.data.get("state") != "active" or not event_id:
             continue
         manager_id, employee_id = series.partition, series.row
-        found = await calendar.occurrences(manager_id, event_id, now - OUTCOME_DAYS, now + lead)
-        for occ in [*found, *_extras_in(series.data, now - OUTCOME_DAYS, now + lead)]:
-            if occ.is_cancelled:
-                continue
-            occurrence_id = occurrence_key(occ.event_id)
-            for kind in kinds_due(store, employee_id, occurrence_id, occ, now, lead):
-                recipient = employee_id if kind is CardKind.PREP else manager_id
-                if _still_to_send(store, occurrence_id, kind):
-                    due.append(DueCard(kind, occurrence_id, recipient, employee_id, manager_id, occ.start))
+        found = await calendar.occurrences(manager_id, event_id, start, end)
+        for occ in [*found, *_extras_in(series.data, start, end)]:
+            if not occ.is_cancelled:
+                found_all.append(PairOccurrence(manager_id, employee_id, occurrence_key(occ.event_id), occ))
+    return found_all
+
+
+def cards_due(
+    store: Store, seen: PairOccurrence, now: datetime, lead: timedelta, policy: ReminderPolicy
+) -> list[DueCard]:
+    """The conversation's cards to queue now: prep, agenda, outcome, and the one reminder of a missing prep/outcome."""
+    occ, manager_id, employee_id = seen.occurrence, seen.manager_id, seen.employee_id
+    due: list[DueCard] = []
+    for kind in kinds_due(store, employee_id, seen.occurrence_id, occ, now, lead):
+        recipient = employee_id if kind is CardKind.PREP else manager_id
+        if _still_to_send(store, seen.occurrence_id, kind):
+            due.append(DueCard(kind, seen.occurrence_id, recipient, employee_id, manager_id, occ.start))
+    for reminder in reminders_due(store, manager_id, employee_id, seen.occurrence_id, occ.start, now, policy):
+        due.append(
+            DueCard(
+                CardKind.REMINDER, reminder.occurrence_id, reminder.recipient_id, employee_id, manager_id, occ.start
+            )
+        )
     return due
+
+
+def _window(now: datetime, lead_days: int, policy: ReminderPolicy) -> tuple[datetime, datetime]:
+    """From as far back as an outcome may still be reminded (at least ``OUTCOME_DAYS``) to the prep lead."""
+    return now - max(OUTCOME_DAYS, policy.lookback), now + timedelta(days=lead_days)
+
+
+async def find_due_cards(
+    store: Store, calendar: Calendar, now: datetime, lead_days: int, policy: ReminderPolicy | None = None
+) -> list[DueCard]:
+    rules = policy or ReminderPolicy()
+    seen = await pair_occurrences(store, calendar, *_window(now, lead_days, rules))
+    return [card for one in seen for card in cards_due(store, one, now, timedelta(days=lead_days), rules)]
 
 
 def _extras_in(data: Mapping[str, Any], start: datetime, end: datetime) -> list[Occurrence]:
@@ -105,10 +146,51 @@ def _extras_in(data: Mapping[str, Any], start: datetime, end: datetime) -> list[
     ]
 
 
-async def enqueue_due_cards(store: Store, calendar: Calendar, queues: Queues, now: datetime, lead_days: int) -> int:
-    """Queue one ``send-card`` message per due card; returns how many were queued."""
-    due = await find_due_cards(store, calendar, now, lead_days)
+@dataclass(frozen=True, slots=True)
+class CardsSweep:
+    """What one run of the ``cards`` timer did: cards queued (reminders among them), items marked overdue."""
+
+    queued: int = 0
+    reminders: int = 0
+    outcomes_overdue: int = 0
+    preps_overdue: int = 0
+
+
+async def sweep_due_cards(
+    store: Store,
+    calendar: Calendar,
+    queues: Queues,
+    now: datetime,
+    lead_days: int,
+    policy: ReminderPolicy | None = None,
+) -> CardsSweep:
+    """Queue one ``send-card`` message per due card, then mark what is overdue after its reminder."""
+    rules = policy or ReminderPolicy()
+    seen = await pair_occurrences(store, calendar, *_window(now, lead_days, rules))
+    due = [card for one in seen for card in cards_due(store, one, now, timedelta(days=lead_days), rules)]
     for card in due:
         queues.send(SEND_CARD, card.message())
-    logger.info("cards due: %d queued", len(due))
-    return len(due)
+    marks = [
+        mark_overdue(store, s.manager_id, s.employee_id, s.occurrence_id, s.occurrence.start, now, rules) for s in seen
+    ]
+    sweep = CardsSweep(
+        queued=len(due),
+        reminders=sum(card.kind is CardKind.REMINDER for card in due),
+        outcomes_overdue=sum(m.outcome for m in marks),
+        preps_overdue=sum(m.prep for m in marks),
+    )
+    logger.info("cards due: %d queued (%d reminders); overdue: %d outcomes, %d preps", sweep.queued,
+                sweep.reminders, sweep.outcomes_overdue, sweep.preps_overdue)  # fmt: skip
+    return sweep
+
+
+async def enqueue_due_cards(
+    store: Store,
+    calendar: Calendar,
+    queues: Queues,
+    now: datetime,
+    lead_days: int,
+    policy: ReminderPolicy | None = None,
+) -> int:
+    """Queue one ``send-card`` message per due card (and mark overdue items); returns how many were queued."""
+    return (await sweep_due_cards(store, calendar, queues, now, lead_days, policy)).queued

@@ -12,7 +12,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from shared.ports.telemetry import CARD_FAILED, CARD_SENT, NO_SLOT, POISON_MESSAGE, THROTTLED, Events
+from shared.ports.telemetry import (
+    CARD_FAILED,
+    CARD_SENT,
+    CONVERSATION_OVERDUE,
+    NO_SLOT,
+    POISON_MESSAGE,
+    REMINDER_SENT,
+    THROTTLED,
+    Events,
+)
 
 MAX_DEQUEUE = 5  # host.json extensions.queues.maxDequeueCount
 NO_SLOT_STATES = frozenset({"no-slot", "no-overlap"})
@@ -32,6 +41,9 @@ def card_result(events: Events, body: Mapping[str, Any], result: str) -> None:
     occurrence = telemetry_occurrence(str(body.get("occurrence_id") or ""))
     if result == "sent":
         events.emit(CARD_SENT, card_kind=kind, occurrence_id=occurrence)
+        if kind == "reminder":  # ``<occurrence>:<prep | outcome>``: what the one reminder was about
+            about, _, target = occurrence.rpartition(":")
+            events.emit(REMINDER_SENT, card_kind=target, occurrence_id=about)
     elif result == "unreachable":
         events.emit(CARD_FAILED, card_kind=kind, occurrence_id=occurrence, status="unreachable")
 
@@ -39,6 +51,13 @@ def card_result(events: Events, body: Mapping[str, Any], result: str) -> None:
 def card_refused(events: Events, body: Mapping[str, Any]) -> None:
     """A ``send-card`` message that cannot be delivered at all (no such occurrence, no recipient)."""
     events.emit(CARD_FAILED, card_kind=str(body.get("kind") or ""), status="undeliverable")
+
+
+def prep_overdue(events: Events, count: int) -> None:
+    """``conversation_overdue`` (status ``prep``) for conversations that started unprepared after their reminder.
+    An overdue outcome is a status change: its event comes from the export, like the other statuses."""
+    if count:
+        events.emit(CONVERSATION_OVERDUE, status="prep", count=count)
 
 
 def schedule_results(events: Events, statuses: Iterable[str]) -> None:

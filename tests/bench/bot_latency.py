@@ -105,7 +105,7 @@ async def load(url: str, plan: list[list[dict[str, Any]]]) -> dict[str, Any]:
 def start_host(connection: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     env = {**os.environ, "WEGROW_ENV": "local", "WEGROW_BOT_AUTH": "anonymous", "WEGROW_STORAGE_CONNECTION": connection,
-           "PYTHONUNBUFFERED": "1"}  # fmt: skip
+           "WEGROW_TENANT_ID": TENANT, "PYTHONUNBUFFERED": "1"}  # fmt: skip
     profile = os.environ.get("WEGROW_BENCH_PROFILE")  # a path: run the host under pyinstrument, text report there
     profiler = ["-m", "pyinstrument", "-r", "text", "-o", profile] if profile else []
     command = [sys.executable, *profiler, "-m", "devstack.functions_host", "--port", str(port), "--no-schedule"]

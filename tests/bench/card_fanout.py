@@ -11,7 +11,11 @@ Two passes over the same recipients: a first card (install + open the conversati
 card (the stored conversation: send only). The figure is connector operations accepted per second over the
 connector's configured per-app limit; opening a conversation counts against that limit like a message.
 
-    python -m tests.bench.card_fanout --recipients 300
+The worker's CPU per card sent (this process: the services, the Agents SDK, msgraph-sdk) is measured per pass,
+and the emulators' CPU apart. With ``--busy-core-s`` a bounded busy loop takes one of the cores meanwhile, so the
+figure shows whether fan-out keeps the connector's limit busy on a worker with less than a core to itself.
+
+    python -m tests.bench.card_fanout --recipients 300 [--busy-core-s 600]
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from shared.services.card_records import CardKind
 from shared.services.card_wiring import render_kind
 from shared.services.due_cards import DueCard, occurrence_key
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
+from tests.bench.cpu import Meter, busy_core, measured
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fakes.storage import InMemoryStore
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator
@@ -122,7 +127,9 @@ def _bodies(pairs: Sequence[tuple[Person, Person]], event: str) -> list[dict[str
     ]
 
 
-async def measure_on(graph: GraphEmulator, connector: ConnectorEmulatorClient, recipients: int) -> dict[str, Any]:
+async def measure_on(
+    graph: GraphEmulator, connector: ConnectorEmulatorClient, recipients: int, exclude: frozenset[int] = frozenset()
+) -> dict[str, Any]:
     store = InMemoryStore()
     pairs = pairs_from(graph.tenant(), recipients)
     for employee, manager in pairs:
@@ -132,13 +139,17 @@ async def measure_on(graph: GraphEmulator, connector: ConnectorEmulatorClient, r
     async with sender(graph.base_url, connector.url, store) as deps:
         for name, event in (("first", "week-1"), ("warm", "week-2")):
             before = connector.log()
-            seconds, results = await fan_out(deps, _bodies(pairs, event))
+            with measured(Meter(exclude=exclude)) as cpu:
+                seconds, results = await fan_out(deps, _bodies(pairs, event))
             after = connector.log()
             delta = {k: after[k] - before.get(k, 0) for k in after}
             operations = delta["accepted"] + delta["conversations"]
+            sent = max(results.get("sent", 0), 1)
             figures[name] = {"seconds": seconds, "results": results, "connector": delta,
                              "ops_per_s": operations / seconds, "messages_per_s": len(pairs) / seconds,
-                             "fraction_of_limit": operations / seconds / GLOBAL_RPS}  # fmt: skip
+                             "fraction_of_limit": operations / seconds / GLOBAL_RPS,
+                             "worker_cpu_ms_per_card": cpu[0].worker_s * 1000 / sent,
+                             "emulators_cpu_ms_per_card": cpu[0].emulators_s * 1000 / sent}  # fmt: skip
     return figures
 
 
@@ -155,11 +166,14 @@ def start_connector() -> tuple[subprocess.Popen[str], ConnectorEmulatorClient]:
     return process, client
 
 
-def run(recipients: int) -> dict[str, Any]:
+def run(recipients: int, busy_s: float = 0.0) -> dict[str, Any]:
+    """Both passes; with ``busy_s`` a child spins one core meanwhile (at most that long)."""
     graph = start_emulator("--latency-ms", str(GRAPH_LATENCY_MS), "--throttle", people=max(recipients * 2, 200))
     process, connector = start_connector()
     try:
-        return asyncio.run(measure_on(graph, connector, recipients))
+        with busy_core(busy_s) as busy:
+            exclude = frozenset({busy} if busy else ())
+            return {**asyncio.run(measure_on(graph, connector, recipients, exclude)), "busy_core": busy is not None}
     finally:
         connector.close()
         process.terminate()
@@ -170,4 +184,6 @@ def run(recipients: int) -> dict[str, Any]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=300)
-    print(json.dumps(run(parser.parse_args().recipients)))
+    parser.add_argument("--busy-core-s", type=float, default=0.0, help="spin one core meanwhile, at most this long")
+    args = parser.parse_args()
+    print(json.dumps(run(args.recipients, args.busy_core_s)))

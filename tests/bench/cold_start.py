@@ -3,16 +3,20 @@
 The first request is what the first Teams call pays: POST /api/messages with a "help" message (anonymous local
 auth, ``expectReplies`` so the reply comes back in the response). It builds the container and the Agents SDK bot
 and runs a whole turn; "help" needs no table, so the figure holds no storage latency. A request without a token
-(answered 401 before any turn) is measured too.
+(answered 401 before any turn) is measured too. Each is reported as wall time and as the interpreter's CPU.
+
+    python -m tests.bench.cold_start [--runs 5] [--profile FILE]   (FILE: a pyinstrument text report of one turn)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 _TENANT = "00000000-0000-0000-0000-0000000000aa"
@@ -26,19 +30,19 @@ os.environ.update(WEGROW_STORAGE_CONNECTION="UseDevelopmentStorage=true", WEGROW
                   WEGROW_TENANT_ID="00000000-0000-0000-0000-0000000000aa")
 if sys.argv[1]:
     os.environ["WEGROW_BOT_AUTH"] = "anonymous"
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 import azure.functions as func
 from function_app import app
 (fn,) = [f for f in app.get_functions() if f.get_function_name() == "messages"]
 request = func.HttpRequest("POST", "http://127.0.0.1/api/messages", headers={}, body=sys.argv[1].encode() or b"{}")
 status = asyncio.run(fn.get_user_function()(request)).status_code
-print(json.dumps({"seconds": time.perf_counter() - start, "status": status}))
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu_s": time.process_time() - cpu, "status": status}))
 """
 _BARE = """
 import json, time
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 import azure.functions
-print(json.dumps({"seconds": time.perf_counter() - start}))
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu_s": time.process_time() - cpu}))
 """
 
 
@@ -48,18 +52,42 @@ def _probe(code: str, body: str = "") -> dict[str, float]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def measure(runs: int = 5) -> dict[str, float]:
-    """Medians over ``runs`` fresh interpreters each (after one warm-up run that writes .pyc files)."""
+def measure(runs: int = 5) -> dict[str, Any]:
+    """Medians over ``runs`` fresh interpreters each (after one warm-up run that writes .pyc files).
+
+    ``*_cpu_s`` is the interpreter's own CPU (``time.process_time``) from just before the import to the answer,
+    so a loaded machine does not move it the way it moves the wall time; ``extra_cpu_runs_s`` pairs run n of
+    the app with run n of the bare import, for the spread.
+    """
     help_body = json.dumps(_HELP)
     _probe(_APP, help_body)
     turn = [_probe(_APP, help_body) for _ in range(runs)]
     refused = [_probe(_APP) for _ in range(runs)]
-    bare = statistics.median(_probe(_BARE)["seconds"] for _ in range(runs))
+    bare_runs = [_probe(_BARE) for _ in range(runs)]
+    bare, bare_cpu = (statistics.median(b[k] for b in bare_runs) for k in ("seconds", "cpu_s"))
     turn_s, refused_s = (statistics.median(a["seconds"] for a in runs_) for runs_ in (turn, refused))
+    turn_cpu, refused_cpu = (statistics.median(a["cpu_s"] for a in runs_) for runs_ in (turn, refused))
     return {"app_first_request_s": turn_s, "bare_import_s": bare, "extra_s": turn_s - bare,
             "first_status": turn[0]["status"], "unauthenticated_extra_s": refused_s - bare,
-            "unauthenticated_status": refused[0]["status"]}  # fmt: skip
+            "unauthenticated_status": refused[0]["status"], "bare_import_cpu_s": bare_cpu,
+            "extra_cpu_s": turn_cpu - bare_cpu, "unauthenticated_extra_cpu_s": refused_cpu - bare_cpu,
+            "extra_cpu_runs_s": [t["cpu_s"] - b["cpu_s"] for t, b in zip(turn, bare_runs, strict=True)]}  # fmt: skip
+
+
+def profile(path: str) -> None:
+    """One cold first turn under pyinstrument (text report at ``path``): what to defer."""
+    begin = "import pyinstrument\nprofiler = pyinstrument.Profiler()\nprofiler.start()\n"
+    code = _APP.replace("start, cpu =", begin + "start, cpu =")
+    code += "profiler.stop()\nopen(sys.argv[2], 'w').write(profiler.output_text(show_all=False))\n"
+    subprocess.run([sys.executable, "-c", code, json.dumps(_HELP), path], cwd=ROOT, check=True, capture_output=True)
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure()))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", default="")
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.profile)
+    else:
+        print(json.dumps(measure(args.runs)))

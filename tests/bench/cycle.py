@@ -1,6 +1,9 @@
 """The first full cycle and an unchanged re-run on the Graph emulator with latency and Outlook throttling on.
 
-Run as a child process (``python -m tests.bench.cycle --people N``) so its peak RSS is the worker's.
+Run as a child process (``python -m tests.bench.cycle --people N``) so its CPU and peak RSS are the worker's
+alone: the Graph emulator runs as its own process (``python -m devstack.graph_emulator``), and its CPU is
+reported apart. Tables and queues are in memory (storage is not what this cycle waits for).
+
 Lower bound: what one worker issuing one Graph request at a time could not beat, given the emulator's latency
 and its Outlook limit of 4 concurrent requests per mailbox: latency x (HTTP round trips + $batch items / 4).
 The drain overlaps up to 4 groups of managers (scheduling_handlers.LANES: the limit is per mailbox, so
@@ -13,30 +16,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import time
 from pathlib import Path
+from typing import Any
 
-from devstack.graph_emulator import serve_in_thread
-from devstack.graph_emulator.state import Switches
 from tests.bench.round_trips import measure_on
+from tests.fixtures.graph import start_emulator, stop_emulator
 
 LATENCY_MS = 50
 
 
-def run(people: int) -> dict[str, float]:
-    switches = Switches(latency_ms=LATENCY_MS, throttle=True)
-    emulator = serve_in_thread(people=people, seed=7, switches=switches)
+def run(people: int) -> dict[str, Any]:
+    emulator = start_emulator("--latency-ms", str(LATENCY_MS), "--throttle", people=people, seed=7)
     try:
-        started = time.perf_counter()
         trips = asyncio.run(measure_on(emulator.base_url, emulator.root, people))
-        wall = time.perf_counter() - started
     finally:
-        emulator.stop()
+        stop_emulator(emulator.process)
+    assert trips.first_cpu is not None and trips.rerun_cpu is not None
     inner = sum(v for k, v in trips.first_operations.items() if k != "POST /$batch") - trips.first_cycle
     bound = LATENCY_MS / 1000 * (trips.first_cycle + trips.rerun + max(inner, 0) / 4)
+    wall = trips.first_cpu.wall_s + trips.rerun_cpu.wall_s
+    pairs = max(trips.pairs, 1)
     return {"people": people, "pairs": trips.pairs, "wall_s": wall, "lower_bound_s": bound,
             "wall_over_bound": wall / bound, "round_trips_per_pair": trips.first_per_pair,
             "rerun_round_trips_per_pair": trips.rerun_per_pair,
+            "first_cpu_ms_per_pair": trips.cpu_ms_per_pair(trips.first_cpu),
+            "rerun_cpu_ms_per_pair": trips.cpu_ms_per_pair(trips.rerun_cpu),
+            "emulator_cpu_ms_per_pair": (trips.first_cpu.emulators_s + trips.rerun_cpu.emulators_s) * 1000 / pairs,
             "peak_rss_mib": peak_rss_mib()}  # fmt: skip
 
 

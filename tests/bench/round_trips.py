@@ -31,6 +31,7 @@ from shared.services.scheduling_handlers import run_cycle
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import extras_from_row
+from tests.bench.cpu import CpuSample, Meter, measured
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 
@@ -54,6 +55,8 @@ class RoundTrips:
     first_operations: dict[str, int]
     rerun: int
     extras: int = 0  # single planning conversations created for milestones no occurrence could reach
+    first_cpu: CpuSample | None = None  # wall, worker CPU, emulators' CPU (only an emulator subprocess counts)
+    rerun_cpu: CpuSample | None = None
 
     @property
     def first_per_pair(self) -> float:
@@ -65,6 +68,9 @@ class RoundTrips:
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "first_per_pair": self.first_per_pair, "rerun_per_pair": self.rerun_per_pair}
+
+    def cpu_ms_per_pair(self, sample: CpuSample | None) -> float:
+        return (sample.worker_s if sample else 0.0) * 1000 / max(self.pairs, 1)
 
 
 def _log(root: str, clear: bool = False) -> dict[str, Any]:
@@ -91,10 +97,12 @@ async def measure_on(base_url: str, root: str, people: int, horizon_days: int = 
             return ScheduleContext(graph.calendar, graph.directory, store, policy, now, "bench")
 
         _log(root, clear=True)
-        first = await run_cycle(context(), queues, every_pair_is_due)
+        with measured(Meter()) as first_cpu:
+            first = await run_cycle(context(), queues, every_pair_is_due)
         first_log = _log(root)
         _log(root, clear=True)
-        await run_cycle(context(), queues, every_pair_is_due)
+        with measured(Meter()) as rerun_cpu:
+            await run_cycle(context(), queues, every_pair_is_due)
         rerun_log = _log(root)
     return RoundTrips(
         people=people,
@@ -105,6 +113,8 @@ async def measure_on(base_url: str, root: str, people: int, horizon_days: int = 
         first_operations=dict(first_log["operations"]),
         rerun=int(rerun_log["http_round_trips"]),
         extras=sum(len(extras_from_row(r.data)) for r in store.query(SERIES)),
+        first_cpu=first_cpu[0],
+        rerun_cpu=rerun_cpu[0],
     )
 
 

@@ -26,7 +26,7 @@ NEXT_TIME = datetime(2026, 4, 14, 9, tzinfo=UTC)
 def seeded() -> InMemoryStore:
     store = InMemoryStore()
     seed_pair(store, "grace", "ada")
-    manage = action("Agree a weekly focus hour", type="manage", owner="grace", due="2026-05-01")
+    manage = action("Agree a weekly focus hour", type="manage", gap="clarity", owner="grace", due="2026-05-01")
     log_and_confirm(store, FixedClock(), "grace", "ada", [action("Lead the kick-off"), manage], day=date(2026, 3, 10))
     return store
 
@@ -41,9 +41,10 @@ def test_last_times_open_actions_are_on_the_next_agenda_card() -> None:
     store = seeded()
     data = agenda_data(store, CONFIG, meeting(store))
     assert data["openActions"] == [
-        {"text": "Lead the kick-off", "typeLabel": "Stretch assignment", "dueDate": "2026-04-30", "ownerName": "Ada"},
+        {"text": "Lead the kick-off", "typeLabel": "Stretch assignment", "dueDate": "2026-04-30", "ownerName": "Ada",
+         "status": "Open"},
         {"text": "Agree a weekly focus hour", "typeLabel": "Not a training need: manage", "dueDate": "2026-05-01",
-         "ownerName": "Grace"},
+         "ownerName": "Grace", "status": "Open"},
     ]  # fmt: skip
     card = render_card("manager-agenda", {**data, "cardId": "c1"})
     check_card(card)
