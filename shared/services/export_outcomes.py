@@ -10,13 +10,15 @@ entry writes no row (not a fact yet); it only emits its event. An outcome entry 
 ``refresh`` (an action marked done or dropped, ``record_outcome.requeue_outcome``) overwrites its
 Outcomes rows in place, so the Summary's open and overdue counts follow, and emits no event again.
 Only action data leaves: no agenda items, no confirmation comments; people appear by UPN.
+Each export also rebuilds the view tables (Plateau risk, Learning needs, Coaching: ``export_views``) and
+saves everything with one ``flush`` before any entry is marked exported.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,29 +36,12 @@ from shared.ports.telemetry import (
     Events,
     NullEvents,
 )
-from shared.ports.workbook import (
-    CONVERSATIONS_TABLE,
-    LEARNING,
-    MANAGE,
-    OUTCOMES_TABLE,
-    QUADRANT_LABELS,
-    TENURE_LABELS,
-    Row,
-    Workbook,
-)
-from shared.services.record_outcome import EXPORTED, OUTBOX_PREFIX, OUTCOMES, PENDING, conversation_id, pair_key
-from shared.services.scheduling_records import load_person
+from shared.ports.workbook import CONVERSATIONS_TABLE, OUTCOMES_TABLE, Row, Workbook
+from shared.services.export_rows import People, action_row, conversation_row, stored_prep
+from shared.services.export_views import refresh_views
+from shared.services.record_outcome import EXPORTED, OUTBOX_PREFIX, OUTCOMES, PENDING
 
 logger = logging.getLogger(__name__)
-STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
-TYPE_LABELS = {
-    "training": "Training",
-    "stretch_assignment": "Stretch assignment",
-    "mentoring": "Mentoring",
-    "learning_network": "Learning network",
-    "sharing_session": "Sharing session",
-    "manage": "Not a training need: manage",
-}
 CONVERSATION_EVENTS = {
     "scheduled": CONVERSATION_SCHEDULED,
     "held": CONVERSATION_HELD,
@@ -87,74 +72,31 @@ def pending_entries(store: Store, limit: int | None = None) -> list[Record]:
     return entries[:limit] if limit else entries
 
 
-class _People:
-    """UPNs by person id, read once per export (a forgotten person has none: their id is written instead)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store, self.cache = store, dict[str, str]()
-
-    def upn(self, person_id: str) -> str:
-        if person_id not in self.cache:
-            person = load_person(self.store, person_id)
-            self.cache[person_id] = person.upn if person is not None else person_id
-        return self.cache[person_id]
-
-
-def _common(data: Mapping[str, Any], people: _People) -> list[Any]:
-    day = str(data["conversation_date"])
-    return [
-        day,
-        day[:7],
-        str(data.get("org_unit") or "unassigned"),
-        TENURE_LABELS.get(str(data.get("tenure_stage") or ""), ""),
-        people.upn(str(data["manager_id"])),
-        people.upn(str(data["report_id"])),
-    ]
-
-
-def _action_row(outcome: Mapping[str, Any], action: Mapping[str, Any], people: _People) -> Row:
-    kind = str(action["type"])
-    return [
-        f"{outcome['outcome_id']}:{action['id']}",
-        str(outcome["outcome_id"]),
-        *_common(outcome, people),
-        str(action["text"]),
-        QUADRANT_LABELS.get(str(action["quadrant"]), str(action["quadrant"])),
-        TYPE_LABELS.get(kind, kind),
-        MANAGE if kind == "manage" else LEARNING,
-        str(action.get("initiative") or ""),
-        str(action.get("owner") or "").capitalize(),
-        str(action["due"]),
-        STATUS_LABELS.get(str(action.get("status") or "open"), "Open"),
-    ]
-
-
-def _conversation_row(data: Mapping[str, Any], status: str, people: _People) -> Row:
-    key = pair_key(str(data["manager_id"]), str(data["report_id"]))
-    ident = conversation_id(key, datetime.fromisoformat(str(data["conversation_date"])).date())
-    return [f"{ident}:{status}", *_common(data, people), status.capitalize()]
-
-
-def _collect(store: Store, entries: Iterable[Record], people: _People) -> _Batch:
+def _collect(store: Store, entries: Iterable[Record], people: People, written: set[str]) -> _Batch:
+    """The rows and events of ``entries``; ``written`` holds the Outcomes row ids already in the workbook."""
     batch = _Batch()
     for entry in entries:
         batch.entries.append(entry)
         if entry.data.get("kind") == "conversation":
             state = str(entry.data["state"])
             if state != ConversationStatus.SCHEDULED:
-                batch.rows[CONVERSATIONS_TABLE].append(_conversation_row(entry.data, state, people))
-            batch.events.append((CONVERSATION_EVENTS[state], {"org_unit": str(entry.data.get("org_unit") or "")}))
+                batch.rows[CONVERSATIONS_TABLE].append(conversation_row(entry.data, state, people))
+            if state in CONVERSATION_EVENTS:
+                batch.events.append((CONVERSATION_EVENTS[state], {"org_unit": str(entry.data.get("org_unit") or "")}))
             continue
         outcome = store.find(OUTCOMES, entry.partition, str(entry.data["ref"]))
         if outcome is None:  # purged or forgotten since: nothing left to export
             continue
         actions = json.loads(str(outcome.data["actions"]))
-        rows = [_action_row(outcome.data, a, people) for a in actions]
+        rows = [action_row(outcome.data, a, people) for a in actions]
         batch.rows[OUTCOMES_TABLE].extend(rows)
-        if entry.data.get("refresh"):  # an action's status changed: its rows are rewritten, nothing new to count
-            batch.refresh.update(str(row[0]) for row in rows)
-            continue
-        batch.rows[CONVERSATIONS_TABLE].append(_conversation_row(outcome.data, "held", people))
+        ids = {str(row[0]) for row in rows}
+        if entry.data.get("refresh"):  # a status or the confirmation changed: its rows are rewritten in place
+            batch.refresh.update(ids)
+            if ids & written:  # exported before: nothing new to count
+                continue
+        prep = stored_prep(store, entry.partition, outcome.data)
+        batch.rows[CONVERSATIONS_TABLE].append(conversation_row(outcome.data, "held", people, prep))
         unit = str(outcome.data.get("org_unit") or "")
         batch.events.append((CONVERSATION_HELD, {"org_unit": unit, "outcome_id": str(outcome.data["outcome_id"])}))
         batch.events.append((OUTCOME_LOGGED, {"org_unit": unit, "count": len(actions)}))
@@ -219,12 +161,13 @@ async def export_outcomes(
     sink = events or NullEvents()
     entries = pending_entries(store, limit)
     report = ExportReport(entries=len(entries))
-    if not entries:
-        return report
-    batch = _collect(store, entries, _People(store))
     await workbook.ensure()
+    written = await workbook.existing_row_ids(OUTCOMES_TABLE) if entries else set()
+    batch = _collect(store, entries, People(store), written)
     for table, rows in batch.rows.items():
         await _append_new(workbook, table, rows, report, batch.refresh)
+    await refresh_views(store, workbook, now)
+    await workbook.flush()  # one save for the whole batch, before anything is marked exported
     _mark_exported(store, batch.entries, now)
     for name, attributes in batch.events:
         sink.emit(name, **attributes)

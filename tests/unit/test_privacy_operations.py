@@ -44,7 +44,7 @@ def test_forget_person_deletes_pseudonymises_and_keeps_others() -> None:
     seed_everywhere(store, clock)
     asyncio.run(export_outcomes(store, workbook, clock.now()))
     counts = asyncio.run(forget_person(store, workbook, "ada@contoso.test", "hr-admin", clock.now(), audit_key=b"k"))
-    assert counts["deleted"] > 0 and counts["workbook_cells"] == 2  # the outcome row and the conversation row
+    assert counts["deleted"] > 0 and counts["workbook_cells"] == 3  # outcome, conversation and Plateau risk rows
     remaining = json.dumps(
         {t: [(r.partition, r.row, dict(r.data)) for r in store.query(t)] for t in TABLES if t != "audit"}
     )

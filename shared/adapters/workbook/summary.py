@@ -1,8 +1,10 @@
 """The Summary sheet: formulas over the Outcomes and Conversations columns, and a chart per block.
 
 Blocks: conversations held against planned per org unit and per month (last six months), quadrant
-mix, training against manage, plateau-risk cohort coverage, open and overdue actions. Planned means
-a conversation that was due: held or missed (a moved one is counted again where it lands).
+mix, training against manage, plateau-risk cohort coverage, open and overdue actions, all conversations
+(planned, held, overdue, Held %), and the Coaching table (coach request counts, written by the export).
+Planned means a conversation that was due: held, missed or overdue (its outcome still missing after the
+reminder); a moved one is counted again where it lands.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from shared.ports.workbook import (
     MOVED,
     OPEN_STATUSES,
     OUTCOMES_TABLE,
+    OVERDUE,
     QUADRANT_LABELS,
     TENURE_LABELS,
 )
@@ -46,7 +49,8 @@ def rng(table: str, name: str) -> str:
 def _held_planned(sheet: Worksheet, row: int, key_col: str, key_cell: str) -> None:
     status = col(CONVERSATIONS_TABLE, "Status")
     where = f'{col(CONVERSATIONS_TABLE, key_col)},{key_cell},{status},"{{}}"'
-    sheet.cell(row, 2, f"=COUNTIFS({where.format(HELD)})+COUNTIFS({where.format(MISSED)})")
+    planned = "+".join(f"COUNTIFS({where.format(label)})" for label in (HELD, MISSED, OVERDUE))
+    sheet.cell(row, 2, f"={planned}")
     sheet.cell(row, 3, f"=COUNTIFS({where.format(HELD)})")
     sheet.cell(row, 4, f"=COUNTIFS({where.format(MOVED)})")
     sheet.cell(row, 5, f"=IF(B{row}=0,0,C{row}/B{row})").number_format = "0%"
@@ -122,10 +126,7 @@ def _plateau_and_overdue(sheet: Worksheet, start: int) -> int:
     tenure, status = col(CONVERSATIONS_TABLE, "Tenure stage"), col(CONVERSATIONS_TABLE, "Status")
     sheet.cell(start, 1, "Plateau-risk cohort coverage").font = Font(bold=True, size=12)
     rows = [
-        (
-            "Planned",
-            f'=COUNTIFS({tenure},"{plateau}",{status},"{HELD}")+COUNTIFS({tenure},"{plateau}",{status},"{MISSED}")',
-        ),
+        ("Planned", "=" + "+".join(f'COUNTIFS({tenure},"{plateau}",{status},"{s}")' for s in (HELD, MISSED, OVERDUE))),
         ("Held", f'=COUNTIFS({tenure},"{plateau}",{status},"{HELD}")'),
         ("Coverage", f"=IF(B{start + 1}=0,0,B{start + 2}/B{start + 1})"),
         ("Actions", f'=COUNTIF({col(OUTCOMES_TABLE, "Tenure stage")},"{plateau}")'),
@@ -145,11 +146,29 @@ def _plateau_and_overdue(sheet: Worksheet, start: int) -> int:
     return top + 4
 
 
-def fill(sheet: Worksheet, units: Sequence[str]) -> None:
+def _all_conversations(sheet: Worksheet, start: int) -> int:
+    status = col(CONVERSATIONS_TABLE, "Status")
+    sheet.cell(start, 1, "All conversations").font = Font(bold=True, size=12)
+    rows = [
+        ("All planned", "=" + "+".join(f'COUNTIF({status},"{label}")' for label in (HELD, MISSED, OVERDUE))),
+        ("All held", f'=COUNTIF({status},"{HELD}")'),
+        ("Outcome overdue", f'=COUNTIF({status},"{OVERDUE}")'),
+        ("Held % overall", f"=IF(B{start + 1}=0,0,B{start + 2}/B{start + 1})"),
+    ]
+    for offset, (label, formula) in enumerate(rows, start=1):
+        sheet.cell(start + offset, 1, label)
+        sheet.cell(start + offset, 2, formula)
+    sheet.cell(start + 4, 2).number_format = "0%"
+    return start + 6
+
+
+def fill(sheet: Worksheet, units: Sequence[str]) -> int:
+    """Write the Summary; returns the first free row (where the Coaching table goes)."""
     sheet.cell(1, 1, "WeGrow: growth conversations and outcomes").font = Font(bold=True, size=14)
     sheet.cell(2, 1, "Formulas over the Outcomes and Conversations sheets; no private agenda items are exported.")
     sheet.column_dimensions["A"].width = 26
     row = _per_unit(sheet, 4, units)
     row = _per_month(sheet, row)
     row = _mix(sheet, row)
-    _plateau_and_overdue(sheet, row)
+    row = _plateau_and_overdue(sheet, row)
+    return _all_conversations(sheet, row)

@@ -1,4 +1,5 @@
-"""The HR workbook template, built with openpyxl: Summary (formulas + charts), Outcomes, Conversations.
+"""The HR workbook template, built with openpyxl: Summary (formulas + charts + the Coaching table), Outcomes,
+Conversations, Plateau risk and Learning needs (view tables the export rebuilds each time).
 
 The Summary is the first sheet and fits one page (so a PDF's first page is the Summary). Its formulas
 read whole columns of the two tables, so rows appended later are counted without touching the
@@ -18,29 +19,40 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shared.adapters.workbook.summary import fill as fill_summary
-from shared.ports.workbook import COLUMNS, CONVERSATIONS_TABLE, OUTCOMES_TABLE, SUMMARY_SHEET
+from shared.ports.workbook import (
+    COACHING_TABLE,
+    COLUMNS,
+    CONVERSATIONS_TABLE,
+    LEARNING_TABLE,
+    OUTCOMES_TABLE,
+    PLATEAU_TABLE,
+    SUMMARY_SHEET,
+    VIEW_COLUMNS,
+    VIEW_SHEETS,
+)
 
-TEXT_COLUMNS = {"Conversation date", "Month", "Due"}
+TEXT_COLUMNS = {"Conversation date", "Month", "Due", "Hire date", "Last held conversation"}
 DEFAULT_ORG_UNITS = ("Engineering", "Sales", "Customer Support")
 
 
-def _table_sheet(book: Workbook, name: str, table_id: int) -> Worksheet:
-    sheet = book.create_sheet(name)
-    columns = COLUMNS[name]
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def _add_table(sheet: Worksheet, name: str, columns: tuple[str, ...], table_id: int, top: int = 1) -> None:
     for index, column in enumerate(columns, start=1):
+        sheet.cell(top, index, column).font = Font(bold=True)
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, len(column) + 4)
+        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, 12, len(column) + 4)
         if column in TEXT_COLUMNS:
             sheet.column_dimensions[letter].number_format = "@"
-            sheet.cell(2, index).number_format = "@"
-    # Excel keeps at least one data row in a table: an empty one, filled by the first rows/add.
-    ref = f"A1:{get_column_letter(len(columns))}2"
+            sheet.cell(top + 1, index).number_format = "@"
+    # Excel keeps at least one data row in a table: an empty one, filled by the first rows written.
+    ref = f"A{top}:{get_column_letter(len(columns))}{top + 1}"
     table = Table(id=table_id, displayName=name, name=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     sheet.add_table(table)
+
+
+def _table_sheet(book: Workbook, name: str, table_id: int, title: str | None = None) -> Worksheet:
+    sheet = book.create_sheet(title or name)
+    _add_table(sheet, name, COLUMNS.get(name) or VIEW_COLUMNS[name], table_id)
     sheet.freeze_panes = "A2"
     return sheet
 
@@ -58,9 +70,10 @@ def build_template(org_units: Sequence[str] = DEFAULT_ORG_UNITS) -> bytes:
     first = book.active
     assert first is not None
     first.title = SUMMARY_SHEET
-    for table_id, name in enumerate((OUTCOMES_TABLE, CONVERSATIONS_TABLE), start=1):
-        _fit_one_page_wide(_table_sheet(book, name, table_id))
-    fill_summary(first, list(org_units) or list(DEFAULT_ORG_UNITS))
+    for table_id, name in enumerate((OUTCOMES_TABLE, CONVERSATIONS_TABLE, PLATEAU_TABLE, LEARNING_TABLE), start=1):
+        _fit_one_page_wide(_table_sheet(book, name, table_id, VIEW_SHEETS.get(name)))
+    coaching_row = fill_summary(first, list(org_units) or list(DEFAULT_ORG_UNITS))
+    _add_table(first, COACHING_TABLE, VIEW_COLUMNS[COACHING_TABLE], 5, top=coaching_row)
     _fit_one_page_wide(first, tall=True)
     buffer = io.BytesIO()
     book.save(buffer)
