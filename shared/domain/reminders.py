@@ -16,7 +16,7 @@ Whether a reminder was already sent is the service's business (the reminder's ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from shared.domain.conversation_status import MISSED_AFTER_DAYS, PrepState
@@ -50,17 +50,25 @@ class ReminderPolicy:
         return self.missed_after
 
 
+def _utc(instant: datetime) -> datetime:
+    """Python adds to an aware datetime on its own wall clock (24 h across a DST change is then 23 or 25 real
+    hours), and a time in a repeated hour equals nothing in another zone: every rule works on UTC instead."""
+    return instant.astimezone(UTC)
+
+
 def _quiet_since(card_sent_at: datetime | None, now: datetime, quiet: timedelta) -> bool:
-    return card_sent_at is not None and now - card_sent_at >= quiet
+    return card_sent_at is not None and _utc(now) - _utc(card_sent_at) >= quiet
 
 
 def prep_reminder_due(start: datetime, now: datetime, card_sent_at: datetime | None, policy: ReminderPolicy) -> bool:
     """True while the prep reminder may go: ``prep_before`` ahead of the start until the start (prep not saved)."""
+    start, now = _utc(start), _utc(now)
     return start - policy.prep_before <= now < start and _quiet_since(card_sent_at, now, policy.quiet)
 
 
 def outcome_reminder_due(start: datetime, now: datetime, card_sent_at: datetime | None, policy: ReminderPolicy) -> bool:
     """True while the outcome reminder may go: ``outcome_after`` past the start, until it would be missed."""
+    start, now = _utc(start), _utc(now)
     due = start + policy.outcome_after
     return due <= now < start + policy.missed_after and _quiet_since(card_sent_at, now, policy.quiet)
 
@@ -74,14 +82,14 @@ def reminder_due(
 
 def due_at(target: ReminderTarget, start: datetime, policy: ReminderPolicy) -> datetime:
     """When the reminded item is due: the prep by the start, the outcome ``outcome_after`` past the start."""
-    return start if target is ReminderTarget.PREP else start + policy.outcome_after
+    return _utc(start) if target is ReminderTarget.PREP else _utc(start) + policy.outcome_after
 
 
 def prep_state(start: datetime, now: datetime, reminded: bool, submitted_at: datetime | None) -> PrepState | None:
     """Submitted when saved before the start; overdue once the conversation started unprepared after its reminder
     (a prep first saved after the start is still overdue); None while neither is known yet."""
-    if submitted_at is not None and submitted_at < start:
+    if submitted_at is not None and _utc(submitted_at) < _utc(start):
         return PrepState.SUBMITTED
-    if reminded and now >= start:
+    if reminded and _utc(now) >= _utc(start):
         return PrepState.OVERDUE
     return None
