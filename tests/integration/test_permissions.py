@@ -60,6 +60,7 @@ SESSION_MODULES |= {"calendar_occurrences", "calendar_copies", "directory_groups
 SESSION_MODULES |= {"calendar_events_read"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"mapping_users", "mapping_zones", "workbook_requests"}  # delta JSON -> changes; custom zones
+HELPER_MODULES |= {"raw", "wire"}  # raw JSON requests through the SDK adapter; JSON readers
 
 
 def declared() -> dict[str, dict[str, Any]]:

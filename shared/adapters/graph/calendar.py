@@ -14,13 +14,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.calendar_batch import SeriesBatches, with_series_id
 from shared.adapters.graph.limits import MailboxLimiter
 from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
+from shared.adapters.graph.raw import json_request, next_link, page_of, send_json
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
+from shared.adapters.graph.wire import flag, objects
 from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, SeriesEvent, SeriesSpec
 from shared.domain.mailbox_events import MailboxEvent
 from shared.ports.calendar import (
@@ -83,6 +86,13 @@ class GraphCalendar:
     def _events(self, organizer_id: str) -> Any:
         return self._client.users.by_user_id(organizer_id).events
 
+    async def _get(self, builder: Any, config: Any) -> Any:
+        return await send_json(self._client, builder.to_get_request_information(config))
+
+    async def _send(self, builder: Any, method: str, body: Any = None) -> Any:
+        """``method`` on ``builder``'s URL with a JSON body; the JSON answer (see :mod:`raw`)."""
+        return await send_json(self._client, json_request(builder, method, body))
+
     async def busy_times(
         self, organizer_id: str, addresses: Sequence[str], start: datetime, end: datetime
     ) -> dict[str, list[Busy]]:
@@ -133,22 +143,24 @@ class GraphCalendar:
                 existing = await self._find_unlimited(spec.organizer_id, spec.series_id)
                 if existing is not None:
                     return existing
-            created = await self._events(spec.organizer_id).post(body)
+            created = await self._send(self._events(spec.organizer_id), "POST", body)
+            if not isinstance(created, dict):
+                raise RuntimeError("Graph returned no event for a POST")
             return with_series_id(series_event_from(created), spec.series_id)
 
         return await self._on_mailbox(spec.organizer_id, create)
 
     async def _find_unlimited(self, organizer_id: str, series_id: str) -> SeriesEvent | None:
         """find_series inside an operation that already holds the mailbox slot."""
-        page = await self._events(organizer_id).get(request_configuration=req.find_series_config(series_id))
-        masters = [e for e in (page.value if page is not None else None) or [] if not e.is_cancelled]
+        page = await self._get(self._events(organizer_id), req.find_series_config(series_id))
+        masters = [event for event in objects(page, "value") if not flag(event, "isCancelled")]
         return series_event_from(masters[0]) if masters else None
 
     async def update_series(self, event_id: str, spec: SeriesSpec) -> SeriesEvent:
         body = event_for(spec, for_create=False)
         item = self._events(spec.organizer_id).by_event_id(event_id)
-        updated = await self._on_mailbox(spec.organizer_id, lambda: item.patch(body))
-        if updated is None:
+        updated = await self._on_mailbox(spec.organizer_id, lambda: self._send(item, "PATCH", body))
+        if not isinstance(updated, dict):
             raise RuntimeError("Graph returned no event for a PATCH")
         return with_series_id(series_event_from(updated), spec.series_id)
 
@@ -156,7 +168,7 @@ class GraphCalendar:
         """Cancel the series (attendees get ``comment``); an event already gone counts as cancelled."""
         item = self._events(organizer_id).by_event_id(event_id)
         try:
-            await self._on_mailbox(organizer_id, lambda: item.cancel.post(req.cancel_body(comment)))
+            await self._on_mailbox(organizer_id, lambda: self._send(item.cancel, "POST", req.cancel_body(comment)))
         except Exception as error:
             if status_of(error) != 404:
                 raise
@@ -166,20 +178,21 @@ class GraphCalendar:
         return [occurrence_from(e) async for e in self._instances(organizer_id, event_id, start, end)]
 
     async def _instances(self, organizer_id: str, event_id: str, start: datetime, end: datetime) -> AsyncIterator[Any]:
+        """The instances' JSON, page after page (``@odata.nextLink``), each page under the mailbox's slot."""
         instances = self._events(organizer_id).by_event_id(event_id).instances
-        config = req.instances_config(start, end)
-        page = await self._on_mailbox(organizer_id, lambda: instances.get(request_configuration=config))
-        while page is not None:
-            for event in page.value or []:
+        builder, config = instances, req.instances_config(start, end)
+        while True:
+            page = page_of(await self._on_mailbox(organizer_id, partial(self._get, builder, config)), "event instances")
+            for event in objects(page, "value"):
                 yield event
-            link = page.odata_next_link
+            link = next_link(page)
             if not link:
                 return
-            page = await self._on_mailbox(organizer_id, instances.with_url(link).get)
+            builder, config = instances.with_url(link), req.utc_config()
 
     async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None:
         item = self._events(organizer_id).by_event_id(occurrence_id)
-        await self._on_mailbox(organizer_id, lambda: item.patch(req.move_body(start, end)))
+        await self._on_mailbox(organizer_id, lambda: self._send(item, "PATCH", req.move_body(start, end)))
 
     async def occurrences_many(
         self, queries: Sequence[OccurrenceQuery], start: datetime, end: datetime

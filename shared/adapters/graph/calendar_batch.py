@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.limits import OUTLOOK_CONCURRENT_PER_MAILBOX, MailboxLimiter
-from shared.adapters.graph.mapping import parse_model
 from shared.adapters.graph.mapping_events import event_for, series_event_from
+from shared.adapters.graph.raw import json_request
 from shared.adapters.graph.retry import (
     RETRYABLE_STATUSES,
     RetryableStatus,
@@ -33,6 +33,7 @@ from shared.adapters.graph.retry import (
     parse_retry_after,
     with_retries,
 )
+from shared.adapters.graph.wire import flag, objects
 from shared.domain.calendar import SeriesEvent, SeriesSpec
 from shared.ports.calendar import CreatedSeries, FoundSeries, SeriesLookup
 from shared.ports.directory import MailboxUnavailable, NoMailbox
@@ -142,7 +143,7 @@ class SeriesBatches:
         """One ``$batch`` of POSTs; settled items move from ``pending`` to ``done``; returns the throttled ones."""
         specs = list(to_post.values())
         calls = [
-            BatchCall(str(i), self._events(spec.organizer_id).to_post_request_information(event_for(spec)))
+            BatchCall(str(i), json_request(self._events(spec.organizer_id), "POST", event_for(spec)))
             for i, spec in enumerate(specs)
         ]
         answers = await send_batch(self._client, calls, policy=self._once, stats=self._stats)
@@ -167,24 +168,17 @@ def _unavailable(answer: BatchResult, mailbox: str) -> MailboxUnavailable | None
 
 
 def _created(answer: BatchResult, spec: SeriesSpec) -> SeriesEvent:
-    from msgraph.generated.models.event import Event
-
-    model = parse_model(answer.body, Event) if answer.ok else None
-    if model is None:
+    if not answer.ok or not isinstance(answer.body, dict):
         raise BatchItemError(answer.status, answer.error_code, f"create series on {spec.organizer_id}")
-    return with_series_id(series_event_from(model), spec.series_id)
+    return with_series_id(series_event_from(answer.body), spec.series_id)
 
 
 def _master_in(answer: BatchResult, what: str) -> SeriesEvent | None:
     """The first live event of an events page (the series master carrying the tag), if any."""
-    from msgraph.generated.models.event import Event
-
     if not answer.ok:
         raise BatchItemError(answer.status, answer.error_code, what)
-    body = answer.body if isinstance(answer.body, dict) else {}
-    for item in body.get("value") or []:
-        event = parse_model(item, Event)
-        if event is not None and not event.is_cancelled:
+    for event in objects(answer.body, "value"):
+        if not flag(event, "isCancelled"):
             return series_event_from(event)
     return None
 

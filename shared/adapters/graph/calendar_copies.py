@@ -16,7 +16,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from shared.adapters.graph.calendar_requests import PREFER_UTC
+from shared.adapters.graph.raw import send_json
 from shared.adapters.graph.retry import status_of
+from shared.adapters.graph.wire import flag, objects, text
 
 OnMailbox = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
 
@@ -43,13 +45,13 @@ async def remove_attendee_copy(events: Any, attendee_id: str, ical_uid: str, on_
     An event the attendee organises is never touched (it is not a copy). A copy gone between the look-up and
     the delete (404) counts as not removed."""
     config = _copies_config(ical_uid)
-    page = await on_mailbox(attendee_id, lambda: events.get(request_configuration=config))
-    copies = [e.id for e in (page.value if page is not None else None) or [] if e.id and not e.is_organizer]
+    page = await on_mailbox(attendee_id, lambda: send_json(events, events.to_get_request_information(config)))
+    copies = [text(e, "id") for e in objects(page, "value") if not flag(e, "isOrganizer")]
     removed = False
-    for event_id in copies:
+    for event_id in filter(None, copies):
         item = events.by_event_id(event_id)
         try:
-            await on_mailbox(attendee_id, item.delete)
+            await on_mailbox(attendee_id, item.delete)  # no answer body: nothing to parse
             removed = True
         except Exception as error:
             if status_of(error) != 404:

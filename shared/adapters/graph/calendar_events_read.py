@@ -11,18 +11,17 @@ makes start and end UTC. A 404 (deleted, never there) and a 400 (an id Exchange 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any
 
-from shared.adapters.graph.calendar_requests import PREFER_UTC, utc_text
-from shared.adapters.graph.mapping import to_utc
+from shared.adapters.graph.calendar_requests import PREFER_UTC, utc_config, utc_text
+from shared.adapters.graph.mapping_events import response_of
+from shared.adapters.graph.raw import next_link, page_of, send_json
 from shared.adapters.graph.retry import status_of
-from shared.domain.calendar import Response
+from shared.adapters.graph.wire import flag, instant, obj, objects, text, utc_from
 from shared.domain.mailbox_events import EventKind, MailboxEvent
-
-if TYPE_CHECKING:
-    from msgraph.generated.models.event import Event
 
 OnMailbox = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
 EVENT_FIELDS = (
@@ -37,6 +36,7 @@ EVENT_FIELDS = (
     "isCancelled",
 )
 NOT_THERE = frozenset({400, 404})
+KINDS = {kind.value: kind for kind in EventKind}
 
 
 def _instances_config(start: datetime, end: datetime) -> Any:
@@ -63,56 +63,53 @@ def _get_config() -> Any:
     return config
 
 
+async def _get(builder: Any, config: Any) -> Any:
+    return await send_json(builder, builder.to_get_request_information(config))
+
+
 async def get_event(events: Any, user_id: str, event_id: str, on_mailbox: OnMailbox) -> MailboxEvent | None:
     """The event ``event_id`` in ``user_id``'s mailbox (``events`` is that user's events builder), or None."""
-    item, config = events.by_event_id(event_id), _get_config()
     try:
-        found = await on_mailbox(user_id, lambda: item.get(request_configuration=config))
+        found = await on_mailbox(user_id, partial(_get, events.by_event_id(event_id), _get_config()))
     except Exception as error:
         if status_of(error) in NOT_THERE:
             return None
         raise
-    return mailbox_event_from(found) if found is not None else None
+    return mailbox_event_from(found) if isinstance(found, Mapping) else None
 
 
 async def mailbox_occurrences(
     events: Any, user_id: str, event_id: str, start: datetime, end: datetime, on_mailbox: OnMailbox
 ) -> list[MailboxEvent]:
     """The instances of ``event_id`` in ``user_id``'s mailbox over [start, end); empty when the series is not there."""
-    instances, config = events.by_event_id(event_id).instances, _instances_config(start, end)
+    instances = events.by_event_id(event_id).instances
+    builder, config = instances, _instances_config(start, end)
     found: list[MailboxEvent] = []
     try:
-        page = await on_mailbox(user_id, lambda: instances.get(request_configuration=config))
-        while page is not None:
-            found += [mailbox_event_from(event) for event in page.value or []]
-            link = page.odata_next_link
-            page = await on_mailbox(user_id, instances.with_url(link).get) if link else None
+        while True:
+            page = page_of(await on_mailbox(user_id, partial(_get, builder, config)), "event instances")
+            found += [mailbox_event_from(event) for event in objects(page, "value")]
+            link = next_link(page)
+            if not link:
+                return found
+            builder, config = instances.with_url(link), utc_config()
     except Exception as error:
         if status_of(error) in NOT_THERE:
             return []
         raise
-    return found
 
 
-def mailbox_event_from(event: Event) -> MailboxEvent:
-    kinds = {kind.value: kind for kind in EventKind}
-    kind = kinds.get(str(event.type.value) if event.type is not None else "", EventKind.SINGLE)
-    status = event.response_status.response if event.response_status is not None else None
+def mailbox_event_from(event: Mapping[str, Any]) -> MailboxEvent:
+    """An event's JSON as the mailbox sees it; a ``type`` Graph adds later reads as a single event."""
     return MailboxEvent(
-        event_id=event.id or "",
-        kind=kind,
-        start=to_utc(event.start),
-        end=to_utc(event.end),
-        ical_uid=event.i_cal_u_id or None,
-        series_master_id=event.series_master_id or None,
-        is_organizer=bool(event.is_organizer),
-        own_response=Response(str(status.value)) if status is not None else Response.NONE,
-        is_cancelled=bool(event.is_cancelled),
-        original_start=_utc(event.original_start),
+        event_id=text(event, "id") or "",
+        kind=KINDS.get(text(event, "type") or "", EventKind.SINGLE),
+        start=utc_from(event.get("start")),
+        end=utc_from(event.get("end")),
+        ical_uid=text(event, "iCalUId"),
+        series_master_id=text(event, "seriesMasterId"),
+        is_organizer=flag(event, "isOrganizer"),
+        own_response=response_of(obj(event, "responseStatus")),
+        is_cancelled=flag(event, "isCancelled"),
+        original_start=instant(event, "originalStart"),
     )
-
-
-def _utc(instant: datetime | None) -> datetime | None:
-    if instant is None:
-        return None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)

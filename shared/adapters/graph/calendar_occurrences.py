@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.calendar_batch import BatchItemError, SeriesBatches, _raise_if_throttled, _unavailable
-from shared.adapters.graph.mapping import parse_model
 from shared.adapters.graph.mapping_events import occurrence_from
+from shared.adapters.graph.raw import json_request, next_link
 from shared.adapters.graph.retry import RETRYABLE_STATUSES
+from shared.adapters.graph.wire import objects
 from shared.domain.calendar import Occurrence, OccurrenceCancel, OccurrenceMove
 from shared.ports.calendar import OccurrenceQuery, OccurrencesAnswer
 from shared.ports.directory import MailboxUnavailable
@@ -59,8 +60,6 @@ async def occurrences_many(
     """Each series master's instances in [start, end), keyed by master event id.
 
     A master that no longer exists (404 ``ErrorItemNotFound``) has no instances: an empty list."""
-    from kiota_abstractions.base_request_configuration import RequestConfiguration
-
     unique = list(dict.fromkeys(queries))
     found: dict[str, list[Occurrence]] = {event_id: [] for _, event_id in unique}
     answers: dict[str, OccurrencesAnswer] = {}
@@ -84,28 +83,17 @@ async def occurrences_many(
             link = _collect(result, found[event_id], f"instances of an event on {organizer}")
             if link:
                 builder = _instances(client, organizer, event_id).with_url(link)
-                follow.append((organizer, event_id, builder.to_get_request_information(_utc(RequestConfiguration()))))
+                follow.append((organizer, event_id, builder.to_get_request_information(req.utc_config())))
         pending = follow
     return {event_id: answers.get(event_id, found[event_id]) for _, event_id in unique}
 
 
-def _utc(config: Any) -> Any:
-    config.headers.add("Prefer", req.PREFER_UTC)
-    return config
-
-
 def _collect(result: BatchResult, into: list[Occurrence], what: str) -> str | None:
     """Append a page's instances to ``into``; the page's next link, if any."""
-    from msgraph.generated.models.event import Event
-
     if not result.ok or not isinstance(result.body, dict):
         raise BatchItemError(result.status, result.error_code, what)
-    for item in result.body.get("value") or []:
-        event = parse_model(item, Event)
-        if event is not None:
-            into.append(occurrence_from(event))
-    link = result.body.get("@odata.nextLink")
-    return str(link) if link else None
+    into += [occurrence_from(event) for event in objects(result.body, "value")]
+    return next_link(result.body)
 
 
 async def move_occurrences_many(
@@ -118,9 +106,11 @@ async def move_occurrences_many(
             move.organizer_id,
             BatchCall(
                 str(i),
-                client.users.by_user_id(move.organizer_id)
-                .events.by_event_id(move.occurrence_id)
-                .to_patch_request_information(req.move_body(move.start, move.end, move.body_html)),
+                json_request(
+                    client.users.by_user_id(move.organizer_id).events.by_event_id(move.occurrence_id),
+                    "PATCH",
+                    req.move_body(move.start, move.end, move.body_html),
+                ),
             ),
         )
         for i, move in enumerate(unique)
@@ -147,9 +137,11 @@ async def cancel_occurrences_many(
             cancel.organizer_id,
             BatchCall(
                 str(i),
-                client.users.by_user_id(cancel.organizer_id)
-                .events.by_event_id(cancel.occurrence_id)
-                .cancel.to_post_request_information(req.cancel_body(cancel.comment)),
+                json_request(
+                    client.users.by_user_id(cancel.organizer_id).events.by_event_id(cancel.occurrence_id).cancel,
+                    "POST",
+                    req.cancel_body(cancel.comment),
+                ),
             ),
         )
         for i, cancel in enumerate(unique)

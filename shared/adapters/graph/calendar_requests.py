@@ -1,4 +1,4 @@
-"""Request bodies and query configurations for the calendar adapter (msgraph-sdk objects)."""
+"""Request bodies (plain JSON) and query configurations (msgraph-sdk request builders) for the calendar adapter."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ def _prefer_utc(config: Any) -> Any:
     return config
 
 
+def utc_config() -> Any:
+    """A request configuration with nothing but ``Prefer: outlook.timezone="UTC"`` (e.g. for a nextLink)."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+    return _prefer_utc(RequestConfiguration())
+
+
 MAX_SCHEDULE_WINDOW = timedelta(days=62)  # Exchange: 400 ErrorTimeIntervalTooBig beyond this
 
 
@@ -40,20 +47,16 @@ def merge_busy(parts: Sequence[Sequence[Busy]]) -> list[Busy]:
     return sorted(set(item for part in parts for item in part), key=lambda b: (b.start, b.end, b.status))
 
 
-def schedule_request(schedules: Sequence[str], start: datetime, end: datetime) -> tuple[Any, Any]:
+def schedule_request(schedules: Sequence[str], start: datetime, end: datetime) -> tuple[dict[str, Any], Any]:
     """The getSchedule body for up to 20 mailboxes, and a configuration asking for UTC times."""
     from kiota_abstractions.base_request_configuration import RequestConfiguration
-    from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
-    from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_request_body import (
-        GetSchedulePostRequestBody,
-    )
 
-    body = GetSchedulePostRequestBody(
-        schedules=list(schedules),
-        start_time=DateTimeTimeZone(date_time=utc_text(start), time_zone="UTC"),
-        end_time=DateTimeTimeZone(date_time=utc_text(end), time_zone="UTC"),
-        availability_view_interval=AVAILABILITY_VIEW_MINUTES,
-    )
+    body = {
+        "schedules": list(schedules),
+        "startTime": {"dateTime": utc_text(start), "timeZone": "UTC"},
+        "endTime": {"dateTime": utc_text(end), "timeZone": "UTC"},
+        "availabilityViewInterval": AVAILABILITY_VIEW_MINUTES,
+    }
     return body, _prefer_utc(RequestConfiguration())
 
 
@@ -78,23 +81,16 @@ def instances_config(start: datetime, end: datetime) -> Any:
     return _prefer_utc(RequestConfiguration(query_parameters=query))
 
 
-def cancel_body(comment: str) -> Any:
-    from msgraph.generated.users.item.events.item.cancel.cancel_post_request_body import CancelPostRequestBody
-
-    return CancelPostRequestBody(comment=comment)
+def cancel_body(comment: str) -> dict[str, Any]:
+    return {"comment": comment}
 
 
-def move_body(start: datetime, end: datetime, body_html: str | None = None) -> Any:
+def move_body(start: datetime, end: datetime, body_html: str | None = None) -> dict[str, Any]:
     """A PATCH body moving one instance (times sent in UTC), with the instance's own HTML body when given."""
-    from msgraph.generated.models.body_type import BodyType
-    from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
-    from msgraph.generated.models.event import Event
-    from msgraph.generated.models.item_body import ItemBody
-
-    event = Event(
-        start=DateTimeTimeZone(date_time=utc_text(start), time_zone="UTC"),
-        end=DateTimeTimeZone(date_time=utc_text(end), time_zone="UTC"),
-    )
+    event: dict[str, Any] = {
+        "start": {"dateTime": utc_text(start), "timeZone": "UTC"},
+        "end": {"dateTime": utc_text(end), "timeZone": "UTC"},
+    }
     if body_html is not None:
-        event.body = ItemBody(content_type=BodyType.Html, content=body_html)
+        event["body"] = {"contentType": "html", "content": body_html}
     return event

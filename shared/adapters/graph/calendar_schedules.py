@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.calendar_batch import BatchItemError, SeriesBatches, _raise_if_throttled
-from shared.adapters.graph.mapping import busy_from_schedule, parse_model
+from shared.adapters.graph.mapping_events import busy_from_schedule
+from shared.adapters.graph.raw import json_request, send_json
 from shared.adapters.graph.retry import RETRYABLE_STATUSES
+from shared.adapters.graph.wire import objects, text
 from shared.domain.calendar import Busy
 from shared.ports.calendar import BusyAnswer, ScheduleQuery
 from shared.ports.directory import MailboxUnavailable, NoMailbox
@@ -50,13 +52,14 @@ async def busy_times(
 
     async def one_call(chunk: Sequence[str], span: tuple[datetime, datetime]) -> dict[str, list[Busy]]:
         body, config = req.schedule_request(chunk, *span)
-        answer = await on_mailbox(organizer_id, lambda: schedule.post(body, request_configuration=config))
+        answer = await on_mailbox(organizer_id, lambda: send_json(client, _post(schedule, body, config)))
         found: dict[str, list[Busy]] = {}
-        for info in (answer.value if answer is not None else None) or []:
-            if info.schedule_id:
-                if info.error is not None:
-                    log.info("getSchedule could not read one mailbox (%s)", getattr(info.error, "message", ""))
-                found[info.schedule_id.lower()] = busy_from_schedule(info, span)
+        for info in objects(answer, "value"):
+            schedule_id = text(info, "scheduleId")
+            if schedule_id:
+                if info.get("error") is not None:
+                    log.info("getSchedule could not read one mailbox (%s)", text(info.get("error"), "message"))
+                found[schedule_id.lower()] = busy_from_schedule(info, span)
         return found
 
     spans = req.schedule_windows(start, end)
@@ -96,15 +99,17 @@ def _request(
     client: GraphServiceClient, organizer: str, addresses: Sequence[str], span: tuple[datetime, datetime]
 ) -> Any:
     body, config = req.schedule_request(addresses, *span)
-    schedule = client.users.by_user_id(organizer).calendar.get_schedule
-    return schedule.to_post_request_information(body, request_configuration=config)
+    return _post(client.users.by_user_id(organizer).calendar.get_schedule, body, config)
+
+
+def _post(schedule: Any, body: dict[str, Any], config: Any) -> Any:
+    """The getSchedule POST with its JSON body and the configuration's headers (``Prefer``: UTC times)."""
+    request = json_request(schedule, "POST", body)
+    request.headers.add_all(config.headers)
+    return request
 
 
 def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult, span: tuple[datetime, datetime]) -> None:
-    from msgraph.generated.users.item.calendar.get_schedule.get_schedule_post_response import (
-        GetSchedulePostResponse,
-    )
-
     current = answers[organizer]
     if isinstance(current, MailboxUnavailable):
         return
@@ -116,8 +121,8 @@ def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult, span: 
         return
     if not result.ok:
         raise BatchItemError(result.status, result.error_code, f"getSchedule on {organizer}")
-    parsed = parse_model(result.body, GetSchedulePostResponse)
-    for info in (parsed.value if parsed is not None else None) or []:
-        if info.schedule_id:
-            address = info.schedule_id.lower()
+    for info in objects(result.body, "value"):
+        schedule_id = text(info, "scheduleId")
+        if schedule_id:
+            address = schedule_id.lower()
             current[address] = req.merge_busy([current.get(address, []), busy_from_schedule(info, span)])

@@ -1,7 +1,7 @@
-"""msgraph-sdk models to WeGrow domain types (directory side, time zones, free/busy).
+"""Graph time zone names to IANA zones, and mailboxSettings (msgraph-sdk model) to working hours.
 
 Nothing here does I/O. SDK models never leave ``shared/adapters/graph``: adapters call these
-functions and return domain types. Event and series mapping lives in ``mapping_events.py``.
+functions and return domain types. Events and free/busy are read from plain JSON in ``mapping_events.py``.
 """
 
 from __future__ import annotations
@@ -13,20 +13,16 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from shared.domain.calendar import Busy
 from shared.domain.custom_zones import equivalent_iana_zone
 from shared.domain.people import WORKWEEK, Weekday, WorkingHours
 
 if TYPE_CHECKING:
     from kiota_abstractions.serialization import Parsable, ParsableFactory
-    from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
     from msgraph.generated.models.mailbox_settings import MailboxSettings
-    from msgraph.generated.models.schedule_information import ScheduleInformation
 
 log = logging.getLogger(__name__)
 
 FALLBACK_ZONE = "UTC"
-UNKNOWN = "unknown"  # free/busy Graph could not tell: treated as busy
 
 
 def parse_model[P: Parsable](body: Any, factory: ParsableFactory[P]) -> P | None:
@@ -71,25 +67,6 @@ def to_iana(zone: str | None) -> str | None:
     return name if "/" in name and is_loadable_zone(name) else None
 
 
-def to_utc(value: DateTimeTimeZone | None) -> datetime:
-    """A Graph dateTimeTimeZone as an aware UTC instant (unknown zones are read as UTC)."""
-    if value is None or not value.date_time:
-        raise ValueError("Graph returned a dateTimeTimeZone without dateTime")
-    naive = datetime.fromisoformat(_trim_fraction(value.date_time.rstrip("Z")))
-    zone = to_iana(value.time_zone) or FALLBACK_ZONE
-    if naive.tzinfo is not None:
-        return naive.astimezone(UTC)
-    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-def _trim_fraction(text: str) -> str:
-    """Graph sends 7 fractional digits; keep at most 6 (microseconds)."""
-    if "." not in text:
-        return text
-    head, fraction = text.split(".", 1)
-    return f"{head}.{fraction[:6]}"
-
-
 # ---------------------------------------------------------------- mailbox settings
 
 
@@ -127,23 +104,3 @@ def working_hours_from(settings: MailboxSettings) -> WorkingHours:
         end=hours.end_time or default.end,
         days=days or WORKWEEK,
     )
-
-
-# ---------------------------------------------------------------- free/busy
-
-
-def busy_from_schedule(info: ScheduleInformation, window: tuple[datetime, datetime]) -> list[Busy]:
-    """Busy intervals (UTC) of one getSchedule entry; free items are dropped.
-
-    An entry with an ``error`` (no mailbox at that address, no permission to see it) says nothing about the
-    person's time: it is one ``unknown`` interval over the whole window, never free time.
-    """
-    if info.error is not None:
-        return [Busy(start=window[0], end=window[1], status=UNKNOWN)]
-    busy: list[Busy] = []
-    for item in info.schedule_items or []:
-        status = str(item.status.value) if item.status is not None else "busy"
-        if status == "free":
-            continue
-        busy.append(Busy(start=to_utc(item.start), end=to_utc(item.end), status=status))
-    return sorted(busy, key=lambda b: (b.start, b.end))

@@ -21,10 +21,11 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.graph.raw import json_request, send_json
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
+from shared.adapters.graph.wire import objects, text
 
 if TYPE_CHECKING:
-    from msgraph.generated.models.teams_app import TeamsApp
     from msgraph.generated.users.item.teamwork.installed_apps.installed_apps_request_builder import (
         InstalledAppsRequestBuilder,
     )
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 CATALOG_BIND = "https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/{app_id}"
 REFUSED_STATUSES = frozenset({403, 404})
+ORG_CATALOG = "organization"  # teamsApp.distributionMethod of an app uploaded to the org catalog
 
 
 class InstallRefused(Exception):
@@ -119,14 +121,14 @@ class GraphTeamsInstaller:
         query = TeamsAppsRequestBuilder.TeamsAppsRequestBuilderGetQueryParameters(filter=filter_)
         config = RequestConfiguration(query_parameters=query)
         try:
-            page = await self._retry(lambda: self._client.app_catalogs.teams_apps.get(request_configuration=config))
+            page = await self._retry(lambda: self._get(self._client.app_catalogs.teams_apps, config))
         except Exception as error:
             if status_of(error) == 403:
                 raise CatalogUnreadable from None
             raise
-        apps: list[TeamsApp] = [app for app in (page.value if page and page.value else []) if app.id]
-        apps.sort(key=lambda app: not _in_org_catalog(app))
-        return str(apps[0].id) if apps else None
+        apps = [app for app in objects(page, "value") if text(app, "id")]
+        apps.sort(key=lambda app: text(app, "distributionMethod") != ORG_CATALOG)
+        return text(apps[0], "id") if apps else None
 
     async def install(self, user_id: str) -> TeamsInstall:
         """Install (or find the existing install) and read its chat.
@@ -152,18 +154,16 @@ class GraphTeamsInstaller:
 
     async def _install(self, user_id: str, app_id: str) -> str | None:
         """The new installation's id, or None when Graph says it is already installed (409)."""
-        from msgraph.generated.models.user_scope_teams_app_installation import UserScopeTeamsAppInstallation
-
-        body = UserScopeTeamsAppInstallation(
-            additional_data={"teamsApp@odata.bind": CATALOG_BIND.format(app_id=app_id)}
-        )
+        body = {"teamsApp@odata.bind": CATALOG_BIND.format(app_id=app_id)}
         try:
-            created = await self._retry(lambda: self._apps(user_id).post(body))
+            created = await self._retry(
+                lambda: send_json(self._client, json_request(self._apps(user_id), "POST", body))
+            )
         except Exception as error:
             if status_of(error) == 409:
                 return None
             raise
-        return str(created.id) if created is not None and created.id else None
+        return text(created, "id")
 
     async def _find(self, user_id: str, app_id: str) -> str | None:
         from kiota_abstractions.base_request_configuration import RequestConfiguration
@@ -175,22 +175,20 @@ class GraphTeamsInstaller:
             filter=f"teamsApp/id eq '{app_id}'", expand=["teamsApp"]
         )
         config = RequestConfiguration(query_parameters=query)
-        page = await self._retry(lambda: self._apps(user_id).get(request_configuration=config))
-        found = [item.id for item in (page.value if page and page.value else []) if item.id]
-        return str(found[0]) if found else None
+        page = await self._retry(lambda: self._get(self._apps(user_id), config))
+        found = [text(item, "id") for item in objects(page, "value") if text(item, "id")]
+        return found[0] if found else None
 
     async def _chat_id(self, user_id: str, installation_id: str) -> str:
         builder = self._apps(user_id).by_user_scope_teams_app_installation_id(installation_id).chat
-        chat = await self._retry(builder.get)
-        if chat is None or not chat.id:
+        chat_id = text(await self._retry(lambda: self._get(builder, None)), "id")
+        if not chat_id:
             raise InstallRefused(404)
-        return str(chat.id)
+        return chat_id
+
+    async def _get(self, builder: Any, config: Any) -> Any:
+        """GET the builder's URL (with ``config``'s query and headers); the JSON answer, read by :mod:`wire`."""
+        return await send_json(self._client, builder.to_get_request_information(config))
 
     async def _retry(self, call: Any) -> Any:
         return await with_retries(call, policy=self._policy, stats=self._stats)
-
-
-def _in_org_catalog(app: TeamsApp) -> bool:
-    from msgraph.generated.models.teams_app_distribution_method import TeamsAppDistributionMethod
-
-    return app.distribution_method is TeamsAppDistributionMethod.Organization

@@ -1,0 +1,100 @@
+"""Tolerant readers for the JSON Graph sends, and Graph's date and time shapes to UTC instants.
+
+Graph answers are read as plain JSON (``json.loads``), not as msgraph-sdk models: building a model walks every
+property the resource has, which cost more CPU than anything else a scheduling cycle did. Only the fields the
+mappers use are read. A property may be absent, sent as ``null``, or (in a hostile or broken answer) of the
+wrong type: each reader then gives its empty value, as the SDK's parser does, and the mapper decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shared.adapters.graph.mapping import FALLBACK_ZONE, to_iana
+
+EMPTY: Mapping[str, Any] = {}
+
+
+def obj(value: Any, key: str) -> Mapping[str, Any]:
+    """``value[key]`` when it is a JSON object, else an empty one."""
+    found = value.get(key) if isinstance(value, Mapping) else None
+    return found if isinstance(found, Mapping) else EMPTY
+
+
+def objects(value: Any, key: str) -> list[Mapping[str, Any]]:
+    """The JSON objects in the array ``value[key]`` (anything else in it is skipped)."""
+    found = value.get(key) if isinstance(value, Mapping) else None
+    return [item for item in found if isinstance(item, Mapping)] if isinstance(found, list) else []
+
+
+def text(value: Any, key: str) -> str | None:
+    """``value[key]`` as a non-empty string, else None."""
+    found = value.get(key) if isinstance(value, Mapping) else None
+    if found is None or isinstance(found, Mapping | list | bool):
+        return None
+    return str(found) or None
+
+
+def flag(value: Any, key: str) -> bool:
+    """``value[key]`` is JSON ``true``."""
+    return isinstance(value, Mapping) and value.get(key) is True
+
+
+def number(value: Any, key: str) -> int | None:
+    found = value.get(key) if isinstance(value, Mapping) else None
+    if isinstance(found, bool) or not isinstance(found, int | float | str):
+        return None
+    try:
+        return int(found)
+    except ValueError:
+        return None
+
+
+def day(value: Any, key: str) -> date | None:
+    """An ISO date (``2030-03-04``) such as a recurrence range's ``startDate``; None when absent or unreadable."""
+    found = text(value, key)
+    if found is None:
+        return None
+    try:
+        return date.fromisoformat(found[:10])
+    except ValueError:
+        return None
+
+
+def instant(value: Any, key: str) -> datetime | None:
+    """An ISO 8601 date-time with offset (Edm.DateTimeOffset, e.g. ``originalStart``) in UTC; naive means UTC."""
+    found = text(value, key)
+    if found is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(_trim_fraction(found.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def utc_from(value: Any) -> datetime:
+    """A Graph dateTimeTimeZone (``{"dateTime": ..., "timeZone": ...}``) as an aware UTC instant.
+
+    ``timeZone`` may be a Windows or an IANA name (unknown zones are read as UTC); ``dateTime`` may carry 7
+    fractional digits, a ``Z`` or an offset (which then wins over ``timeZone``)."""
+    wall = text(value, "dateTime")
+    if wall is None:
+        raise ValueError("Graph returned a dateTimeTimeZone without dateTime")
+    naive = datetime.fromisoformat(_trim_fraction(wall.removesuffix("Z")))
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    zone = to_iana(text(value, "timeZone")) or FALLBACK_ZONE
+    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _trim_fraction(value: str) -> str:
+    """Graph sends 7 fractional digits; keep at most 6 (microseconds), and any offset after them."""
+    if "." not in value:
+        return value
+    head, fraction = value.split(".", 1)
+    digits = len(fraction) - len(fraction.lstrip("0123456789"))
+    return f"{head}.{fraction[: min(digits, 6)]}{fraction[digits:]}" if digits else value
