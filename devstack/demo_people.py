@@ -120,7 +120,7 @@ def outcome_answer(card_id: str, employee_id: str, initiative: str, due: str, n:
     """A manager's log: one action per conversation, cycling through the types (some 'manage')."""
     text, quadrant, kind = OUTCOMES[n % len(OUTCOMES)]
     action = {"text": text, "quadrant": quadrant, "type": kind, "initiative": initiative, "owner": employee_id,
-              "due": due}  # fmt: skip
+              "due": due, "gap": "time" if kind == "manage" else "knowledge"}  # fmt: skip
     return {"cardId": card_id, **{f"action_1_{key}": value for key, value in action.items()}}
 
 

@@ -44,11 +44,42 @@ LABELS = {
 
 
 class Gap(StrEnum):
-    KNOWLEDGE = "knowledge"
+    """What stands between the person and the result, as the manager diagnoses it on the outcome card."""
+
+    KNOWLEDGE = "knowledge"  # knowledge or skill: the only gap training closes
     TIME = "time"
-    MOTIVATION = "motivation"
+    MOTIVATION = "motivation"  # will
     CLARITY = "clarity"
-    TOOLS = "tools"
+    TOOLS = "tools"  # resources
+
+    @property
+    def label(self) -> str:
+        return GAP_LABELS[self]
+
+
+GAP_LABELS = {
+    Gap.KNOWLEDGE: "Knowledge or skill (train)",
+    Gap.MOTIVATION: "Will (manage)",
+    Gap.TIME: "Time (manage)",
+    Gap.CLARITY: "Clarity (manage)",
+    Gap.TOOLS: "Resources (manage)",
+}
+
+
+class Worked(StrEnum):
+    """The manager's answer, at a later conversation, to "did this training close the gap?"."""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class Confirmation(StrEnum):
+    """Where the employee stands on the outcome the manager logged."""
+
+    UNCONFIRMED = "unconfirmed"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
 
 
 ActionStatus = Progress
@@ -71,12 +102,24 @@ def suggested_type(gap: Gap) -> ActionType:
 
 
 def rule_violation(action_type: ActionType, gap: Gap) -> str | None:
-    """Why this type does not fit this gap, or None when it does."""
+    """Why this type does not fit this gap, or None when it does (a sentence the outcome card shows)."""
     if action_type in allowed_types(gap):
         return None
     if gap is Gap.KNOWLEDGE:
-        return "a knowledge gap calls for a learning action (training, stretch, mentoring, network, sharing)"
-    return f"a {gap.value} gap is not a training need: use type 'manage'"
+        return (
+            "a knowledge or skill gap calls for a learning action (training, stretch assignment, mentoring, "
+            "network or sharing session), not 'manage'"
+        )
+    return f"a {GAP_NAMES[gap]} gap is not a training need: choose 'Not a training need: manage'"
+
+
+GAP_NAMES = {Gap.KNOWLEDGE: "knowledge", Gap.TIME: "time", Gap.MOTIVATION: "will", Gap.CLARITY: "clarity",
+             Gap.TOOLS: "resources"}  # fmt: skip
+
+
+def asks_if_it_worked(action_type: ActionType) -> bool:
+    """Only a training action gets "Did it work?" when it is closed (the workbook's "Did it work" column)."""
+    return action_type is ActionType.TRAINING
 
 
 class OutcomeAction(BaseModel):
@@ -91,6 +134,7 @@ class OutcomeAction(BaseModel):
     owner: Owner = Owner.EMPLOYEE
     due: date
     status: ActionStatus = ActionStatus.OPEN
+    worked: Worked | None = None
 
     @model_validator(mode="after")
     def _training_or_managing(self) -> Self:

@@ -41,7 +41,7 @@ from shared.services.card_records import (
     release,
     set_status,
 )
-from shared.services.card_submissions import parse_confirmation, parse_outcome_log, parse_prep
+from shared.services.card_submissions import parse_confirmation, parse_outcome_submission, parse_prep
 
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
@@ -60,6 +60,7 @@ VERB_KINDS: dict[str, CardKind] = {
     "prep.submit": CardKind.PREP,
     "outcome.log": CardKind.OUTCOME,
     "outcome.confirm": CardKind.CONFIRM,
+    "outcome.dispute": CardKind.CONFIRM,  # the confirmation card's second button (a comment is required)
     "coach.accept": CardKind.COACH_REQUEST,  # shared.services.coach_cards: "I'll take it" ...
     "coach.done": CardKind.COACH_REQUEST,  # ... and "Done"
 }
@@ -81,6 +82,7 @@ class CardReply:
     kind: CardKind | None = None
     card_id: str = ""
     view: Mapping[str, Any] = field(default_factory=dict)
+    rebuilt: bool = False  # ``view`` is the card's full template data: show the card itself, not a text card
 
 
 def _refuse(message: str) -> CardReply:
@@ -111,11 +113,14 @@ def handle_card_action(
     *,
     queues: Queues | None = None,
     expiry: timedelta = DEFAULT_EXPIRY,
+    config: ConfigSource | None = None,
 ) -> CardReply:
     """Submit a card: verify the actor and the pair, validate, claim the card, store, mark it submitted.
 
     With ``queues``, an outcome log queues the employee's confirmation card (before the card is marked
     submitted: a crash in between repeats the queueing, and the send itself happens once per card id).
+    With ``config``, the outcome and confirmation cards answer with the card itself (refilled with the reason
+    next to each answer when refused; what was stored when accepted).
     """
     card = _authorised_card(store, data, actor_id)
     if isinstance(card, CardReply):
@@ -132,10 +137,11 @@ def handle_card_action(
     stale = _stale(store, card, clock, prep_reopen.expiry_for(card, expiry))
     if stale is not None:
         return stale
+    data = _with_decision(verb, data)
     try:
         submission = _PARSERS[card.kind](data)
     except ValidationError as error:
-        return _invalid(card, error)
+        return _refused_card(store, card, data, error, config) or _invalid(card, error)
     try:
         claimed = claim(store, card, clock.now())
     except ClaimRefused:
@@ -149,7 +155,7 @@ def handle_card_action(
         return CardReply(Verdict.INVALID, f"Nothing was saved: {full}.", card.kind, card.card_id)
     except ValidationError as error:  # the domain's own limits: an answer on the card, never a 400
         release(store, claimed)
-        return _invalid(card, error)
+        return _refused_card(store, card, data, error, config) or _invalid(card, error)
     if card.kind is CardKind.PREP and queues is not None and getattr(submission, "wants_coach", False):
         from shared.services.coach_requests import open_request  # one request while open; pool fan-out on send
 
@@ -163,7 +169,46 @@ def handle_card_action(
     except StaleWrite:
         return CardReply(Verdict.REFUSED, ALREADY, card.kind)
     logger.info("card %s submitted (%s)", card.card_id, card.kind)
+    shown = _rebuilt(store, card, config, clock)
+    if shown is not None:
+        return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, shown, rebuilt=True)
     return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, _summary(card, submission))
+
+
+def _with_decision(verb: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The confirmation card's buttons: "Dispute" means not confirmed; "Confirm" confirms unless told otherwise."""
+    if verb == "outcome.dispute":
+        return {**data, "confirmed": "false"}
+    if verb == "outcome.confirm" and "confirmed" not in data:
+        return {**data, "confirmed": "true"}
+    return data
+
+
+_ANSWERED_WITH_THE_CARD = (CardKind.OUTCOME, CardKind.CONFIRM)
+
+
+def _rebuilt(store: Store, card: CardRecord, config: ConfigSource | None, clock: Clock) -> dict[str, Any] | None:
+    """The outcome or confirmation card rebuilt from the store (None for other cards or without config)."""
+    if config is None or card.kind not in _ANSWERED_WITH_THE_CARD:
+        return None
+    from shared.services.outcome_cards import rebuilt_view
+
+    return rebuilt_view(store, config(), card, clock.now())
+
+
+def _refused_card(
+    store: Store, card: CardRecord, data: Mapping[str, Any], error: ValidationError, config: ConfigSource | None
+) -> CardReply | None:
+    """A refused outcome or confirmation card comes back refilled, with the reasons (nothing is stored)."""
+    if config is None or card.kind not in _ANSWERED_WITH_THE_CARD:
+        return None
+    from shared.services import outcome_cards
+
+    refill = outcome_cards.refused_outcome_view if card.kind is CardKind.OUTCOME else outcome_cards.refused_confirm_view
+    message, view = refill(store, config(), card, data, error)
+    fields = sorted({".".join(str(part) for part in issue["loc"]) for issue in error.errors()})
+    logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
+    return CardReply(Verdict.INVALID, message, card.kind, card.card_id, view or {}, rebuilt=view is not None)
 
 
 def _invalid(card: CardRecord, error: ValidationError) -> CardReply:
@@ -205,7 +250,8 @@ def handle_refresh(
     if stale is not None:
         return stale
     if card.status is CardStatus.SUBMITTED and not prep_reopen.reopenable(card, (clock or SystemClock()).now()):
-        return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id)
+        shown = _rebuilt(store, card, config, clock or SystemClock())  # outcome / confirmation: what was stored
+        return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id, shown or {}, bool(shown))
     view: Mapping[str, Any] = {}
     if config is not None:
         from shared.services import card_followups
@@ -243,7 +289,9 @@ def handle_log_outcomes(
     if outcome.recipient_id != actor_id:
         return _refuse("The outcome card of this conversation was sent to someone else. Nothing was saved.")
     if outcome.status is CardStatus.SUBMITTED:
-        return CardReply(Verdict.READ_ONLY, "The outcomes of this conversation are already logged.", outcome.kind)
+        shown = _rebuilt(store, outcome, config, clock or SystemClock())
+        message = "The outcomes of this conversation are already logged."
+        return CardReply(Verdict.READ_ONLY, message, outcome.kind, outcome.card_id, shown or {}, bool(shown))
     view = card_followups.current_view(store, config(), outcome, now) if config is not None else None
     logger.info("card %s: outcome-log card %s opened", agenda.card_id, outcome.card_id)
     return CardReply(Verdict.EDITABLE, "", CardKind.OUTCOME, outcome.card_id, view or {})
@@ -261,20 +309,21 @@ def _store_prep(store: Store, clock: Clock, card: CardRecord, submission: Any) -
 
 
 def _store_outcomes(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
-    agenda_store.save_outcomes(store, card.occurrence_id, submission, card.recipient_id, clock.now())
+    from shared.services.outcome_cards import store_log  # the outcome, its note and earlier actions closed
+
+    store_log(store, card, submission, clock.now())
 
 
 def _store_confirmation(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
-    from shared.services.record_outcome import record_confirmed_outcome
+    from shared.services.outcome_cards import store_answer
 
     agenda_store.save_confirmation(store, card.occurrence_id, submission, card.recipient_id, clock.now())
-    day = {"conversationDate": conversation_date(card)}  # the row keeps the start, not the card's content
-    record_confirmed_outcome(store, card.occurrence_id, card.recipient_id, submission, clock.now(), day)
+    store_answer(store, card, submission, clock.now())
 
 
 _PARSERS: dict[CardKind, Callable[[Mapping[str, Any]], BaseModel]] = {
     CardKind.PREP: parse_prep,
-    CardKind.OUTCOME: parse_outcome_log,
+    CardKind.OUTCOME: parse_outcome_submission,
     CardKind.CONFIRM: parse_confirmation,
 }
 _STORERS: dict[CardKind, Callable[[Store, Clock, CardRecord, Any], None]] = {

@@ -7,7 +7,7 @@ agenda card only ever sees ``GrowthAgenda.shared_view()`` through ``compose_mana
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,6 @@ from shared.domain.agenda import ItemKind
 from shared.domain.company import CompanyConfig
 from shared.domain.composition import ConversationContext, ItemView, compose_manager_agenda, compose_prep
 from shared.domain.people import Person
-from shared.domain.quadrants import Quadrant
 from shared.domain.talking_points import CapabilityView
 from shared.domain.tenure import tenure_stage
 from shared.domain.timezones import resolve_zone_or_default
@@ -26,16 +25,6 @@ from shared.ports.storage import Store
 from shared.services import agenda_store
 from shared.services.card_open_actions import open_actions
 from shared.services.card_submissions import OutcomeLog
-
-QUADRANT_LABELS = {"sweet_spot": "Sweet spot", "uphill": "Uphill", "gift": "Gift", "waste": "Waste"}
-ACTION_TYPES = (
-    ("training", "Training"),
-    ("stretch", "Stretch assignment"),
-    ("mentoring", "Mentoring"),
-    ("network", "Network"),
-    ("manage", "Not a training need: manage"),
-)
-OUTCOME_SLOTS = 3
 
 ACTION_STATUS_LABELS = {"open": "Open", "in_progress": "In progress"}  # an open action's status as a card shows it
 
@@ -185,48 +174,65 @@ def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[s
     }
 
 
-def outcome_data(config: CompanyConfig, meeting: Meeting) -> dict[str, Any]:
-    """The manager's outcome-log card: empty action slots with the choices the submission parser accepts."""
-    blank = {"text": "", "quadrant": "", "type": "", "initiative": "", "owner": "", "dueDate": ""}
+def outcome_data(
+    store: Store,
+    config: CompanyConfig,
+    meeting: Meeting,
+    *,
+    typed: Mapping[str, Any] | None = None,
+    problems: Mapping[int, str] | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    """The manager's outcome card (manager only): editable (earlier open actions, action slots, private note), or
+    once logged, what was stored with the employee's answer and the private note. ``typed`` and ``problems``
+    refill a refused submission with the reason next to each action slot."""
+    from shared.services import card_outcome_views as views
+
+    day, manager, employee = meeting.start.date(), meeting.manager, meeting.employee
+    done = None if typed is not None else views.logged(store, config, manager.id, employee.id, day)
+    roles = {"employee": employee.display_name, "manager": manager.display_name}
+    note = typed.get("note") if typed is not None else ""
     return {
-        "recipients": recipients(meeting.manager.id),
-        "employee": {"displayName": meeting.employee.display_name},
-        "meetingDate": meeting_label(meeting.start, meeting.manager),
-        "quadrants": [{"id": q.value, "label": QUADRANT_LABELS[q.value]} for q in Quadrant],
-        "actionTypes": [{"id": key, "label": label} for key, label in ACTION_TYPES],
-        "initiatives": [{"id": i.id, "title": i.name} for i in config.org_agenda.initiatives],
-        "owners": [
-            {"id": meeting.employee.id, "name": meeting.employee.display_name},
-            {"id": meeting.manager.id, "name": meeting.manager.display_name},
-        ],
-        "slots": [{"n": n, **blank} for n in range(1, OUTCOME_SLOTS + 1)],
-        "note": "",
+        "recipients": recipients(manager.id),
+        "employee": {"displayName": employee.display_name},
+        "meetingDate": meeting_label(meeting.start, manager),
+        **views.choices(config, [(employee.id, employee.display_name), (manager.id, manager.display_name)]),
+        "logged": done is not None,
+        "error": error,
+        "earlier": [] if done is not None else views.earlier(store, manager.id, employee.id, day, roles),
+        "slots": [] if done is not None else views.slots(typed, problems),
+        "note": note[:1000] if isinstance(note, str) else "",
+        "loggedActions": [],
+        "confirmation": {"state": "unconfirmed", "label": "", "comment": ""},
+        **(done or {}),
     }
 
 
-def confirm_data(config: CompanyConfig, meeting: Meeting, log: OutcomeLog) -> dict[str, Any]:
-    """The employee's confirmation card: the actions as the manager logged them (owners and initiatives by name)."""
-    types = dict(ACTION_TYPES)
-    initiatives = {i.id: i.name for i in config.org_agenda.initiatives}
+def confirm_data(
+    config: CompanyConfig,
+    meeting: Meeting,
+    log: OutcomeLog,
+    *,
+    answer: Mapping[str, Any] | None = None,
+    error: str = "",
+    comment: str = "",
+) -> dict[str, Any]:
+    """The employee's confirmation card: the actions as the manager logged them (never the manager's private
+    note); with ``answer`` (their stored confirmation) it is read-only and says what they answered."""
+    from shared.services import card_outcome_views as views
+
     owners = {meeting.employee.id: meeting.employee.display_name, meeting.manager.id: meeting.manager.display_name}
-    actions = [
-        {
-            "text": action.text,
-            "quadrantLabel": QUADRANT_LABELS[action.quadrant],
-            "typeLabel": types[action.type],
-            "initiative": initiatives.get(action.initiative, action.initiative),
-            "ownerName": owners.get(action.owner, action.owner),
-            "dueDate": action.due.isoformat(),
-        }
-        for action in log.actions
-    ]
+    given = answer or {"state": "unconfirmed", "label": "", "comment": ""}
     return {
         "recipients": recipients(meeting.employee.id),
         "manager": {"displayName": meeting.manager.display_name},
         "meetingDate": meeting_label(meeting.start, meeting.employee),
         "conversationDate": meeting.start.date().isoformat(),
-        "actions": actions,
-        "note": "",
+        "actions": views.confirm_actions(config, log, owners),
+        "answered": given["state"] != "unconfirmed",
+        "answer": dict(given),
+        "error": error,
+        "comment": comment[:1000],
     }
 
 

@@ -139,7 +139,7 @@ def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
         return content.prep_data(deps.store, deps.config, meeting)
     if message.kind is CardKind.AGENDA:
         return content.agenda_data(deps.store, deps.config, meeting)
-    return content.outcome_data(deps.config, meeting)
+    return content.outcome_data(deps.store, deps.config, meeting)
 
 
 def _meeting(store: Store, message: SendCard) -> content.Meeting:

@@ -38,7 +38,7 @@ def current_view(store: Store, config: CompanyConfig, card: CardRecord, now: dat
     if card.kind is CardKind.AGENDA and meeting.manager.id == card.recipient_id:
         return {**content.agenda_data(store, config, meeting), **ids}
     if card.kind is CardKind.OUTCOME and meeting.manager.id == card.recipient_id:
-        return {**content.outcome_data(config, meeting), **ids}
+        return {**content.outcome_data(store, config, meeting), **ids}
     if card.kind is CardKind.REMINDER:
         from shared.services.reminder_cards import reminder_data  # the reminded card's status decides: to do, done
 

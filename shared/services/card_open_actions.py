@@ -3,8 +3,8 @@
 ``record_outcome`` stores each action the way the outcome card captured it: a card type mapped to the
 domain's ``ActionType`` value, the owner as a role (``employee``, ``manager`` or ``other``), no gap. The
 composition (``ConversationContext.open_actions``) wants ``shared.domain.actions.OutcomeAction``, so:
-- the gap follows from the type: a learning type means a knowledge gap; ``manage`` is recorded as a
-  ``clarity`` gap (the card does not ask which non-knowledge gap it was; any of them fits the rule);
+- the gap is the one the manager diagnosed on the outcome card; an action stored before the card asked has
+  none, so it follows from the type: a learning type means a knowledge gap, ``manage`` a ``clarity`` gap;
 - an ``other`` owner is shown as the employee's (the domain knows employee and manager only);
 - text longer than an agenda item is shortened, so one long action cannot hide the others.
 A stored action that still does not fit the domain is skipped and logged by id, never by content.
@@ -46,6 +46,13 @@ def _earlier(data: Any, before: date) -> bool:
     return bool(held) and date.fromisoformat(held[:10]) < before
 
 
+def _gap(stored: dict[str, Any], kind: ActionType) -> Gap:
+    given = str(stored.get("gap") or "")
+    if given in set(Gap):
+        return Gap(given)
+    return Gap.CLARITY if kind is ActionType.MANAGE else Gap.KNOWLEDGE
+
+
 def _domain_action(outcome: str, stored: dict[str, Any]) -> OutcomeAction | None:
     try:
         kind = ActionType(str(stored.get("type")))
@@ -55,11 +62,12 @@ def _domain_action(outcome: str, stored: dict[str, Any]) -> OutcomeAction | None
             text=text if len(text) <= ITEM_TEXT_MAX else text[: ITEM_TEXT_MAX - 1] + "…",
             quadrant=stored.get("quadrant"),
             type=kind,
-            gap=Gap.CLARITY if kind is ActionType.MANAGE else Gap.KNOWLEDGE,
+            gap=_gap(stored, kind),
             initiative=str(stored.get("initiative") or "") or None,
             owner=Owner.MANAGER if stored.get("owner") == Owner.MANAGER else Owner.EMPLOYEE,
             due=stored.get("due"),
             status=stored.get("status") or "open",
+            worked=stored.get("worked") or None,
         )
     except (ValueError, ValidationError):
         logger.warning("outcome %s: stored action %s does not fit the domain; skipped", outcome, stored.get("id"))

@@ -1,26 +1,31 @@
-"""Store a confirmed outcome and its outbox entry atomically (one ``Store.transact`` in one partition).
+"""Store the outcome the manager logs and its outbox entry atomically (one ``Store.transact`` in one partition);
+the employee's confirmation or dispute later updates it in place.
 
 Table ``outcomes``, partition = the pair key (``manager__report``):
-- row ``outcome:<outcome id>``: the pair, org unit, tenure stage, conversation date and the actions
-  (id, text, quadrant, type, initiative, owner role, due date, status);
-- row ``outbox:<outcome id>``: what the export still has to write to the HR workbook, status ``pending``;
+- row ``outcome:<outcome id>``: the pair, org unit, tenure stage, conversation date, the actions (id, text,
+  quadrant, type, gap, initiative, owner role, due date, status, and ``worked`` once answered), ``confirmation``
+  (``unconfirmed`` | ``confirmed`` | ``disputed``) and ``employee_comment`` (shared with the manager only);
+- row ``note:<outcome id>``: the manager's private note (``{"text", "manager_id"}``): only the manager sees it;
+- row ``outbox:<outcome id>``: what the export still has to write to the HR workbook, status ``pending``
+  (``refresh`` when the outcome changed after it was first written: the rows are rewritten in place);
 - row ``conversation:<conversation id>`` moves to ``held`` (``conversation_lifecycle.py``; the held
   Conversations row is exported with the outcome, so no ticket of its own).
-Writing both in one transaction means an outcome is never stored without its export ticket. The
-outbox rows live in the ``outcomes`` table because a Table Storage transaction spans one table.
+Writing them in one transaction means an outcome is never stored without its export ticket, and a log that
+closes earlier actions (``outcome_review``) closes them in the same transaction. The outbox rows live in the
+``outcomes`` table because a Table Storage transaction spans one table.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from shared.domain.actions import outcome_id
+from shared.domain.actions import Confirmation, outcome_id
 from shared.domain.conversation_status import ConversationStatus
-from shared.ports.storage import Store, TransactionOp
-from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog
+from shared.ports.storage import StaleWrite, Store, TransactionOp
+from shared.services.card_submissions import DOMAIN_TYPES, OutcomeConfirmation, OutcomeLog
 from shared.services.conversation_lifecycle import (
     EXPORTED,
     OUTBOX_PREFIX,
@@ -37,6 +42,7 @@ from shared.services.conversation_lifecycle import (
 
 __all__ = [
     "EXPORTED",
+    "NOTE_PREFIX",
     "OUTBOX_PREFIX",
     "OUTCOMES",
     "OUTCOME_PREFIX",
@@ -44,19 +50,15 @@ __all__ = [
     "conversation_id",
     "outbox_op",
     "pair_key",
-    "record_confirmed_outcome",
+    "private_note",
+    "record_confirmation",
     "record_conversation",
     "requeue_outcome",
     "store_outcome",
 ]
 
-CARD_TYPES = {
-    "training": "training",
-    "stretch": "stretch_assignment",
-    "mentoring": "mentoring",
-    "network": "learning_network",
-    "manage": "manage",
-}
+NOTE_PREFIX = "note:"
+_RACE_RETRIES = 3
 
 
 def _owner_role(owner: str, manager_id: str, report_id: str) -> str:
@@ -73,7 +75,8 @@ def _actions(log: OutcomeLog, manager_id: str, report_id: str) -> list[dict[str,
             "id": f"a{n}",
             "text": action.text,
             "quadrant": action.quadrant,
-            "type": CARD_TYPES[action.type],
+            "type": str(DOMAIN_TYPES[action.type]),
+            "gap": action.gap,
             "initiative": action.initiative,
             "owner": _owner_role(action.owner, manager_id, report_id),
             "due": action.due.isoformat(),
@@ -84,9 +87,19 @@ def _actions(log: OutcomeLog, manager_id: str, report_id: str) -> list[dict[str,
 
 
 def store_outcome(
-    store: Store, manager_id: str, report_id: str, day: date, log: OutcomeLog, now: datetime, occurrence: str = ""
+    store: Store,
+    manager_id: str,
+    report_id: str,
+    day: date,
+    log: OutcomeLog,
+    now: datetime,
+    occurrence: str = "",
+    *,
+    note: str = "",
+    more: Sequence[TransactionOp] = (),
 ) -> str:
-    """Write the outcome row and its outbox entry in one transaction; returns the outcome id (stable on retry)."""
+    """Write the outcome row (``unconfirmed``), its outbox entry, the held conversation, the private note (when
+    there is one) and ``more`` (earlier actions closed) in one transaction; returns the outcome id (stable)."""
     key = pair_key(manager_id, report_id)
     ident = outcome_id(key, day)
     row = f"{OUTCOME_PREFIX}{ident}"
@@ -97,45 +110,64 @@ def store_outcome(
         "conversation_date": day.isoformat(),
         "occurrence_id": occurrence,
         "actions": json.dumps(_actions(log, manager_id, report_id)),
+        "confirmation": str(Confirmation.UNCONFIRMED),
+        "employee_comment": "",
         "recorded_at": now.isoformat(),
         **conversation_context(store, manager_id, report_id, day),
     }
     held = status_ops(store, manager_id, report_id, day, ConversationStatus.HELD, now, occurrence, ticket=False)
-    store.transact(OUTCOMES, key, [TransactionOp("upsert", row, data), outbox_op(row, "outcome", now), *held])
+    ops = [TransactionOp("upsert", row, data), outbox_op(row, "outcome", now), *held, *more]
+    if note:
+        ops.append(TransactionOp("upsert", f"{NOTE_PREFIX}{ident}", {"text": note, "manager_id": manager_id}))
+    store.transact(OUTCOMES, key, ops)
     return ident
 
 
-def _conversation_date(template_data: Mapping[str, Any], log_data: Mapping[str, Any]) -> date:
-    given = template_data.get("conversationDate")
-    if isinstance(given, str) and given:
-        return date.fromisoformat(given[:10])
-    return datetime.fromisoformat(str(log_data["logged_at"])).date()
+def private_note(store: Store, manager_id: str, report_id: str, ident: str) -> str:
+    """The manager's private note on an outcome ('' when none): for that manager's own card only."""
+    found = store.find(OUTCOMES, pair_key(manager_id, report_id), f"{NOTE_PREFIX}{ident}")
+    return str(found.data.get("text") or "") if found is not None else ""
 
 
-def record_confirmed_outcome(
-    store: Store,
-    occurrence_id: str,
-    employee_id: str,
-    confirmation: OutcomeConfirmation,
-    now: datetime,
-    template_data: Mapping[str, Any] | None = None,
-) -> str | None:
-    """After the employee confirms: store the manager's logged actions as the pair's outcome.
+def record_confirmation(
+    store: Store, manager_id: str, report_id: str, day: date, answer: OutcomeConfirmation, now: datetime
+) -> bool:
+    """The employee confirmed or disputed: update the outcome in place and re-queue its rows (``refresh``).
 
-    Returns the outcome id, or None when nothing is recorded (not confirmed, or no log for the occurrence).
+    A disputed outcome keeps its actions. Returns False when the pair has no outcome for that day.
     """
-    if not confirmation.confirmed:
-        return None
-    log_record = store.find(OUTCOMES, occurrence_id, "log")
-    if log_record is None:
-        return None
-    log = OutcomeLog.model_validate_json(str(log_record.data["actions"]))
-    manager_id = str(log_record.data["logged_by"])
-    day = _conversation_date(template_data or {}, log_record.data)
-    return store_outcome(store, manager_id, employee_id, day, log, now, occurrence_id)
+    key = pair_key(manager_id, report_id)
+    row = f"{OUTCOME_PREFIX}{outcome_id(key, day)}"
+    state = Confirmation.CONFIRMED if answer.confirmed else Confirmation.DISPUTED
+    for _ in range(_RACE_RETRIES):
+        found = store.find(OUTCOMES, key, row)
+        if found is None:
+            return False
+        data = {**found.data, "confirmation": str(state), "employee_comment": answer.comment,
+                "confirmed_at": now.isoformat()}  # fmt: skip
+        try:
+            ops = [TransactionOp("update", row, data, found.etag), *refresh_ops(store, key, row, now)]
+            store.transact(OUTCOMES, key, ops)
+            return True
+        except StaleWrite:
+            continue
+    raise StaleWrite(f"outcome {row} kept changing; the confirmation was not stored")
+
+
+def refresh_ops(store: Store, partition: str, row: str, now: datetime) -> list[TransactionOp]:
+    """The outbox entry that rewrites an outcome's workbook rows in place after it changed.
+
+    None while its first export is still pending: that export reads the outcome as it is then, and must stay a
+    first export (the held Conversations row and the logged events), so it is left as it is.
+    """
+    entry = store.find(OUTCOMES, partition, f"{OUTBOX_PREFIX}{row.removeprefix(OUTCOME_PREFIX)}")
+    if entry is not None and entry.data.get("status") == PENDING and not entry.data.get("refresh"):
+        return []
+    return [outbox_op(row, "outcome", now, refresh=True)]
 
 
 def requeue_outcome(store: Store, partition: str, ident: str, now: datetime) -> None:
     """An action of the outcome changed status: queue its Outcomes rows to be rewritten in place (idempotent)."""
-    ref = f"{OUTCOME_PREFIX}{ident}"
-    store.transact(OUTCOMES, partition, [outbox_op(ref, "outcome", now, refresh=True)])
+    ops = refresh_ops(store, partition, f"{OUTCOME_PREFIX}{ident}", now)
+    if ops:
+        store.transact(OUTCOMES, partition, ops)

@@ -30,7 +30,7 @@ NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
 def seeded_store(outcomes: int, actions: int) -> InMemoryStore:
     store = InMemoryStore()
-    item = {"text": "Lead a design review", "quadrant": "sweet_spot", "type": "stretch", "owner": "employee",
+    item = {"text": "Lead a design review", "quadrant": "sweet_spot", "type": "stretch", "gap": "knowledge", "owner": "employee",
             "due": "2026-05-01", "initiative": "Reliability first", "gap": "knowledge"}  # fmt: skip
     log = OutcomeLog.model_validate({"actions": [item] * actions})
     for n in range(outcomes):

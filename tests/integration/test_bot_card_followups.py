@@ -21,7 +21,7 @@ __all__ = ["env"]  # the fixture, shared with test_bot_endpoint
 # the container's fixed clock to handle_refresh), a submit against the container's NOW.
 START = "2036-03-10T09:00:00+00:00"
 OUTCOME = {"action_1_text": "Agree a weekly focus hour", "action_1_quadrant": "uphill", "action_1_type": "manage",
-           "action_1_owner": GRACE, "action_1_due": "2026-04-30"}  # fmt: skip
+           "action_1_gap": "time", "action_1_owner": GRACE, "action_1_due": "2026-04-30"}  # fmt: skip
 
 
 def seed(container: Container, kind: CardKind, recipient: str) -> str:

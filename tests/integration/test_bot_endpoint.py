@@ -191,6 +191,7 @@ async def test_outcome_log_and_confirm(env: Container, bot_jwks: KeyServer) -> N
         "action_0_text": "Shadow the platform lead",
         "action_0_quadrant": "sweet_spot",
         "action_0_type": "stretch",
+        "action_0_gap": "knowledge",
         "action_0_owner": "Ada",
         "action_0_due": "2026-05-01",
     }

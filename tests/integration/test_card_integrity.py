@@ -30,7 +30,7 @@ __all__ = ["env"]  # the fixture, shared with test_bot_endpoint
 FUTURE, PAST = "2036-03-10T09:00:00+00:00", "2020-03-10T09:00:00+00:00"
 CANARY = "CANARY shared then private 9c2"
 OUTCOME = {"action_1_text": "Agree a weekly focus hour", "action_1_quadrant": "uphill", "action_1_type": "manage",
-           "action_1_owner": GRACE, "action_1_due": "2036-04-30"}  # fmt: skip
+           "action_1_gap": "time", "action_1_owner": GRACE, "action_1_due": "2036-04-30"}  # fmt: skip
 
 
 def seed_people(store: Store, manager: str = GRACE) -> None:

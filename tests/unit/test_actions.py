@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.domain.actions import (
+    GAP_NAMES,
     ActionStatus,
     ActionType,
     Gap,
@@ -48,13 +49,13 @@ def test_other_gaps_call_for_managing(gap: Gap) -> None:
 @pytest.mark.parametrize("gap", NON_KNOWLEDGE)
 @pytest.mark.parametrize("type_", [t for t in ActionType if t is not ActionType.MANAGE])
 def test_learning_action_for_a_non_knowledge_gap_is_refused(type_: ActionType, gap: Gap) -> None:
-    with pytest.raises(ValidationError, match=f"a {gap.value} gap is not a training need"):
+    with pytest.raises(ValidationError, match=f"a {GAP_NAMES[gap]} gap is not a training need"):
         action(type_, gap)
 
 
 def test_manage_for_a_knowledge_gap_is_refused() -> None:
     assert rule_violation(ActionType.MANAGE, Gap.KNOWLEDGE) is not None
-    with pytest.raises(ValidationError, match="knowledge gap calls for a learning action"):
+    with pytest.raises(ValidationError, match="knowledge or skill gap calls for a learning action"):
         action(ActionType.MANAGE, Gap.KNOWLEDGE)
 
 

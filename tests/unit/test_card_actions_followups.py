@@ -28,7 +28,7 @@ NOW = datetime(2026, 3, 10, 15, tzinfo=UTC)
 START = "2026-03-10T09:00:00+00:00"
 OCC = "occ-1"
 LOGGED = {"action_1_text": "Agree a weekly focus hour", "action_1_quadrant": "uphill", "action_1_type": "manage",
-          "action_1_owner": "grace", "action_1_due": "2026-04-30"}  # fmt: skip
+          "action_1_gap": "time", "action_1_owner": "grace", "action_1_due": "2026-04-30"}  # fmt: skip
 
 
 class FixedClock:

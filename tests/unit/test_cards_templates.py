@@ -31,6 +31,7 @@ SAFE_IN_MARKDOWN = {
     "id",
     "label",
     "typeLabel",
+    "gapLabel",
     "quadrantLabel",
     "task",
     "actionTitle",

@@ -35,8 +35,10 @@ def seed_pair(
 
 
 def action(text: str = "Lead the migration kick-off", **overrides: str) -> dict[str, str]:
+    """One action as the outcome card sends it; the gap fits the type unless given (manage: a time gap)."""
+    gap = "time" if overrides.get("type") == "manage" else "knowledge"
     return {"text": text, "quadrant": "sweet_spot", "type": "stretch", "owner": "employee", "due": "2026-04-30",
-            "initiative": "Reliability first", **overrides}  # fmt: skip
+            "initiative": "Reliability first", "gap": gap, **overrides}  # fmt: skip
 
 
 def log_and_confirm(

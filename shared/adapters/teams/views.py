@@ -46,6 +46,8 @@ def text_card(title: str, message: str) -> dict[str, Any]:
 def card_for(reply: CardReply) -> dict[str, Any]:
     if reply.verdict is Verdict.EXPIRED:
         return _passed_card(reply)
+    if reply.rebuilt and reply.kind is not None and reply.view:  # the card itself, rebuilt (outcome, confirm)
+        return _template_card(reply) or text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
     if reply.kind is CardKind.NO_SLOT and reply.view:  # booked (or already booked): the card says when
         return _template_card(reply) or text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
     if reply.verdict is Verdict.EDITABLE and reply.kind is not None:
