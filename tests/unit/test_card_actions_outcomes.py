@@ -312,3 +312,26 @@ def test_conversation_date_of_the_outcome_is_the_cards_conversation() -> None:
     store = world()
     log(store, "occ-1", FIRST, FixedClock(datetime(2026, 3, 12, 8, tzinfo=UTC)), **slot(1))
     assert stored_outcome(store, "2026-03-10")["conversation_date"] == date(2026, 3, 10).isoformat()
+
+
+# ------------------------------------------------------------------ the note in privacy operations
+
+
+def test_the_employees_privacy_export_redacts_the_note_and_the_managers_keeps_it() -> None:
+    from shared.services.privacy import export_person
+
+    store = world()
+    log(store, "occ-1", FIRST, CLOCK_FIRST, **slot(1), note=NOTE)
+    employee = json.dumps(export_person(store, "ada", "test", CLOCK_FIRST.now(), b"key"))
+    manager = json.dumps(export_person(store, "grace", "test", CLOCK_FIRST.now(), b"key"))
+    assert NOTE not in employee and "Action number 1" in employee
+    assert NOTE in manager
+
+
+def test_retention_purges_the_note_with_its_outcome() -> None:
+    from shared.services.privacy.retention import purge_expired
+
+    store = world()
+    log(store, "occ-1", FIRST, CLOCK_FIRST, **slot(1), note=NOTE)
+    purge_expired(store, datetime(2029, 1, 1, tzinfo=UTC), retention_days=365)
+    assert not [row for row in outcome_rows(store) if row.startswith(("note:", "outcome:"))]

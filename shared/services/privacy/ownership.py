@@ -109,6 +109,8 @@ def redacted(record: Record, person_id: str) -> dict[str, Any]:
     authored = AUTHORED.get((record.table, record.row))
     if authored is not None and str(data.get(authored[0], "")) != person_id:
         data.update({name: REDACTED for name in authored[1] if name in data})
+    if record.table == "outcomes" and record.row.startswith("note:") and str(data.get("manager_id")) != person_id:
+        data["text"] = REDACTED  # the manager's private note on an outcome: theirs alone
     if record.table == "cards" and str(data.get("recipient_id", "")) != person_id:
         data["template_data"] = REDACTED  # what the card showed its recipient is the recipient's
     return data

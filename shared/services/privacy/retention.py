@@ -45,6 +45,7 @@ def _purge_outcomes(store: Store, cutoff_day: str, cutoff: str) -> int:
         if record.row.startswith(OUTCOME_PREFIX) and str(record.data.get("conversation_date", "9999")) < cutoff_day:
             store.delete(OUTCOMES, record.partition, record.row)
             store.delete(OUTCOMES, record.partition, OUTBOX_PREFIX + record.row.removeprefix(OUTCOME_PREFIX))
+            store.delete(OUTCOMES, record.partition, "note:" + record.row.removeprefix(OUTCOME_PREFIX))  # its note
             purged += 1
         elif _conversation_row(record) and str(record.data.get("conversation_date", "9999")) < cutoff_day:
             store.delete(OUTCOMES, record.partition, record.row)  # a conversation's status and its tickets
