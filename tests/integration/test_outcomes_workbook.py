@@ -94,7 +94,7 @@ def test_outcomes_flow_from_the_card_action_to_workbook_rows(azurite_store: Tabl
     assert formula_cell.data_type == "s"  # text, not a formula
     assert [row[7] for row in outcomes] == ["ada@contoso.test"] * 2
     assert table_values(book, "Conversations")[0][-1] == "Held"
-    assert book["Outcomes"].tables["Outcomes"].ref == "A1:P3"
+    assert book["Outcomes"].tables["Outcomes"].ref == "A1:S3"
     assert pending_entries(azurite_store) == []
 
 
@@ -176,55 +176,60 @@ def test_forget_person_pseudonymises_workbook_rows(azurite_store: TableStore, gr
     seed_everywhere(azurite_store, clock)
     export(graph, azurite_store)
     counts = with_workbook(graph, lambda wb: forget_person(azurite_store, wb, "ada@contoso.test", "hr", clock.now()))
-    assert counts["workbook_cells"] == 2
+    assert counts["workbook_cells"] == 3  # her Outcomes, Conversations and Plateau risk rows
     book = xlsx(graph)
-    text = str(table_values(book, "Outcomes") + table_values(book, "Conversations"))
+    text = str([table_values(book, sheet) for sheet in ("Outcomes", "Conversations", "Plateau risk", "Learning needs")])
     assert "ada@contoso.test" not in text and "alan@contoso.test" in text and "person-" in text
     assert PRIVATE_CANARY not in text
     assert len(table_values(book, "Outcomes")) == 2  # ada's action row stays (the aggregate), under the pseudonym
     assert len(book["Summary"]._charts) >= 4
 
 
-def test_an_export_whose_rows_landed_survives_a_close_session_that_keeps_dropping(
-    azurite_store: TableStore, graph: GraphEmulator, caplog: pytest.LogCaptureFixture
+def test_an_upload_whose_answer_was_lost_is_replayed_after_412_without_duplicates(
+    azurite_store: TableStore, graph: GraphEmulator
 ) -> None:
-    """Issue 18: the rows are saved; the session expires on its own; the failed close is only logged."""
+    """The first upload lands but its answer is lost: the retry carries the old eTag, gets 412, re-reads the
+    file (which has the rows), replays the idempotent edits and saves: one row per action, nothing twice."""
     from shared.adapters.graph.retry import RetryPolicy, RetryStats
 
     seed_pair(azurite_store, "grace", "ada")
     log_and_confirm(azurite_store, FixedClock(), "grace", "ada", [action(), action("Second")])
-    stats = RetryStats()
+    stats, transport = RetryStats(), DropFirstUploadAnswer()
 
     async def no_wait(_: float) -> None:
         return None
 
-    async def run() -> Any:
+    async def run() -> tuple[Any, int, int]:
         settings = load_settings(storage_connection="UseDevelopmentStorage=true", graph_base_url=graph.base_url)
-        client = build_graph_client(settings, transport=DropCloseSession())
+        client = build_graph_client(settings, transport=transport)
         policy = RetryPolicy(max_attempts=3, sleep=no_wait)
         workbook = GraphWorkbook(
             client, DRIVE, PATH, lambda: build_template(["Engineering"]), policy=policy, stats=stats
         )
         try:
             report = await export_outcomes(azurite_store, workbook, FixedClock().now())
-            await workbook.aclose()  # must not raise
-            return report
+            return report, workbook.conflicts, workbook.uploads
         finally:
+            await workbook.aclose()
             await aclose_graph_client(client)
 
-    with caplog.at_level("WARNING"):
-        report = asyncio.run(run())
+    report, conflicts, uploads = asyncio.run(run())
+    assert transport.dropped == 1 and stats.by_cause["RemoteProtocolError"] == 1
+    assert (conflicts, uploads) == (1, 1)
     assert report.appended == {"Outcomes": 2, "Conversations": 1}
-    assert stats.by_cause["RemoteProtocolError"] == 2  # three tries of closeSession, two retries
-    assert "expires on its own" in caplog.text
     assert len(table_values(xlsx(graph), "Outcomes")) == 2
     assert pending_entries(azurite_store) == []
 
 
-class DropCloseSession(httpx.AsyncHTTPTransport):
-    """A real transport to the emulator that drops every closeSession request, as a flaky network would."""
+class DropFirstUploadAnswer(httpx.AsyncHTTPTransport):
+    """A real transport to the emulator that loses the answer of the first content upload (the file is saved)."""
+
+    dropped = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/workbook/closeSession"):
+        response = await super().handle_async_request(request)
+        if request.method == "PUT" and "/items/" in request.url.path and not self.dropped:
+            await response.aread()
+            self.dropped += 1
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        return await super().handle_async_request(request)
+        return response
