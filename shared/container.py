@@ -119,7 +119,14 @@ class Container:
         from shared.adapters.teams.agent import build_bot
         from shared.adapters.teams.bot_messages import BotServices
 
-        services = BotServices(self.store, self.queues, self.clock, self.settings, self._bot_schedule)
+        services = BotServices(
+            self.store,
+            self.queues,
+            self.clock,
+            self.settings,
+            self._bot_schedule,
+            lambda: self.company.default_language,
+        )
         return build_bot(self.settings, services)
 
     def _bot_schedule(self) -> ScheduleContext:

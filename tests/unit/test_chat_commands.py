@@ -3,6 +3,7 @@ and the bot's answers for "done <n>", "drop <n>", "my actions" and "learned: ...
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 from typing import Any, cast
@@ -146,3 +147,20 @@ def test_writing_commands_share_the_rate_limit() -> None:
         bot.say(f"learned: thing {n}")
     assert bot.say("drop 1") == bot_messages.SLOW_DOWN
     assert bot.say("my agenda").startswith("Your growth agenda"), "reading is not limited"
+
+
+def _in(locale: str | None) -> Any:
+    return SimpleNamespace(
+        activity=SimpleNamespace(locale=locale, conversation=SimpleNamespace(conversation_type="personal"))
+    )
+
+
+def test_the_bot_answers_in_the_language_of_the_message() -> None:
+    bot = Bot()
+    assert bot.say("add a micro-need: Kubernetes-Grundlagen", _in("de-DE")).startswith("Zu Ihrer Wachstumsagenda")
+    assert "[privat]" in bot.say("my agenda", _in("de-AT"))
+    assert bot.say("hello", _in("ja-JP")).startswith("すみません")
+    assert bot.say("help", _in("fr-FR")).startswith("I can help")  # unsupported: the company default (English)
+    bot.services = replace(bot.services, default_language=lambda: "de")
+    assert bot.say("help", _in("fr-FR")).startswith("Ich helfe Ihnen")
+    assert bot.say("help", _in("en-GB")).startswith("I can help")

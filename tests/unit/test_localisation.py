@@ -4,6 +4,7 @@ from the Teams locale, then the mailbox language, then the company default."""
 from __future__ import annotations
 
 import json
+import string
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from shared.adapters.cards.localise import is_text, localise_template, placeholders, template_texts
 from shared.adapters.cards.renderer import TEMPLATE_DIR, load_template, render_card
+from shared.domain import bot_texts
 from shared.domain.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, choose_language, supported_language
 from shared.domain.messages import catalogue, translate
 
@@ -25,23 +27,43 @@ def every_template_text() -> set[str]:
     return texts
 
 
+def every_text() -> set[str]:
+    return every_template_text() | set(bot_texts.every_text().values())
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_every_card_text_has_a_translation(language: str) -> None:
-    missing = sorted(every_template_text() - set(catalogue(language)))
+def test_every_card_text_and_bot_reply_has_a_translation(language: str) -> None:
+    missing = sorted(every_text() - set(catalogue(language)))
     assert missing == [], f"{language}: add these texts to shared/domain/messages_{language}.py"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_no_catalogue_keeps_texts_that_no_card_uses(language: str) -> None:
-    stale = sorted(set(catalogue(language)) - every_template_text())
+def test_no_catalogue_keeps_texts_that_nothing_uses(language: str) -> None:
+    stale = sorted(set(catalogue(language)) - every_text())
     assert stale == [], f"{language}: these texts are no longer used"
+
+
+def format_fields(text: str) -> list[str]:
+    return sorted(field for _, field, _, _ in string.Formatter().parse(text) if field)
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_translations_keep_exactly_the_placeholders_and_are_not_empty(language: str) -> None:
+    replies = set(bot_texts.every_text().values())
     for english, translated in catalogue(language).items():
         assert placeholders(translated) == placeholders(english), (language, english)
+        if english in replies:
+            assert format_fields(translated) == format_fields(english), (language, english)
         assert translated.strip(), (language, english)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_reply_reads_in_the_language_with_its_values_filled(language: str) -> None:
+    for english in bot_texts.every_text().values():
+        values = {field: "«value»" for field in format_fields(english)}
+        said = bot_texts.say(language, english, **values)
+        assert said != english.format(**values) or english in {"Quadrant"}
+        assert said.count("«value»") == len(values)
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

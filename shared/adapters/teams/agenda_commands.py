@@ -10,60 +10,73 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from shared.domain.agenda import ITEM_TEXT_MAX, AgendaFull, ItemKind, Visibility
+from shared.domain import bot_texts as t
+from shared.domain.agenda import ITEM_TEXT_MAX, AgendaFull, AgendaItem, ItemKind, Visibility
+from shared.domain.messages import translate
 from shared.domain.status import Progress
 from shared.ports.storage import Store
 from shared.services import agenda_store
 from shared.services.agenda_changes import UnknownItem, employee_actions, log_learning, mark_numbered
 
-_MARKED = {Progress.DONE: "Marked done", Progress.DROPPED: "Dropped"}
+_MARKED = {Progress.DONE: t.MARKED_DONE, Progress.DROPPED: t.MARKED_DROPPED}
 
 
-def add_micro_need(store: Store, actor: str, text: str, now: datetime) -> str:
+def add_micro_need(store: Store, actor: str, text: str, now: datetime, language: str = "en") -> str:
     try:
         agenda_store.add_micro_need(store, actor, text, now)
     except AgendaFull as full:
-        return f"Nothing was added: {full}."
+        return t.say(language, t.NOTHING_ADDED, reason=full)
     except ValueError:
-        return f"That micro-need is empty or too long ({ITEM_TEXT_MAX} characters at most). Nothing was added."
-    return "Added to your growth agenda (private until you share it)."
+        return t.say(language, t.MICRO_NEED_BAD, limit=ITEM_TEXT_MAX)
+    return t.say(language, t.MICRO_NEED_ADDED)
 
 
-def learned(store: Store, actor: str, text: str, now: datetime) -> str:
+def learned(store: Store, actor: str, text: str, now: datetime, language: str = "en") -> str:
     try:
         log_learning(store, actor, text, now)
     except AgendaFull as full:
-        return f"Nothing was logged: {full}."
+        return t.say(language, t.NOTHING_LOGGED, reason=full)
     except ValueError:
-        return f"That is empty or too long ({ITEM_TEXT_MAX} characters at most). Nothing was logged."
-    return "Logged what you learned. It shows on your next agenda (private until you share it)."
+        return t.say(language, t.LEARNED_BAD, limit=ITEM_TEXT_MAX)
+    return t.say(language, t.LEARNED_LOGGED)
 
 
-def my_agenda(store: Store, actor: str) -> str:
+def my_agenda(store: Store, actor: str, language: str = "en") -> str:
     items = agenda_store.load_agenda(store, actor).open_items()
     if not items:
-        return "Your growth agenda is empty. Add a micro-need any time: add a micro-need: ..."
-    lines = [
-        f"{n}. [{'shared' if i.visibility is Visibility.SHARED else 'private'}]"
-        f"{' [carried]' if i.carried else ''}{' [learned]' if i.kind is ItemKind.LEARNED else ''} {i.text}"
-        for n, i in enumerate(items, start=1)
-    ]
-    return "Your growth agenda:\n" + "\n".join(lines) + '\nMark one with "done 1" or "drop 1".'
+        return t.say(language, t.AGENDA_EMPTY)
+    lines = [f"{n}. {_item_tags(item, language)} {item.text}" for n, item in enumerate(items, start=1)]
+    return "\n".join([t.say(language, t.AGENDA_HEADING), *lines, t.say(language, t.AGENDA_FOOTER)])
 
 
-def mark(store: Store, actor: str, number: int, status: Progress, now: datetime) -> str:
+def _item_tags(item: AgendaItem, language: str) -> str:
+    tags = [t.SHARED_TAG if item.visibility is Visibility.SHARED else t.PRIVATE_TAG]
+    tags += [t.CARRIED_TAG] if item.carried else []
+    tags += [t.LEARNED_TAG] if item.kind is ItemKind.LEARNED else []
+    return " ".join(f"[{t.say(language, tag)}]" for tag in tags)
+
+
+def mark(store: Store, actor: str, number: int, status: Progress, now: datetime, language: str = "en") -> str:
     try:
         text = mark_numbered(store, actor, number, status, now)
     except UnknownItem as unknown:
         return str(unknown)
-    return f"{_MARKED.get(status, 'Updated')}: {text}"
+    return t.say(language, _MARKED.get(status, t.MARKED_OTHER), text=text)
 
 
-def my_actions(store: Store, actor: str, now: datetime) -> str:
+def my_actions(store: Store, actor: str, now: datetime, language: str = "en") -> str:
     actions = employee_actions(store, actor, before=now.date() + timedelta(days=1))  # every conversation so far
     if not actions:
-        return "You have no open actions from earlier conversations."
+        return t.say(language, t.NO_ACTIONS)
     lines = [
-        f"- [{a.status.value.replace('_', ' ')}] {a.text} ({a.type.label}, due {a.due.isoformat()})" for a in actions
+        t.say(
+            language,
+            t.ACTION_LINE,
+            status=translate(language, a.status.value.replace("_", " ")),
+            text=a.text,
+            kind=translate(language, a.type.label),
+            due=a.due.isoformat(),
+        )
+        for a in actions
     ]
-    return "Your open actions:\n" + "\n".join(lines) + "\nMark them done or dropped on your next prep card."
+    return "\n".join([t.say(language, t.ACTIONS_HEADING), *lines, t.say(language, t.ACTIONS_FOOTER)])

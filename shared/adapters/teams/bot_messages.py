@@ -25,7 +25,9 @@ from microsoft_agents.hosting.core import TurnContext
 
 from shared.adapters.teams import agenda_commands as agenda_cmd
 from shared.config import Settings
+from shared.domain import bot_texts as t
 from shared.domain import chat_commands as cmd
+from shared.domain.language import choose_language, supported_language
 from shared.ports.clock import Clock
 from shared.ports.storage import AlreadyExists, Queues, StaleWrite, Store
 from shared.services import agenda_store
@@ -40,19 +42,7 @@ RATE_TABLE, RATE_ROW = "chatlimits", "writes"
 COMMAND_LIMIT = 10  # storage-writing commands per user ...
 COMMAND_WINDOW = timedelta(minutes=1)  # ... in any window this long
 _RACE_RETRIES = 3
-SLOW_DOWN = "You are sending me a lot at once. Please wait a minute and try again. Nothing was saved."
-HELP = (
-    "I can help you prepare your growth conversations:\n"
-    "- add a micro-need: <what you need>\n"
-    "- my agenda (your open items, numbered)\n"
-    '- done <number> / drop <number> (an item as numbered by "my agenda")\n'
-    "- my actions (what you agreed in earlier conversations)\n"
-    "- learned: <a course, a book, a session you gave>\n"
-    "- talk to a coach\n"
-    "- help"
-)
-NOT_UNDERSTOOD = "I didn't understand that."
-PERSONAL_ONLY = "Ask me for that in our 1:1 chat."
+SLOW_DOWN, HELP, NOT_UNDERSTOOD, PERSONAL_ONLY = t.SLOW_DOWN, t.HELP, t.NOT_UNDERSTOOD, t.PERSONAL_ONLY
 
 
 @dataclass(frozen=True)
@@ -62,36 +52,52 @@ class BotServices:
     clock: Clock
     settings: Settings
     schedule: ScheduleSource | None = None  # builds the scheduling context for "Book this time" (no-slot card)
+    default_language: Callable[[], str] | None = None  # the company's language, read only when a locale is unusable
 
 
 def reply_to(services: BotServices, text: str, actor: str | None, context: TurnContext) -> str:
+    language = reply_language(services, context)
     if not actor:
-        return "I could not tell who you are, so I did nothing."
+        return t.say(language, t.WHO_ARE_YOU)
     command = cmd.parse_command(text)
     if isinstance(command, cmd.Help):
-        return HELP
+        return t.say(language, t.HELP)
     if isinstance(command, cmd.Unknown):
-        return f"{NOT_UNDERSTOOD} {command.hint}\n\n{HELP}" if command.hint else f"{NOT_UNDERSTOOD}\n\n{HELP}"
+        return _not_understood(language, command.hint)
     if isinstance(command, cmd.MyAgenda | cmd.MyActions | cmd.MarkItem) and not _is_personal(context):
-        return PERSONAL_ONLY
+        return t.say(language, t.PERSONAL_ONLY)
     if isinstance(command, cmd.MyAgenda):
-        return agenda_cmd.my_agenda(services.store, actor)
+        return agenda_cmd.my_agenda(services.store, actor, language)
     if isinstance(command, cmd.MyActions):
-        return agenda_cmd.my_actions(services.store, actor, services.clock.now())
+        return agenda_cmd.my_actions(services.store, actor, services.clock.now(), language)
     if not allow_write(services, actor):
-        return SLOW_DOWN
-    return _write(services, actor, command)
+        return t.say(language, t.SLOW_DOWN)
+    return _write(services, actor, command, language)
 
 
-def _write(services: BotServices, actor: str, command: cmd.Command) -> str:
+def reply_language(services: BotServices, context: TurnContext | None) -> str:
+    """The language of the message being answered (its Teams locale), else the company's default."""
+    locale = getattr(context.activity, "locale", None) if context is not None else None
+    found = supported_language(locale)
+    if found is not None:
+        return found
+    return choose_language(None, None, services.default_language() if services.default_language else "en")
+
+
+def _not_understood(language: str, hint: str | None) -> str:
+    parts = [t.say(language, t.NOT_UNDERSTOOD), hint or "", "\n\n" + t.say(language, t.HELP)]
+    return parts[0] + (f" {parts[1]}" if parts[1] else "") + parts[2]
+
+
+def _write(services: BotServices, actor: str, command: cmd.Command, language: str) -> str:
     store, now = services.store, services.clock.now()
     if isinstance(command, cmd.AddMicroNeed):
-        return agenda_cmd.add_micro_need(store, actor, command.text, now)
+        return agenda_cmd.add_micro_need(store, actor, command.text, now, language)
     if isinstance(command, cmd.Learned):
-        return agenda_cmd.learned(store, actor, command.text, now)
+        return agenda_cmd.learned(store, actor, command.text, now, language)
     if isinstance(command, cmd.MarkItem):
-        return agenda_cmd.mark(store, actor, command.number, command.status, now)
-    return _talk_to_coach(services, actor)
+        return agenda_cmd.mark(store, actor, command.number, command.status, now, language)
+    return _talk_to_coach(services, actor, language)
 
 
 def allow_write(services: BotServices, actor: str) -> bool:
@@ -137,7 +143,7 @@ def _is_personal(context: TurnContext) -> bool:
     return kind in (None, "personal")
 
 
-def _talk_to_coach(services: BotServices, actor: str) -> str:
+def _talk_to_coach(services: BotServices, actor: str, language: str = "en") -> str:
     from shared.services.coach_requests import open_request  # one request while open; a card per pool coach
 
     now = services.clock.now()
@@ -145,7 +151,7 @@ def _talk_to_coach(services: BotServices, actor: str) -> str:
     coaches = services.settings.coach_upns
     _, created = open_request(services.store, services.queues, actor, now, coaches)
     if not coaches:
-        return "Your request is noted, but no coach pool is set up yet. HR will follow up."
+        return t.say(language, t.NO_COACH_POOL)
     if not created:
-        return "Your request to talk to a coach is already open. A coach will contact you. Your manager is not told."
-    return "A coach from the coach pool will contact you. Your manager is not told."
+        return t.say(language, t.COACH_ALREADY_OPEN)
+    return t.say(language, t.COACH_COMING)
