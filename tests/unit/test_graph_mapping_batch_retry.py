@@ -151,103 +151,106 @@ async def test_batch_of_45_goes_in_three_envelopes() -> None:
     assert sizes == [20, 20, 5] and len(results) == 45
 
 
-class FakeBook:
-    """A one-table workbook behind a MockTransport; ``drop`` names paths whose next calls drop the connection.
+class FakeDrive:
+    """One .xlsx drive item behind a MockTransport (metadata, content, PUT with If-Match).
 
-    ``drop_after`` applies the request first and then drops the reply (the client cannot tell whether it landed).
+    ``drop`` names paths whose next calls drop the connection before anything happens; ``drop_after`` applies
+    the request first and then drops the reply; ``rival`` is a writer that saves the file once, right before
+    the next upload (so that upload's If-Match is stale).
     """
 
     def __init__(self, drop: dict[str, int] | None = None, drop_after: dict[str, int] | None = None) -> None:
-        self.rows: list[list[object]] = []
+        from shared.adapters.workbook.template import build_template
+
+        self.content, self.version = build_template(["Sales"]), 1
         self.drop, self.drop_after = dict(drop or {}), dict(drop_after or {})
+        self.rival: Callable[[bytes], bytes] | None = None
         self.calls: list[str] = []
 
-    def _dropping(self, faults: dict[str, int], path: str) -> bool:
-        key = next((k for k in faults if path.endswith(k)), None)
-        if key is None or faults[key] <= 0:
+    @property
+    def etag(self) -> str:
+        return f'"{{ITEM1}},{self.version}"'
+
+    def _dropping(self, faults: dict[str, int], key: str) -> bool:
+        if faults.get(key, 0) <= 0:
             return False
         faults[key] -= 1
         return True
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        self.calls.append(f"{request.method} {path.rsplit('/', 1)[-1]}")
-        if self._dropping(self.drop, path):
+        key = f"{request.method} {request.url.path.rsplit('/', 1)[-1]}"
+        self.calls.append(key if "/workbook/" not in request.url.path else f"{key} (workbook API)")
+        if self._dropping(self.drop, key):
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-        response = self._answer(request, path)
-        if self._dropping(self.drop_after, path):
+        response = self._answer(request)
+        if self._dropping(self.drop_after, key):
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
         return response
 
-    def _answer(self, request: httpx.Request, path: str) -> httpx.Response:
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
         if "/root:/" in path:
-            return httpx.Response(200, json={"id": "item1"})
-        if path.endswith("/createSession"):
-            return httpx.Response(201, json={"id": "session1", "persistChanges": True})
-        if path.endswith("/closeSession"):
-            return httpx.Response(204)
-        if path.endswith("/workbook/tables"):
-            return httpx.Response(200, json={"value": [{"name": "Outcomes"}, {"name": "Conversations"}]})
-        if path.endswith("/rows/add"):
-            self.rows.extend(json.loads(request.content)["values"])
-            return httpx.Response(200, json={"index": len(self.rows)})
-        if path.endswith("/rows"):
-            return httpx.Response(200, json={"value": [{"values": [row]} for row in self.rows]})
+            return httpx.Response(200, json={"id": "ITEM1", "name": "hr.xlsx", "eTag": self.etag})
+        if request.method == "GET" and path.endswith("/content"):
+            return httpx.Response(200, content=self.content)
+        if request.method == "PUT" and path.endswith("/content"):
+            if self.rival is not None:
+                self.content, self.version, self.rival = self.rival(self.content), self.version + 1, None
+            if request.headers.get("If-Match") != self.etag:
+                return httpx.Response(412, json={"error": {"code": "preconditionFailed", "message": "changed"}})
+            self.content, self.version = request.content, self.version + 1
+            return httpx.Response(200, json={"id": "ITEM1", "name": "hr.xlsx", "eTag": self.etag})
         return httpx.Response(404, json={"error": {"code": "itemNotFound", "message": path}})
 
+    def ids(self) -> list[str]:
+        from shared.adapters.workbook import edit
 
-def workbook_for(book: FakeBook, sleeps: Sleeps, stats: RetryStats):  # type: ignore[no-untyped-def]
+        return sorted(edit.row_ids(edit.load(self.content), "Conversations"))
+
+
+def workbook_for(drive: FakeDrive, sleeps: Sleeps, stats: RetryStats):  # type: ignore[no-untyped-def]
     from shared.adapters.graph.workbook import GraphWorkbook
 
-    return GraphWorkbook(client_for(book), "hr", "WeGrow/hr.xlsx", lambda: b"", policy=policy(sleeps), stats=stats)
+    return GraphWorkbook(client_for(drive), "hr", "WeGrow/hr.xlsx", lambda: b"", policy=policy(sleeps), stats=stats)
 
 
-ROWS = [["r1", "a"], ["r2", "b"], ["r3", "c"]]
+def conversation(ident: str) -> list[object]:
+    return [ident, "2026-03-10", "2026-03", "Sales", "", "grace@contoso.test", "ada@contoso.test", "", "Held"]
 
 
-async def test_workbook_close_session_is_retried_under_the_policy() -> None:
-    book, sleeps, stats = FakeBook(drop={"/closeSession": 1}), Sleeps(), RetryStats()
-    workbook = workbook_for(book, sleeps, stats)
-    assert await workbook.append_rows("Outcomes", ROWS) == 3
-    await workbook.aclose()
-    assert book.calls.count("POST closeSession") == 2
-    assert stats.by_cause["RemoteProtocolError"] == 1
+ROWS = [conversation("r1"), conversation("r2"), conversation("r3")]
 
 
-async def test_workbook_close_that_keeps_failing_is_logged_and_never_fails_the_export(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    book, sleeps, stats = FakeBook(drop={"/closeSession": 99}), Sleeps(), RetryStats()
-    workbook = workbook_for(book, sleeps, stats)
-    assert await workbook.append_rows("Outcomes", ROWS) == 3
-    with caplog.at_level("WARNING"):
-        await workbook.aclose()  # no exception: the rows landed, the session expires on its own
-    assert book.calls.count("POST closeSession") == 4  # policy(attempts=4)
-    assert "expires on its own" in caplog.text
-    assert [row[0] for row in book.rows] == ["r1", "r2", "r3"]
-    await workbook.aclose()  # closed once is closed: no second round
-    assert book.calls.count("POST closeSession") == 4
-
-
-async def test_workbook_session_setup_and_reads_go_through_the_policy() -> None:
-    book = FakeBook(drop={"/root:/WeGrow/hr.xlsx": 1, "/createSession": 1, "/workbook/tables": 1, "/rows": 1})
+async def test_reads_and_the_upload_go_through_the_policy_and_never_touch_the_workbook_api() -> None:
+    drive = FakeDrive(drop={"GET hr.xlsx": 1, "GET content": 1, "PUT content": 1})
     sleeps, stats = Sleeps(), RetryStats()
-    workbook = workbook_for(book, sleeps, stats)
-    assert await workbook.existing_row_ids("Outcomes") == set()
-    assert stats.by_cause["RemoteProtocolError"] == 4
+    workbook = workbook_for(drive, sleeps, stats)
+    assert await workbook.append_rows("Conversations", ROWS) == 3
+    await workbook.flush()
+    assert drive.ids() == ["r1", "r2", "r3"] and stats.by_cause["RemoteProtocolError"] == 3
+    assert drive.calls.count("PUT content") == 2 and not [c for c in drive.calls if "workbook" in c.lower()]
 
 
-async def test_a_dropped_rows_add_is_resent_only_for_rows_that_did_not_land() -> None:
-    book, sleeps, stats = FakeBook(drop_after={"/rows/add": 1}), Sleeps(), RetryStats()
-    workbook = workbook_for(book, sleeps, stats)
-    assert await workbook.append_rows("Outcomes", ROWS) == 3
-    assert [row[0] for row in book.rows] == ["r1", "r2", "r3"]  # applied once, the re-read saw them all
-    assert book.calls.count("POST add") == 1
+async def test_a_stale_etag_is_answered_by_rereading_and_replaying_the_batch() -> None:
+    from shared.adapters.workbook import edit
+
+    def rival(content: bytes) -> bytes:
+        book = edit.load(content)
+        edit.append_rows(book, "Conversations", [conversation("theirs")])
+        return edit.save(book)
+
+    drive, sleeps, stats = FakeDrive(), Sleeps(), RetryStats()
+    workbook = workbook_for(drive, sleeps, stats)
+    await workbook.append_rows("Conversations", ROWS)
+    drive.rival = rival
+    await workbook.flush()
+    assert drive.ids() == ["r1", "r2", "r3", "theirs"]
+    assert (workbook.conflicts, workbook.uploads, drive.calls.count("GET content")) == (1, 1, 2)
 
 
-async def test_a_rows_add_dropped_before_it_landed_is_resent() -> None:
-    book, sleeps, stats = FakeBook(drop={"/rows/add": 2}), Sleeps(), RetryStats()
-    workbook = workbook_for(book, sleeps, stats)
-    assert await workbook.append_rows("Outcomes", ROWS) == 3
-    assert [row[0] for row in book.rows] == ["r1", "r2", "r3"]
-    assert book.calls.count("POST add") == 3
+async def test_an_upload_whose_answer_was_lost_lands_once() -> None:
+    drive, sleeps, stats = FakeDrive(drop_after={"PUT content": 1}), Sleeps(), RetryStats()
+    workbook = workbook_for(drive, sleeps, stats)
+    await workbook.append_rows("Conversations", ROWS)
+    await workbook.flush()  # the retry's If-Match is stale (412): re-read shows the rows, replay adds nothing
+    assert drive.ids() == ["r1", "r2", "r3"] and workbook.conflicts == 1
