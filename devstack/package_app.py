@@ -37,6 +37,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 APP_PACKAGE = REPO / "infra" / "appPackage"
 OUTPUT = REPO / "out" / "wegrow-teams-app.zip"
+LANGUAGE_FILES = ("de-de.json", "ja-jp.json")  # localizationInfo.additionalLanguages in the manifest
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 GUID = r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)
@@ -112,14 +113,14 @@ def build_manifest(values: Mapping[str, str]) -> dict[str, Any]:
 
 
 def build_package(output: Path, values: Mapping[str, str]) -> Path:
-    """Write the zip (manifest and both icons at the root) and return its path."""
+    """Write the zip (manifest, both icons and the language files at the root) and return its path."""
     manifest = json.dumps(build_manifest(values), indent=2, ensure_ascii=False).encode()
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("manifest.json", FIXED_TIME), manifest, zipfile.ZIP_DEFLATED)
-        for icon in ("color.png", "outline.png"):
-            data = (APP_PACKAGE / icon).read_bytes()
-            archive.writestr(zipfile.ZipInfo(icon, FIXED_TIME), data, zipfile.ZIP_DEFLATED)
+        for name in ("color.png", "outline.png", *LANGUAGE_FILES):
+            data = (APP_PACKAGE / name).read_bytes()
+            archive.writestr(zipfile.ZipInfo(name, FIXED_TIME), data, zipfile.ZIP_DEFLATED)
     return output
 
 

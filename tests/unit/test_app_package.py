@@ -64,8 +64,24 @@ def package(tmp_path: Path) -> zipfile.ZipFile:
     return zipfile.ZipFile(output)
 
 
-def test_package_holds_exactly_the_manifest_and_icons_at_the_root(package: zipfile.ZipFile) -> None:
-    assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+def test_package_holds_exactly_the_manifest_icons_and_language_files_at_the_root(package: zipfile.ZipFile) -> None:
+    assert sorted(package.namelist()) == ["color.png", "de-de.json", "ja-jp.json", "manifest.json", "outline.png"]
+
+
+def test_every_language_file_is_listed_and_words_every_user_facing_manifest_string(package: zipfile.ZipFile) -> None:
+    manifest = json.loads(package.read("manifest.json"))
+    listed = {entry["file"] for entry in manifest["localizationInfo"]["additionalLanguages"]}
+    assert listed == {"de-de.json", "ja-jp.json"}
+    commands = manifest["bots"][0]["commandLists"][0]["commands"]
+    wanted = {"name.short", "name.full", "description.short", "description.full"}
+    wanted |= {f"bots[0].commandLists[0].commands[{n}].description" for n in range(len(commands))}
+    for file in listed:
+        strings = json.loads(package.read(file))
+        assert strings.pop("$schema").endswith("MicrosoftTeams.Localization.schema.json")
+        assert set(strings) == wanted, file
+        assert all(value.strip() for value in strings.values()), file
+        assert len(strings["name.short"]) <= 30 and len(strings["description.short"]) <= 80, file
+        assert len(strings["name.full"]) <= 100 and len(strings["description.full"]) <= 4000, file
 
 
 def test_packaged_manifest_validates_against_the_v1_22_schema(package: zipfile.ZipFile) -> None:
