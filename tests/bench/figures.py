@@ -143,9 +143,9 @@ def workbook_figures(outcomes: int, runs: int) -> list[Figure]:
         Figure.over_runs("workbook_emulator_cpu_ms_per_row",
                          over(rows, lambda r: r["first_export"]["emulator_cpu_ms_per_row"]), "report", cmd,
                          "Graph emulator process CPU, first export"),
-        Figure("workbook_export_round_trips", first["round_trips"], f"<= {max(first['rows'] // 500, 1)}", cmd,
+        Figure("workbook_export_round_trips", first["round_trips"], f"<= {max(first['rows'] // 500, 3)}", cmd,
                f"first export, {first['rows']:,} rows"),
-        Figure("workbook_retry_round_trips", retry["round_trips"], f"<= {max(retry['rows'] // 500, 1)}", cmd,
+        Figure("workbook_retry_round_trips", retry["round_trips"], f"<= {max(retry['rows'] // 500, 3)}", cmd,
                f"retried export, {retry['rows']:,} rows already there"),
     ]  # fmt: skip
 

@@ -1,7 +1,7 @@
 """``make bench``: run each benchmark, write out/bench.json (one key per figure) and the Benchmarks section of
 docs/performance.md (other sections are kept). CPU figures are per unit and the median of ``--runs`` runs.
 
-    python -m tests.bench.run [--runs 3] [--cycle-people 300] [--plan-sizes 1000 10000 50000] [--only cycle cards]
+    python -m tests.bench.run [--runs 3] [--cycle-people 300] [--plan-sizes 1000 10000] [--only cycle cards]
 
 ``BENCH_QUICK=1`` (or ``--quick``): one run of each at small sizes, written to out/bench-quick.json only, for
 iterating; the docs keep the last full run's figures.
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,11 +43,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cycle-people", type=int, nargs="+", default=[300])
-    parser.add_argument("--plan-sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--plan-sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--recipients", type=int, default=300)
     parser.add_argument("--action-rate", type=float, default=100.0)
     parser.add_argument("--action-seconds", type=float, default=5.0)
-    parser.add_argument("--outcomes", type=int, default=1000)
+    parser.add_argument("--outcomes", type=int, default=500)
     parser.add_argument("--declines", type=int, default=10)
     parser.add_argument("--only", nargs="+", choices=GROUPS, default=list(GROUPS), help="keep the other figures")
     args = parser.parse_args(argv)
@@ -54,22 +56,42 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> None:
+def attempt(name: str, run: Callable[[], list[Figure]], tries: int = 2) -> list[Figure] | None:
+    """The group's figures; a benchmark child that fails (a loaded machine: a stack that starts too slowly) gets
+    one more try, then the group is reported as failed and keeps its earlier figures."""
+    for n in range(1, tries + 1):
+        started = time.perf_counter()
+        try:
+            figures = run()
+        except subprocess.CalledProcessError as error:
+            tail = "\n".join(str(error.stderr or "").splitlines()[-8:])
+            print(f"{name}: failed (try {n} of {tries}, exit {error.returncode}):\n{tail}", flush=True)
+            continue
+        print(f"{name}: done in {time.perf_counter() - started:.0f} s", flush=True)
+        return figures
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     measured: list[Figure] = []
+    failed = []
     for name, run in plan(args).items():
         if name in args.only:
-            started = time.perf_counter()
-            measured += run()
-            print(f"{name}: done in {time.perf_counter() - started:.0f} s", flush=True)
+            figures = attempt(name, run)
+            measured += figures or []
+            failed += [] if figures is not None else [name]
     day = datetime.now(UTC).date().isoformat()
     if args.quick:
         print(f"quick run: {write_quick(measured, day, ROOT)} (docs unchanged)")
     else:
-        write_reports(measured, day, ROOT, keep_others=set(args.only) != set(GROUPS))
+        write_reports(measured, day, ROOT, keep_others=bool(failed) or set(args.only) != set(GROUPS))
     for figure in measured:
         print(figure.row())
+    if failed:
+        print(f"failed: {', '.join(failed)} (their earlier figures are kept)")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

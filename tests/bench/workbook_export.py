@@ -30,8 +30,8 @@ NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
 def seeded_store(outcomes: int, actions: int) -> InMemoryStore:
     store = InMemoryStore()
-    item = {"text": "Lead a design review", "quadrant": "sweet_spot", "type": "stretch", "gap": "knowledge", "owner": "employee",
-            "due": "2026-05-01", "initiative": "Reliability first", "gap": "knowledge"}  # fmt: skip
+    item = {"text": "Lead a design review", "quadrant": "sweet_spot", "type": "stretch", "gap": "knowledge",
+            "owner": "employee", "due": "2026-05-01", "initiative": "Reliability first"}  # fmt: skip
     log = OutcomeLog.model_validate({"actions": [item] * actions})
     for n in range(outcomes):
         store_outcome(store, f"m{n % 97}", f"r{n}", date(2026, 1, 5) + timedelta(days=n % 60), log, NOW)
