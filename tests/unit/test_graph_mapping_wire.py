@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,10 +18,11 @@ from shared.adapters.graph.mapping_events import (
     recurrence_from,
     series_event_from,
 )
+from shared.adapters.graph.mapping_zones import working_hours_from
 from shared.adapters.graph.wire import instant, utc_from
 from shared.domain.calendar import Busy, RecurrenceKind, Response
 from shared.domain.mailbox_events import EventKind
-from shared.domain.people import Weekday
+from shared.domain.people import WORKWEEK, Weekday, WorkingHours
 
 pytestmark = pytest.mark.unit
 
@@ -308,3 +309,29 @@ def test_any_event_graph_could_send_maps_without_surprises(event: dict[str, Any]
     assert series.first_start + timedelta(minutes=series.duration_minutes) == occurrence.end == seen.end
     assert set(occurrence.attendee_responses) <= {"a@x.com"} and series.attendee_upns in {(), ("a@x.com",)}
     assert series.series_id in {"", "s-1"} and series.join_url in {None, "https://join"}
+
+
+def test_mailbox_settings_fill_what_the_mailbox_leaves_out_with_graphs_defaults() -> None:
+    default = WorkingHours()
+    bare = working_hours_from({"timeZone": "Pacific Standard Time", "workingHours": None})
+    assert (bare.time_zone, bare.start, bare.end, bare.days) == (
+        "America/Los_Angeles",
+        default.start,
+        default.end,
+        WORKWEEK,
+    )
+    hours = {
+        "daysOfWeek": ["Monday", "funday", None],
+        "startTime": "07:30:00.0000000",
+        "endTime": None,
+        "timeZone": None,
+    }
+    read = working_hours_from({"timeZone": "Tokyo Standard Time", "workingHours": hours})
+    assert (read.time_zone, read.start, read.end, read.days) == (
+        "Asia/Tokyo",
+        time(7, 30),
+        default.end,
+        {Weekday.MONDAY},
+    )
+    named = working_hours_from({"workingHours": {"timeZone": {"name": "Mars Standard Time"}, "daysOfWeek": []}})
+    assert (named.time_zone, named.days) == ("UTC", WORKWEEK)

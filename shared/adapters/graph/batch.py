@@ -7,8 +7,8 @@ with the item's status, headers and parsed JSON body.
 
 Why not ``client.batch.post(...)``: msgraph-core leaves ``BatchResponseItem.body`` as None when an
 item's body is a JSON object. So the batch's request information is sent with
-``send_primitive_async(..., "bytes", ...)`` and each item's JSON is parsed here. Turn a body into
-an SDK model with :func:`shared.adapters.graph.mapping.parse_model` when needed.
+``send_primitive_async(..., "bytes", ...)`` and each item's JSON is parsed here; callers read the bodies
+as plain JSON (:mod:`shared.adapters.graph.wire`), never as SDK models.
 
 Retries: the envelope (transport errors, an HTTP 429/503/504 on ``/$batch`` itself) and the inner
 items that answered 429/503/504 are retried under :mod:`shared.adapters.graph.retry`. Only those

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.directory_groups import transitive_user_ids
 from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
-from shared.adapters.graph.mapping import parse_model, working_hours_from
 from shared.adapters.graph.mapping_users import change_from_item, is_removed_item
+from shared.adapters.graph.mapping_zones import working_hours_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.custom_zones import UnmatchedCustomZone
 from shared.domain.directory import DirectoryDelta, PersonChange
@@ -194,12 +194,9 @@ class GraphDirectory:
 
     @staticmethod
     def _hours_of(result: BatchResult) -> WorkingHours | None:
-        from msgraph.generated.models.mailbox_settings import MailboxSettings
-
         if result.ok:
-            settings = parse_model(result.body, MailboxSettings)
             try:
-                return working_hours_from(settings) if settings is not None else None
+                return working_hours_from(result.body) if isinstance(result.body, dict) else None
             except UnmatchedCustomZone as error:
                 log.warning("mailboxSettings unusable: %s", error)
                 return None

@@ -9,7 +9,7 @@ wrong type: each reader then gives its empty value, as the SDK's parser does, an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -60,6 +60,17 @@ def day(value: Any, key: str) -> date | None:
         return None
     try:
         return date.fromisoformat(found[:10])
+    except ValueError:
+        return None
+
+
+def clock(value: Any, key: str) -> time | None:
+    """A time of day (Edm.TimeOfDay, e.g. ``08:00:00.0000000``); None when absent or unreadable."""
+    found = text(value, key)
+    if found is None:
+        return None
+    try:
+        return time.fromisoformat(_trim_fraction(found))
     except ValueError:
         return None
 
