@@ -41,7 +41,7 @@ from shared.services.card_records import (
     release,
     set_status,
 )
-from shared.services.card_submissions import parse_confirmation, parse_outcome_submission, parse_prep
+from shared.services.card_submissions import parse_confirmation, parse_outcome_submission, parse_prep, with_decision
 
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
@@ -137,7 +137,7 @@ def handle_card_action(
     stale = _stale(store, card, clock, prep_reopen.expiry_for(card, expiry))
     if stale is not None:
         return stale
-    data = _with_decision(verb, data)
+    data = with_decision(verb, data)
     try:
         submission = _PARSERS[card.kind](data)
     except ValidationError as error:
@@ -175,15 +175,6 @@ def handle_card_action(
     return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, _summary(card, submission))
 
 
-def _with_decision(verb: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The confirmation card's buttons: "Dispute" means not confirmed; "Confirm" confirms unless told otherwise."""
-    if verb == "outcome.dispute":
-        return {**data, "confirmed": "false"}
-    if verb == "outcome.confirm" and "confirmed" not in data:
-        return {**data, "confirmed": "true"}
-    return data
-
-
 _ANSWERED_WITH_THE_CARD = (CardKind.OUTCOME, CardKind.CONFIRM)
 
 
@@ -202,12 +193,9 @@ def _refused_card(
     """A refused outcome or confirmation card comes back refilled, with the reasons (nothing is stored)."""
     if config is None or card.kind not in _ANSWERED_WITH_THE_CARD:
         return None
-    from shared.services import outcome_cards
+    from shared.services.outcome_cards import refused_view
 
-    refill = outcome_cards.refused_outcome_view if card.kind is CardKind.OUTCOME else outcome_cards.refused_confirm_view
-    message, view = refill(store, config(), card, data, error)
-    fields = sorted({".".join(str(part) for part in issue["loc"]) for issue in error.errors()})
-    logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
+    message, view = refused_view(store, config(), card, data, error)
     return CardReply(Verdict.INVALID, message, card.kind, card.card_id, view or {}, rebuilt=view is not None)
 
 

@@ -206,6 +206,15 @@ def parse_outcome_submission(data: Mapping[str, Any]) -> OutcomeSubmission:
     )
 
 
+def with_decision(verb: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The confirmation card's buttons: "Dispute" means not confirmed; "Confirm" confirms unless told otherwise."""
+    if verb == "outcome.dispute":
+        return {**data, "confirmed": "false"}
+    if verb == "outcome.confirm" and "confirmed" not in data:
+        return {**data, "confirmed": "true"}
+    return data
+
+
 def parse_confirmation(data: Mapping[str, Any]) -> OutcomeConfirmation:
     return OutcomeConfirmation.model_validate(
         {"confirmed": data.get("confirmed", ""), "comment": _text(data, "comment")}

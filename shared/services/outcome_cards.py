@@ -12,6 +12,7 @@ store what they sent, answer a refused submission with the card itself, rebuild 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -32,6 +33,7 @@ from shared.services.card_submissions import (
 from shared.services.outcome_review import closing_ops
 from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key, record_confirmation, store_outcome
 
+logger = logging.getLogger(__name__)
 _RACE_RETRIES = 3
 FIELD_NAMES = {"text": "what will happen", "quadrant": "quadrant", "type": "type", "gap": "gap",
                "initiative": "initiative", "owner": "owner", "due": "due date"}  # fmt: skip
@@ -111,6 +113,16 @@ def _reason(where: tuple[Any, ...], message: str) -> str:
     if where and str(where[0]) in FIELD_NAMES:
         return f"check the {FIELD_NAMES[str(where[0])]}"
     return re.sub(r"^Value error, ", "", message)
+
+
+def refused_view(
+    store: Store, config: CompanyConfig, card: CardRecord, data: Mapping[str, Any], error: ValidationError
+) -> tuple[str, dict[str, Any] | None]:
+    """A refused outcome or confirmation card: the message and the card refilled (logged by field names only)."""
+    fields = sorted({".".join(str(part) for part in issue["loc"]) for issue in error.errors()})
+    logger.info("card action invalid on card %s: %s", card.card_id, ", ".join(fields))
+    refill = refused_outcome_view if card.kind is CardKind.OUTCOME else refused_confirm_view
+    return refill(store, config, card, data, error)
 
 
 def refused_outcome_view(
