@@ -129,3 +129,50 @@ async def test_private_items_reach_no_manager_card_event_body_or_log(
             assert canary not in in_workbook  # the Learning needs roll-up holds counts, never item text
         needs = workbook.view(LEARNING_TABLE)  # the employee's unit is small: no figure can point at them
         assert all(set(row.values()) == {row["Org unit"], FEWER_THAN_5} for row in needs)
+
+
+MANAGER_NOTE = "CANARY-manager-private-note-5d1e"
+DISPUTE = "We agreed on two courses, not one"
+
+
+async def test_the_managers_private_note_reaches_only_the_manager(
+    azurite_store: Any, graph: GraphEmulator, connector_emulator: ConnectorEmulatorClient, caplog: Any
+) -> None:
+    """The manager logs outcomes with a private note; the employee disputes them. The note is on the manager's own
+    card only: not on the employee's confirmation card, not in the workbook, telemetry, logs or the employee's
+    privacy export. The employee's comment reaches the manager's card but not the workbook or telemetry."""
+    from shared.services.card_actions import handle_refresh
+
+    caplog.set_level(logging.DEBUG)
+    async with card_stack(graph.base_url, graph.tenant(), azurite_store, connector_emulator) as stack:
+        store, clock, config = stack.deps.store, stack.deps.clock, stack.deps.config
+        employee, manager = stack.people["employee"], stack.people["manager"]
+        outcome_message = due(stack, CardKind.OUTCOME)
+        assert await deliver_card(stack.deps, outcome_message) is SendResult.SENT
+        outcome = card_id(outcome_message["occurrence_id"], CardKind.OUTCOME)
+        action = {"action_1_text": "Two-day negotiation course", "action_1_quadrant": "sweet_spot",
+                  "action_1_type": "training", "action_1_gap": "knowledge", "action_1_owner": employee.id,
+                  "action_1_due": "2027-05-30"}  # fmt: skip
+        data = {"cardId": outcome, **action, "note": MANAGER_NOTE}
+        logged = handle_card_action(store, clock, "outcome.log", data, manager.id, config=lambda: config)
+        assert logged.verdict is Verdict.ACCEPTED and MANAGER_NOTE in json.dumps(logged.view)  # the canary is live
+        assert await deliver_card(stack.deps, due(stack, CardKind.CONFIRM)) is SendResult.SENT
+        confirm = card_id(outcome_message["occurrence_id"], CardKind.CONFIRM)
+        disputed = handle_card_action(store, clock, "outcome.dispute", {"cardId": confirm, "comment": DISPUTE},
+                                      employee.id, config=lambda: config)  # fmt: skip
+        assert disputed.verdict is Verdict.ACCEPTED and MANAGER_NOTE not in json.dumps(disputed.view)
+        mine = handle_refresh(store, {"cardId": outcome}, manager.id, config=lambda: config, clock=clock)
+        assert MANAGER_NOTE in json.dumps(mine.view) and DISPUTE in json.dumps(mine.view)
+
+        workbook, (telemetry, exporter) = InMemoryWorkbook(), in_memory_telemetry()
+        await export_outcomes(store, workbook, clock.now(), telemetry)
+        emitted = json.dumps([dict(r.log_record.attributes or {}) for r in exporter.get_finished_logs()])
+        employee_export = json.dumps(export_person(store, employee.id, "canary", clock.now(), b"key"))
+        for secret in (MANAGER_NOTE, DISPUTE):
+            assert secret not in json.dumps(workbook.tables)
+            assert secret not in emitted
+            assert secret not in caplog.text
+        assert "Two-day negotiation course" in json.dumps(workbook.tables)  # the export did run
+        assert MANAGER_NOTE not in texts_sent_to(stack, employee.id)
+        assert MANAGER_NOTE not in employee_export
+        assert MANAGER_NOTE not in json.dumps([dict(r.data) for r in store.query(CARDS)])
