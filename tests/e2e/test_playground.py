@@ -111,6 +111,7 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
     log = newest_card(page, "Action 1")
     page.wait_for_timeout(1500)  # the card's Universal Actions refresh may re-render it once: let it land
     choose(page, log, "Action 1: quadrant", "Uphill")
+    choose(page, log, "Action 1: gap", "Time: manage")
     choose(page, log, "Action 1: type", "Not a training need: manage")
     choose(page, log, "Action 1: owner", world.manager.display_name)
     log.get_by_label("Action 1: due date").fill("2027-01-29")
@@ -121,9 +122,8 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
     world.sign_in(world.employee)
     open_chat(page, world)
-    confirm = queued_card(page, "I confirm these outcomes", "(confirm)")
-    confirm.get_by_label("These outcomes are what we agreed").check()
-    confirm.get_by_role("button", name="Send").click()
+    confirm = queued_card(page, "Confirm what you agreed", "(confirm)")
+    confirm.get_by_role("button", name="Confirm", exact=True).click()
     shot(newest_card(page, "Saved"), "07-confirmed")
 
     world.run_function("export_sweep")
