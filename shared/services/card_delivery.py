@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.company import CompanyConfig
+from shared.domain.language import DEFAULT_LANGUAGE
 from shared.ports.clock import Clock
 from shared.ports.messenger import Messenger
 from shared.ports.storage import Store
@@ -28,7 +29,7 @@ from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_pe
 from shared.services.send_cards import SendCard, SendResult, send_card
 
 logger = logging.getLogger(__name__)
-Render = Callable[[CardKind, dict[str, Any]], dict[str, Any]]
+Render = Callable[[CardKind, dict[str, Any], str], dict[str, Any]]  # kind, data, language
 
 
 class Undeliverable(ValueError):
@@ -44,6 +45,7 @@ class CardDeps:
     config: CompanyConfig
     render: Render
     coach_upns: tuple[str, ...] = ()
+    language_of: Callable[[str], str] | None = None  # a person's reading language (default: the company's)
 
 
 async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
@@ -52,7 +54,8 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
         return await _deliver_to_pool(deps, body)
     message = SendCard.model_validate(_with_recipient(deps, dict(body)))
     data = build_template_data(deps, message)
-    card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)})
+    language = deps.language_of(message.recipient_id) if deps.language_of else DEFAULT_LANGUAGE
+    card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)}, language)
     kept = ids_only(message.template_data)
     result = await send_card(
         deps.store, deps.messenger, deps.clock, deps.limiter, message.model_copy(update={"template_data": kept}), card

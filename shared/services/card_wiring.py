@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from shared.services.card_delivery import CardDeps
 from shared.services.card_records import CardKind
+from shared.services.languages import language_for
 
 if TYPE_CHECKING:
     from shared.container import Container
 
 
-def render_kind(kind: CardKind, data: dict[str, Any]) -> dict[str, Any]:
+def render_kind(kind: CardKind, data: dict[str, Any], language: str = "en") -> dict[str, Any]:
     """Render the template for ``kind`` and check its budget (28 KB, top-level shape); CardInvalid if it fails.
 
     The full Adaptive Cards schema is checked in the tests, for every template with sample and edge data.
@@ -20,7 +21,7 @@ def render_kind(kind: CardKind, data: dict[str, Any]) -> dict[str, Any]:
     from shared.adapters.cards.validate import check_card_budget
     from shared.adapters.teams.views import TEMPLATES
 
-    card = render_card(TEMPLATES[kind], data)
+    card = render_card(TEMPLATES[kind], data, language)
     check_card_budget(card)
     return card
 
@@ -34,4 +35,5 @@ def card_deps_from(c: Container) -> CardDeps:
         config=c.company,
         render=render_kind,
         coach_upns=c.settings.coach_upns,
+        language_of=lambda person_id: language_for(c.store, person_id, c.company.default_language),
     )

@@ -30,7 +30,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 
 from shared.adapters.teams.auth import Authenticator, authenticator_for
-from shared.adapters.teams.bot_messages import BotServices, reply_to
+from shared.adapters.teams.bot_messages import BotServices, reply_language, reply_to
 from shared.adapters.teams.http import FunctionsAdapter
 from shared.adapters.teams.views import invoke_response
 from shared.config import Settings
@@ -136,27 +136,29 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
     async def on_refresh(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         store, actor, clock = services.store, actor_of(context), services.clock
         call = partial(handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
-        return invoke_response(await asyncio.to_thread(call))
+        return invoke_response(await asyncio.to_thread(call), reply_language(services, context))
 
     async def on_log_outcomes(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         store, actor, clock = services.store, actor_of(context), services.clock
         call = partial(handle_log_outcomes, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
-        return invoke_response(await asyncio.to_thread(call))
+        return invoke_response(await asyncio.to_thread(call), reply_language(services, context))
 
     async def on_open_reminded(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         from shared.services.reminder_cards import open_reminded
 
         store, actor, clock = services.store, actor_of(context), services.clock
         call = partial(open_reminded, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
-        return invoke_response(await asyncio.to_thread(call))
+        return invoke_response(await asyncio.to_thread(call), reply_language(services, context))
 
     async def on_book(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         from shared.services.no_slot_booking import book_option
 
         if services.schedule is None:
-            return invoke_response(CardReply(Verdict.REFUSED, "Booking is not available here. Nothing was booked."))
+            refused = CardReply(Verdict.REFUSED, "Booking is not available here. Nothing was booked.")
+            return invoke_response(refused, reply_language(services, context))
         store, actor, clock = services.store, actor_of(context), services.clock
-        return invoke_response(await book_option(store, clock, _as_dict(data), actor, services.schedule))
+        booked = await book_option(store, clock, _as_dict(data), actor, services.schedule)
+        return invoke_response(booked, reply_language(services, context))
 
     app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
     app.adaptive_card.action_execute(BOOK_VERB)(on_book)
@@ -177,7 +179,8 @@ def _submit_handler(services: BotServices, verb: str) -> Any:
         )
         reply = await asyncio.to_thread(call)
         rebuild = partial(handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
-        return invoke_response(await asyncio.to_thread(saved_prep_card, reply, rebuild))  # prep: editable again
+        shown = await asyncio.to_thread(saved_prep_card, reply, rebuild)  # prep: editable again
+        return invoke_response(shown, reply_language(services, context))
 
     return on_submit
 

@@ -43,37 +43,38 @@ def text_card(title: str, message: str) -> dict[str, Any]:
     return {"type": "AdaptiveCard", "version": "1.5", "body": body}
 
 
-def card_for(reply: CardReply) -> dict[str, Any]:
+def card_for(reply: CardReply, language: str = "en") -> dict[str, Any]:
     if reply.verdict is Verdict.EXPIRED:
-        return _passed_card(reply)
+        return _passed_card(reply, language)
     if reply.rebuilt and reply.kind is not None and reply.view:  # the card itself, rebuilt (outcome, confirm)
-        return _template_card(reply) or text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
+        return _template_card(reply, language) or text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
     if reply.kind is CardKind.NO_SLOT and reply.view:  # booked (or already booked): the card says when
-        return _template_card(reply) or text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
+        return _template_card(reply, language) or text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
     if reply.verdict is Verdict.EDITABLE and reply.kind is not None:
-        built = _template_card(reply) if reply.view else None
+        built = _template_card(reply, language) if reply.view else None
         return built or text_card("WeGrow", "This card is ready for you in the chat.")
     return text_card(_TITLES.get(reply.verdict, "WeGrow"), reply.message)
 
 
-def _template_card(reply: CardReply) -> dict[str, Any] | None:
+def _template_card(reply: CardReply, language: str) -> dict[str, Any] | None:
     from shared.adapters.cards.renderer import RenderError, render_card
 
     assert reply.kind is not None
     try:
-        return render_card(TEMPLATES[reply.kind], dict(reply.view))
+        return render_card(TEMPLATES[reply.kind], dict(reply.view), language)
     except RenderError:
         return None
 
 
-def _passed_card(reply: CardReply) -> dict[str, Any]:
+def _passed_card(reply: CardReply, language: str) -> dict[str, Any]:
     from shared.adapters.cards.renderer import RenderError, render_card
 
     try:
-        return render_card(PASSED_TEMPLATE, {"meetingDate": str(reply.view.get("meetingDate") or "")})
+        return render_card(PASSED_TEMPLATE, {"meetingDate": str(reply.view.get("meetingDate") or "")}, language)
     except RenderError:
         return text_card("This conversation has passed", reply.message)
 
 
-def invoke_response(reply: CardReply) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=card_for(reply))
+def invoke_response(reply: CardReply, language: str = "en") -> AdaptiveCardInvokeResponse:
+    """The card to show after an action, its texts in ``language`` (the invoking client's)."""
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=card_for(reply, language))
