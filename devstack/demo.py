@@ -24,11 +24,14 @@ import httpx
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from devstack import demo_loop as loop
 from devstack import demo_report as report
 from devstack import demo_steps as steps
+from devstack.demo_workbook import loop_counts, missing
 from devstack.stack import Stack, StackOptions
 from shared.config import load_settings
 from shared.container import Container
+from shared.domain.conversation_status import MISSED_AFTER_DAYS
 from shared.services.card_records import CardKind
 from shared.services.scheduling_records import load_person
 
@@ -57,6 +60,10 @@ async def run_cycle(demo: steps.Demo, out: Console) -> dict[str, int]:
             bars.update(task, completed=max(total, 1))
 
         await step("sync, plan, schedule", 1, lambda tick: steps.schedule(demo, lambda _: tick(1)))
+        movers = loop.decliners(demo)
+        await step(
+            "reports decline, repair moves", len(movers), lambda tick: loop.decline_and_repair(demo, movers, tick)
+        )
         soon = steps.soon_employees(demo)
         await step("micro-needs by chat", len(soon), lambda tick: steps.micro_needs(demo, soon, tick))
         await step("prep cards sent", 1, lambda tick: _cards(demo, tick))
@@ -68,8 +75,14 @@ async def run_cycle(demo: steps.Demo, out: Console) -> dict[str, int]:
             await step(f"outcome cards (+{shift.days} d)", 1, lambda tick: _cards(demo, tick))
         await step("managers log outcomes", len(demo.cards(CardKind.OUTCOME)),
                    lambda tick: steps.log_outcomes(demo, tick))  # fmt: skip
-        await step("employees confirm", len(demo.cards(CardKind.OUTCOME, "submitted")),
-                   lambda tick: steps.confirm_outcomes(demo, tick))  # fmt: skip
+        await step("employees confirm or dispute", len(demo.cards(CardKind.OUTCOME, "submitted")),
+                   lambda tick: loop.confirm_or_dispute(demo, tick))  # fmt: skip
+        demo.clock.offset = OUTCOME_SHIFTS[-1] + timedelta(days=MISSED_AFTER_DAYS)
+        await step(f"reminders, missed sweep (+{demo.clock.offset.days} d)", 1, lambda tick: _missed(demo, tick))
+        demo.clock.offset = loop.next_conversation(demo)
+        await step(f"next prep cards (+{demo.clock.offset.days} d)", 1, lambda tick: _cards(demo, tick))
+        await step("employees close their actions", len(demo.cards(CardKind.PREP)),
+                   lambda tick: loop.close_actions(demo, tick))  # fmt: skip
         appended: dict[str, int] = {}
         await step("export to the HR workbook", 1, lambda tick: _export(demo, appended, tick))
     for kind in (CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME, CardKind.CONFIRM):
@@ -80,6 +93,12 @@ async def run_cycle(demo: steps.Demo, out: Console) -> dict[str, int]:
 
 async def _cards(demo: steps.Demo, tick: steps.Tick) -> None:
     await steps.send_due_cards(demo)
+    tick(1)
+
+
+async def _missed(demo: steps.Demo, tick: steps.Tick) -> None:
+    await steps.send_due_cards(demo)  # the reminders, then the outcomes timer's sweep
+    loop.sweep_missed(demo)
     tick(1)
 
 
@@ -148,8 +167,16 @@ def main(argv: list[str] | None = None) -> int:
         demo, appended = asyncio.run(cycle(stack, out))
         out.print(report.summary_table(demo.counts, appended))
         out.print(report.calendar_table(demo.container, stack.graph_url, steps.ShiftedClock().now()))
-        report.where_to_look(out, files(stack, args.out, out))
+        found = files(stack, args.out, out)
+        counts = loop_counts(Path(found["HR workbook"]))
+        out.print(report.loop_table(counts))
+        report.where_to_look(out, found)
         out.print(f"\nDone in {time.monotonic() - started:.0f} s.")
+        if empty := missing(counts):
+            out.print(
+                f"\nThe growth loop is incomplete: nothing in the workbook for {', '.join(empty)}.", style="bold red"
+            )
+            return 1
         if args.ui:
             serve_ui(stack, demo.container, args.out, out)
     return 0

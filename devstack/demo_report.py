@@ -29,6 +29,16 @@ def summary_table(counts: dict[str, int], appended: dict[str, int]) -> Table:
     return table
 
 
+def loop_table(counts: dict[str, int]) -> Table:
+    """The growth loop as the HR workbook shows it (read back from the downloaded file)."""
+    table = Table(title="The growth loop in the HR workbook", show_header=False)
+    table.add_column("what")
+    table.add_column("how many", justify="right")
+    for name, value in counts.items():
+        table.add_row(name, str(value), style="" if value else "bold red")
+    return table
+
+
 def busiest_manager(container: Container) -> str:
     reports = Counter(r.partition for r in container.store.query(SERIES) if r.data.get("state") == "active")
     return reports.most_common(1)[0][0]

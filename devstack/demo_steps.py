@@ -22,13 +22,14 @@ from devstack import demo_people as people
 from devstack.demo_overlap import hours_by_user, pairs_without_overlap
 from devstack.stack import Stack
 from shared.container import Container
-from shared.services.card_records import CARDS, CardKind, card_id
+from shared.services.card_records import CARDS, CardKind
 from shared.services.scheduling_records import SERIES, active_pairs
 
 Tick = Callable[[int], None]
 SETTLED = {"active", "no-slot", "no-overlap", "no-mailbox"}
 UNPLACED = {"no-slot", "no-overlap"}  # no series: the demo tells apart hours that never meet from full calendars
 ANSWER_RATE = 0.85  # "most people" answer their prep card; the rest stay silent
+LOG_RATE = 0.85  # most managers log the outcome; the others' conversations end up overdue, then missed
 
 
 class ShiftedClock:
@@ -177,6 +178,9 @@ async def log_outcomes(demo: Demo, tick: Tick) -> None:
 
     async def log(row: Any) -> None:
         manager, cid = str(row.data["recipient_id"]), row.partition
+        if demo.rng.random() >= LOG_RATE:
+            demo.add("outcomes not logged")
+            return
         data = people.outcome_answer(cid, str(row.data["employee_id"]), demo.rng.choice(initiatives), due,
                                      demo.rng.randrange(100))  # fmt: skip
         title = await people.press(demo.http, demo.stack.bot_endpoint, await talk_for(demo, manager),
@@ -194,23 +198,6 @@ async def card_sent(demo: Demo, cid: str, wait_s: float = 60.0) -> bool:
             return True
         await asyncio.sleep(0.5)
     return False
-
-
-async def confirm_outcomes(demo: Demo, tick: Tick) -> None:
-    """Each outcome log queued the employee's confirm card: send what is still queued, then each employee confirms."""
-    await send_due_cards(demo)
-
-    async def confirm(row: Any) -> None:
-        employee = str(row.data["employee_id"])
-        cid = card_id(str(row.data["occurrence_id"]), CardKind.CONFIRM)
-        if not await card_sent(demo, cid):
-            demo.add("confirm card not sent")
-            return
-        title = await people.press(demo.http, demo.stack.bot_endpoint, await talk_for(demo, employee),
-                                   "outcome.confirm", {"cardId": cid, "confirmed": "true"})  # fmt: skip
-        demo.add("outcomes confirmed" if title == "Saved" else f"confirm: {title}")
-
-    await each(demo.cards(CardKind.OUTCOME, "submitted"), confirm, tick)
 
 
 async def export(demo: Demo) -> dict[str, int]:
