@@ -29,7 +29,9 @@ async def _export(run_name: str, purge: bool, dequeue_count: int = 0) -> None:
             missed = sweep_missed(c.store, c.clock.now().date(), now=c.clock.now())
             logger.info("missed sweep: %d conversations missed", missed)
         try:
-            report = await export_outcomes(c.store, c.workbook, c.clock.now(), c.telemetry)
+            report = await export_outcomes(
+                c.store, c.workbook, c.clock.now(), c.telemetry, thresholds=c.company.tenure.thresholds
+            )
         finally:
             await c.workbook.aclose()
         note.detail = f"{report.entries} entries"

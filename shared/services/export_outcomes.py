@@ -6,9 +6,9 @@ before appending, so a crash between the append and the marking, or a retried ex
 One Conversations row per conversation: when its status changes (a late outcome turns a missed
 conversation into a held one), the row of the earlier status is overwritten in place (``update_rows``),
 and a row of a status that ranks lower than the one already written is left out. A ``scheduled``
-entry writes no row (not a fact yet); it only emits its event. An outcome entry re-queued with
-``refresh`` (an action marked done or dropped, ``record_outcome.requeue_outcome``) overwrites its
-Outcomes rows in place, so the Summary's open and overdue counts follow, and emits no event again.
+entry writes no row (not a fact yet); it only emits its event. An entry whose rows are in the workbook already
+(``refresh``: an action's status, the confirmation or the prep changed; or an entry re-written while its export
+ran) has them overwritten in place and emits no event again, so nothing is counted twice.
 Only action data leaves: no agenda items, no confirmation comments; people appear by UPN.
 Each export also rebuilds the view tables (Plateau risk, Learning needs, Coaching: ``export_views``) and
 saves everything with one ``flush`` before any entry is marked exported.
@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from shared.domain.conversation_status import RANK, ConversationStatus
+from shared.domain.tenure import TenureThresholds
 from shared.ports.storage import Record, StaleWrite, Store
 from shared.ports.telemetry import (
     ACTION_LOGGED,
@@ -31,6 +32,7 @@ from shared.ports.telemetry import (
     CONVERSATION_HELD,
     CONVERSATION_MISSED,
     CONVERSATION_MOVED,
+    CONVERSATION_OVERDUE,
     CONVERSATION_SCHEDULED,
     OUTCOME_LOGGED,
     Events,
@@ -48,7 +50,10 @@ CONVERSATION_EVENTS = {
     "moved": CONVERSATION_MOVED,
     "missed": CONVERSATION_MISSED,
     "cancelled": CONVERSATION_CANCELLED,
+    "overdue": CONVERSATION_OVERDUE,
 }
+TABLES = (OUTCOMES_TABLE, CONVERSATIONS_TABLE)
+Written = dict[str, set[str]]
 
 
 @dataclass
@@ -64,7 +69,7 @@ class _Batch:
     entries: list[Record] = field(default_factory=list)
     rows: dict[str, list[Row]] = field(default_factory=lambda: {OUTCOMES_TABLE: [], CONVERSATIONS_TABLE: []})
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    refresh: set[str] = field(default_factory=set)  # Outcomes row ids to overwrite when already written
+    refresh: set[str] = field(default_factory=set)  # row ids to overwrite when already written
 
 
 def pending_entries(store: Store, limit: int | None = None) -> list[Record]:
@@ -72,38 +77,53 @@ def pending_entries(store: Store, limit: int | None = None) -> list[Record]:
     return entries[:limit] if limit else entries
 
 
-def _collect(store: Store, entries: Iterable[Record], people: People, written: set[str]) -> _Batch:
-    """The rows and events of ``entries``; ``written`` holds the Outcomes row ids already in the workbook."""
+def _collect(store: Store, entries: Iterable[Record], people: People, written: Written) -> _Batch:
+    """The rows and events of ``entries``; ``written`` holds the row ids already in the workbook, per table.
+
+    An entry whose rows are there already (a ``refresh``, or an entry that changed while its export ran) has them
+    rewritten in place and emits nothing: its events went out with the export that wrote them."""
     batch = _Batch()
     for entry in entries:
         batch.entries.append(entry)
         if entry.data.get("kind") == "conversation":
-            state = str(entry.data["state"])
-            if state != ConversationStatus.SCHEDULED:
-                batch.rows[CONVERSATIONS_TABLE].append(conversation_row(entry.data, state, people))
-            if state in CONVERSATION_EVENTS:
-                batch.events.append((CONVERSATION_EVENTS[state], {"org_unit": str(entry.data.get("org_unit") or "")}))
-            continue
-        outcome = store.find(OUTCOMES, entry.partition, str(entry.data["ref"]))
-        if outcome is None:  # purged or forgotten since: nothing left to export
-            continue
-        actions = json.loads(str(outcome.data["actions"]))
-        rows = [action_row(outcome.data, a, people) for a in actions]
-        batch.rows[OUTCOMES_TABLE].extend(rows)
-        ids = {str(row[0]) for row in rows}
-        if entry.data.get("refresh"):  # a status or the confirmation changed: its rows are rewritten in place
-            batch.refresh.update(ids)
-            if ids & written:  # exported before: nothing new to count
-                continue
-        prep = stored_prep(store, entry.partition, outcome.data)
-        batch.rows[CONVERSATIONS_TABLE].append(conversation_row(outcome.data, "held", people, prep))
-        unit = str(outcome.data.get("org_unit") or "")
-        batch.events.append((CONVERSATION_HELD, {"org_unit": unit, "outcome_id": str(outcome.data["outcome_id"])}))
-        batch.events.append((OUTCOME_LOGGED, {"org_unit": unit, "count": len(actions)}))
-        batch.events.extend(
-            (ACTION_LOGGED, {"org_unit": unit, "quadrant": str(a["quadrant"]), "type": str(a["type"])}) for a in actions
-        )
+            _collect_conversation(batch, entry.data, people, written[CONVERSATIONS_TABLE])
+        else:
+            _collect_outcome(store, batch, entry, people, written[OUTCOMES_TABLE])
     return batch
+
+
+def _collect_conversation(batch: _Batch, data: Mapping[str, Any], people: People, written: set[str]) -> None:
+    state = str(data["state"])
+    row = conversation_row(data, state, people) if state != ConversationStatus.SCHEDULED else None
+    if row is not None:
+        batch.rows[CONVERSATIONS_TABLE].append(row)
+    if data.get("refresh") or (row is not None and str(row[0]) in written):  # a prep change, or a retry
+        if row is not None:
+            batch.refresh.add(str(row[0]))
+        return
+    if state in CONVERSATION_EVENTS:
+        batch.events.append((CONVERSATION_EVENTS[state], {"org_unit": str(data.get("org_unit") or "")}))
+
+
+def _collect_outcome(store: Store, batch: _Batch, entry: Record, people: People, written: set[str]) -> None:
+    outcome = store.find(OUTCOMES, entry.partition, str(entry.data["ref"]))
+    if outcome is None:  # purged or forgotten since: nothing left to export
+        return
+    actions = json.loads(str(outcome.data["actions"]))
+    rows = [action_row(outcome.data, a, people) for a in actions]
+    batch.rows[OUTCOMES_TABLE].extend(rows)
+    ids = {str(row[0]) for row in rows}
+    if ids & written:  # exported before (a status or the confirmation changed since): rewritten in place
+        batch.refresh.update(ids)
+        return
+    prep = stored_prep(store, entry.partition, outcome.data)
+    batch.rows[CONVERSATIONS_TABLE].append(conversation_row(outcome.data, "held", people, prep))
+    unit = str(outcome.data.get("org_unit") or "")
+    batch.events.append((CONVERSATION_HELD, {"org_unit": unit, "outcome_id": str(outcome.data["outcome_id"])}))
+    batch.events.append((OUTCOME_LOGGED, {"org_unit": unit, "count": len(actions)}))
+    batch.events.extend(
+        (ACTION_LOGGED, {"org_unit": unit, "quadrant": str(a["quadrant"]), "type": str(a["type"])}) for a in actions
+    )
 
 
 def _rank(row_id: str) -> tuple[str, int]:
@@ -124,6 +144,9 @@ def _place(rows: list[Row], existing: set[str], table: str, refresh: set[str]) -
     for row in sorted(rows, key=lambda r: _rank(str(r[0]))[1]):
         ident, rank = _rank(str(row[0]))
         old = written.get(ident)
+        if old == str(row[0]) and old in refresh:  # the same row with a changed field (its prep)
+            (in_place if old in existing else fresh)[old] = row
+            continue
         if old is not None and _rank(old)[1] >= rank:
             continue  # already written, or a later status is
         if old is not None and old in existing:
@@ -155,18 +178,26 @@ def _mark_exported(store: Store, entries: Iterable[Record], now: datetime) -> No
 
 
 async def export_outcomes(
-    store: Store, workbook: Workbook, now: datetime, events: Events | None = None, limit: int | None = None
+    store: Store,
+    workbook: Workbook,
+    now: datetime,
+    events: Events | None = None,
+    limit: int | None = None,
+    *,
+    thresholds: TenureThresholds | None = None,
 ) -> ExportReport:
-    """Export every pending outbox entry (at most ``limit``); returns what was appended and skipped."""
+    """Export every pending outbox entry (at most ``limit``); returns what was appended and skipped.
+
+    ``thresholds``: the company config's tenure thresholds (the Plateau risk band); the defaults when None."""
     sink = events or NullEvents()
     entries = pending_entries(store, limit)
     report = ExportReport(entries=len(entries))
     await workbook.ensure()
-    written = await workbook.existing_row_ids(OUTCOMES_TABLE) if entries else set()
+    written = {table: await workbook.existing_row_ids(table) if entries else set() for table in TABLES}
     batch = _collect(store, entries, People(store), written)
     for table, rows in batch.rows.items():
         await _append_new(workbook, table, rows, report, batch.refresh)
-    await refresh_views(store, workbook, now)
+    await refresh_views(store, workbook, now, thresholds)
     await workbook.flush()  # one save for the whole batch, before anything is marked exported
     _mark_exported(store, batch.entries, now)
     for name, attributes in batch.events:

@@ -17,6 +17,7 @@ from shared.domain.agenda import ItemKind, Visibility
 from shared.domain.conversation_status import ConversationStatus
 from shared.domain.hr_views import Member, plateau_risk, roll_up
 from shared.domain.status import Progress
+from shared.domain.tenure import TenureThresholds
 from shared.ports.storage import Store
 from shared.ports.workbook import COACHING_TABLE, LEARNING_TABLE, PLATEAU_TABLE, Row, Workbook
 from shared.services.agenda_store import load_agenda
@@ -86,9 +87,12 @@ def coaching_rows(store: Store) -> list[Row]:
     ]
 
 
-async def refresh_views(store: Store, workbook: Workbook, now: datetime) -> None:
+async def refresh_views(
+    store: Store, workbook: Workbook, now: datetime, thresholds: TenureThresholds | None = None
+) -> None:
+    """Rewrite the three view tables; the Plateau risk band follows ``thresholds`` (the company config's)."""
     people = members(store)
-    plateau = plateau_risk(people, last_held(store), now.date())
+    plateau = plateau_risk(people, last_held(store), now.date(), thresholds)
     await workbook.replace_view(PLATEAU_TABLE, [list(row) for row in plateau])
     needs = roll_up(people, shared_micro_needs(store, people), action_quadrants(store))
     await workbook.replace_view(LEARNING_TABLE, [list(unit.shown()) for unit in needs])

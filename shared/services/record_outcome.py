@@ -7,7 +7,9 @@ Table ``outcomes``, partition = the pair key (``manager__report``):
   (``unconfirmed`` | ``confirmed`` | ``disputed``) and ``employee_comment`` (shared with the manager only);
 - row ``note:<outcome id>``: the manager's private note (``{"text", "manager_id"}``): only the manager sees it;
 - row ``outbox:<outcome id>``: what the export still has to write to the HR workbook, status ``pending``
-  (``refresh`` when the outcome changed after it was first written: the rows are rewritten in place);
+  (``refresh`` when the outcome changed after it was first written; a changed outcome whose first export is
+  still pending keeps it a first export but rewrites the entry, so an export already under way leaves it pending;
+  rows already in the workbook are rewritten in place);
 - row ``conversation:<conversation id>`` moves to ``held`` (``conversation_lifecycle.py``; the held
   Conversations row is exported with the outcome, so no ticket of its own).
 Writing them in one transaction means an outcome is never stored without its export ticket, and a log that
@@ -155,19 +157,19 @@ def record_confirmation(
 
 
 def refresh_ops(store: Store, partition: str, row: str, now: datetime) -> list[TransactionOp]:
-    """The outbox entry that rewrites an outcome's workbook rows in place after it changed.
+    """The outbox entry that brings an outcome's workbook rows up to date after it changed.
 
-    None while its first export is still pending: that export reads the outcome as it is then, and must stay a
-    first export (the held Conversations row and the logged events), so it is left as it is.
+    A first export still pending stays a first export (it writes the held Conversations row and emits the logged
+    events once), but is written again: an export reading the older outcome right now then fails to mark it
+    exported (its eTag changed), and the next export finds the rows there and rewrites them in place. Otherwise
+    the entry asks for a ``refresh``.
     """
     entry = store.find(OUTCOMES, partition, f"{OUTBOX_PREFIX}{row.removeprefix(OUTCOME_PREFIX)}")
     if entry is not None and entry.data.get("status") == PENDING and not entry.data.get("refresh"):
-        return []
+        return [TransactionOp("upsert", entry.row, {**entry.data, "changed_at": now.isoformat()})]
     return [outbox_op(row, "outcome", now, refresh=True)]
 
 
 def requeue_outcome(store: Store, partition: str, ident: str, now: datetime) -> None:
-    """An action of the outcome changed status: queue its Outcomes rows to be rewritten in place (idempotent)."""
-    ops = refresh_ops(store, partition, f"{OUTCOME_PREFIX}{ident}", now)
-    if ops:
-        store.transact(OUTCOMES, partition, ops)
+    """An action of the outcome changed status: queue its Outcomes rows to be rewritten (see :func:`refresh_ops`)."""
+    store.transact(OUTCOMES, partition, refresh_ops(store, partition, f"{OUTCOME_PREFIX}{ident}", now))
