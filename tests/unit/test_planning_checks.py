@@ -57,6 +57,7 @@ busy_item = st.builds(
         buffer_minutes=st.sampled_from([0, 15]),
         tentative_is_busy=st.booleans(),
     ),
+    with_span=st.booleans(),
 )
 def test_fast_checks_agree_with_the_slot_rules(
     manager_hours: WorkingHours,
@@ -64,10 +65,13 @@ def test_fast_checks_agree_with_the_slot_rules(
     busy: list[Busy],
     booked: dict[date, int],
     rules: SlotRules,
+    with_span: bool,
 ) -> None:
+    """With a span, the interval sets answer; without, the zones are asked per start (the fallback)."""
     people = (attendee("m@x.test", "M", manager_hours), attendee("r@x.test", "R", report_hours))
     by_person = {"m@x.test": busy[::2], "r@x.test": busy[1::2]}
-    check, load = PairCheck.build(people, by_person, rules), Load(booked)
+    span = (BASE, BASE + timedelta(days=8)) if with_span else None
+    check, load = PairCheck.build(people, by_person, rules, span), Load(booked)
     for slot in range(8 * 96):  # every quarter hour of eight days
         start = BASE + timedelta(minutes=15 * slot)
         assert check.hard(start, load) == hard_failure(people, by_person, booked, start, rules), start

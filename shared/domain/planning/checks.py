@@ -1,4 +1,4 @@
-"""The rules of ``slots_rules`` for one pair, fast: busy time by bisect, caps from a running load.
+"""The rules of ``slots_rules`` for one pair, fast: each rule a set of starts (``pair_sets``), caps from a running load.
 
 ``PairCheck`` answers the hard rules (both people's working hours in their own zones, hard busy time, the
 manager's daily and weekly limits) and the soft rules (lunch, day edges, back-to-back) for a start.
@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from shared.domain.calendar import Busy
-from shared.domain.planning.busy_index import BusyIndex
 from shared.domain.planning.hours import Hours
+from shared.domain.planning.pair_sets import PairSets
 from shared.domain.slots_rules import (
     Attendee,
     Rule,
     SlotRules,
     iso_week,
 )
+from shared.domain.zone_offsets import EPOCH, to_us
 
 
 def _minutes(moment: time) -> int:
@@ -62,29 +63,49 @@ class Load:
 
 @dataclass(frozen=True, slots=True)
 class PairCheck:
-    """Hard and soft rules for the people of one request, with their busy time indexed once."""
+    """Hard and soft rules for the people of one request, as sets of starts built once (``PairSets``).
+
+    Starts outside the sets' span are checked against the zones directly (``Hours``): same answers, slower.
+    """
 
     people: tuple[Attendee, ...]
-    busy: tuple[BusyIndex, ...]
     rules: SlotRules
     hours: tuple[Hours, ...]
     duration: timedelta
+    sets: PairSets
+    _days: dict[datetime, date] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, people: tuple[Attendee, ...], busy: Mapping[str, Sequence[Busy]], rules: SlotRules) -> PairCheck:
-        statuses = rules.hard_statuses()
-        indexes = tuple(BusyIndex(busy.get(p.key, ()), statuses) for p in people)
-        return cls(people, indexes, rules, tuple(Hours.of(p) for p in people), rules.duration)
+    def build(
+        cls,
+        people: tuple[Attendee, ...],
+        busy: Mapping[str, Sequence[Busy]],
+        rules: SlotRules,
+        span: tuple[datetime, datetime] | None = None,
+    ) -> PairCheck:
+        """``span``: where the starts to check lie (none: every start is checked against the zones)."""
+        items = [item for p in people for item in busy.get(p.key, ())]
+        sets = PairSets.build(people, items, rules, span or (EPOCH, EPOCH))
+        return cls(people, rules, tuple(Hours.of(p) for p in people), rules.duration, sets)
 
     def manager_day(self, start: datetime) -> date:
-        return start.astimezone(self.people[0].zone).date()
+        day = self._days.get(start)
+        if day is None:
+            day = self._days[start] = start.astimezone(self.people[0].zone).date()
+        return day
+
+    def _working(self, start: datetime, micros: int) -> bool:
+        if self.sets.working.covers(micros):
+            return micros in self.sets.working
+        end = start + self.duration
+        return all(hours.contain(start, end) for hours in self.hours)
 
     def hard(self, start: datetime, load: Load) -> Rule | None:
         """The first hard rule a conversation at ``start`` breaks, or None."""
-        end = start + self.duration
-        if not all(hours.contain(start, end) for hours in reversed(self.hours)):  # the grid is the manager's
+        micros = to_us(start)
+        if not self._working(start, micros):
             return Rule.WORKING_HOURS
-        if any(index.overlaps(start, end) for index in self.busy):
+        if start in self.sets.blocked:
             return Rule.BUSY
         day = self.manager_day(start)
         if load.on_day(day) >= self.rules.max_per_day:
@@ -95,22 +116,29 @@ class PairCheck:
 
     def soft(self, start: datetime) -> tuple[Rule, ...]:
         """Every soft rule a conversation at ``start`` breaks, in the order of ``soft_failures``."""
-        rules, end = self.rules, start + self.duration
-        broken: list[Rule] = []
-        spans = [(hours, hours.span(start, end)) for hours in self.hours]
-        lunch_start, lunch_end = _minutes(rules.lunch_start), _minutes(rules.lunch_end)
-        if any(span is None or (span[0] < lunch_end and lunch_start < span[1]) for _, span in spans):
-            broken.append(Rule.LUNCH)
-        edge = rules.edge_minutes
-        if any(
-            span is None or span[0] < hours.first_minute + edge or span[1] > hours.last_minute - edge
-            for hours, span in spans
-        ):
+        micros, sets = to_us(start), self.sets
+        if sets.working.covers(micros):
+            lunch, edges = micros in sets.lunch, micros in sets.edges
+        else:
+            lunch, edges = self._soft_by_zone(start)
+        broken = [Rule.LUNCH] if lunch else []
+        if edges:
             broken.append(Rule.DAY_EDGES)
-        pad = timedelta(minutes=rules.buffer_minutes)
-        if any(index.overlaps(start - pad, end + pad) for index in self.busy):
+        if start in sets.buffer:
             broken.append(Rule.BUFFER)
         return tuple(broken)
+
+    def _soft_by_zone(self, start: datetime) -> tuple[bool, bool]:
+        rules, end = self.rules, start + self.duration
+        spans = [(hours, hours.span(start, end)) for hours in self.hours]
+        lunch_start, lunch_end = _minutes(rules.lunch_start), _minutes(rules.lunch_end)
+        lunch = any(span is None or (span[0] < lunch_end and lunch_start < span[1]) for _, span in spans)
+        edge = rules.edge_minutes
+        edges = any(
+            span is None or span[0] < hours.first_minute + edge or span[1] > hours.last_minute - edge
+            for hours, span in spans
+        )
+        return lunch, edges
 
 
 @dataclass(frozen=True, slots=True)

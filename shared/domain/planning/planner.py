@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from shared.domain.planning.checks import Load, PairCheck, gaps_for
 from shared.domain.planning.first_choice import FirstChoice, choose_first
 from shared.domain.planning.milestones import serve_milestones
 from shared.domain.planning.model import Conversation, YearPlan, YearRequest
-from shared.domain.planning.moves import place_pattern
+from shared.domain.planning.moves import MOVE_DAYS, place_pattern
 from shared.domain.planning.pattern import weekly_starts
 from shared.domain.slots import Explanation, Slot
 from shared.domain.slots_explain import closest_options, describe_choice, no_slot_reason
 from shared.domain.slots_rules import SOFT_RULES
 
+SPAN_MARGIN = timedelta(days=MOVE_DAYS + 1)  # a week may move this far from the search window or the horizon
+
 
 def plan_year(request: YearRequest) -> YearPlan:
     """Every conversation of the pair's series over the horizon; deterministic for equal input."""
-    check = PairCheck.build(request.people, request.busy, request.rules)
+    span = (request.window_start - SPAN_MARGIN, request.horizon_end + SPAN_MARGIN)
+    return plan_with(request, PairCheck.build(request.people, request.busy, request.rules, span))
+
+
+def plan_with(request: YearRequest, check: PairCheck) -> YearPlan:
+    """``plan_year`` with the rules answered by ``check`` (the tests pass a slow reference to compare)."""
     load = Load(request.booked_days)
     choice = choose_first(request, check, load)
     if choice.start is None:

@@ -1,0 +1,71 @@
+"""Sets of instants (datetimes, or integers such as microseconds) as sorted, disjoint intervals ``[start, end)``.
+
+Built once per pair, then every question about a candidate start is one bisect.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+from datetime import datetime
+
+type Span[T: (int, datetime)] = tuple[T, T]
+
+
+def merged[T: (int, datetime)](spans: Iterable[Span[T]]) -> list[Span[T]]:
+    """The union of ``spans`` as sorted, disjoint, non-touching intervals (empty ones dropped)."""
+    result: list[Span[T]] = []
+    for start, end in sorted(span for span in spans if span[0] < span[1]):
+        if result and start <= result[-1][1]:
+            if end > result[-1][1]:
+                result[-1] = (result[-1][0], end)
+        else:
+            result.append((start, end))
+    return result
+
+
+def intersection[T: (int, datetime)](left: list[Span[T]], right: list[Span[T]]) -> list[Span[T]]:
+    """The intersection of two merged interval lists (a linear sweep)."""
+    result: list[Span[T]] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        start, end = max(left[i][0], right[j][0]), min(left[i][1], right[j][1])
+        if start < end:
+            result.append((start, end))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+class SpanSet[T: (int, datetime)]:
+    """A union of half-open intervals with O(log n) membership."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: Iterable[Span[T]] = ()) -> None:
+        spans = merged(spans)
+        self._starts: list[T] = [start for start, _ in spans]
+        self._ends: list[T] = [end for _, end in spans]
+
+    @classmethod
+    def all_of(cls, sets: Iterable[SpanSet[T]]) -> SpanSet[T]:
+        """The intersection of ``sets`` (at least one)."""
+        common: list[Span[T]] | None = None
+        for other in sets:
+            common = other.spans() if common is None else intersection(common, other.spans())
+        if common is None:
+            raise ValueError("the intersection of no sets is not defined")
+        return cls(common)
+
+    @classmethod
+    def any_of(cls, sets: Iterable[SpanSet[T]]) -> SpanSet[T]:
+        return cls(span for other in sets for span in other.spans())
+
+    def spans(self) -> list[Span[T]]:
+        return list(zip(self._starts, self._ends, strict=True))
+
+    def __contains__(self, point: T) -> bool:
+        index = bisect_right(self._starts, point) - 1
+        return index >= 0 and point < self._ends[index]

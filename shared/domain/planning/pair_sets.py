@@ -1,0 +1,60 @@
+"""One pair's rules as sets of UTC starts, built once per pair: every check of a candidate is then a bisect.
+
+``working``: the starts inside both people's working hours; ``lunch`` and ``edges``: the starts that break
+those soft rules for anyone (``slot_sets``: weekly patterns between offset changes). They hold for starts in
+``[first, last)``; outside it ``PairCheck`` asks the zones directly. ``blocked`` and ``buffer``: the starts
+whose slot (widened by the buffer on both sides) overlaps anyone's hard busy time. A start ``s`` overlaps an
+item ``[b, e)`` when ``b < s + duration`` and ``s < e``: ``s`` in ``[b - duration + 1 µs, e)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.domain.calendar import Busy
+from shared.domain.intervals import SpanSet, merged
+from shared.domain.slot_sets import WeeklyStarts, edge_boxes, lunch_boxes, pattern_for, runs, working_boxes
+from shared.domain.slots_rules import Attendee, SlotRules
+from shared.domain.zone_offsets import DAY_US, MICROSECOND, ZoneClock, to_us
+
+
+def busy_starts(busy: Iterable[Busy], statuses: frozenset[str], duration: timedelta) -> list[tuple[datetime, datetime]]:
+    """The starts whose slot overlaps an item with one of ``statuses``, merged."""
+    lead = duration - MICROSECOND
+    return merged((item.start - lead, item.end) for item in busy if item.status in statuses)
+
+
+@dataclass(frozen=True, slots=True)
+class PairSets:
+    working: WeeklyStarts
+    lunch: WeeklyStarts
+    edges: WeeklyStarts
+    blocked: SpanSet[datetime]
+    buffer: SpanSet[datetime]
+
+    @classmethod
+    def build(
+        cls, people: tuple[Attendee, ...], busy: Iterable[Busy], rules: SlotRules, span: tuple[datetime, datetime]
+    ) -> PairSets:
+        duration = rules.duration // MICROSECOND
+        first, last = to_us(span[0]), to_us(span[1])
+        clocks = [ZoneClock.between(p.zone, first - DAY_US, last + duration + DAY_US) for p in people]
+        pieces = runs(clocks, first, last, duration) or [(first, first)]
+        working, lunch, edges = [], [], []
+        for start, _ in pieces:
+            per_person = list(zip(clocks, people, strict=True))
+            working.append(SpanSet.all_of(pattern_for(c, working_boxes(p), start, duration) for c, p in per_person))
+            lunch.append(SpanSet.any_of(pattern_for(c, lunch_boxes(rules), start, duration) for c in clocks))
+            edges.append(SpanSet.any_of(pattern_for(c, edge_boxes(p, rules), start, duration) for c, p in per_person))
+        cuts = tuple(start for start, _ in pieces)
+        blocked = busy_starts(busy, rules.hard_statuses(), rules.duration)
+        pad = timedelta(minutes=rules.buffer_minutes)
+        return cls(
+            WeeklyStarts(cuts, tuple(working), last),
+            WeeklyStarts(cuts, tuple(lunch), last),
+            WeeklyStarts(cuts, tuple(edges), last),
+            SpanSet(blocked),
+            SpanSet((start - pad, end + pad) for start, end in blocked),
+        )
