@@ -3,13 +3,16 @@
 Graph answers are read as plain JSON (``json.loads``), not as msgraph-sdk models: building a model walks every
 property the resource has, which cost more CPU than anything else a scheduling cycle did. Only the fields the
 mappers use are read. A property may be absent, sent as ``null``, or (in a hostile or broken answer) of the
-wrong type: each reader then gives its empty value, as the SDK's parser does, and the mapper decides.
+wrong type: each reader then gives its empty value, as the SDK's parser does, and the mapper decides. JSON
+objects are the ``dict``s ``json.loads`` makes (checked with a plain ``isinstance(..., dict)``: these run for
+every busy block of every getSchedule answer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,31 +23,31 @@ EMPTY: Mapping[str, Any] = {}
 
 def obj(value: Any, key: str) -> Mapping[str, Any]:
     """``value[key]`` when it is a JSON object, else an empty one."""
-    found = value.get(key) if isinstance(value, Mapping) else None
-    return found if isinstance(found, Mapping) else EMPTY
+    found = value.get(key) if isinstance(value, dict) else None
+    return found if isinstance(found, dict) else EMPTY
 
 
 def objects(value: Any, key: str) -> list[Mapping[str, Any]]:
     """The JSON objects in the array ``value[key]`` (anything else in it is skipped)."""
-    found = value.get(key) if isinstance(value, Mapping) else None
-    return [item for item in found if isinstance(item, Mapping)] if isinstance(found, list) else []
+    found = value.get(key) if isinstance(value, dict) else None
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 def text(value: Any, key: str) -> str | None:
     """``value[key]`` as a non-empty string, else None."""
-    found = value.get(key) if isinstance(value, Mapping) else None
-    if found is None or isinstance(found, Mapping | list | bool):
+    found = value.get(key) if isinstance(value, dict) else None
+    if found is None or isinstance(found, dict | list | bool):
         return None
     return str(found) or None
 
 
 def flag(value: Any, key: str) -> bool:
     """``value[key]`` is JSON ``true``."""
-    return isinstance(value, Mapping) and value.get(key) is True
+    return isinstance(value, dict) and value.get(key) is True
 
 
 def number(value: Any, key: str) -> int | None:
-    found = value.get(key) if isinstance(value, Mapping) else None
+    found = value.get(key) if isinstance(value, dict) else None
     if isinstance(found, bool) or not isinstance(found, int | float | str):
         return None
     try:
@@ -70,7 +73,7 @@ def clock(value: Any, key: str) -> time | None:
     if found is None:
         return None
     try:
-        return time.fromisoformat(_trim_fraction(found))
+        return time.fromisoformat(found)
     except ValueError:
         return None
 
@@ -81,7 +84,7 @@ def instant(value: Any, key: str) -> datetime | None:
     if found is None:
         return None
     try:
-        parsed = datetime.fromisoformat(_trim_fraction(found.replace("Z", "+00:00")))
+        parsed = datetime.fromisoformat(found)
     except ValueError:
         return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
@@ -91,21 +94,21 @@ def utc_from(value: Any) -> datetime:
     """A Graph dateTimeTimeZone (``{"dateTime": ..., "timeZone": ...}``) as an aware UTC instant.
 
     ``timeZone`` may be a Windows or an IANA name (unknown zones are read as UTC); ``dateTime`` may carry 7
-    fractional digits, a ``Z`` or an offset (which then wins over ``timeZone``)."""
-    wall = text(value, "dateTime")
-    if wall is None:
+    fractional digits, a ``Z`` or an offset (which then wins over ``timeZone``). This runs for every busy
+    block of every getSchedule answer, so it reads the dict directly."""
+    wall = value.get("dateTime") if isinstance(value, dict) else None
+    if not wall or not isinstance(wall, str):
         raise ValueError("Graph returned a dateTimeTimeZone without dateTime")
-    naive = datetime.fromisoformat(_trim_fraction(wall.removesuffix("Z")))
-    if naive.tzinfo is not None:
-        return naive.astimezone(UTC)
-    zone = to_iana(text(value, "timeZone")) or FALLBACK_ZONE
-    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    moment = datetime.fromisoformat(wall)  # Python 3.11+: 7 fractional digits, Z and offsets are accepted
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    name = value.get("timeZone")
+    zone = _zone(name) if isinstance(name, str) else None
+    return moment.replace(tzinfo=UTC) if zone is None else moment.replace(tzinfo=zone).astimezone(UTC)
 
 
-def _trim_fraction(value: str) -> str:
-    """Graph sends 7 fractional digits; keep at most 6 (microseconds), and any offset after them."""
-    if "." not in value:
-        return value
-    head, fraction = value.split(".", 1)
-    digits = len(fraction) - len(fraction.lstrip("0123456789"))
-    return f"{head}.{fraction[: min(digits, 6)]}{fraction[digits:]}" if digits else value
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo | None:
+    """The zone for a Graph zone name; None for UTC (and for unknown names, read as UTC)."""
+    iana = to_iana(name)
+    return None if iana in (None, FALLBACK_ZONE) else ZoneInfo(iana)
