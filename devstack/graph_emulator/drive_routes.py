@@ -1,7 +1,9 @@
 """HTTP handlers for drive items: upload by path, get by id or path, download content, raw-file control API.
 
 Uploads honour ``If-Match``: when it names an eTag other than the item's current one (or the item does not
-exist), the answer is 412 ``preconditionFailed`` and the file is left as it was.
+exist), the answer is 412 ``preconditionFailed`` and the file is left as it was. An upload by path honours the
+``@microsoft.graph.conflictBehavior`` query parameter (``replace``, Graph's default for PUT, or ``fail``: a file of
+that name already there answers 409 ``nameAlreadyExists``); ``rename`` is not emulated and answers 400.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from devstack.graph_emulator.calendar_control import graph_errors
-from devstack.graph_emulator.drive_store import DriveError, Item, PreconditionFailed
+from devstack.graph_emulator.drive_store import DriveError, Item, NameAlreadyExists, PreconditionFailed
 from devstack.graph_emulator.errors import GraphError, bad_request
 from devstack.graph_emulator.state import EmulatorState
 
@@ -26,6 +28,18 @@ def item_not_found() -> GraphError:
 
 def precondition_failed() -> GraphError:
     return GraphError(412, "preconditionFailed", "The resource has changed since the caller last read it (If-Match).")
+
+
+def name_already_exists() -> GraphError:
+    return GraphError(409, "nameAlreadyExists", "The specified item name already exists.")
+
+
+def create_only(request: web.Request) -> bool:
+    """True for ``@microsoft.graph.conflictBehavior=fail``; ``replace`` (the default) is False."""
+    behavior = request.query.get("@microsoft.graph.conflictBehavior", "replace")
+    if behavior not in {"fail", "replace"}:
+        raise bad_request(f"conflictBehavior '{behavior}' is not supported here.", "invalidRequest")
+    return behavior == "fail"
 
 
 def add_routes(app: web.Application, state: EmulatorState, books: Callable[[EmulatorState], Workbooks]) -> None:
@@ -42,11 +56,14 @@ def add_routes(app: web.Application, state: EmulatorState, books: Callable[[Emul
         drives = books(state).drives
         try:
             content, if_match = await request.read(), request.headers.get("If-Match")
-            stored, created = drives.put(request.match_info["drive"], parent, path, content, if_match)
+            fail = create_only(request)
+            stored, created = drives.put(request.match_info["drive"], parent, path, content, if_match, create_only=fail)
         except DriveError as exc:
             raise bad_request(str(exc), "invalidRequest") from exc
         except PreconditionFailed as exc:
             raise precondition_failed() from exc
+        except NameAlreadyExists as exc:
+            raise name_already_exists() from exc
         return web.json_response(drives.as_json(stored, base_url(request)), status=201 if created else 200)
 
     async def put_under_parent(request: web.Request) -> web.Response:

@@ -49,6 +49,10 @@ class PreconditionFailed(Exception):
     """``If-Match`` names an eTag the item no longer (or never) had."""
 
 
+class NameAlreadyExists(Exception):
+    """A create-only upload (``@microsoft.graph.conflictBehavior=fail``) found a file of that name."""
+
+
 class DriveError(ValueError):
     """A path that cannot name an item (empty segment, a file used as a folder)."""
 
@@ -95,11 +99,13 @@ class DriveStore:
         return item
 
     def put(
-        self, drive_id: str, parent: Item, path: str, content: bytes, if_match: str | None = None
-    ) -> tuple[Item, bool]:
+        self, drive_id: str, parent: Item, path: str, content: bytes, if_match: str | None = None, *,
+        create_only: bool = False,
+    ) -> tuple[Item, bool]:  # fmt: skip
         """Write a file at ``path`` below ``parent`` (making folders); returns (item, created).
 
-        With ``if_match``, the file must exist and carry that eTag, else ``PreconditionFailed`` (nothing written)."""
+        With ``if_match``, the file must exist and carry that eTag, else ``PreconditionFailed``; with
+        ``create_only`` (conflictBehavior ``fail``), it must not exist, else ``NameAlreadyExists`` (nothing written)."""
         *folders, filename = _segments(path)
         for name in folders:
             parent = self.child(parent, name) or self._add(drive_id, parent, name, folder=True)
@@ -110,6 +116,8 @@ class DriveStore:
             raise DriveError(f"'{filename}' is a folder")
         if if_match is not None and (existing is None or not existing.matches(if_match)):
             raise PreconditionFailed(path)
+        if create_only and existing is not None:
+            raise NameAlreadyExists(path)
         item = existing or self._add(drive_id, parent, filename, folder=False)
         self.write(item, content)
         return item, existing is None

@@ -47,6 +47,20 @@ def test_upload_get_by_path_and_download(graph: GraphEmulator) -> None:
     assert again.json()["id"] == item["id"]
 
 
+def test_a_create_only_upload_fails_with_409_when_the_name_exists(graph: GraphEmulator) -> None:
+    url = f"{graph.base_url}/drives/{DRIVE}/root:/WeGrow/once.xlsx:/content"
+    create_only = {"@microsoft.graph.conflictBehavior": "fail"}
+    first = httpx.put(url, params=create_only, content=b"first")
+    assert first.status_code == 201
+    second = httpx.put(url, params=create_only, content=b"second")
+    assert (second.status_code, second.json()["error"]["code"]) == (409, "nameAlreadyExists")
+    raw = httpx.get(f"{graph.root}/_emulator/drives/{DRIVE}/file", params={"path": "WeGrow/once.xlsx"})
+    assert raw.content == b"first"  # nothing written
+    replaced = httpx.put(url, params={"@microsoft.graph.conflictBehavior": "replace"}, content=b"third")
+    assert replaced.status_code == 200
+    assert httpx.put(url, params={"@microsoft.graph.conflictBehavior": "rename"}, content=b"x").status_code == 400
+
+
 def test_session_worksheet_table_and_rows_land_in_the_file(graph: GraphEmulator) -> None:
     item = upload(graph)
     book_url = f"{graph.base_url}/drives/{DRIVE}/items/{item['id']}/workbook"

@@ -2,8 +2,8 @@
 
 How the operations are found: a scripted session drives every Graph adapter the app uses (directory sync,
 working hours, free/busy, the series lifecycle, the Teams app catalog lookup and install, the HR workbook
-export and the privacy rewrite) through the real msgraph-sdk against the Graph emulator, then reads the
-emulator's request log
+export and the privacy rewrite, cards by email, Viva Learning contents and assignments) through the real
+msgraph-sdk against the Graph emulator, then reads the emulator's request log
 (operations as route templates, e.g. ``GET /users/{id}/mailboxSettings``). A session-wide union of every
 test's log was not used: the emulator's own contract tests call routes the app never does, and the log is
 reset before each test. ``test_every_graph_adapter_module_is_in_the_session`` keeps the script in step when
@@ -26,9 +26,12 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.graph_emulator import learning_catalog
 from shared.adapters.graph.calendar import GraphCalendar
 from shared.adapters.graph.client import aclose_graph_client, build_graph_client
 from shared.adapters.graph.directory import GraphDirectory
+from shared.adapters.graph.learning import GraphLearningCatalog
+from shared.adapters.graph.mail import GraphCardMailer
 from shared.adapters.graph.subscriptions import GraphSubscriptions
 from shared.adapters.graph.teamwork import GraphTeamsInstaller
 from shared.adapters.graph.workbook import GraphWorkbook
@@ -38,6 +41,7 @@ from shared.domain.calendar import OccurrenceMove, Recurrence, RecurrenceKind, S
 from shared.domain.notifications import CHANGE_TYPES
 from shared.domain.people import Pair, Weekday
 from shared.ports.directory import MailboxUnavailable
+from shared.ports.learning import AssignmentRequest
 from shared.ports.subscriptions import SubscriptionSpec
 from shared.ports.workbook import COLUMNS, OUTCOMES_TABLE
 from shared.services.schedule_pair import ScheduleContext, schedule_pair
@@ -57,7 +61,7 @@ TEAMS_APP = LOCAL_TEAMS_APP_MANIFEST_ID  # the manifest id; the installer looks 
 # Modules of shared/adapters/graph that call Graph, each driven by the session below; the rest are helpers.
 SESSION_MODULES = {"calendar", "calendar_batch", "calendar_schedules", "directory", "teamwork", "workbook"}
 SESSION_MODULES |= {"calendar_occurrences", "calendar_copies", "directory_groups", "subscriptions"}
-SESSION_MODULES |= {"calendar_events_read"}
+SESSION_MODULES |= {"calendar_events_read", "mail", "learning"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"mapping_users", "mapping_zones", "workbook_requests"}  # delta JSON -> changes; custom zones
 HELPER_MODULES |= {"raw", "wire"}  # raw JSON requests through the SDK adapter; JSON readers
@@ -152,6 +156,8 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
         await book.download()
         await book.aclose()
         await subscription_session(client, manager["id"])
+        await mail_session(client, graph.tenant())
+        await learning_session(client, manager["id"], report["id"])
     log = graph.log()
     assert log["statuses"].get("500", 0) == 0
     return set(log["operations"])
@@ -166,6 +172,23 @@ async def subscription_session(client: Any, user_id: str) -> None:
         created = await subscriptions.create(spec)
         await subscriptions.renew(created.id, expires + timedelta(hours=1))
         await subscriptions.delete(created.id)
+
+
+async def mail_session(client: Any, tenant: dict[str, Any]) -> None:
+    """mail: a card by email from the sender mailbox (the recipient is looked up in the directory first)."""
+    sender, recipient = [p for p in tenant["people"] if p["hasMailbox"] and p["accountEnabled"]][:2]
+    await GraphCardMailer(client, policy=FAST_POLICY).send_card_email(sender["id"], recipient["mail"], "Prep", "<p/>")
+
+
+async def learning_session(client: Any, manager_id: str, learner_id: str) -> None:
+    """learning: a provider's contents, one recommended assignment (looked up by key first), read back."""
+    catalog = GraphLearningCatalog(client, policy=FAST_POLICY)
+    provider = learning_catalog.provider_id("contoso-academy")
+    [first, *_] = await catalog.contents(provider)
+    due = START + timedelta(days=30)
+    assigned = await catalog.assign(AssignmentRequest("permissions:learning", provider, first.id, learner_id,
+                                                      manager_id, due))  # fmt: skip
+    await catalog.activity(assigned.id)
 
 
 def test_every_graph_adapter_module_is_in_the_session() -> None:

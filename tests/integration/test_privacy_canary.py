@@ -31,6 +31,7 @@ from shared.services.privacy import export_person
 from shared.services.record_outcome import OUTCOMES
 from shared.services.schedule_pair import ScheduleContext, schedule_pair
 from shared.services.scheduling_policy import SchedulingPolicy
+from shared.services.scheduling_records import PAIRS
 from shared.services.send_cards import SendResult
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fakes.workbook import InMemoryWorkbook
@@ -115,6 +116,9 @@ async def test_private_items_reach_no_manager_card_event_body_or_log(
         for canary in (PRIVATE_NOTE, "CANARY"):
             assert canary not in manager_export  # the manager's export (Azurite) holds none of them
 
+        pair = stack.deps.store.find(PAIRS, manager.id, employee.id)  # the pair counts in the Learning needs roll-up
+        pair_data = {**(dict(pair.data) if pair is not None else {}), "org_unit": "Canary unit", "active": True}
+        stack.deps.store.upsert(PAIRS, manager.id, employee.id, pair_data)
         telemetry, exporter = in_memory_telemetry()  # telemetry and the conversation records: ids and counts only
         card_result(telemetry, prep, "sent")
         workbook = InMemoryWorkbook()
@@ -128,6 +132,7 @@ async def test_private_items_reach_no_manager_card_event_body_or_log(
             assert canary not in records
             assert canary not in in_workbook  # the Learning needs roll-up holds counts, never item text
         needs = workbook.view(LEARNING_TABLE)  # the employee's unit is small: no figure can point at them
+        assert [row["Org unit"] for row in needs] == ["Canary unit"]  # the roll-up did count the employee
         assert all(set(row.values()) == {row["Org unit"], FEWER_THAN_5} for row in needs)
 
 

@@ -6,7 +6,9 @@ Plain driveItem content calls work with the application permission ``Files.ReadW
 
 One export batch costs one read and one write:
 - ``ensure`` GETs the item by path (its ``eTag``), then its content; a missing file (404) is created from
-  the template (PUT by path), whose answer carries the eTag. The tables' headers are checked.
+  the template (PUT by path with ``@microsoft.graph.conflictBehavior=fail``, so two first runs cannot both
+  upload it: the loser gets 409 ``nameAlreadyExists`` and reads the winner's file), whose answer carries the
+  eTag. The tables' headers are checked.
 - ``append_rows``, ``update_rows`` and ``replace_view`` edit the loaded copy and remember the edit.
 - ``flush`` uploads the copy with ``If-Match: <eTag>``. A 412 means someone saved the file since it was
   read: the file is read again, the remembered edits are replayed on it (each is idempotent by row id)
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook as Book
 
 MAX_CONFLICTS = 5
+CREATE_ONLY = "@microsoft.graph.conflictBehavior=fail"  # Graph's default for PUT is replace
 log = logging.getLogger(__name__)
 Edit = Callable[["Book"], int]
 
@@ -78,12 +81,14 @@ class GraphWorkbook:
     async def _read(self) -> Book:
         """Load the current file (creating it from the template when missing) and remember its eTag."""
         item = await self._find_item()
-        if item is None:
-            content = self.template()
-            url = f"{self._by_path()}:/content"
-            item = dict(await self._retry(lambda: send_json(self.client, "PUT", url, content=content)))
+        created = await self._create() if item is None else None
+        if created is not None:
+            item, content = created
             self.item_id = str(item["id"])
         else:
+            item = item or await self._find_item()
+            if item is None:
+                raise WorkbookError(f"the HR workbook {self.path} was neither found nor created")
             self.item_id = str(item["id"])
             content = await self._retry(lambda: send(self.client, "GET", self._content_url()))
         self.etag = str(item.get("eTag") or "")
@@ -91,6 +96,20 @@ class GraphWorkbook:
         _check_layout(book, self.path)
         self._book = book
         return book
+
+    async def _create(self) -> tuple[dict[str, Any], bytes] | None:
+        """Upload the template, create-only (conflictBehavior ``fail``); None when the file exists already (409
+        ``nameAlreadyExists``: another first run, or a retried upload of ours, created it): then it is read."""
+        content = self.template()
+        url = f"{self._by_path()}:/content?{CREATE_ONLY}"
+        try:
+            item = await self._retry(lambda: send_json(self.client, "PUT", url, content=content))
+        except Exception as error:
+            if status_of(error) != 409:
+                raise
+            log.info("HR workbook %s was created by someone else meanwhile (409); reading it", self.path)
+            return None
+        return dict(item), content
 
     async def ensure(self) -> None:
         if self._book is None:
