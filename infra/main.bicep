@@ -55,6 +55,12 @@ param companyConfigPath string = ''
 @description('Comma-separated UPNs of the coach pool')
 param coachPool string = ''
 
+@description('UPN of the mailbox that sends cards by email (Outlook actionable messages); empty = Teams only')
+param cardEmailSender string = ''
+
+@description('Provider id (originator) of the registered Outlook actionable message provider; empty = Teams only')
+param actionableOriginator string = ''
+
 @description('Drive id (OneDrive or SharePoint library) of the HR folder')
 param hrDriveId string = 'hr'
 
@@ -244,6 +250,8 @@ var wegrowSettings = {
 var optionalSettings = union(
   empty(pilotGroupId) ? {} : { WEGROW_PILOT_GROUP_ID: pilotGroupId },
   empty(companyConfigPath) ? {} : { WEGROW_COMPANY_CONFIG: companyConfigPath },
+  empty(cardEmailSender) ? {} : { WEGROW_CARD_EMAIL_SENDER: cardEmailSender },
+  empty(actionableOriginator) ? {} : { WEGROW_ACTIONABLE_ORIGINATOR: actionableOriginator },
   empty(storageConnectionSecretUri) ? {} : { WEGROW_STORAGE_CONNECTION: storageConnectionReference }
 )
 

@@ -122,6 +122,16 @@ class Settings(BaseSettings):
         "0 15 */6 * * *", description="NCRONTAB (6 fields) for creating and renewing Graph subscriptions"
     )
 
+    card_email_sender: str | None = Field(
+        None,
+        pattern=r"^[^@\s,;]+@[^@\s,;]+$",
+        description="UPN of the one mailbox that sends cards by email (Outlook actionable messages); unset = "
+        "Teams only",
+    )
+    actionable_originator: str | None = Field(
+        None, pattern=GUID, description="provider id (originator) of the registered Outlook actionable message provider"
+    )
+
     company_config: Path | None = Field(None, description="path to the company YAML (default: bundled)")
     pilot_group_id: str | None = Field(None, description="Entra group id that limits the pilot; unset = everyone")
     coach_pool: str = Field("", description="comma-separated UPNs of the coach pool")
@@ -170,6 +180,11 @@ class Settings(BaseSettings):
                 "WEGROW_ENV=local)"
             )
         return self
+
+    @property
+    def card_email_enabled(self) -> bool:
+        """Cards may go out by email: a sender mailbox and the registered originator are both set."""
+        return bool(self.card_email_sender and self.actionable_originator)
 
     @property
     def notifications_enabled(self) -> bool:

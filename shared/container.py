@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from shared.ports.calendar import Calendar
     from shared.ports.clock import Clock
     from shared.ports.directory import Directory
+    from shared.ports.mail import CardMailer
     from shared.ports.messenger import Messenger
     from shared.ports.storage import Queues, Store
     from shared.ports.subscriptions import Subscriptions
@@ -134,6 +135,13 @@ class Container:
         from shared.services.scheduling_wiring import context_from
 
         return context_from(self, "bot")
+
+    @cached_property
+    def card_mailer(self) -> CardMailer:
+        """Cards by Outlook actionable email through Graph sendMail (used only when card email is set up)."""
+        from shared.adapters.graph.mail import GraphCardMailer
+
+        return GraphCardMailer(self.graph_client)
 
     @cached_property
     def teams_installer(self) -> GraphTeamsInstaller:

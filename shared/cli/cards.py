@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,15 +28,29 @@ class CardsSummary:
     unreachable: int = 0
     undeliverable: int = 0
     failed: int = 0
+    cards_by_channel: Counter[str] = field(default_factory=Counter)  # {"teams": n, "email": m}
+    cards_by_language: Counter[str] = field(default_factory=Counter)  # {"de": n, ...}, by the language used
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        found = asdict(self)
+        found["cards_by_channel"] = dict(sorted(self.cards_by_channel.items()))
+        found["cards_by_language"] = dict(sorted(self.cards_by_language.items()))
+        return found
+
+    def went_out(self, channel: str, language: str) -> None:
+        self.cards_by_channel[str(channel)] += 1
+        self.cards_by_language[language] += 1
 
     def line(self) -> str:
         return (
             f"cards sent {self.sent} (queued {self.queued}, already sent {self.already_sent}, "
-            f"not reachable in Teams {self.unreachable}, undeliverable {self.undeliverable}, failed {self.failed})"
+            f"not reachable in Teams {self.unreachable}, undeliverable {self.undeliverable}, failed {self.failed}; "
+            f"by channel {_counts(self.cards_by_channel)}, by language {_counts(self.cards_by_language)})"
         )
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{key} {n}" for key, n in sorted(counter.items())) or "none"
 
 
 async def run_cards(c: Container) -> CardsSummary:
@@ -55,7 +70,7 @@ async def run_cards(c: Container) -> CardsSummary:
         from shared.adapters.graph.client import aclose_graph_client
 
         await aclose_graph_client(c.graph_client)
-        for built in ("graph_client", "directory", "calendar", "teams_installer", "messenger"):
+        for built in ("graph_client", "directory", "calendar", "teams_installer", "messenger", "card_mailer"):
             vars(c).pop(built, None)
     return summary
 
@@ -67,7 +82,7 @@ async def _deliver_one(c: Container, body: dict[str, Any], summary: CardsSummary
     from shared.services.send_cards import SendResult
 
     try:
-        result = await deliver_card(card_deps_from(c), body)
+        result = await deliver_card(card_deps_from(c, on_sent=summary.went_out), body)
     except Undeliverable:
         summary.undeliverable += 1
         return True

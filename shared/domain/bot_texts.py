@@ -49,6 +49,15 @@ NO_ACTIONS = "You have no open actions from earlier conversations."
 ACTIONS_HEADING = "Your open actions:"
 ACTION_LINE = "- [{status}] {text} ({kind}, due {due})"
 ACTIONS_FOOTER = "Mark them done or dropped on your next prep card."
+EMAIL_CARDS_ON = 'From now on your WeGrow cards come by email. Send "send my cards in teams" to switch back.'
+EMAIL_CARDS_OFF = "From now on your WeGrow cards come here in Teams."
+EMAIL_CARDS_UNAVAILABLE = "Cards by email are not set up in this organisation, so your cards keep coming here."
+SUBJECT_PREP = "WeGrow: prepare your growth conversation"
+SUBJECT_AGENDA = "WeGrow: agenda for your growth conversation"
+SUBJECT_OUTCOME = "WeGrow: log the outcomes of your growth conversation"
+SUBJECT_CONFIRM = "WeGrow: confirm what you agreed"
+SUBJECT_OTHER = "WeGrow: a card for you"
+EMAIL_FALLBACK = "This message holds a WeGrow card. Open it in Outlook to see and answer it."
 
 
 def say(language: str, message: str, /, **values: Any) -> str:

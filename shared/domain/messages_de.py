@@ -187,3 +187,18 @@ CATALOGUE.update(
         "Mark them done or dropped on your next prep card.": "Markieren Sie sie auf Ihrer nächsten Vorbereitungskarte als erledigt oder verworfen.",
     }
 )
+
+# ---- card email: subjects, fallback text and the channel command (shared.domain.bot_texts)
+CATALOGUE.update(
+    {
+        'From now on your WeGrow cards come by email. Send "send my cards in teams" to switch back.': 'Ab jetzt kommen Ihre WeGrow-Karten per E-Mail. Schreiben Sie "send my cards in teams", um zurückzuwechseln.',
+        "From now on your WeGrow cards come here in Teams.": "Ab jetzt kommen Ihre WeGrow-Karten hier in Teams.",
+        "Cards by email are not set up in this organisation, so your cards keep coming here.": "Karten per E-Mail sind in dieser Organisation nicht eingerichtet; Ihre Karten kommen weiter hierher.",
+        "WeGrow: prepare your growth conversation": "WeGrow: Bereiten Sie Ihr Entwicklungsgespräch vor",
+        "WeGrow: agenda for your growth conversation": "WeGrow: Agenda für Ihr Entwicklungsgespräch",
+        "WeGrow: log the outcomes of your growth conversation": "WeGrow: Halten Sie die Ergebnisse Ihres Entwicklungsgesprächs fest",
+        "WeGrow: confirm what you agreed": "WeGrow: Bestätigen Sie, was Sie vereinbart haben",
+        "WeGrow: a card for you": "WeGrow: eine Karte für Sie",
+        "This message holds a WeGrow card. Open it in Outlook to see and answer it.": "Diese Nachricht enthält eine WeGrow-Karte. Öffnen Sie sie in Outlook, um sie zu sehen und zu beantworten.",
+    }
+)

@@ -183,3 +183,18 @@ CATALOGUE.update(
         "Mark them done or dropped on your next prep card.": "次の準備カードで完了または取り下げにできます。",
     }
 )
+
+# ---- card email: subjects, fallback text and the channel command (shared.domain.bot_texts)
+CATALOGUE.update(
+    {
+        'From now on your WeGrow cards come by email. Send "send my cards in teams" to switch back.': 'これから WeGrow のカードはメールで届きます。元に戻すには "send my cards in teams" と送ってください。',
+        "From now on your WeGrow cards come here in Teams.": "これから WeGrow のカードはこの Teams に届きます。",
+        "Cards by email are not set up in this organisation, so your cards keep coming here.": "この組織ではメールでのカード送信が設定されていないため、カードは引き続きここに届きます。",
+        "WeGrow: prepare your growth conversation": "WeGrow: 成長面談の準備",
+        "WeGrow: agenda for your growth conversation": "WeGrow: 成長面談のアジェンダ",
+        "WeGrow: log the outcomes of your growth conversation": "WeGrow: 成長面談の結果を記録",
+        "WeGrow: confirm what you agreed": "WeGrow: 合意内容の確認",
+        "WeGrow: a card for you": "WeGrow: カードが届いています",
+        "This message holds a WeGrow card. Open it in Outlook to see and answer it.": "このメッセージには WeGrow のカードが含まれています。Outlook で開いて確認し、回答してください。",
+    }
+)

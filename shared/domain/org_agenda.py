@@ -8,6 +8,7 @@ it matters for, and the keywords and aliases used to match agenda items (see ``s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,6 +53,7 @@ class OrgUnit(_Strict):
     departments: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     capabilities: tuple[Capability, ...] = ()
+    card_channel: Literal["teams", "email"] = Field("teams", description="where this unit's cards go by default")
 
     def contains(self, department: str | None, group_ids: Iterable[str] = ()) -> bool:
         wanted = {d.casefold() for d in self.departments} | {self.name.casefold()}

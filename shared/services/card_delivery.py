@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared.domain.card_channel import Channel
 from shared.domain.company import CompanyConfig
 from shared.domain.language import DEFAULT_LANGUAGE
 from shared.ports.clock import Clock
@@ -23,6 +24,8 @@ from shared.ports.messenger import Messenger
 from shared.ports.storage import Store
 from shared.services import agenda_store
 from shared.services import card_content as content
+from shared.services.card_channels import mark_teams_unreachable
+from shared.services.card_email import EmailSender, email_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, card_id, ids_only
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_person
@@ -46,6 +49,9 @@ class CardDeps:
     render: Render
     coach_upns: tuple[str, ...] = ()
     language_of: Callable[[str], str] | None = None  # a person's reading language (default: the company's)
+    email: EmailSender | None = None  # cards by Outlook actionable email; None = Teams only
+    channel_of: Callable[[str], Channel] | None = None  # where a person's cards go (default: Teams)
+    on_sent: Callable[[Channel, str], None] | None = None  # told each card that went out: channel, language
 
 
 async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
@@ -56,12 +62,24 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
     data = build_template_data(deps, message)
     language = deps.language_of(message.recipient_id) if deps.language_of else DEFAULT_LANGUAGE
     card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)}, language)
-    kept = ids_only(message.template_data)
-    result = await send_card(
-        deps.store, deps.messenger, deps.clock, deps.limiter, message.model_copy(update={"template_data": kept}), card
-    )
-    logger.info("card %s (%s): %s", card_id(message.occurrence_id, message.kind), message.kind, result)
+    kept = message.model_copy(update={"template_data": ids_only(message.template_data)})
+    channel, result = await _send(deps, kept, card, language)
+    logger.info("card %s (%s): %s by %s", card_id(message.occurrence_id, message.kind), message.kind, result, channel)
+    if result is SendResult.SENT and deps.on_sent is not None:
+        deps.on_sent(channel, language)
     return result
+
+
+async def _send(deps: CardDeps, message: SendCard, card: dict[str, Any], language: str) -> tuple[Channel, SendResult]:
+    """Teams, or email when the person's channel says so; email too when Teams turns out unreachable for good."""
+    channel = deps.channel_of(message.recipient_id) if deps.channel_of else Channel.TEAMS
+    if channel is Channel.EMAIL and deps.email is not None:
+        return channel, await email_card(deps.store, deps.clock, deps.email, message, card, language)
+    result = await send_card(deps.store, deps.messenger, deps.clock, deps.limiter, message, card)
+    if result is SendResult.UNREACHABLE and deps.email is not None:
+        mark_teams_unreachable(deps.store, message.recipient_id, deps.clock.now())
+        return Channel.EMAIL, await email_card(deps.store, deps.clock, deps.email, message, card, language)
+    return Channel.TEAMS, result
 
 
 async def _deliver_to_pool(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:

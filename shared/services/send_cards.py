@@ -117,3 +117,8 @@ async def _send_with_backoff(
         with attempt:
             async with limiter.sending(ref.conversation_id):
                 await messenger.send_card(ref, card, message_id)
+
+
+def claim_card_row(store: Store, message: SendCard) -> CardRecord:
+    """The card's row for ``message`` (written now as pending, or found): for senders other than Teams."""
+    return _claim(store, message)

@@ -16,7 +16,11 @@ clock skew (as the SDK allows). Keys are refreshed with the key set (``KeySet``)
 Activities (``check_activity``), in every auth mode, the local anonymous one included: channel ``msteams``;
 ``channelData.tenant.id`` (and ``conversation.tenantId`` when present) = ``WEGROW_TENANT_ID``; the signing
 key endorses the channel; the token's ``serviceurl`` = the activity's ``serviceUrl``; the conversation is
-``personal`` (the app is personal-scope only, and a missing type is not personal).
+``personal`` (the app is personal-scope only, and a missing type is not personal). From channel ``outlook``
+(cards sent as Outlook actionable email, Universal Actions) only ``adaptiveCard/action`` invokes are accepted,
+with the tenant stated in ``channelData.tenant.id`` and/or ``conversation.tenantId`` (every stated one must be
+ours) and a key that endorses ``outlook``; there is no personal chat there. Who acted is checked by the card
+handlers against the card's recipient, exactly as in Teams.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ logger = logging.getLogger(__name__)
 ALGORITHMS = ["RS256"]
 CLOCK_SKEW_SECONDS = 300.0
 TEAMS_CHANNEL = "msteams"
+OUTLOOK_CHANNEL = "outlook"  # Outlook actionable messages with Universal Actions (Action.Execute)
+CARD_ACTION = "adaptiveCard/action"
 PERSONAL = "personal"
 KEYS_MAX_AGE_SECONDS = 24 * 3600.0  # a key set is re-read at least daily
 KEYS_MIN_REFRESH_SECONDS = 60.0  # an unknown kid refetches at most once a minute
@@ -238,25 +244,36 @@ def authenticator_for(settings: Settings) -> Authenticator:
 
 
 def check_activity(activity: Mapping[str, Any], caller: Caller, tenant_id: str | None) -> None:
-    """Raise Forbidden unless the activity is a personal Teams activity in our tenant, as its token says."""
+    """Raise Forbidden unless the activity is a personal Teams activity, or an Outlook card action, in our tenant."""
     channel = activity.get("channelId")
-    if channel != TEAMS_CHANNEL:
-        raise Forbidden("only Microsoft Teams activities are accepted")
+    if channel not in (TEAMS_CHANNEL, OUTLOOK_CHANNEL):
+        raise Forbidden("only Microsoft Teams activities and Outlook card actions are accepted")
     if not tenant_id:
         raise Forbidden("no tenant is configured (WEGROW_TENANT_ID)")
     conversation = activity.get("conversation")
     conversation = conversation if isinstance(conversation, dict) else {}
-    if not _same_tenant(_path(activity, "channelData", "tenant", "id"), tenant_id):
+    if channel == OUTLOOK_CHANNEL:
+        _check_outlook(activity, conversation, tenant_id)
+    elif not _same_tenant(_path(activity, "channelData", "tenant", "id"), tenant_id):
         raise Forbidden("the activity is not from this organisation's tenant")
     if "tenantId" in conversation and not _same_tenant(conversation.get("tenantId"), tenant_id):
         raise Forbidden("the activity is not from this organisation's tenant")
-    _check_endorsement(caller, TEAMS_CHANNEL)
+    _check_endorsement(caller, str(channel))
     if not caller.anonymous and not _same_url(
         caller.identity.get_claim_value("serviceurl"), activity.get("serviceUrl")
     ):
         raise Forbidden("the token was not issued for this serviceUrl")
-    if conversation.get("conversationType") != PERSONAL:
+    if channel == TEAMS_CHANNEL and conversation.get("conversationType") != PERSONAL:
         raise Forbidden("WeGrow answers only in a personal chat")
+
+
+def _check_outlook(activity: Mapping[str, Any], conversation: Mapping[str, Any], tenant_id: str) -> None:
+    """From Outlook only card actions (Action.Execute and refresh), in our tenant as the activity states it."""
+    if activity.get("type") != "invoke" or activity.get("name") != CARD_ACTION:
+        raise Forbidden("from Outlook only card actions are accepted")
+    stated = [t for t in (_path(activity, "channelData", "tenant", "id"), conversation.get("tenantId")) if t]
+    if not stated or not all(_same_tenant(t, tenant_id) for t in stated):
+        raise Forbidden("the activity is not from this organisation's tenant")
 
 
 def _check_endorsement(caller: Caller, channel: str) -> None:
