@@ -18,6 +18,7 @@ HELP = (
     "- my actions (what you agreed in earlier conversations)\n"
     "- learned: <a course, a book, a session you gave>\n"
     "- talk to a coach\n"
+    "- send my cards by email / send my cards in teams\n"
     "- help"
 )
 NOT_UNDERSTOOD = "I didn't understand that."

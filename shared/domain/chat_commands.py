@@ -1,7 +1,8 @@
 """What a chat message to the bot asks for: a small pure parser (any text gives a command, never an exception).
 
 Commands (docs/bot.md): ``help``; ``add a micro-need: <text>``; ``my agenda``; ``done <n>`` / ``drop <n>`` (n as
-numbered by "my agenda"); ``my actions``; ``learned: <text>``; ``talk to a coach``. Anything else is
+numbered by "my agenda"); ``my actions``; ``learned: <text>``; ``talk to a coach``; ``send my cards by email`` /
+``send my cards in teams``. Anything else is
 :class:`Unknown`, which the bot answers with "I didn't understand" and the help text.
 """
 
@@ -54,13 +55,20 @@ class TalkToCoach:
 
 
 @dataclass(frozen=True, slots=True)
+class CardsBy:
+    """Where the person wants their cards: ``email`` or ``teams``."""
+
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """Not a command; ``hint`` says what was almost right (or is empty)."""
 
     hint: str = ""
 
 
-Command = Help | AddMicroNeed | MyAgenda | MarkItem | MyActions | Learned | TalkToCoach | Unknown
+Command = Help | AddMicroNeed | MyAgenda | MarkItem | MyActions | Learned | TalkToCoach | CardsBy | Unknown
 
 _MICRO_NEED = re.compile(r"^add an? micro[- ]?need\s*:\s*(?P<text>.+)$", re.IGNORECASE | re.DOTALL)
 _LEARNED = re.compile(r"^(?:i\s+)?learned\s*:\s*(?P<text>.+)$", re.IGNORECASE | re.DOTALL)
@@ -73,6 +81,10 @@ _WORDS: dict[str, Command] = {
     "my actions": MyActions(),
     "talk to a coach": TalkToCoach(),
     "i'd rather talk to a coach": TalkToCoach(),
+    "send my cards by email": CardsBy("email"),
+    "send my cards by e-mail": CardsBy("email"),
+    "send my cards in teams": CardsBy("teams"),
+    "send my cards here": CardsBy("teams"),
 }
 
 

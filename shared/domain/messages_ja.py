@@ -153,7 +153,7 @@ CATALOGUE: dict[str, str] = {
 # ---- the bot's chat replies (shared.domain.bot_texts)
 CATALOGUE.update(
     {
-        'I can help you prepare your growth conversations:\n- add a micro-need: <what you need>\n- my agenda (your open items, numbered)\n- done <number> / drop <number> (an item as numbered by "my agenda")\n- my actions (what you agreed in earlier conversations)\n- learned: <a course, a book, a session you gave>\n- talk to a coach\n- help': '成長面談の準備をお手伝いします（コマンドは英語です）:\n- add a micro-need: <必要なこと>\n- my agenda（未完了の項目を番号付きで表示）\n- done <番号> / drop <番号>（"my agenda" の番号の項目）\n- my actions（これまでの面談で合意したこと）\n- learned: <講座、本、自分が行った勉強会>\n- talk to a coach\n- help',
+        'I can help you prepare your growth conversations:\n- add a micro-need: <what you need>\n- my agenda (your open items, numbered)\n- done <number> / drop <number> (an item as numbered by "my agenda")\n- my actions (what you agreed in earlier conversations)\n- learned: <a course, a book, a session you gave>\n- talk to a coach\n- send my cards by email / send my cards in teams\n- help': '成長面談の準備をお手伝いします（コマンドは英語です）:\n- add a micro-need: <必要なこと>\n- my agenda（未完了の項目を番号付きで表示）\n- done <番号> / drop <番号>（"my agenda" の番号の項目）\n- my actions（これまでの面談で合意したこと）\n- learned: <講座、本、自分が行った勉強会>\n- talk to a coach\n- send my cards by email / send my cards in teams（カードをメールまたは Teams で受け取る）\n- help',
         "I didn't understand that.": "すみません、理解できませんでした。",
         "Ask me for that in our 1:1 chat.": "その操作は 1 対 1 のチャットでお願いします。",
         "You are sending me a lot at once. Please wait a minute and try again. Nothing was saved.": "一度に多くのメッセージが届いています。1 分ほど待ってからもう一度お試しください。何も保存されていません。",

@@ -164,3 +164,28 @@ def test_the_bot_answers_in_the_language_of_the_message() -> None:
     bot.services = replace(bot.services, default_language=lambda: "de")
     assert bot.say("help", _in("fr-FR")).startswith("Ich helfe Ihnen")
     assert bot.say("help", _in("en-GB")).startswith("I can help")
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"), [("send my cards by email", "email"), ("Send my cards in Teams", "teams")]
+)
+def test_cards_by_commands_parse(text: str, channel: str) -> None:
+    assert cmd.parse_command(text) == cmd.CardsBy(channel)
+
+
+def test_a_person_can_choose_email_only_when_the_organisation_sends_cards_by_email() -> None:
+    from shared.services.card_channels import DELIVERY, PREFERENCE, ROW
+
+    bot = Bot()
+    assert "not set up" in bot.say("send my cards by email")
+    assert bot.store.find(DELIVERY, "ada", ROW) is None
+    settings = load_settings(
+        storage_connection="UseDevelopmentStorage=true",
+        card_email_sender="wegrow-cards@contoso.test",
+        actionable_originator="6f0c5d35-6c1f-4c0c-9f0e-0e3b2a9c5e11",
+    )
+    bot.services = replace(bot.services, settings=settings)
+    assert bot.say("send my cards by email").startswith("From now on your WeGrow cards come by email")
+    assert bot.store.get(DELIVERY, "ada", ROW).data[PREFERENCE] == "email"
+    assert bot.say("send my cards in teams").startswith("From now on your WeGrow cards come here in Teams")
+    assert bot.store.get(DELIVERY, "ada", ROW).data[PREFERENCE] == "teams"

@@ -45,6 +45,7 @@ from shared.services.card_actions import (
     handle_log_outcomes,
     handle_refresh,
 )
+from shared.services.card_channels import teams_works_again
 from shared.services.languages import TEAMS
 from shared.services.languages import remember as remember_language
 from shared.services.prep_reopen import saved_prep_card
@@ -190,6 +191,7 @@ def _register_messages(app: AgentApplication[TurnState], services: BotServices) 
         actor = actor_of(context)
         if actor:
             remember_language(services.store, actor, TEAMS, context.activity.locale)
+            teams_works_again(services.store, actor)  # they wrote to the bot in Teams: it reaches them
         await context.send_activity(reply_to(services, context.activity.text or "", actor, context))
 
     app.activity(ActivityTypes.message)(on_message)

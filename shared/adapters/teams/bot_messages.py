@@ -27,10 +27,12 @@ from shared.adapters.teams import agenda_commands as agenda_cmd
 from shared.config import Settings
 from shared.domain import bot_texts as t
 from shared.domain import chat_commands as cmd
+from shared.domain.card_channel import Channel
 from shared.domain.language import choose_language, supported_language
 from shared.ports.clock import Clock
 from shared.ports.storage import AlreadyExists, Queues, StaleWrite, Store
 from shared.services import agenda_store
+from shared.services.card_channels import set_preference
 
 if TYPE_CHECKING:
     from shared.services.schedule_context import ScheduleContext
@@ -72,7 +74,19 @@ def reply_to(services: BotServices, text: str, actor: str | None, context: TurnC
         return agenda_cmd.my_actions(services.store, actor, services.clock.now(), language)
     if not allow_write(services, actor):
         return t.say(language, t.SLOW_DOWN)
+    if isinstance(command, cmd.CardsBy):
+        return _cards_by(services, actor, command.channel, language)
     return _write(services, actor, command, language)
+
+
+def _cards_by(services: BotServices, actor: str, channel: str, language: str) -> str:
+    if channel == Channel.TEAMS:
+        set_preference(services.store, actor, Channel.TEAMS)
+        return t.say(language, t.EMAIL_CARDS_OFF)
+    if not services.settings.card_email_enabled:
+        return t.say(language, t.EMAIL_CARDS_UNAVAILABLE)
+    set_preference(services.store, actor, Channel.EMAIL)
+    return t.say(language, t.EMAIL_CARDS_ON)
 
 
 def reply_language(services: BotServices, context: TurnContext | None) -> str:
