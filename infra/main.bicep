@@ -61,6 +61,9 @@ param cardEmailSender string = ''
 @description('Provider id (originator) of the registered Outlook actionable message provider; empty = Teams only')
 param actionableOriginator string = ''
 
+@description('Comma-separated Viva Learning provider ids whose contents the outcome card suggests; empty = no learning suggestions')
+param learningProviderIds string = ''
+
 @description('Drive id (OneDrive or SharePoint library) of the HR folder')
 param hrDriveId string = 'hr'
 
@@ -252,6 +255,7 @@ var optionalSettings = union(
   empty(companyConfigPath) ? {} : { WEGROW_COMPANY_CONFIG: companyConfigPath },
   empty(cardEmailSender) ? {} : { WEGROW_CARD_EMAIL_SENDER: cardEmailSender },
   empty(actionableOriginator) ? {} : { WEGROW_ACTIONABLE_ORIGINATOR: actionableOriginator },
+  empty(learningProviderIds) ? {} : { WEGROW_LEARNING_PROVIDER_IDS: learningProviderIds },
   empty(storageConnectionSecretUri) ? {} : { WEGROW_STORAGE_CONNECTION: storageConnectionReference }
 )
 

@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         None, pattern=GUID, description="provider id (originator) of the registered Outlook actionable message provider"
     )
 
+    learning_provider_ids: str = Field(
+        "",
+        pattern=r"^[\w\-, ]*$",
+        description="comma-separated Viva Learning provider ids whose contents the outcome card suggests (listing "
+        "providers is delegated-only in Graph); unset = no learning suggestions",
+    )
+
     company_config: Path | None = Field(None, description="path to the company YAML (default: bundled)")
     pilot_group_id: str | None = Field(None, description="Entra group id that limits the pilot; unset = everyone")
     coach_pool: str = Field("", description="comma-separated UPNs of the coach pool")
@@ -229,6 +236,10 @@ class Settings(BaseSettings):
     @property
     def coach_upns(self) -> tuple[str, ...]:
         return tuple(u.strip().lower() for u in self.coach_pool.split(",") if u.strip())
+
+    @property
+    def learning_providers(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.learning_provider_ids.split(",") if p.strip())
 
     @property
     def graph_root(self) -> str:
