@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.calendar_batch import SeriesBatches, with_series_id
 from shared.adapters.graph.limits import MailboxLimiter
-from shared.adapters.graph.mapping_events import event_for, occurrence_from, series_event_from
-from shared.adapters.graph.raw import json_request, next_link, page_of, send_json
+from shared.adapters.graph.mapping_events import event_for, series_event_from
+from shared.adapters.graph.raw import json_request, send_json
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.adapters.graph.wire import flag, objects
 from shared.domain.calendar import Busy, Occurrence, OccurrenceCancel, OccurrenceMove, SeriesEvent, SeriesSpec
@@ -87,7 +86,7 @@ class GraphCalendar:
         return self._client.users.by_user_id(organizer_id).events
 
     async def _get(self, builder: Any, config: Any) -> Any:
-        return await send_json(self._client, builder.to_get_request_information(config))
+        return await send_json(builder, builder.to_get_request_information(config))
 
     async def _send(self, builder: Any, method: str, body: Any = None) -> Any:
         """``method`` on ``builder``'s URL with a JSON body; the JSON answer (see :mod:`raw`)."""
@@ -175,20 +174,9 @@ class GraphCalendar:
             log.info("cancel: event already gone")
 
     async def occurrences(self, organizer_id: str, event_id: str, start: datetime, end: datetime) -> list[Occurrence]:
-        return [occurrence_from(e) async for e in self._instances(organizer_id, event_id, start, end)]
+        from shared.adapters.graph.calendar_occurrences import occurrences
 
-    async def _instances(self, organizer_id: str, event_id: str, start: datetime, end: datetime) -> AsyncIterator[Any]:
-        """The instances' JSON, page after page (``@odata.nextLink``), each page under the mailbox's slot."""
-        instances = self._events(organizer_id).by_event_id(event_id).instances
-        builder, config = instances, req.instances_config(start, end)
-        while True:
-            page = page_of(await self._on_mailbox(organizer_id, partial(self._get, builder, config)), "event instances")
-            for event in objects(page, "value"):
-                yield event
-            link = next_link(page)
-            if not link:
-                return
-            builder, config = instances.with_url(link), req.utc_config()
+        return await occurrences(self._events(organizer_id), organizer_id, event_id, (start, end), self._on_mailbox)
 
     async def move_occurrence(self, organizer_id: str, occurrence_id: str, start: datetime, end: datetime) -> None:
         item = self._events(organizer_id).by_event_id(occurrence_id)

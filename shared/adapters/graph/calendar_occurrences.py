@@ -1,7 +1,8 @@
 """Instances of many series and moves of many instances, in JSON ``$batch``es of up to 20 requests.
 
-``occurrences_many`` sends one ``GET /users/{organiser}/events/{master}/instances`` per series and follows each
-``@odata.nextLink`` in the next round (event: instances, "List instances": paged like other event lists).
+``occurrences`` lists one series' instances page by page (no batch). ``occurrences_many`` sends one
+``GET /users/{organiser}/events/{master}/instances`` per series and follows each ``@odata.nextLink`` in the
+next round (event: instances, "List instances": paged like other event lists).
 ``move_occurrences_many`` sends one ``PATCH /users/{organiser}/events/{instance}`` with the new start/end per
 move (PATCH of an instance makes it an exception; a PATCH by id is idempotent, so a re-sent item is safe).
 Like the other calendar batches, a batch holds each mailbox's Outlook slots while it is in flight, and an item
@@ -12,15 +13,16 @@ per instance; an instance already gone (404 ``ErrorItemNotFound``) counts as can
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.calendar_batch import BatchItemError, SeriesBatches, _raise_if_throttled, _unavailable
 from shared.adapters.graph.mapping_events import occurrence_from
-from shared.adapters.graph.raw import json_request, next_link
+from shared.adapters.graph.raw import json_request, next_link, page_of, send_json
 from shared.adapters.graph.retry import RETRYABLE_STATUSES
 from shared.adapters.graph.wire import objects
 from shared.domain.calendar import Occurrence, OccurrenceCancel, OccurrenceMove
@@ -30,6 +32,7 @@ from shared.ports.directory import MailboxUnavailable
 if TYPE_CHECKING:
     from msgraph.graph_service_client import GraphServiceClient
 
+OnMailbox = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
 ITEM_NOT_FOUND = "ErrorItemNotFound"  # the mailbox exists, the event does not (any more)
 
 
@@ -48,6 +51,26 @@ async def _send(
 
 def _instances(client: GraphServiceClient, organizer: str, event_id: str) -> Any:
     return client.users.by_user_id(organizer).events.by_event_id(event_id).instances
+
+
+async def occurrences(
+    events: Any, organizer_id: str, event_id: str, span: tuple[datetime, datetime], on_mailbox: OnMailbox
+) -> list[Occurrence]:
+    """One series' instances over ``span``, page after page (``@odata.nextLink``), each under the mailbox's slot."""
+    instances = events.by_event_id(event_id).instances
+    builder, config = instances, req.instances_config(*span)
+    found: list[Occurrence] = []
+    while True:
+        page = page_of(await on_mailbox(organizer_id, partial(_get, builder, config)), "event instances")
+        found += [occurrence_from(event) for event in objects(page, "value")]
+        link = next_link(page)
+        if not link:
+            return found
+        builder, config = instances.with_url(link), req.utc_config()
+
+
+async def _get(builder: Any, config: Any) -> Any:
+    return await send_json(builder, builder.to_get_request_information(config))
 
 
 async def occurrences_many(
