@@ -22,6 +22,7 @@ from typing import Any
 
 from shared.ports.clock import Clock
 from shared.ports.storage import Queues, Record, Store
+from shared.services.health_notices import Notice, notices
 from shared.services.runs import LAST, LAST_OK, TABLE, Run, last_run
 from shared.services.triggers import QueueTrigger, TimerTrigger, Triggers
 
@@ -61,6 +62,7 @@ class FunctionHealth:
 class HealthReport:
     checked_at: datetime
     functions: tuple[FunctionHealth, ...]
+    notices: tuple[Notice, ...] = ()  # what an admin must fix that no run shows (health_notices.py); not stale
 
     @property
     def ok(self) -> bool:
@@ -72,6 +74,7 @@ class HealthReport:
             "checked_at": self.checked_at.isoformat(),
             "stale": [f.name for f in self.functions if f.state == "stale"],
             "functions": [f.as_json() for f in self.functions],
+            "notices": [n.as_json() for n in self.notices],
         }
 
 
@@ -81,7 +84,7 @@ def check_health(
     now = clock.now()
     timers = [timer_health(store, t, now, grace) for t in triggers.timers]
     queued = [queue_health(store, queues, q, now, grace) for q in triggers.queues]
-    return HealthReport(now, (*timers, *queued))
+    return HealthReport(now, (*timers, *queued), notices(store))
 
 
 def timer_health(store: Store, timer: TimerTrigger, now: datetime, grace: timedelta) -> FunctionHealth:
