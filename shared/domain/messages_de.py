@@ -11,7 +11,6 @@ CATALOGUE: dict[str, str] = {
         " aus dem Coach-Pool hat Ihre Anfrage übernommen und meldet sich bei Ihnen."
     ),
     " on ${meetingDate}": " am ${meetingDate}",
-    " on ${meetingDate} · ${tenureLabel}": " am ${meetingDate} · ${tenureLabel}",
     " on ${meetingDate}.": " am ${meetingDate}.",
     " · Owner: ": " · Verantwortlich: ",
     "${typeLabel}, due ${dueDate}, ": "${typeLabel}, fällig am ${dueDate}, ",

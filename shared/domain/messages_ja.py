@@ -9,7 +9,6 @@ CATALOGUE: dict[str, str] = {
     " after your conversation on ${meetingDate}": "（${meetingDate} の面談後）",
     " from the coach pool took your request and will contact you.": " さん（コーチ）があなたの依頼を引き受けました。追って連絡があります。",
     " on ${meetingDate}": "（${meetingDate}）",
-    " on ${meetingDate} · ${tenureLabel}": "（${meetingDate}）· ${tenureLabel}",
     " on ${meetingDate}.": "（${meetingDate}）",
     " · Owner: ": " · 担当: ",
     "${typeLabel}, due ${dueDate}, ": "${typeLabel}、期限 ${dueDate}、",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from shared.ports.storage import Store
 from shared.services import agenda_store
 from shared.services.card_open_actions import open_actions
 from shared.services.card_submissions import OutcomeLog
+from shared.services.learning_views import learning_status
 
 ACTION_STATUS_LABELS = {"open": "Open", "in_progress": "In progress"}  # an open action's status as a card shows it
 
@@ -47,6 +48,12 @@ def meeting_label(start: datetime, person: Person) -> str:
     zone, _ = resolve_zone_or_default(person.working_hours.time_zone, "UTC")
     local = start.astimezone(ZoneInfo(zone.key))
     return f"{local:%a %d %b %Y, %H:%M} ({zone.key})"
+
+
+def meeting_when(start: datetime) -> str:
+    """The start as Adaptive Cards date and time functions: each client shows it in its own zone and locale."""
+    instant = start.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    return f"{{{{DATE({instant}, LONG)}}}} {{{{TIME({instant})}}}}"
 
 
 def _context(config: CompanyConfig, meeting: Meeting, actions: Sequence[OutcomeAction] = ()) -> ConversationContext:
@@ -102,6 +109,7 @@ def prep_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[str
         "recipients": recipients(meeting.employee.id),
         "manager": {"displayName": view.manager_name},
         "meetingDate": meeting_label(meeting.start, meeting.employee),
+        "meetingWhen": meeting_when(meeting.start),
         "agendaItems": [i for i, item in zip(numbered, items, strict=True) if item.kind is not ItemKind.MICRO_NEED],
         "microNeeds": [i for i, item in zip(numbered, items, strict=True) if item.kind is ItemKind.MICRO_NEED],
         "learningGoals": "",
@@ -141,6 +149,7 @@ def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[s
         "recipients": recipients(meeting.manager.id),
         "employee": {"displayName": view.employee_name},
         "meetingDate": meeting_label(meeting.start, meeting.manager),
+        "meetingWhen": meeting_when(meeting.start),
         "tenureLabel": view.tenure.label if view.tenure else "",
         "tenurePrompt": view.tenure.prompt if view.tenure else "",  # the stage's question for the manager
         "sharedItems": [
@@ -167,6 +176,7 @@ def agenda_data(store: Store, config: CompanyConfig, meeting: Meeting) -> dict[s
                 "dueDate": a.due.isoformat(),
                 "ownerName": owners[a.owner],
                 "status": ACTION_STATUS_LABELS.get(a.status, a.status),
+                "learning": learning_status(store, a.id, a.type),  # a recommended course: completed or not yet
             }
             for a in view.open_actions
         ],

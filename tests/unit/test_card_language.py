@@ -4,11 +4,17 @@ the card an action answers with is in the language of the client that acted."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared.adapters.teams.views import card_for
 from shared.services.card_actions import CardReply, Verdict
+from shared.services.card_content import meeting_when
 from shared.services.card_delivery import deliver_card
 from shared.services.card_records import CardKind
 from shared.services.languages import MAILBOX, TEAMS, language_for, remember
@@ -55,3 +61,13 @@ def test_an_answer_card_follows_the_acting_client_language() -> None:
     german = json.dumps(card_for(reply, "de"), ensure_ascii=False)
     assert "Dieses Gespräch ist vorbei" in german
     assert "This conversation has passed" in json.dumps(card_for(reply, "en"))
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 2), timezones=st.timezones()))
+def test_the_meeting_time_is_left_to_the_reader_client_in_strict_rfc_3339(start: datetime) -> None:
+    """Adaptive Cards shows {{DATE()}}/{{TIME()}} in the reader's own zone and locale; it needs an exact UTC instant."""
+    when = meeting_when(start)
+    match = re.fullmatch(r"\{\{DATE\((?P<a>[0-9TZ:-]+), LONG\)\}\} \{\{TIME\((?P<b>[0-9TZ:-]+)\)\}\}", when)
+    assert match is not None and match["a"] == match["b"]
+    parsed = datetime.fromisoformat(match["a"].removesuffix("Z")).replace(tzinfo=UTC)
+    assert parsed == start.replace(microsecond=0).astimezone(UTC).replace(microsecond=0)

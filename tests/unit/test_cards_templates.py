@@ -23,6 +23,7 @@ ACTIONABLE = {"employee-prep", "manager-agenda", "outcome-log", "outcome-confirm
 MARKDOWN_PROPERTIES = {"text", "value", "title", "label", "placeholder", "errorMessage"}
 SAFE_IN_MARKDOWN = {
     "meetingDate",
+    "meetingWhen",  # {{DATE()}} {{TIME()}} of an instant we format, no user text
     "dueDate",
     "submittedAt",
     "reference",
