@@ -87,8 +87,9 @@ class Playground:
     ``devstack.demo_relay`` in front of the Playground's connector. It keeps its port across restarts.
     """
 
-    def __init__(self, bot_endpoint: str, port: int, relay_port: int, work_dir: Path) -> None:
+    def __init__(self, bot_endpoint: str, port: int, relay_port: int, work_dir: Path, locale: str = "") -> None:
         self.bot_endpoint = bot_endpoint
+        self.locale = locale  # e.g. "de_DE.UTF-8": Node's default locale, which the Playground puts on activities
         self.port = port
         self.relay_port = relay_port
         self.work_dir = work_dir
@@ -128,6 +129,7 @@ class Playground:
             "TEAMSAPPTESTER_BROWSER": "none",
             "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
             "M365_AGENTS_PLAYGROUND_LOGFILE": str(self.work_dir / "playground-debug.log"),
+            **({"LANG": self.locale, "LC_ALL": self.locale} if self.locale else {}),
         }
         command = [str(BIN), "-e", self.bot_endpoint, "-c", "msteams", "-p", str(self.port),
                    "--service-url", f"{self.url}/_connector", "--disable-telemetry"]  # fmt: skip

@@ -7,6 +7,7 @@ invokes) to the runner's ``/api/messages``. Setup reads the Store only to choose
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -53,6 +54,7 @@ class World:
     container: Container
     manager: Person
     employee: Person
+    out: Path = OUT  # this module's screenshots and logs
 
     def user(self, person: Person) -> PlaygroundUser:
         return PlaygroundUser(person.id, person.display_name, person.upn)
@@ -81,7 +83,7 @@ def run_cycle(env: dict[str, str]) -> None:
     assert done.returncode == 0, f"wegrow cycle failed: {done.stderr[-2000:]}"
 
 
-def pick_pair(container: Container) -> tuple[Person, Person] | None:
+def pick_pair(container: Container, avoid: frozenset[str] = frozenset()) -> tuple[Person, Person] | None:
     """A manager and report whose first conversation is within the card lead time (so the prep card is due).
 
     None until the scheduling queues are empty: the stack's runner polls ``schedule-pair`` and
@@ -95,7 +97,7 @@ def pick_pair(container: Container) -> tuple[Person, Person] | None:
         first = row.data.get("first_start")
         if row.data.get("state") == "active" and first and now < datetime.fromisoformat(str(first)) < now + lead:
             manager, employee = load_person(container.store, row.partition), load_person(container.store, row.row)
-            if manager is not None and employee is not None:
+            if manager is not None and employee is not None and not {manager.upn.lower(), employee.upn.lower()} & avoid:
                 return manager, employee
     return None
 
@@ -109,29 +111,53 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = 60.0
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture(scope="module")
-def world() -> Iterator[World]:
+def _clean(out: Path, whole: bool) -> None:
+    """Remove an earlier run's output; the unnamed world leaves the other modules' folders (they may be running)."""
+    if whole:
+        shutil.rmtree(out, ignore_errors=True)
+        return
+    for folder in (out / "logs", out / "playground"):
+        shutil.rmtree(folder, ignore_errors=True)
+    for path in out.glob("*.*"):
+        path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def started_world(
+    name: str = "", locale: str = "", extra_env: dict[str, str] | None = None, avoid: frozenset[str] = frozenset()
+) -> Iterator[World]:
+    """The stack, the cycle, a pair whose prep card is due, and the Playground signed in as its employee.
+
+    ``name`` keeps each test module's screenshots and logs apart (``out/e2e/<name>``); ``locale`` is the
+    Playground's LANG, which becomes the ``locale`` of its activities; the pair has nobody whose UPN is in ``avoid``.
+    """
     require_chromium()
-    shutil.rmtree(OUT, ignore_errors=True)
+    out = OUT / name if name else OUT
+    _clean(out, whole=bool(name))
     relay_port = free_port()
     # a week of lead time: the stricter demo tenant has fewer free slots, and at some hours no small team has a
     # conversation inside the default three days
-    lead = {"WEGROW_CARD_LEAD_DAYS": "7"}
+    env = {"WEGROW_CARD_LEAD_DAYS": "7", **(extra_env or {})}
     options = StackOptions(
-        people=PEOPLE, connector_url=f"http://127.0.0.1:{relay_port}/", log_dir=OUT / "logs", extra_env=lead
+        people=PEOPLE, connector_url=f"http://127.0.0.1:{relay_port}/", log_dir=out / "logs", extra_env=env
     )
     stack = Stack(options).start()
-    playground = Playground(stack.bot_endpoint, free_port(), relay_port, OUT / "playground")
+    playground = Playground(stack.bot_endpoint, free_port(), relay_port, out / "playground", locale=locale)
     try:
-        env = {**os.environ, **stack.env}
-        run_cycle(env)
+        run_cycle({**os.environ, **stack.env})
         container = Container(load_settings(**{k.removeprefix("WEGROW_").lower(): v for k, v in stack.env.items()
                                                if k.startswith("WEGROW_")}))  # fmt: skip
         what = "empty scheduling queues and a series that starts within the card lead time"
-        manager, employee = wait_until(lambda: pick_pair(container), what, timeout=300)
-        world = World(stack, playground, container, manager, employee)
+        manager, employee = wait_until(lambda: pick_pair(container, avoid), what, timeout=300)
+        world = World(stack, playground, container, manager, employee, out)
         world.sign_in(employee)
         yield world
     finally:
         playground.close()
         stack.stop()
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    with started_world() as started:
+        yield started

@@ -1,0 +1,226 @@
+"""The growth loop of issue 17 in the Agents Playground, one person at a time (see test_playground.py for how
+the Playground is restarted as another person and how queued cards reach them).
+
+The employee closes an item and logs their learning by chat, then edits and drops items and asks for a coach on
+the prep card; the first coach of the pool takes the request and the second sees it taken; the manager's agenda
+shows only what is still open and shared, and the outcome card refuses a training action for a time gap with the
+rule's explanation before it saves; the employee disputes the outcome with a comment.
+
+The pair's second conversation is reached the way the ``cards`` timer would reach it, by a ``send-card`` queue
+message for its agenda card (run through the host's admin endpoint); its occurrence is read from the calendar.
+There the manager sees the item the employee kept as carried and closes the action of the first conversation,
+and the employee's "my actions" shows it done. Nothing is written to the Store by the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Locator, Page
+from shared.domain.cards import CardKind
+
+from devstack.demo_playground import PlaygroundUser
+from devstack.tenant import generate_tenant
+from shared.services.due_cards import DueCard, pair_occurrences
+from tests.e2e import test_playground as ui
+from tests.e2e.playground_world import PEOPLE, World, started_world
+from tests.e2e.test_playground import choose, kept, newest_card, open_chat, queued_card, say
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+page = ui.page  # the browser page fixture
+
+SEED = 7  # devstack.stack.StackOptions.seed
+KEPT, DROPPED, CLOSED = "Pair on the release checklist", "A standing desk", "Read the style guide"
+EDITED = "Pair on the release checklist with Sam"
+LEARNED = "Gave a sharing session on feature flags"
+OUTCOME = "Block two afternoons a month for the checklist work"
+DISPUTE = "We agreed one afternoon, not two"
+NEXT_ACTION = "Take the release-engineering course"
+COMPANY = Path(__file__).resolve().parents[2] / "shared" / "data" / "company.yaml"
+
+
+def manager_prompts() -> list[str]:
+    """The tenure-stage prompts of the bundled company config (every demo person has a hire date)."""
+    tenure = yaml.safe_load(COMPANY.read_text())["tenure"]
+    return [stage["manager_prompt"].strip() for stage in tenure.values() if "manager_prompt" in stage]
+
+
+def coach_pool() -> tuple[PlaygroundUser, PlaygroundUser]:
+    """Two people of the demo tenant who manage nobody (so no pair needs them as a manager)."""
+    tenant = generate_tenant(PEOPLE, SEED)
+    managers = set(tenant.managers.values())
+    plain = [u for u in tenant.users if u["id"] not in managers]
+    first, second = (PlaygroundUser(u["id"], u["displayName"], u["userPrincipalName"]) for u in plain[-2:])
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def loop_world() -> Iterator[tuple[World, tuple[PlaygroundUser, PlaygroundUser]]]:
+    coaches = coach_pool()
+    pool = {"WEGROW_COACH_POOL": ",".join(c.upn for c in coaches)}
+    avoid = frozenset(c.upn.lower() for c in coaches)
+    with started_world("growth-loop", extra_env=pool, avoid=avoid) as started:
+        yield started, coaches
+
+
+def shot(world: World, target: Page | Locator, name: str) -> None:
+    world.out.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=str(world.out / f"{name}.png"))
+
+
+def sign_in_as(world: World, page: Page, user: PlaygroundUser) -> None:
+    world.playground.stop()
+    world.playground.start(user)
+    open_chat(page, world)
+
+
+def test_the_growth_loop(loop_world: tuple[World, tuple[PlaygroundUser, PlaygroundUser]], page: Page) -> None:
+    world, (first_coach, second_coach) = loop_world
+    employee_prepares(world, page)
+    coaches_take_the_request(world, page, first_coach, second_coach)
+    manager_diagnoses_the_gap(world, page)
+    employee_disputes(world, page)
+    manager_closes_the_earlier_action(world, page)
+    employee_sees_the_action_done(world, page)
+
+
+def employee_prepares(world: World, page: Page) -> None:
+    open_chat(page, world)
+    for n, need in enumerate((KEPT, DROPPED, CLOSED)):
+        say(page, f"add a micro-need: {need}")
+        page.get_by_text("Added to your growth agenda").nth(n).wait_for()
+    say(page, "done 3")
+    page.get_by_text(f"Marked done: {CLOSED}").wait_for()
+    say(page, f"learned: {LEARNED}")
+    page.get_by_text("Logged what you learned").wait_for()
+    shot(world, page, "01-chat-done-and-learned")
+
+    world.run_function("cards")
+    prep = newest_card(page, "Prepare your growth conversation")
+    items = item_texts(prep)
+    assert KEPT in items and DROPPED in items and LEARNED in items
+    assert CLOSED not in items  # marked done by chat: it left the agenda
+    kept_n, dropped_n = items.index(KEPT) + 1, items.index(DROPPED) + 1
+    kept(prep.get_by_label(f"Item {kept_n}", exact=True), EDITED)
+    prep.get_by_label(f"Share item {kept_n} with my manager").check()
+    prep.get_by_label(f"Share item {dropped_n} with my manager").check()
+    choose(page, prep, f"Item {dropped_n}: keep, done or drop", "Drop")
+    prep.get_by_label("I'd rather talk to a coach").check()
+    shot(world, prep, "02-prep-edited")
+    prep.get_by_role("button", name="Save my preparation").click()
+    shot(world, newest_card(page, "Saved"), "03-prep-saved")
+
+
+def item_texts(card: Locator) -> list[str]:
+    """The texts of the prep card's items, in order ("Item 1", "Item 2", ...)."""
+    texts: list[str] = []
+    while (field := card.get_by_label(f"Item {len(texts) + 1}", exact=True)).count():
+        texts.append(field.input_value())
+    return texts
+
+
+def coaches_take_the_request(world: World, page: Page, first: PlaygroundUser, second: PlaygroundUser) -> None:
+    sign_in_as(world, page, first)
+    request = queued_card(page, "Confidential coaching request", "coach_request")
+    request.get_by_role("button", name="I'll take it").click()
+    page.get_by_text("You took it").first.wait_for()
+    shot(world, page, "04-first-coach-took-it")
+
+    sign_in_as(world, page, second)
+    request = queued_card(page, "Confidential coaching request", "coach_request")
+    taken = page.get_by_text(f"Taken by {first.display_name}").or_(page.get_by_text("Already taken by"))
+    if request.get_by_role("button", name="I'll take it").count():  # rendered before its refresh landed
+        request.get_by_role("button", name="I'll take it").click()
+    taken.first.wait_for()
+    shot(world, page, "05-second-coach-sees-it-taken")
+
+
+def manager_diagnoses_the_gap(world: World, page: Page) -> None:
+    world.sign_in(world.manager)
+    open_chat(page, world)
+    world.run_function("cards")
+    agenda = newest_card(page, "Growth conversation agenda")
+    text = agenda.inner_text()
+    assert EDITED in text and DROPPED not in text and CLOSED not in text
+    assert any(prompt in text for prompt in manager_prompts()), "the tenure-stage prompt is on the agenda"
+    shot(world, agenda, "06-manager-agenda")
+
+    agenda.get_by_role("button", name="Log outcomes").click()
+    log = newest_card(page, "Action 1")
+    page.wait_for_timeout(1500)  # a Universal Actions refresh may re-render the card once
+    fill_action(page, log, world, ("Time: manage", "Training"), OUTCOME)  # a time gap is not a training need
+    log.get_by_role("button", name="Save and send for confirmation").click()
+    page.get_by_text("is not a training need").first.wait_for()
+    shot(world, page, "07-mismatch-refused")
+
+    log = newest_card(page, "Action 1")
+    fill_action(page, log, world, ("Time: manage", "Not a training need: manage"), OUTCOME)
+    log.get_by_role("button", name="Save and send for confirmation").click()
+    shot(world, newest_card(page, "Saved"), "08-outcome-saved")
+
+
+def fill_action(page: Page, log: Locator, world: World, gap_and_type: tuple[str, str], text: str) -> None:
+    gap, action_type = gap_and_type
+    choose(page, log, "Action 1: quadrant", "Uphill")
+    choose(page, log, "Action 1: gap", gap)
+    choose(page, log, "Action 1: type", action_type)
+    choose(page, log, "Action 1: owner", world.employee.display_name)
+    log.get_by_label("Action 1: due date").fill("2027-04-30")
+    kept(log.get_by_label("Action 1: what will happen"), text)
+
+
+def employee_disputes(world: World, page: Page) -> None:
+    world.sign_in(world.employee)
+    open_chat(page, world)
+    confirm = queued_card(page, "Confirm what you agreed", "(confirm)")
+    assert OUTCOME in confirm.inner_text()
+    kept(confirm.get_by_label("Comment", exact=False), DISPUTE)
+    confirm.get_by_role("button", name="Dispute", exact=True).click()
+    shot(world, newest_card(page, "Saved"), "09-disputed")
+
+
+def second_conversation(world: World) -> DueCard:
+    """The agenda card of the pair's next conversation after the first, as the ``cards`` timer would queue it."""
+    now, container = datetime.now(UTC), world.container
+    found = asyncio.run(pair_occurrences(container.store, container.calendar, now, now + timedelta(days=200)))
+    mine = sorted((p for p in found if p.employee_id == world.employee.id), key=lambda p: p.occurrence.start)
+    assert len(mine) >= 2, "the series has a second conversation"
+    second = mine[1]
+    manager, employee = world.manager.id, world.employee.id
+    return DueCard(CardKind.AGENDA, second.occurrence_id, manager, employee, manager, second.occurrence.start)
+
+
+def manager_closes_the_earlier_action(world: World, page: Page) -> None:
+    world.sign_in(world.manager)
+    open_chat(page, world)
+    world.run_function("send_card", second_conversation(world).message())
+    agenda = newest_card(page, "Growth conversation agenda")
+    text = agenda.inner_text()
+    assert f"{EDITED} (carried)" in text, text
+    assert "Open actions from last time" in text and OUTCOME in text
+    shot(world, agenda, "10-second-agenda-carried")
+
+    agenda.get_by_role("button", name="Log outcomes").click()
+    log = newest_card(page, "Open actions from earlier conversations")
+    page.wait_for_timeout(1500)  # a Universal Actions refresh may re-render the card once
+    assert OUTCOME in log.inner_text()
+    choose(page, log, "Close it?", "Done")
+    fill_action(page, log, world, ("Knowledge or skill: train", "Training"), NEXT_ACTION)
+    shot(world, log, "11-closing-the-earlier-action")
+    log.get_by_role("button", name="Save and send for confirmation").click()
+    shot(world, newest_card(page, "Saved"), "12-second-outcome-saved")
+
+
+def employee_sees_the_action_done(world: World, page: Page) -> None:
+    world.sign_in(world.employee)
+    open_chat(page, world)
+    say(page, "my actions")
+    page.get_by_text(OUTCOME).last.wait_for()
+    answer = page.get_by_text(OUTCOME).last.inner_text()
+    assert "done" in answer.lower(), answer
+    shot(world, page, "13-my-actions")
