@@ -71,11 +71,10 @@ def week_pattern(boxes: tuple[Box, ...], start_offset: int, shift: int) -> SpanS
     return SpanSet(spans)  # shared through the cache: never changed
 
 
-def pattern_for(clock: ZoneClock, boxes: tuple[Box, ...], run_start: int, duration: int) -> SpanSet[int]:
-    """``week_pattern`` with the offsets that hold for starts in the run beginning at ``run_start``."""
+def run_offsets(clock: ZoneClock, run_start: int, duration: int) -> tuple[int, int]:
+    """``week_pattern``'s start offset and shift for the starts of the run beginning at ``run_start``."""
     start_offset = clock.offset(run_start)
-    shift = duration + clock.offset(run_start + duration) - start_offset
-    return week_pattern(boxes, start_offset, shift)
+    return start_offset, duration + clock.offset(run_start + duration) - start_offset
 
 
 @dataclass(frozen=True, slots=True)

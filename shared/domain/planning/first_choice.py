@@ -62,19 +62,32 @@ def ranked(
     return [candidate for _, candidate in keyed]
 
 
-def failing_weeks(request: YearRequest, check: PairCheck, load: Load, first: datetime, give_up_at: int) -> int:
+Verdicts = dict[datetime, bool]
+
+
+def _fails(check: PairCheck, load: Load, start: datetime, verdicts: Verdicts) -> bool:
+    """Whether ``start`` breaks a hard rule, remembered: the load does not change while the first is chosen."""
+    failed = verdicts.get(start)
+    if failed is None:
+        failed = verdicts[start] = check.hard(start, load) is not None
+    return failed
+
+
+def failing_weeks(
+    request: YearRequest, check: PairCheck, load: Load, first: datetime, give_up_at: int, verdicts: Verdicts
+) -> int:
     """How many pattern occurrences break a hard rule, counting no further than ``give_up_at``."""
     failures = 0
     zone = request.people[0].zone
     for start in iter_weekly_starts(first, zone, request.rhythm_weeks, request.horizon_end):
-        if check.hard(start, load) is not None:
+        if _fails(check, load, start, verdicts):
             failures += 1
             if failures >= give_up_at:
                 break
     return failures
 
 
-def missed_windows(request: YearRequest, check: PairCheck, load: Load, first: datetime) -> int:
+def missed_windows(request: YearRequest, check: PairCheck, load: Load, first: datetime, verdicts: Verdicts) -> int:
     """How many milestone windows no valid week of the pattern falls in or can move into (manager-local dates;
     a week may move as far as the longest gap allows beyond the rhythm, so later it needs no extra)."""
     if not request.milestones:
@@ -84,7 +97,7 @@ def missed_windows(request: YearRequest, check: PairCheck, load: Load, first: da
     days = {
         check.manager_day(start)
         for start in iter_weekly_starts(first, zone, request.rhythm_weeks, request.horizon_end)
-        if check.hard(start, load) is None
+        if not _fails(check, load, start, verdicts)
     }
     return sum(1 for w in request.milestones if not any(w.earliest - reach <= day <= w.latest + reach for day in days))
 
@@ -107,12 +120,12 @@ def choose_first(request: YearRequest, check: PairCheck, load: Load) -> FirstCho
         valid.append((start, broken))
     counts = dict(sorted(rejected.items()))
     best: tuple[datetime, tuple[Rule, ...]] | None = None
-    best_score = (1 << 30, 1 << 30)
+    best_score, verdicts = (1 << 30, 1 << 30), Verdicts()
     for candidate in ranked(valid, check, load, request.spread_key)[:POOL]:
-        failures = failing_weeks(request, check, load, candidate[0], best_score[0] + 1)
+        failures = failing_weeks(request, check, load, candidate[0], best_score[0] + 1, verdicts)
         if failures > best_score[0]:
             continue
-        score = (failures, missed_windows(request, check, load, candidate[0]))
+        score = (failures, missed_windows(request, check, load, candidate[0], verdicts))
         if score < best_score:
             best, best_score = candidate, score
         if best_score == (0, 0):

@@ -12,10 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from shared.domain.calendar import Busy
 from shared.domain.intervals import SpanSet, merged
-from shared.domain.slot_sets import WeeklyStarts, edge_boxes, lunch_boxes, pattern_for, runs, working_boxes
+from shared.domain.slot_sets import (
+    Box,
+    WeeklyStarts,
+    edge_boxes,
+    lunch_boxes,
+    run_offsets,
+    runs,
+    week_pattern,
+    working_boxes,
+)
 from shared.domain.slots_rules import Attendee, SlotRules
 from shared.domain.zone_offsets import DAY_US, MICROSECOND, ZoneClock, to_us
 
@@ -24,6 +34,20 @@ def busy_starts(busy: Iterable[Busy], statuses: frozenset[str], duration: timede
     """The starts whose slot overlaps an item with one of ``statuses``, merged."""
     lead = duration - MICROSECOND
     return merged((item.start - lead, item.end) for item in busy if item.status in statuses)
+
+
+Offsets = tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=4096)
+def _all_of(boxes: tuple[tuple[Box, ...], ...], offsets: Offsets) -> SpanSet[int]:
+    """Everyone's weekly pattern intersected (cached: a manager's reports share their hours and zones)."""
+    return SpanSet.all_of(week_pattern(b, *o) for b, o in zip(boxes, offsets, strict=True))
+
+
+@lru_cache(maxsize=4096)
+def _any_of(boxes: tuple[tuple[Box, ...], ...], offsets: Offsets) -> SpanSet[int]:
+    return SpanSet.any_of(week_pattern(b, *o) for b, o in zip(boxes, offsets, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +68,10 @@ class PairSets:
         pieces = runs(clocks, first, last, duration) or [(first, first)]
         working, lunch, edges = [], [], []
         for start, _ in pieces:
-            per_person = list(zip(clocks, people, strict=True))
-            working.append(SpanSet.all_of(pattern_for(c, working_boxes(p), start, duration) for c, p in per_person))
-            lunch.append(SpanSet.any_of(pattern_for(c, lunch_boxes(rules), start, duration) for c in clocks))
-            edges.append(SpanSet.any_of(pattern_for(c, edge_boxes(p, rules), start, duration) for c, p in per_person))
+            offsets = tuple(run_offsets(clock, start, duration) for clock in clocks)
+            working.append(_all_of(tuple(working_boxes(p) for p in people), offsets))
+            lunch.append(_any_of(tuple(lunch_boxes(rules) for _ in people), offsets))
+            edges.append(_any_of(tuple(edge_boxes(p, rules) for p in people), offsets))
         cuts = tuple(start for start, _ in pieces)
         blocked = busy_starts(busy, rules.hard_statuses(), rules.duration)
         pad = timedelta(minutes=rules.buffer_minutes)
