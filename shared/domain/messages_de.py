@@ -4,6 +4,16 @@
 from __future__ import annotations
 
 CATALOGUE: dict[str, str] = {
+    " (completed)": " (abgeschlossen)",
+    " (in progress)": " (in Bearbeitung)",
+    " (not started yet)": " (noch nicht begonnen)",
+    "Assign as recommended": "Als Empfehlung zuweisen",
+    "Assigned as recommended: ": "Als Empfehlung zugewiesen: ",
+    "Learning that fits this need": "Lerninhalte, die zu diesem Bedarf passen",
+    "Open": "Öffnen",
+    "Recommended course: completed": "Empfohlener Kurs: abgeschlossen",
+    "Recommended course: in progress": "Empfohlener Kurs: in Bearbeitung",
+    "Recommended course: not started yet": "Empfohlener Kurs: noch nicht begonnen",
     " (carried from last time)": " (vom letzten Mal übernommen)",
     " (carried)": " (übernommen)",
     " after your conversation on ${meetingDate}": " nach Ihrem Gespräch am ${meetingDate}",

@@ -4,6 +4,16 @@
 from __future__ import annotations
 
 CATALOGUE: dict[str, str] = {
+    " (completed)": "（修了）",
+    " (in progress)": "（受講中）",
+    " (not started yet)": "（未着手）",
+    "Assign as recommended": "おすすめとして割り当てる",
+    "Assigned as recommended: ": "おすすめとして割り当て済み: ",
+    "Learning that fits this need": "このニーズに合う学習コンテンツ",
+    "Open": "開く",
+    "Recommended course: completed": "おすすめのコース: 修了",
+    "Recommended course: in progress": "おすすめのコース: 受講中",
+    "Recommended course: not started yet": "おすすめのコース: 未着手",
     " (carried from last time)": "（前回からの持ち越し）",
     " (carried)": "（持ち越し）",
     " after your conversation on ${meetingDate}": "（${meetingDate} の面談後）",

@@ -114,8 +114,11 @@ def logged(store: Store, config: CompanyConfig, manager_id: str, report_id: str,
     stored = json.loads(str(found.data.get("actions") or "[]"))
     state = str(found.data.get("confirmation") or Confirmation.UNCONFIRMED)
     state = state if state in set(Confirmation) else str(Confirmation.UNCONFIRMED)
+    from shared.services.learning_views import learning_of_logged  # suggestions / the assignment per action
+
+    learning = learning_of_logged(store, config, ident, stored)
     return {
-        "loggedActions": [_logged_action(config, action) for action in stored],
+        "loggedActions": [_logged_action(config, action) | more for action, more in zip(stored, learning, strict=True)],
         "confirmation": {
             "state": state,
             "label": CONFIRMATION_LABELS[Confirmation(state)],
@@ -129,6 +132,7 @@ def _logged_action(config: CompanyConfig, action: Mapping[str, Any]) -> dict[str
     initiatives = {i.id: i.name for i in config.org_agenda.initiatives}
     gap = str(action.get("gap") or "")
     return {
+        "id": str(action.get("id") or ""),
         "text": str(action.get("text") or ""),
         "quadrantLabel": QUADRANT_LABELS.get(str(action.get("quadrant")), ""),
         "typeLabel": _STORED_TYPE_LABELS.get(str(action.get("type")), ""),
