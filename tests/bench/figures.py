@@ -146,7 +146,7 @@ def workbook_figures(outcomes: int, runs: int) -> list[Figure]:
         Figure("workbook_export_round_trips", first["round_trips"], f"<= {max(first['rows'] // 500, 3)}", cmd,
                f"first export, {first['rows']:,} rows"),
         Figure("workbook_retry_round_trips", retry["round_trips"], f"<= {max(retry['rows'] // 500, 3)}", cmd,
-               f"retried export, {retry['rows']:,} rows already there"),
+               f"retried export: {retry['rows']:,} rows appended or skipped"),
     ]  # fmt: skip
 
 
