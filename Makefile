@@ -64,7 +64,7 @@ demo: deps ## the full cycle on the embedded local stack
 demo-ui: deps ## the demo, then the Agents Playground on the bot endpoint
 	$(PY) -m devstack.demo --ui
 
-bench: deps ## benchmarks: writes docs/performance.md and out/bench.json
+bench: deps ## benchmarks (CPU per unit, ~20 min): docs/performance.md, out/bench.json; BENCH_QUICK=1: out/bench-quick.json
 	$(PY) -m tests.bench.run
 
 chaos: deps ## the full fault suite: writes docs/reliability.md
