@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from shared.ports.calendar import Calendar
     from shared.ports.clock import Clock
     from shared.ports.directory import Directory
+    from shared.ports.learning import LearningCatalog
     from shared.ports.mail import CardMailer
     from shared.ports.messenger import Messenger
     from shared.ports.storage import Queues, Store
@@ -61,6 +62,13 @@ class Container:
         from shared.adapters.graph.subscriptions import GraphSubscriptions
 
         return GraphSubscriptions(self.graph_client)
+
+    @cached_property
+    def learning_catalog(self) -> LearningCatalog:
+        """Viva Learning (Graph employeeExperience): contents of the configured providers, recommended courses."""
+        from shared.adapters.graph.learning import GraphLearningCatalog
+
+        return GraphLearningCatalog(self.graph_client)
 
     @cached_property
     def clock(self) -> Clock:
@@ -127,6 +135,7 @@ class Container:
             self.settings,
             self._bot_schedule,
             lambda: self.company.default_language,
+            (lambda: self.learning_catalog) if self.settings.learning_providers else None,
         )
         return build_bot(self.settings, services)
 

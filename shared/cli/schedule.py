@@ -109,7 +109,7 @@ def cycle_command(
         str | None,
         typer.Option(
             "--steps",
-            help="some of sync,plan,schedule,cards,subscribe (default: sync,plan,schedule, and subscribe when "
+            help="some of sync,plan,schedule,cards,subscribe,learning (default: sync,plan,schedule, and subscribe when "
             "WEGROW_PUBLIC_BASE_URL and WEGROW_NOTIFICATION_SECRET are set)",
         ),
     ] = None,
@@ -117,12 +117,13 @@ def cycle_command(
 ) -> None:
     """Run the steps once against WEGROW_GRAPH_BASE_URL and WEGROW_STORAGE_CONNECTION, draining the queues."""
     from shared.cli.cards import CARD_STEPS, run_card_steps
+    from shared.cli.learning import LEARNING_STEPS, run_learning_step
     from shared.cli.subscribe import SUBSCRIBE_STEPS, check_subscribe, default_steps
     from shared.container import container
     from shared.services.scheduling_handlers import STEPS
 
     asked = [s.strip() for s in steps.split(",") if s.strip()] if steps is not None else None
-    known = (*STEPS, *CARD_STEPS, *SUBSCRIBE_STEPS)
+    known = (*STEPS, *CARD_STEPS, *SUBSCRIBE_STEPS, *LEARNING_STEPS)
     unknown = [s for s in asked or () if s not in known]
     if unknown:
         raise typer.BadParameter(f"unknown step(s) {', '.join(unknown)}; expected some of {','.join(known)}")
@@ -131,11 +132,13 @@ def cycle_command(
     check_subscribe(c.settings, wanted)
     scheduling = [s for s in wanted if s in STEPS]
     summary, pilot_error, subscribed = asyncio.run(_graph_steps(c, wanted))
+    learned = run_learning_step(c, wanted)  # before the cards: they offer what it stored
     cards = run_card_steps(c, wanted)
     out = Console(highlight=False, soft_wrap=True)
     if as_json:
         extra = {"cards": cards.as_json()} if cards else {}
         extra |= {"subscriptions": subscribed.as_json()} if subscribed else {}
+        extra |= {"learning": learned.as_json()} if learned else {}
         print(json.dumps({**summary.as_json(), **extra, **({"pilot_error": pilot_error} if pilot_error else {})},
                          sort_keys=True))  # fmt: skip
         return
@@ -143,6 +146,8 @@ def cycle_command(
         out.print(cards.line(), markup=False)
     if subscribed is not None:
         out.print(subscribed.line(), markup=False)
+    if learned is not None:
+        out.print(learned.line(), markup=False)
     if not scheduling:
         return
     if pilot_error:

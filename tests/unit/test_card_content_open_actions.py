@@ -42,9 +42,9 @@ def test_last_times_open_actions_are_on_the_next_agenda_card() -> None:
     data = agenda_data(store, CONFIG, meeting(store))
     assert data["openActions"] == [
         {"text": "Lead the kick-off", "typeLabel": "Stretch assignment", "dueDate": "2026-04-30", "ownerName": "Ada",
-         "status": "Open"},
+         "status": "Open", "learning": ""},
         {"text": "Agree a weekly focus hour", "typeLabel": "Not a training need: manage", "dueDate": "2026-05-01",
-         "ownerName": "Grace", "status": "Open"},
+         "ownerName": "Grace", "status": "Open", "learning": ""},
     ]  # fmt: skip
     card = render_card("manager-agenda", {**data, "cardId": "c1"})
     check_card(card)

@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 
 BOOK_VERB = "noslot.book"  # shared.services.no_slot_booking.BOOK_VERB (that module is imported on first use)
 REMINDER_OPEN_VERB = "reminder.open"  # shared.services.reminder_cards.OPEN_VERB (imported on first use)
+ASSIGN_VERB = "learning.assign"  # shared.services.learning_views.ASSIGN_VERB (imported on first use)
+NO_LEARNING = "Learning suggestions are not set up here. Nothing was assigned."
 REFRESH_VERBS = re.compile(rf"^([a-z]+\.)?{REFRESH_VERB}$")
 
 
@@ -161,7 +163,25 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
         booked = await book_option(store, clock, _as_dict(data), actor, services.schedule)
         return invoke_response(booked, reply_language(services, context))
 
+    async def on_assign(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.services.learning_assign import assign_recommended
+        from shared.services.outcome_cards import rebuilt_view
+
+        if services.learning is None:
+            return invoke_response(CardReply(Verdict.REFUSED, NO_LEARNING), reply_language(services, context))
+        store, clock, company = services.store, services.clock, config()
+
+        def rebuild(card: Any) -> Any:
+            return rebuilt_view(store, company, card, clock.now())
+
+        catalog = services.learning()
+        reply = await assign_recommended(
+            store, catalog, clock, company, _as_dict(data), actor_of(context), rebuild, expiry
+        )
+        return invoke_response(reply, reply_language(services, context))
+
     app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
+    app.adaptive_card.action_execute(ASSIGN_VERB)(on_assign)
     app.adaptive_card.action_execute(BOOK_VERB)(on_book)
     app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
     app.adaptive_card.action_execute(REMINDER_OPEN_VERB)(on_open_reminded)

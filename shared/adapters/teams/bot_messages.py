@@ -35,9 +35,11 @@ from shared.services import agenda_store
 from shared.services.card_channels import set_preference
 
 if TYPE_CHECKING:
+    from shared.ports.learning import LearningCatalog
     from shared.services.schedule_context import ScheduleContext
 
 ScheduleSource = Callable[[], "ScheduleContext"]
+LearningSource = Callable[[], "LearningCatalog"]  # Viva Learning, built on first use (None: learning is off)
 
 SEND_CARD_QUEUE = "send-card"
 RATE_TABLE, RATE_ROW = "chatlimits", "writes"
@@ -55,6 +57,7 @@ class BotServices:
     settings: Settings
     schedule: ScheduleSource | None = None  # builds the scheduling context for "Book this time" (no-slot card)
     default_language: Callable[[], str] | None = None  # the company's language, read only when a locale is unusable
+    learning: LearningSource | None = None  # "Assign as recommended" on the outcome card
 
 
 def reply_to(services: BotServices, text: str, actor: str | None, context: TurnContext) -> str:
