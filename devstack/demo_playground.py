@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +38,17 @@ class PlaygroundUser:
     object_id: str
     display_name: str
     upn: str
+
+
+def posix_locale(tag: str) -> str:
+    """``de-DE`` -> ``de_DE.UTF-8`` (Node's default locale follows LANG / LC_ALL)."""
+    return tag.replace("-", "_") + ".UTF-8"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 MIN_OTHER_USERS = 5  # the Playground's config schema wants at least five other users
@@ -89,7 +101,9 @@ class Playground:
 
     def __init__(self, bot_endpoint: str, port: int, relay_port: int, work_dir: Path, locale: str = "") -> None:
         self.bot_endpoint = bot_endpoint
-        self.locale = locale  # e.g. "de_DE.UTF-8": Node's default locale, which the Playground puts on activities
+        self.locale = locale  # a BCP 47 tag, e.g. "de-DE": the activities' locale (see devstack.demo_locale_relay)
+        self._locale_relay: Child | None = None
+        self._locale_url = ""
         self.port = port
         self.relay_port = relay_port
         self.work_dir = work_dir
@@ -114,6 +128,23 @@ class Playground:
         self._relay = Child("relay", process, log_path, log_file)
         wait_for_line(self._relay, "ready ")
 
+    def _bot_url(self) -> str:
+        """The bot endpoint, or in front of it the locale relay when the Playground should speak ``locale``."""
+        if not self.locale:
+            return self.bot_endpoint
+        if self._locale_relay is None:
+            port = _free_port()
+            log_path = self.work_dir / "locale-relay.log"
+            log_file = log_path.open("wb")
+            command = [sys.executable, "-m", "devstack.demo_locale_relay", "--port", str(port),
+                       "--target", self.bot_endpoint, "--locale", self.locale]  # fmt: skip
+            process = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+            self._locale_relay = Child("locale-relay", process, log_path, log_file)
+            wait_for_line(self._locale_relay, "ready ")
+            self._locale_url = f"http://127.0.0.1:{port}/api/messages"
+        return self._locale_url
+
     def start(self, user: PlaygroundUser, others: tuple[PlaygroundUser, ...] = ()) -> Playground:
         if not BIN.exists():
             raise StackError(f"{BIN} is missing: run `make node` (npm install) first")
@@ -129,9 +160,9 @@ class Playground:
             "TEAMSAPPTESTER_BROWSER": "none",
             "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
             "M365_AGENTS_PLAYGROUND_LOGFILE": str(self.work_dir / "playground-debug.log"),
-            **({"LANG": self.locale, "LC_ALL": self.locale} if self.locale else {}),
+            **({"LANG": posix_locale(self.locale), "LC_ALL": posix_locale(self.locale)} if self.locale else {}),
         }
-        command = [str(BIN), "-e", self.bot_endpoint, "-c", "msteams", "-p", str(self.port),
+        command = [str(BIN), "-e", self._bot_url(), "-c", "msteams", "-p", str(self.port),
                    "--service-url", f"{self.url}/_connector", "--disable-telemetry"]  # fmt: skip
         process = subprocess.Popen(command, cwd=self.work_dir, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
@@ -167,6 +198,7 @@ class Playground:
 
     def close(self) -> None:
         self.stop()
-        if self._relay is not None:
-            stop_child(self._relay)
-            self._relay = None
+        for child in (self._relay, self._locale_relay):
+            if child is not None:
+                stop_child(child)
+        self._relay = self._locale_relay = None

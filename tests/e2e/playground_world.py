@@ -129,7 +129,8 @@ def started_world(
     """The stack, the cycle, a pair whose prep card is due, and the Playground signed in as its employee.
 
     ``name`` keeps each test module's screenshots and logs apart (``out/e2e/<name>``); ``locale`` is the
-    Playground's LANG, which becomes the ``locale`` of its activities; the pair has nobody whose UPN is in ``avoid``.
+    Playground's activities' BCP 47 locale (``devstack.demo_locale_relay``); the pair has nobody whose UPN is
+    in ``avoid``.
     """
     require_chromium()
     out = OUT / name if name else OUT

@@ -1,7 +1,9 @@
 """A German prep card in the Agents Playground (issue 19).
 
-The Playground puts Node's default locale on every activity, and Node takes it from ``LANG``/``LC_ALL``:
-started with ``de_DE.UTF-8`` it says ``locale: de-DE``. The bot answers a chat message in the message's
+Teams puts the user's client locale on every activity. The Agents Playground (0.2.28) writes ``en-US`` into
+every message and invoke whatever its own (Node, ``LANG``) or the browser's locale, so the Playground is started
+with ``LANG=de_DE.UTF-8``, the browser in ``de-DE``, and ``devstack.demo_locale_relay`` in front of the bot sets
+the activities' locale to ``de-DE`` as a German Teams client would. The bot answers a chat message in the message's
 locale and remembers it as the person's Teams language; the prep card the ``cards`` timer sends afterwards
 is rendered in that language. The assertions read the page.
 """
@@ -25,7 +27,7 @@ ENGLISH_PREP = "Prepare your growth conversation"
 
 @pytest.fixture(scope="module")
 def german_world() -> Iterator[World]:
-    with started_world("german", locale="de_DE.UTF-8") as started:
+    with started_world("german", locale="de-DE") as started:
         yield started
 
 
