@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from shared.adapters.cards.renderer import render_card
+from shared.adapters.cards.renderer import TEMPLATE_DIR, render_card
 from shared.domain.agenda import ItemKind, Visibility
 from shared.services import agenda_store
 from shared.services.card_actions import Verdict, handle_card_action
@@ -53,10 +54,8 @@ def toggles(node: Any) -> dict[str, dict[str, Any]]:
 
 
 def test_every_new_entry_on_the_card_has_a_labelled_share_toggle_that_is_off() -> None:
-    sample = {"cardId": "c", "recipients": [], "manager": {"displayName": "Grace"}, "meetingDate": "Tue",
-              "agendaItems": [], "microNeeds": [], "learningGoals": "", "wantsCoach": False,
-              "prompts": {"unlearn": "", "learningNetwork": "", "shareLearning": "", "shareWith": ""},
-              "tenure": {"stage": "", "label": "", "prompt": "", "answer": ""}}  # fmt: skip
+    sample = json.loads((TEMPLATE_DIR / "employee-prep.data.json").read_text(encoding="utf-8"))
+    sample |= {"agendaItems": [], "microNeeds": [], "learningGoals": ""}
     found = toggles(render_card("employee-prep", sample))
     for input_id in NEW_ENTRY_INPUTS.values():
         toggle = found[f"{input_id}Shared"]
