@@ -92,8 +92,27 @@ async def press(http: httpx.AsyncClient, bot: str, talk: Talk, verb: str, data: 
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
     card = response.json().get("value") or {}
-    body = card.get("body") or [{}]
-    return str(body[0].get("text", ""))
+    texts = card_texts(card)
+    # accepted: the card itself comes back, saying "Saved..."; refused: a small card whose title says why
+    return "Saved" if any(text.startswith("Saved") for text in texts) else (texts[0] if texts else "")
+
+
+def card_texts(card: dict[str, Any]) -> list[str]:
+    """Every ``text`` of the card (TextBlocks and TextRuns), in reading order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
 
 
 def card_inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
