@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 import yaml
 from playwright.sync_api import Locator, Page
-from shared.domain.cards import CardKind
 
 from devstack.demo_playground import PlaygroundUser
 from devstack.tenant import generate_tenant
+from shared.services.card_records import CardKind
 from shared.services.due_cards import DueCard, pair_occurrences
 from tests.e2e import test_playground as ui
 from tests.e2e.playground_world import PEOPLE, World, started_world
