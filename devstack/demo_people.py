@@ -9,6 +9,7 @@ connector emulator's sent log), so a renamed input breaks the demo instead of be
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import random
 from dataclasses import dataclass
@@ -57,8 +58,15 @@ class Talk:
             "recipient": {"id": BOT_ID, "name": "WeGrow"},
             "conversation": {"id": self.conversation_id, "conversationType": "personal", "tenantId": self.tenant_id},
             "channelData": {"tenant": {"id": self.tenant_id}},
+            "locale": locale_for(self.user_id),
             **fields,
         }
+
+
+def locale_for(user_id: str) -> str:
+    """The demo person's Teams client language: about one in four German, one in ten Japanese, the rest English."""
+    bucket = int(hashlib.sha256(user_id.encode()).hexdigest()[:4], 16) % 20
+    return "de-DE" if bucket < 5 else "ja-JP" if bucket < 7 else "en-US"
 
 
 async def post(http: httpx.AsyncClient, url: str, body: dict[str, Any], attempts: int = 8) -> httpx.Response:

@@ -28,6 +28,7 @@ from shared.services.scheduling_records import SERIES, active_pairs
 Tick = Callable[[int], None]
 SETTLED = {"active", "no-slot", "no-overlap", "no-mailbox"}
 UNPLACED = {"no-slot", "no-overlap"}  # no series: the demo tells apart hours that never meet from full calendars
+LANGUAGE_NAMES = {"en": "English", "de": "German", "ja": "Japanese"}
 ANSWER_RATE = 0.85  # "most people" answer their prep card; the rest stay silent
 LOG_RATE = 0.85  # most managers log the outcome; the others' conversations end up overdue, then missed
 
@@ -135,6 +136,10 @@ async def send_due_cards(demo: Demo) -> None:
 
     summary = await run_cards(demo.container)
     demo.add("cards failed", summary.failed)
+    for channel, n in summary.cards_by_channel.items():
+        demo.add(f"cards by {channel}", n)
+    for language, n in summary.cards_by_language.items():
+        demo.add(f"cards in {LANGUAGE_NAMES.get(language, language)}", n)
 
 
 def sent_card(demo: Demo, user_id: str, wanted: str) -> dict[str, Any] | None:

@@ -121,6 +121,20 @@ def working_days_and_hours(office: Office, rng: random.Random) -> tuple[list[str
     return days, start, end
 
 
+# The mailbox language people in each country tend to set (Outlook's language setting); some we do not support.
+MAILBOX_LANGUAGES = {
+    "US": ("en-US", "English (United States)"),
+    "GB": ("en-GB", "English (United Kingdom)"),
+    "NL": ("nl-NL", "Nederlands (Nederland)"),
+    "FI": ("fi-FI", "suomi (Suomi)"),
+    "IL": ("he-IL", "עברית (ישראל)"),
+    "IN": ("en-IN", "English (India)"),
+    "JP": ("ja-JP", "日本語 (日本)"),
+    "AU": ("en-AU", "English (Australia)"),
+}
+DEFAULT_LANGUAGE = ("en-US", "English (United States)")
+
+
 def mailbox_settings(office: Office, rng: random.Random) -> dict[str, Any]:
     """Graph mailboxSettings: the mailbox time zone and working hours (some people work part time)."""
     days, start, end = working_days_and_hours(office, rng)
@@ -145,7 +159,9 @@ def mailbox_settings(office: Office, rng: random.Random) -> dict[str, Any]:
             "internalReplyMessage": "",
             "externalReplyMessage": "",
         },
-        "language": {"locale": "en-US", "displayName": "English (United States)"},
+        "language": dict(
+            zip(("locale", "displayName"), MAILBOX_LANGUAGES.get(office.country, DEFAULT_LANGUAGE), strict=True)
+        ),
         "userPurpose": {"value": "user"},
         "dateFormat": "yyyy-MM-dd",
         "timeFormat": "HH:mm",

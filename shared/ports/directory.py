@@ -33,6 +33,7 @@ class MailboxHours:
 
     hours: dict[str, WorkingHours] = field(default_factory=dict)
     no_mailbox: dict[str, str] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)  # mailboxSettings.language.locale, when set
 
 
 @runtime_checkable

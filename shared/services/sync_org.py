@@ -24,6 +24,8 @@ from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import Person
 from shared.ports.directory import Directory, MailboxHours
 from shared.ports.storage import Queues, Store
+from shared.services.languages import MAILBOX
+from shared.services.languages import remember as remember_language
 from shared.services.pilot_scope import PilotConfig, refresh_pilot_scope
 from shared.services.scheduling_records import (
     PAIRS,
@@ -98,6 +100,7 @@ def _apply_person(store: Store, change: PersonChange, mailboxes: MailboxHours) -
     old = load_person(store, change.id)
     person = change.applied_to(old)
     store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, _person_row_with_mailbox(store, person, mailboxes))
+    remember_language(store, person.id, MAILBOX, mailboxes.languages.get(person.id))
     if old is not None:
         _recheck_no_mailbox(store, person, old)
     if not person.account_enabled:

@@ -34,6 +34,7 @@ class FakeDirectory:
         self.calls: list[str] = []
         self.no_mailbox: set[str] = set()
         self.unreadable: set[str] = set()  # mailboxSettings look-ups that fail (neither hours nor "no mailbox")
+        self.languages: dict[str, str] = {}  # mailboxSettings.language.locale per user, when set
         self.groups: dict[str, list[str]] = {}  # group id -> member ids (users, groups, other objects)
         for person in people:
             self.put(person)
@@ -87,7 +88,8 @@ class FakeDirectory:
         hours = {uid: self.people[uid].working_hours for uid in user_ids if uid in self.people}
         missing = {uid: "no mailbox (fake)" for uid in user_ids if uid in self.no_mailbox}
         readable = {k: v for k, v in hours.items() if k not in missing and k not in self.unreadable}
-        return MailboxHours(readable, missing)
+        languages = {uid: self.languages[uid] for uid in readable if uid in self.languages}
+        return MailboxHours(readable, missing, languages)
 
     def put_group(self, group_id: str, members: Sequence[str] = ()) -> None:
         """Create or replace a group with these direct members (user, group or other object ids)."""

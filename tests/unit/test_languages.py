@@ -38,3 +38,17 @@ def test_whatever_a_client_sends_never_breaks_the_choice(tag: str | None, source
     assert language_for(store, "u1", "en") in ("en", "de", "ja")
     found = store.find(LANGUAGES, "u1", ROW)
     assert found is None or all(len(v) <= 35 for v in found.data.values())
+
+
+async def test_the_directory_sync_remembers_each_mailbox_language() -> None:
+    from shared.services.sync_org import sync_org
+    from tests.unit.scheduling_world import World
+
+    world = World()
+    someone, other = sorted(world.directory.people)[:2]
+    world.directory.languages = {someone: "ja-JP", other: "not a locale at all, far too long to be one really"}
+    await sync_org(world.directory, world.store, world.queues)
+    assert language_for(world.store, someone, "en") == "ja"
+    assert language_for(world.store, other, "de") == "de"
+    remember(world.store, someone, TEAMS, "de-DE")  # they then chat in German: Teams wins
+    assert language_for(world.store, someone, "en") == "de"

@@ -17,7 +17,7 @@ from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_ba
 from shared.adapters.graph.directory_groups import transitive_user_ids
 from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
 from shared.adapters.graph.mapping_users import change_from_item, is_removed_item
-from shared.adapters.graph.mapping_zones import working_hours_from
+from shared.adapters.graph.mapping_zones import mailbox_language, working_hours_from
 from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.domain.custom_zones import UnmatchedCustomZone
 from shared.domain.directory import DirectoryDelta, PersonChange
@@ -188,6 +188,8 @@ class GraphDirectory:
                 parsed = self._hours_of(result)
                 if parsed is not None:
                     found.hours[uid] = parsed
+                    if language := mailbox_language(result.body):
+                        found.languages[uid] = language
                 elif result.status == NO_MAILBOX_STATUS:
                     found.no_mailbox[uid] = f"no mailbox ({result.error_code or 'not found'})"
         return found

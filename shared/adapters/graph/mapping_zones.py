@@ -75,3 +75,10 @@ def working_hours_from(settings: Mapping[str, Any]) -> WorkingHours:
         end=clock(hours, "endTime") or default.end,
         days=days or WORKWEEK,
     )
+
+
+def mailbox_language(settings: object) -> str | None:
+    """``mailboxSettings.language.locale`` (a BCP 47 tag such as ``de-DE``), or None when absent or malformed."""
+    language = settings.get("language") if isinstance(settings, dict) else None
+    locale = language.get("locale") if isinstance(language, dict) else None
+    return locale.strip() if isinstance(locale, str) and 0 < len(locale.strip()) <= 35 else None
