@@ -69,3 +69,22 @@ def test_retention_purges_old_outcomes_and_keeps_recent_ones() -> None:
     assert purge_expired(store, later, retention_days=365) > 2
     assert not [r for r in store.query("outcomes") if r.row.startswith(("outcome:", "outbox:"))]
     assert audit_rows(store)[0]["counts"]["outcomes"] >= 2
+
+
+def test_language_channel_and_learning_rows_are_the_persons_to_export_and_forget() -> None:
+    from shared.domain.card_channel import Channel
+    from shared.services.card_channels import DELIVERY, set_preference
+    from shared.services.languages import LANGUAGES, MAILBOX, remember
+
+    store, clock = InMemoryStore(), FixedClock()
+    seed_everywhere(store, clock)
+    remember(store, "ada", MAILBOX, "ja-JP")
+    set_preference(store, "ada", Channel.EMAIL)
+    store.upsert("learning", "activity", "o-1_a-1", {"learner_id": "ada", "status": "inProgress"})
+    store.upsert("learning", "content", "c-1", {"title": "Kubernetes basics"})  # a catalogue row names nobody
+    document = export_person(store, "ada@contoso.test", "hr-admin", clock.now(), b"k")
+    assert {LANGUAGES, DELIVERY, "learning"} <= set(document["tables"])
+    assert [row["row"] for row in document["tables"]["learning"]] == ["o-1_a-1"]
+    asyncio.run(forget_person(store, None, "ada@contoso.test", "hr-admin", clock.now(), audit_key=b"k"))
+    assert store.query(LANGUAGES) == [] and store.query(DELIVERY) == []
+    assert [r.row for r in store.query("learning")] == ["c-1"]

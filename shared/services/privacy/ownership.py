@@ -30,7 +30,7 @@ from shared.services.privacy.subjects import AUDIT, AUDIT_PARTITION, UNKEYED
 # Every table WeGrow writes: a new table must be added here, or export/forget would miss it.
 TABLES = (
     "people", "pairs", "series", "agendas", "cards", "conversations", "outcomes", "outbox", "runs", "leases",
-    "bookings", "audit", "sync", "coachrequests",
+    "bookings", "audit", "sync", "coachrequests", "languages", "delivery", "learning",
 )  # fmt: skip
 KEY_PARTS: Mapping[str, tuple[str, ...]] = {
     "people": ("row",),
@@ -38,6 +38,8 @@ KEY_PARTS: Mapping[str, tuple[str, ...]] = {
     "series": ("partition", "row"),
     "agendas": ("partition",),
     "coachrequests": ("partition",),  # the employee who asked (a coach's id in a row does not make it theirs)
+    "languages": ("partition",),  # the person whose Teams locale and mailbox language these are
+    "delivery": ("partition",),  # the person whose card channel this is
     "conversations": ("partition",),
     "bookings": ("partition",),
     "leases": ("row",),
@@ -49,6 +51,7 @@ OWNER_FIELDS: Mapping[str, tuple[str, ...]] = {
     "cards": ("recipient_id", "employee_id"),
     "outcomes": ("manager_id", "report_id", "logged_by", "employee_id"),
     "outbox": ("manager_id", "report_id"),
+    "learning": ("learner_id",),  # an assigned course (catalogue rows name nobody)
 }
 # Content one person wrote, in a record two people share: (table, row) -> (author field, content fields).
 AUTHORED: Mapping[tuple[str, str], tuple[str, tuple[str, ...]]] = {
