@@ -95,9 +95,9 @@ def employee_prepares(world: World, page: Page) -> None:
         say(page, f"add a micro-need: {need}")
         page.get_by_text("Added to your growth agenda").nth(n).wait_for()
     say(page, "done 3")
-    page.get_by_text(f"Marked done: {CLOSED}").wait_for()
+    page.get_by_text(f"Marked done: {CLOSED}").last.wait_for()
     say(page, f"learned: {LEARNED}")
-    page.get_by_text("Logged what you learned").wait_for()
+    page.get_by_text("Logged what you learned").last.wait_for()
     shot(world, page, "01-chat-done-and-learned")
 
     world.run_function("cards")
