@@ -93,7 +93,7 @@ def employee_prepares(world: World, page: Page) -> None:
     open_chat(page, world)
     for n, need in enumerate((KEPT, DROPPED, CLOSED)):
         say(page, f"add a micro-need: {need}")
-        page.get_by_text("Added to your growth agenda").nth(n).wait_for()
+        page.get_by_role("paragraph").filter(has_text="Added to your growth agenda").nth(n).wait_for()
     say(page, "done 3")
     page.get_by_text(f"Marked done: {CLOSED}").last.wait_for()
     say(page, f"learned: {LEARNED}")
