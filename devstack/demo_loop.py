@@ -50,8 +50,8 @@ async def decline_first(demo: Demo, series: Any) -> bool:
 
 async def decline_and_repair(demo: Demo, movers: list[Any], tick: Tick) -> None:
     """Some reports decline; the repair of the ``schedule-pair`` check moves each declined conversation."""
+    from shared.container.scheduling import context_from
     from shared.services.repair import repair_occurrences
-    from shared.services.scheduling_wiring import context_from
 
     pairs = {(p.manager_id, p.report_id): p for p in active_pairs(demo.container.store)}
 
@@ -89,7 +89,7 @@ async def confirm_or_dispute(demo: Demo, tick: Tick) -> None:
 
 def next_conversation(demo: Demo) -> timedelta:
     """How far the next conversation of a series is: the cadence's rhythm."""
-    from shared.services.scheduling_wiring import policy_from
+    from shared.container.scheduling import policy_from
 
     return timedelta(weeks=policy_from(demo.container).rhythm_weeks)
 

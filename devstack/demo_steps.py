@@ -71,8 +71,8 @@ async def each(items: Iterable[Any], act: Callable[[Any], Awaitable[None]], tick
 
 
 async def schedule(demo: Demo, tick: Tick) -> int:
+    from shared.container.scheduling import context_from, planner_from
     from shared.services.scheduling_handlers import run_cycle
-    from shared.services.scheduling_wiring import context_from, planner_from
 
     c = demo.container
     await run_cycle(context_from(c, "demo"), c.queues, planner_from(c))

@@ -44,7 +44,7 @@ async def _receive(req: func.HttpRequest) -> func.HttpResponse:
         return _handshake(token)
     from shared.container import container
     from shared.services.notification_intake import MAX_BODY_BYTES, MalformedBody, decode_body, take_in
-    from shared.services.notification_wiring import watched_user_from
+    from shared.container.notifications import watched_user_from
 
     c = container()
     if not c.settings.notifications_enabled:
@@ -75,7 +75,7 @@ def _error(status: int, message: str) -> func.HttpResponse:
 async def graph_notifications(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.services.notification_handling import handle_notification
-    from shared.services.notification_wiring import notification_deps_from
+    from shared.container.notifications import notification_deps_from
     from shared.services.runs import tracked_run
 
     c = container()

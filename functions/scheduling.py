@@ -36,10 +36,10 @@ async def sync(timer: func.TimerRequest) -> None:
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_PLAN_SCHEDULE%", run_on_startup=False)
 def plan(timer: func.TimerRequest) -> None:
     from shared.container import container
-    from shared.services.notification_wiring import notified_users_from
+    from shared.container.notifications import notified_users_from
     from shared.services.plan_cycle import plan_cycle
     from shared.services.runs import tracked_run
-    from shared.services.scheduling_wiring import planner_from, policy_from
+    from shared.container.scheduling import planner_from, policy_from
 
     c = container()
     with tracked_run(c.store, c.clock, "plan") as note:
@@ -58,7 +58,7 @@ async def schedule_pair(msg: func.QueueMessage) -> None:
     from shared.services.ops_telemetry import poison_watch, schedule_results
     from shared.services.runs import tracked_run
     from shared.services.scheduling_handlers import handle_schedule_message
-    from shared.services.scheduling_wiring import context_from
+    from shared.container.scheduling import context_from
 
     c = container()
     with (
@@ -77,7 +77,7 @@ async def pair_changed(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.services.repair import handle_pair_changed
     from shared.services.runs import tracked_run
-    from shared.services.scheduling_wiring import context_from
+    from shared.container.scheduling import context_from
 
     c = container()
     with tracked_run(c.store, c.clock, "pair_changed") as note:

@@ -18,7 +18,7 @@ async def subscribe(timer: func.TimerRequest) -> None:
     from shared.container import container
     from shared.services.runs import tracked_run
     from shared.services.subscriptions import ensure_subscriptions
-    from shared.services.subscriptions_wiring import subscription_deps_from
+    from shared.container.subscriptions import subscription_deps_from
 
     c = container()
     with tracked_run(c.store, c.clock, "subscribe") as note:

@@ -6,7 +6,8 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from shared.services.triggers import TimerTrigger, call_user_function, past_due_timer
+from shared.adapters.functions_runtime import past_due_timer
+from shared.services.triggers import TimerTrigger, call_user_function
 
 log = logging.getLogger("functions_host")
 

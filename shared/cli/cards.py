@@ -77,8 +77,8 @@ async def run_cards(c: Container) -> CardsSummary:
 
 async def _deliver_one(c: Container, body: dict[str, Any], summary: CardsSummary) -> bool:
     """Handle one message; False leaves it on the queue for a later run (the function would retry it)."""
+    from shared.container.cards import card_deps_from
     from shared.services.card_delivery import Undeliverable, deliver_card
-    from shared.services.card_wiring import card_deps_from
     from shared.services.send_cards import SendResult
 
     try:

@@ -65,7 +65,8 @@ def run_timer(
     app_spec: Annotated[str, typer.Option("--app", help="module:attribute of the FunctionApp")] = "function_app:app",
 ) -> None:
     """Run one timer function once, now, in this process (as if the schedule fired)."""
-    from shared.services.triggers import call_user_function, describe, past_due_timer
+    from shared.adapters.functions_runtime import past_due_timer
+    from shared.services.triggers import call_user_function, describe
 
     triggers = describe(import_app(app_spec))
     timer = next((t for t in triggers.timers if t.name == name), None)

@@ -54,9 +54,9 @@ def plan_command(
 ) -> None:
     """Plan the cycle: which pairs need a series created, extended or checked, and why."""
     from shared.container import container
+    from shared.container.scheduling import planner_from, policy_from
     from shared.services.plan_cycle import plan_cycle
     from shared.services.scheduling_records import active_pairs
-    from shared.services.scheduling_wiring import planner_from, policy_from
 
     c, out = container(), Console(highlight=False, soft_wrap=True)
     queues = None if dry_run else c.queues
@@ -91,8 +91,8 @@ def restore_series_command(
 ) -> None:
     """Schedule a pair again after the manager deleted its series in Outlook (at the next plan)."""
     from shared.container import container
+    from shared.container.scheduling import policy_from
     from shared.domain.people import Pair
-    from shared.services.scheduling_wiring import policy_from
     from shared.services.series_restore import NotRemoved, request_restore
 
     c = container()
@@ -166,10 +166,10 @@ async def _graph_steps(c: Container, steps: list[str]) -> tuple[CycleSummary, st
     event loop; the sync step also reads the pilot groups' members for planning (pilot_scope.py), and its error
     (e.g. an unknown group) is returned beside the summary."""
     from shared.cli.subscribe import run_subscribe
-    from shared.services.notification_wiring import notified_users_from
+    from shared.container.notifications import notified_users_from
+    from shared.container.scheduling import context_from, planner_from
     from shared.services.pilot_scope import refresh_pilot_scope
     from shared.services.scheduling_handlers import STEPS, run_cycle
-    from shared.services.scheduling_wiring import context_from, planner_from
 
     scheduling = [s for s in steps if s in STEPS]
     pilot_error = (await refresh_pilot_scope(c.directory, c.store, c.pilot)).error if "sync" in steps else None

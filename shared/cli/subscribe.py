@@ -43,7 +43,7 @@ def check_subscribe(settings: Settings, steps: list[str]) -> None:
 
 
 async def run_subscribe(c: Container) -> SubscribeSummary:
+    from shared.container.subscriptions import subscription_deps_from
     from shared.services.subscriptions import ensure_subscriptions
-    from shared.services.subscriptions_wiring import subscription_deps_from
 
     return await ensure_subscriptions(subscription_deps_from(c), c.clock.now())

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from shared.config import Settings, load_settings
 
 if TYPE_CHECKING:
-    from msgraph.graph_service_client import GraphServiceClient
-
+    from shared.adapters.graph.client import GraphClient
     from shared.adapters.graph.teamwork import GraphTeamsInstaller
     from shared.adapters.teams.agent import Bot
     from shared.domain.company import CompanyConfig
@@ -39,7 +38,7 @@ class Container:
         self.settings = settings
 
     @cached_property
-    def graph_client(self) -> GraphServiceClient:
+    def graph_client(self) -> GraphClient:
         from shared.adapters.graph.client import build_graph_client
 
         return build_graph_client(self.settings)
@@ -141,7 +140,7 @@ class Container:
 
     def _bot_schedule(self) -> ScheduleContext:
         """The scheduling context for "Book this time" on a no-slot card (built on first use, not at bot start)."""
-        from shared.services.scheduling_wiring import context_from
+        from shared.container.scheduling import context_from
 
         return context_from(self, "bot")
 

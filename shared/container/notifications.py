@@ -19,20 +19,20 @@ class ContainerUpkeep:
         self._c = c
 
     async def renew(self, subscription_id: str) -> str:
+        from shared.container.subscriptions import subscription_deps_from
         from shared.services.subscriptions import renew_subscription
-        from shared.services.subscriptions_wiring import subscription_deps_from
 
         return await renew_subscription(subscription_deps_from(self._c), subscription_id, self._c.clock.now())
 
     async def recreate(self, user_id: str) -> str:
+        from shared.container.subscriptions import subscription_deps_from
         from shared.services.subscriptions import recreate_subscription
-        from shared.services.subscriptions_wiring import subscription_deps_from
 
         return await recreate_subscription(subscription_deps_from(self._c), user_id, self._c.clock.now())
 
 
 def notification_deps_from(c: Container, worker: str) -> NotificationDeps:
-    from shared.services.scheduling_wiring import context_from
+    from shared.container.scheduling import context_from
 
     return NotificationDeps(context_from(c, worker), c.queues, ContainerUpkeep(c))
 

@@ -125,10 +125,3 @@ async def call_user_function(trigger: HttpTrigger | TimerTrigger | QueueTrigger,
     if inspect.iscoroutinefunction(user_function):
         return await user_function(**{trigger.arg: value})
     return await asyncio.to_thread(user_function, **{trigger.arg: value})
-
-
-def past_due_timer() -> object:
-    """The TimerRequest a manual or scheduled run receives (``func.TimerRequest`` itself is abstract)."""
-    from azure.functions.timer import TimerRequest
-
-    return TimerRequest(past_due=False)

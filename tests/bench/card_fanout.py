@@ -47,7 +47,7 @@ from shared.domain.people import Person
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind
-from shared.services.card_wiring import render_kind
+from shared.container.cards import render_kind
 from shared.services.due_cards import DueCard, occurrence_key
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
 from tests.bench.cpu import Meter, busy_core, measured

@@ -31,7 +31,7 @@ from shared.services.card_channels import DELIVERY, ROW, UNREACHABLE
 from shared.services.card_delivery import deliver_card
 from shared.services.card_email import EmailSender
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
-from shared.services.card_wiring import render_kind
+from shared.container.cards import render_kind
 from shared.services.send_cards import SendResult
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fixtures.graph import GraphEmulator

@@ -250,7 +250,7 @@ def poll_as_of_a_fortnight_later(world: World) -> None:
 
     from shared.services.schedule_pair import ScheduleContext
     from shared.services.scheduling_handlers import run_cycle
-    from shared.services.scheduling_wiring import planner_from, policy_from
+    from shared.container.scheduling import planner_from, policy_from
     from tests.contract.test_graph_adapter_support import adapters_for
 
     c = world.container

@@ -3,7 +3,7 @@
 The emulator is started with ``--tenant`` on tests/fixtures/year_round_tenant.py (cross-hemisphere pairs,
 half-hour zones, a custom zone, Sunday-Thursday weeks, part-time weeks, UPN != mail, a year of busy calendars and
 one pair with no common hours). ``WEGROW_HORIZON_DAYS=366`` reaches the policy the way the functions build it
-(settings -> scheduling_wiring.policy_from), and the cadence planner is the company's. One cycle (sync, plan,
+(settings -> shared.container.scheduling.policy_from), and the cadence planner is the company's. One cycle (sync, plan,
 schedule) runs with the handlers the functions use; then every calendar is read back over the horizon with
 ``calendarView`` and checked by year_round_checks. A second, unchanged cycle must write no event.
 
@@ -29,7 +29,7 @@ from shared.ports.storage import Record
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_handlers import CycleSummary, run_cycle
 from shared.services.scheduling_records import SERIES
-from shared.services.scheduling_wiring import planner_from, policy_from
+from shared.container.scheduling import planner_from, policy_from
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fixtures import year_round_tenant
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator

@@ -30,7 +30,7 @@ from shared.services.repair import repair_occurrences
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_handlers import run_cycle
 from shared.services.scheduling_records import SERIES
-from shared.services.scheduling_wiring import planner_from, policy_from
+from shared.container.scheduling import planner_from, policy_from
 from tests.contract.test_graph_adapter_support import FAST_POLICY, GraphAdapters
 from tests.fixtures.graph import GraphEmulator
 

@@ -17,7 +17,7 @@ from shared.services.card_actions import Verdict, handle_card_action, handle_log
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
-from shared.services.card_wiring import render_kind
+from shared.container.cards import render_kind
 from shared.services.record_outcome import OUTCOMES, pair_key
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.test_outcomes_world import seed_pair

@@ -31,7 +31,7 @@ from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CARDS, ROW, CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
 from shared.services.card_submissions import PREP_TEXT_MAX
-from shared.services.card_wiring import render_kind
+from shared.container.cards import render_kind
 from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.test_card_actions_followups import CONFIG, START, RecordingMessenger

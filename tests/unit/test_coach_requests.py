@@ -23,7 +23,7 @@ from shared.services.card_actions import Verdict, handle_card_action, handle_ref
 from shared.services.card_delivery import CardDeps, Undeliverable, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
-from shared.services.card_wiring import render_kind
+from shared.container.cards import render_kind
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_person, person_row
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.test_card_actions_followups import CONFIG, START, RecordingMessenger, sent

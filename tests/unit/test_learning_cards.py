@@ -17,7 +17,7 @@ from shared.ports.learning import LearningContent
 from shared.services.card_actions import CardReply, Verdict
 from shared.services.card_content import agenda_data
 from shared.services.card_records import CardKind, find_card
-from shared.services.card_wiring import render_kind
+from shared.container.cards import render_kind
 from shared.services.health_notices import notices
 from shared.services.learning_assign import assign_recommended
 from shared.services.learning_sync import sync_learning

@@ -19,7 +19,7 @@ from shared.services.card_actions import Verdict
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
-from shared.services.card_wiring import render_kind
+from shared.container.cards import render_kind
 from shared.services.no_slot_booking import WHY, book_option
 from shared.services.no_slot_cards import SEND_CARD, enqueue_no_slot_cards, occurrence_id
 from shared.services.scheduling_bookings import BOOKINGS

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
     from shared.config import Settings
 
+    GraphClient = GraphServiceClient  # the name the composition root types with (only this package names msgraph)
+
 DEFAULT_TIMEOUT_SECONDS = 30.0
 CONNECT_TIMEOUT_SECONDS = 5.0
 
