@@ -36,8 +36,8 @@ async def cards(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="send-card", connection=STORAGE_CONNECTION)
 async def send_card(msg: func.QueueMessage) -> None:
     from shared.container import container
-    from shared.services.card_delivery import Undeliverable, deliver_card
     from shared.container.cards import card_deps_from
+    from shared.services.card_delivery import Undeliverable, deliver_card
     from shared.services.ops_telemetry import card_refused, card_result, poison_watch
     from shared.services.runs import tracked_run
 

@@ -43,8 +43,8 @@ async def _receive(req: func.HttpRequest) -> func.HttpResponse:
     if token is not None:
         return _handshake(token)
     from shared.container import container
-    from shared.services.notification_intake import MAX_BODY_BYTES, MalformedBody, decode_body, take_in
     from shared.container.notifications import watched_user_from
+    from shared.services.notification_intake import MAX_BODY_BYTES, MalformedBody, decode_body, take_in
 
     c = container()
     if not c.settings.notifications_enabled:
@@ -74,8 +74,8 @@ def _error(status: int, message: str) -> func.HttpResponse:
 @bp.queue_trigger(arg_name="msg", queue_name="graph-notifications", connection=STORAGE_CONNECTION)
 async def graph_notifications(msg: func.QueueMessage) -> None:
     from shared.container import container
-    from shared.services.notification_handling import handle_notification
     from shared.container.notifications import notification_deps_from
+    from shared.services.notification_handling import handle_notification
     from shared.services.runs import tracked_run
 
     c = container()

@@ -37,9 +37,9 @@ async def sync(timer: func.TimerRequest) -> None:
 def plan(timer: func.TimerRequest) -> None:
     from shared.container import container
     from shared.container.notifications import notified_users_from
+    from shared.container.scheduling import planner_from, policy_from
     from shared.services.plan_cycle import plan_cycle
     from shared.services.runs import tracked_run
-    from shared.container.scheduling import planner_from, policy_from
 
     c = container()
     with tracked_run(c.store, c.clock, "plan") as note:
@@ -55,10 +55,10 @@ def plan(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="schedule-pair", connection=STORAGE_CONNECTION)
 async def schedule_pair(msg: func.QueueMessage) -> None:
     from shared.container import container
+    from shared.container.scheduling import context_from
     from shared.services.ops_telemetry import poison_watch, schedule_results
     from shared.services.runs import tracked_run
     from shared.services.scheduling_handlers import handle_schedule_message
-    from shared.container.scheduling import context_from
 
     c = container()
     with (
@@ -75,9 +75,9 @@ async def schedule_pair(msg: func.QueueMessage) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="pair-changed", connection=STORAGE_CONNECTION)
 async def pair_changed(msg: func.QueueMessage) -> None:
     from shared.container import container
+    from shared.container.scheduling import context_from
     from shared.services.repair import handle_pair_changed
     from shared.services.runs import tracked_run
-    from shared.container.scheduling import context_from
 
     c = container()
     with tracked_run(c.store, c.clock, "pair_changed") as note:

@@ -16,9 +16,9 @@ logger = logging.getLogger(__name__)
 @bp.timer_trigger(arg_name="timer", schedule="%WEGROW_SUBSCRIBE_SCHEDULE%", run_on_startup=False)
 async def subscribe(timer: func.TimerRequest) -> None:
     from shared.container import container
+    from shared.container.subscriptions import subscription_deps_from
     from shared.services.runs import tracked_run
     from shared.services.subscriptions import ensure_subscriptions
-    from shared.container.subscriptions import subscription_deps_from
 
     c = container()
     with tracked_run(c.store, c.clock, "subscribe") as note:

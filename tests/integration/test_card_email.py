@@ -24,6 +24,7 @@ from shared.adapters.graph.client import aclose_graph_client, build_graph_client
 from shared.adapters.graph.mail import GraphCardMailer
 from shared.config import load_settings
 from shared.container import Container
+from shared.container.cards import render_kind
 from shared.domain.actionable_email import card_email_html, card_from_html
 from shared.domain.card_channel import Channel
 from shared.services.agenda_store import load_agenda
@@ -31,7 +32,6 @@ from shared.services.card_channels import DELIVERY, ROW, UNREACHABLE
 from shared.services.card_delivery import deliver_card
 from shared.services.card_email import EmailSender
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
-from shared.container.cards import render_kind
 from shared.services.send_cards import SendResult
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fixtures.graph import GraphEmulator

@@ -154,8 +154,8 @@ async def send_cards(run: Run) -> None:
 
 
 async def full_cycle(run: Run) -> None:
-    from shared.services.scheduling_handlers import run_cycle
     from shared.container.scheduling import context_from, planner_from
+    from shared.services.scheduling_handlers import run_cycle
 
     c = run.c
     await until_ok(run, lambda: run_cycle(context_from(c, "chaos"), c.queues, planner_from(c)))

@@ -16,10 +16,10 @@ import pytest
 from devstack.graph_emulator import learning_catalog as seeded
 from shared.adapters.config_file import load_company_config
 from shared.adapters.storage.tables import TableStore
+from shared.container.cards import render_kind
 from shared.ports.learning import LearningCatalog
 from shared.services.card_actions import Verdict, handle_card_action
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
-from shared.container.cards import render_kind
 from shared.services.health_notices import notices
 from shared.services.learning_assign import assign_recommended
 from shared.services.learning_records import LEARNING, stored_contents

@@ -248,9 +248,9 @@ def poll_as_of_a_fortnight_later(world: World) -> None:
     """The backstop's plan and repair, run in process with the clock two weeks on (every pair is due by then)."""
     import asyncio
 
+    from shared.container.scheduling import planner_from, policy_from
     from shared.services.schedule_pair import ScheduleContext
     from shared.services.scheduling_handlers import run_cycle
-    from shared.container.scheduling import planner_from, policy_from
     from tests.contract.test_graph_adapter_support import adapters_for
 
     c = world.container

@@ -22,11 +22,11 @@ from shared.adapters.teams.agent import connection_manager
 from shared.adapters.teams.http import FunctionsAdapter
 from shared.adapters.teams.messenger import TeamsMessenger
 from shared.config import load_settings
+from shared.container.cards import render_kind
 from shared.domain.people import Person
 from shared.services.card_delivery import CardDeps
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind
-from shared.container.cards import render_kind
 from shared.services.due_cards import DueCard, occurrence_key
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
 from tests.contract.test_graph_adapter_support import FAST_POLICY

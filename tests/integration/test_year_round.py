@@ -24,12 +24,12 @@ import pytest
 
 from shared.adapters.config_file import load_company_config
 from shared.config import load_settings
+from shared.container.scheduling import planner_from, policy_from
 from shared.domain.company import CompanyConfig
 from shared.ports.storage import Record
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_handlers import CycleSummary, run_cycle
 from shared.services.scheduling_records import SERIES
-from shared.container.scheduling import planner_from, policy_from
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fixtures import year_round_tenant
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator

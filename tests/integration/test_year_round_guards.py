@@ -25,12 +25,12 @@ from shared.adapters.graph.client import aclose_graph_client, build_graph_client
 from shared.adapters.graph.directory import GraphDirectory
 from shared.adapters.graph.retry import RetryStats
 from shared.config import load_settings
+from shared.container.scheduling import planner_from, policy_from
 from shared.domain.people import Pair
 from shared.services.repair import repair_occurrences
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_handlers import run_cycle
 from shared.services.scheduling_records import SERIES
-from shared.container.scheduling import planner_from, policy_from
 from tests.contract.test_graph_adapter_support import FAST_POLICY, GraphAdapters
 from tests.fixtures.graph import GraphEmulator
 

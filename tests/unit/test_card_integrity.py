@@ -16,6 +16,7 @@ from shared.adapters.cards.validate import check_card
 from shared.adapters.teams import bot_messages
 from shared.adapters.teams.views import card_for
 from shared.config import load_settings
+from shared.container.cards import render_kind
 from shared.domain.agenda import ITEM_TEXT_MAX, Visibility
 from shared.ports.storage import Record, Store, TransactionOp
 from shared.services import agenda_store
@@ -31,7 +32,6 @@ from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CARDS, ROW, CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
 from shared.services.card_submissions import PREP_TEXT_MAX
-from shared.container.cards import render_kind
 from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.test_card_actions_followups import CONFIG, START, RecordingMessenger

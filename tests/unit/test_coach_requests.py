@@ -14,6 +14,7 @@ from shared.adapters.cards.validate import check_card
 from shared.adapters.teams import bot_messages
 from shared.adapters.teams.views import card_for
 from shared.config import load_settings
+from shared.container.cards import render_kind
 from shared.domain.agenda import ItemKind, Visibility
 from shared.domain.coach import CoachStatus, card_ref
 from shared.domain.people import Person
@@ -23,7 +24,6 @@ from shared.services.card_actions import Verdict, handle_card_action, handle_ref
 from shared.services.card_delivery import CardDeps, Undeliverable, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
-from shared.container.cards import render_kind
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_person, person_row
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.test_card_actions_followups import CONFIG, START, RecordingMessenger, sent

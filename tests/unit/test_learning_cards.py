@@ -13,11 +13,11 @@ import pytest
 
 from devstack.graph_emulator import learning_catalog as seeded
 from shared.adapters.config_file import load_company_config
+from shared.container.cards import render_kind
 from shared.ports.learning import LearningContent
 from shared.services.card_actions import CardReply, Verdict
 from shared.services.card_content import agenda_data
 from shared.services.card_records import CardKind, find_card
-from shared.container.cards import render_kind
 from shared.services.health_notices import notices
 from shared.services.learning_assign import assign_recommended
 from shared.services.learning_sync import sync_learning

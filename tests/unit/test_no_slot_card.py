@@ -13,13 +13,13 @@ import pytest
 from shared.adapters.cards.renderer import render_card
 from shared.adapters.cards.validate import check_card
 from shared.adapters.teams.views import card_for
+from shared.container.cards import render_kind
 from shared.domain.company import CompanyConfig
 from shared.ports.messenger import ConversationRef, Recipient
 from shared.services.card_actions import Verdict
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
-from shared.container.cards import render_kind
 from shared.services.no_slot_booking import WHY, book_option
 from shared.services.no_slot_cards import SEND_CARD, enqueue_no_slot_cards, occurrence_id
 from shared.services.scheduling_bookings import BOOKINGS
