@@ -24,7 +24,9 @@ import httpx
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from devstack import demo_learning as learning
 from devstack import demo_loop as loop
+from devstack import demo_mail as mail
 from devstack import demo_report as report
 from devstack import demo_steps as steps
 from devstack.demo_workbook import loop_counts, missing
@@ -66,15 +68,19 @@ async def run_cycle(demo: steps.Demo, out: Console) -> dict[str, int]:
         )
         soon = steps.soon_employees(demo)
         await step("micro-needs by chat", len(soon), lambda tick: steps.micro_needs(demo, soon, tick))
+        await step("some ask for cards by email", len(soon), lambda tick: mail.ask_for_email(demo, soon, tick))
         await step("prep cards sent", 1, lambda tick: _cards(demo, tick))
         await step("employees answer prep cards", len(demo.cards(CardKind.PREP)),
                    lambda tick: steps.answer_preps(demo, tick))  # fmt: skip
         await step("agenda cards sent", 1, lambda tick: _cards(demo, tick))
+        await step("Viva Learning sync", 1, lambda tick: learning.sync(demo, tick))
         for shift in OUTCOME_SHIFTS:
             demo.clock.offset = shift
             await step(f"outcome cards (+{shift.days} d)", 1, lambda tick: _cards(demo, tick))
         await step("managers log outcomes", len(demo.cards(CardKind.OUTCOME)),
                    lambda tick: steps.log_outcomes(demo, tick))  # fmt: skip
+        await step("learning suggested and assigned", learning.CARDS_READ,
+                   lambda tick: learning.suggestions_and_assign(demo, tick))  # fmt: skip
         await step("employees confirm or dispute", len(demo.cards(CardKind.OUTCOME, "submitted")),
                    lambda tick: loop.confirm_or_dispute(demo, tick))  # fmt: skip
         demo.clock.offset = OUTCOME_SHIFTS[-1] + timedelta(days=MISSED_AFTER_DAYS)
@@ -163,9 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     _log_to_file(args.out / "stack" / "demo.log")
     out.print(f"Starting the local stack (Azurite, Graph emulator with {args.people} people, connector, runner)...")
-    with Stack(StackOptions(people=args.people, log_dir=args.out / "stack")) as stack:
+    options = StackOptions(
+        people=args.people, log_dir=args.out / "stack", extra_env=mail.demo_env(args.people, StackOptions.seed)
+    )
+    with Stack(options) as stack:
         demo, appended = asyncio.run(cycle(stack, out))
         out.print(report.summary_table(demo.counts, appended))
+        out.print(report.card_reach(demo.counts), markup=False)
         out.print(report.calendar_table(demo.container, stack.graph_url, steps.ShiftedClock().now()))
         found = files(stack, args.out, out)
         counts = loop_counts(Path(found["HR workbook"]))
@@ -176,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
             out.print(
                 f"\nThe growth loop is incomplete: nothing in the workbook for {', '.join(empty)}.", style="bold red"
             )
+            return 1
+        if gaps := mail.problems(demo.counts):
+            out.print(f"\nCards by email, languages or learning fell short: {'; '.join(gaps)}.", style="bold red")
             return 1
         if args.ui:
             serve_ui(stack, demo.container, args.out, out)

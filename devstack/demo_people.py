@@ -34,7 +34,7 @@ OUTCOMES = (
     ("Pair with a senior engineer on the deploy pipeline", "sweet_spot", "stretch"),
     ("Agree a weekly focus hour without meetings", "uphill", "manage"),
     ("Join the Lisbon customer calls for a month", "gift", "network"),
-    ("Two-day negotiation course", "sweet_spot", "training"),
+    ("Two-day Kubernetes operations course", "sweet_spot", "training"),
     ("Monthly session with a mentor from Finance", "uphill", "mentoring"),
 )
 

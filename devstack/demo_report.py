@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -11,6 +12,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from devstack.demo_steps import LANGUAGE_NAMES
 from devstack.tenant_zones import is_custom, working_zone
 from shared.container import Container
 from shared.domain.series import SUBJECT_PREFIX as SERIES_TAG
@@ -27,6 +29,16 @@ def summary_table(counts: dict[str, int], appended: dict[str, int]) -> Table:
     for sheet, rows in sorted(appended.items()):
         table.add_row(f"workbook rows appended ({sheet})", str(rows))
     return table
+
+
+def card_reach(counts: dict[str, int]) -> str:
+    """Cards by channel and by language, keyed as ``wegrow cycle --json`` reports them (``cards_by_channel``,
+    ``cards_by_language``)."""
+    codes = {name: code for code, name in LANGUAGE_NAMES.items()}
+    channels = {k.removeprefix("cards by "): v for k, v in counts.items() if k.startswith("cards by ")}
+    languages = {codes.get(k.removeprefix("cards in "), k.removeprefix("cards in ")): v
+                 for k, v in counts.items() if k.startswith("cards in ")}  # fmt: skip
+    return f"cards_by_channel: {json.dumps(channels)}\ncards_by_language: {json.dumps(languages)}"
 
 
 def loop_table(counts: dict[str, int]) -> Table:
