@@ -79,7 +79,7 @@ async def run_cycle(demo: steps.Demo, out: Console) -> dict[str, int]:
             await step(f"outcome cards (+{shift.days} d)", 1, lambda tick: _cards(demo, tick))
         await step("managers log outcomes", len(demo.cards(CardKind.OUTCOME)),
                    lambda tick: steps.log_outcomes(demo, tick))  # fmt: skip
-        await step("learning suggested and assigned", learning.CARDS_READ,
+        await step("learning suggested and assigned", len(demo.cards(CardKind.OUTCOME, "submitted")),
                    lambda tick: learning.suggestions_and_assign(demo, tick))  # fmt: skip
         await step("employees confirm or dispute", len(demo.cards(CardKind.OUTCOME, "submitted")),
                    lambda tick: loop.confirm_or_dispute(demo, tick))  # fmt: skip

@@ -17,7 +17,7 @@ from devstack.demo_steps import Demo, Tick, talk_for
 from shared.services.card_records import CardKind
 
 ASSIGN_VERB = "learning.assign"
-CARDS_READ = 8  # logged outcome cards read back for suggestions
+ENOUGH = 3  # logged outcome cards with suggestions to read back (then the rest are skipped)
 ASSIGNABLE_PROVIDER = "Contoso Academy"  # the seeded provider that accepts course activities
 
 
@@ -74,11 +74,15 @@ def _has_assign(container: dict[str, Any]) -> bool:
 
 async def suggestions_and_assign(demo: Demo, tick: Tick) -> None:
     """Read back logged outcome cards; count their suggestions; assign one from the first card that offers it."""
-    assigned = False
-    for n, row in enumerate(demo.cards(CardKind.OUTCOME, "submitted")[:CARDS_READ], start=1):
+    assigned, shown = False, 0
+    for n, row in enumerate(demo.cards(CardKind.OUTCOME, "submitted"), start=1):
+        if assigned and shown >= ENOUGH:
+            tick(n)
+            continue
         manager, cid = str(row.data["recipient_id"]), row.partition
         buttons = assign_buttons(await invoke(demo, manager, "outcome.refresh", {"cardId": cid}))
         if buttons:
+            shown += 1
             demo.add("outcome cards with learning suggestions")
             demo.add("learning suggestions shown", len(buttons))
             demo.counts["most suggestions on one action"] = max(

@@ -101,8 +101,19 @@ async def press(http: httpx.AsyncClient, bot: str, talk: Talk, verb: str, data: 
         return f"HTTP {response.status_code}"
     card = response.json().get("value") or {}
     texts = card_texts(card)
-    # accepted: the card itself comes back, saying "Saved..."; refused: a small card whose title says why
-    return "Saved" if any(text.startswith("Saved") for text in texts) else (texts[0] if texts else "")
+    # accepted: the card itself comes back, saying "Saved..." (in the reader's language); refused: a small card
+    # whose title says why
+    if any(text.startswith(saved_words()) for text in texts):
+        return "Saved"
+    return next((text for text in texts if text.strip()), "")
+
+
+def saved_words() -> tuple[str, ...]:
+    """How an accepted card starts in every catalogue language ("Saved", "Gespeichert", ...)."""
+    from shared.domain import messages_de, messages_ja
+
+    said = [c["Saved. Your answer: "] for c in (messages_de.CATALOGUE, messages_ja.CATALOGUE)]
+    return ("Saved", *(text.split(".")[0].split("。")[0] for text in said))
 
 
 def card_texts(card: dict[str, Any]) -> list[str]:
