@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 
+import httpx
+import pytest
+
 from devstack.demo_learning import assign_buttons
 from devstack.demo_mail import demo_env, problems, sender_mailbox
+from devstack.demo_people import Talk, press
 from devstack.demo_report import card_reach
 from devstack.graph_emulator.learning_catalog import PROVIDERS, provider_id
 from devstack.graph_emulator.mail_cards import LOCAL_ORIGINATOR
 from devstack.tenant import generate_tenant
 
+TALK = Talk("u1", "a:1", "http://connector.test/", "t1")
 FULL = {
     "learning suggestions shown": 3,
     "learning assignments": 1,
@@ -82,3 +87,23 @@ def test_card_reach_prints_the_cli_keys_with_language_codes() -> None:
     lines = dict(line.split(": ", 1) for line in card_reach(FULL).splitlines())
     assert json.loads(lines["cards_by_channel"]) == {"teams": 40, "email": 4}
     assert json.loads(lines["cards_by_language"]) == {"en": 30, "de": 14}
+
+
+def _answering(card: dict[str, object]) -> httpx.AsyncClient:
+    body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card}
+    return httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)))
+
+
+@pytest.mark.parametrize(
+    "said", ["Saved. Your answer: ", "Gespeichert. Ihre Antwort: ", "保存しました。あなたの回答: "]
+)
+async def test_a_saved_card_counts_as_saved_in_every_language(said: str) -> None:
+    card = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": ""}, {"type": "TextBlock", "text": said}]}
+    async with _answering(card) as http:
+        assert await press(http, "http://bot.test/api/messages", TALK, "outcome.confirm", {}) == "Saved"
+
+
+async def test_a_refusal_answers_with_its_first_text() -> None:
+    card = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": ""}, {"type": "TextBlock", "text": "No"}]}
+    async with _answering(card) as http:
+        assert await press(http, "http://bot.test/api/messages", TALK, "outcome.confirm", {}) == "No"
