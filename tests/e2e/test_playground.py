@@ -57,6 +57,12 @@ def open_chat(page: Page, world: World) -> None:
     page.locator('[data-lexical-editor="true"]').wait_for()
 
 
+def chat_ready(page: Page) -> None:
+    """Say hello and wait for the answer: the Playground's chat with the bot exists before a card is sent into it."""
+    say(page, "help")
+    page.get_by_text("I can help you prepare").last.wait_for(timeout=60_000)
+
+
 def say(page: Page, text: str) -> None:
     page.locator('[data-lexical-editor="true"]').click()
     page.keyboard.type(text)
@@ -98,6 +104,7 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
     world.sign_in(world.manager)
     open_chat(page, world)
+    chat_ready(page)
     world.run_function("cards")  # the prep is in, so the agenda card is due for the manager
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()

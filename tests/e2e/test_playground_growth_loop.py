@@ -29,7 +29,7 @@ from shared.services.card_records import CardKind
 from shared.services.due_cards import DueCard, pair_occurrences
 from tests.e2e import test_playground as ui
 from tests.e2e.playground_world import PEOPLE, World, started_world
-from tests.e2e.test_playground import choose, kept, newest_card, open_chat, queued_card, say
+from tests.e2e.test_playground import chat_ready, choose, kept, newest_card, open_chat, queued_card, say
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 page = ui.page  # the browser page fixture
@@ -77,6 +77,7 @@ def sign_in_as(world: World, page: Page, user: PlaygroundUser) -> None:
     world.playground.stop()
     world.playground.start(user)
     open_chat(page, world)
+    chat_ready(page)
 
 
 def test_the_growth_loop(loop_world: tuple[World, tuple[PlaygroundUser, PlaygroundUser]], page: Page) -> None:
@@ -143,6 +144,7 @@ def coaches_take_the_request(world: World, page: Page, first: PlaygroundUser, se
 def manager_diagnoses_the_gap(world: World, page: Page) -> None:
     world.sign_in(world.manager)
     open_chat(page, world)
+    chat_ready(page)
     world.run_function("cards")
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()
@@ -177,6 +179,7 @@ def fill_action(page: Page, log: Locator, world: World, gap_and_type: tuple[str,
 def employee_disputes(world: World, page: Page) -> None:
     world.sign_in(world.employee)
     open_chat(page, world)
+    chat_ready(page)
     confirm = queued_card(page, "Confirm what you agreed", "(confirm)")
     assert OUTCOME in confirm.inner_text()
     kept(confirm.get_by_label("Comment", exact=False), DISPUTE)
@@ -198,6 +201,7 @@ def second_conversation(world: World) -> DueCard:
 def manager_closes_the_earlier_action(world: World, page: Page) -> None:
     world.sign_in(world.manager)
     open_chat(page, world)
+    chat_ready(page)
     world.run_function("send_card", second_conversation(world).message())
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()
@@ -219,6 +223,7 @@ def manager_closes_the_earlier_action(world: World, page: Page) -> None:
 def employee_sees_the_action_done(world: World, page: Page) -> None:
     world.sign_in(world.employee)
     open_chat(page, world)
+    chat_ready(page)
     say(page, "my actions")
     page.get_by_text(OUTCOME).last.wait_for()
     answer = page.get_by_text(OUTCOME).last.inner_text()
