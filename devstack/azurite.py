@@ -37,7 +37,7 @@ def connection_string(table_port: int, queue_port: int) -> str:
     )
 
 
-def wait_for_port(port: int, timeout: float = 20.0, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_port(port: int, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -69,8 +69,12 @@ class Azurite:
             self._processes[service] = subprocess.Popen(
                 self._command(service), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
             )
-        for service, process in self._processes.items():
-            wait_for_port(self.ports[service], process=process)
+        try:
+            for service, process in self._processes.items():
+                wait_for_port(self.ports[service], process=process)
+        except BaseException:
+            self.stop()  # never leave a half-started Azurite behind
+            raise
         return self
 
     def stop(self) -> None:
