@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from devstack.connector_emulator.client import ConnectorEmulatorClient
 from shared.config import load_settings
 from shared.container import Container
 from shared.domain.people import Pair
+from shared.services.languages import TEAMS, remember
 from shared.services.schedule_pair import ScheduleContext, schedule_pair
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
@@ -57,10 +59,14 @@ def test_cycle_steps_cards_sends_the_due_cards_and_prints_the_count(
     c.store, c.queues, c.clock = azurite_store, azurite_queues, FixedClock(start - timedelta(hours=20))
     monkeypatch.setattr("shared.container.container", lambda: c)
 
-    first = CliRunner().invoke(app, ["cycle", "--steps", "cards"])
+    remember(azurite_store, chosen["employee"].id, TEAMS, "de-DE")  # the employee's Teams speaks German
+    first = CliRunner().invoke(app, ["cycle", "--steps", "cards", "--json"])
     assert first.exit_code == 0, first.output
-    assert "cards sent 2 (queued 2" in first.output  # prep to the employee, agenda to the manager
+    summary = json.loads(first.output.strip().splitlines()[-1])["cards"]
+    assert (summary["sent"], summary["queued"]) == (2, 2)  # prep to the employee, agenda to the manager
     assert len(connector_emulator.sent()) == 2
+    assert summary["cards_by_channel"] == {"teams": 2}
+    assert summary["cards_by_language"] == {"de": 1, "en": 1}
     again = CliRunner().invoke(app, ["cycle", "--steps", "cards"])
-    assert "cards sent 0 (queued 0" in again.output
+    assert "cards sent 0 (queued 0" in again.output and "by channel none, by language none" in again.output
     assert len(connector_emulator.sent()) == 2
