@@ -8,8 +8,8 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
-# pytest-xdist processes: the suite mostly waits on loopback servers, so two halve the wall time on 2 cores
-PYTEST_WORKERS ?= 2
+# pytest-xdist processes: the suite mostly waits on loopback servers (Azurite, emulators, the Playground), so three keep 2 cores busy
+PYTEST_WORKERS ?= 3
 
 .PHONY: help venv node chromium office deps test test-fast lint typecheck demo demo-ui bench chaos package package-local clean
 
@@ -45,8 +45,8 @@ office: ## LibreOffice Calc and poppler, to render the HR workbook to PNG (apt, 
 
 deps: venv node chromium office ## everything the tests and the demo need
 
-test: deps ## the whole suite: unit, contract, integration, e2e (PYTEST_WORKERS=2 processes)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+test: deps ## the whole suite: unit, contract, integration, e2e (PYTEST_WORKERS=3 processes)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 test-fast: venv ## unit tests only
 	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)

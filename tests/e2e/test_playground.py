@@ -164,12 +164,19 @@ def queued_card(page: Page, heading: str, kind: str) -> Locator:
 
 def choose(page: Page, card: Locator, label: str, option: str) -> None:
     """The Playground renders a compact Input.ChoiceSet as a Fluent UI combobox with a pop-up list."""
-    card.get_by_role("combobox", name=label).click()
     choice = page.get_by_role("option", name=option, exact=True)
-    try:
-        choice.click(timeout=5000)
-    except PlaywrightTimeout:  # the pop-up list can open below the viewport when the card sits low in the chat
-        choice.dispatch_event("click")
+    for _ in range(3):  # on a loaded machine the pop-up may not open on the first click (or a refresh closes it)
+        card.get_by_role("combobox", name=label).click()
+        try:
+            choice.wait_for(state="attached", timeout=15_000)
+        except PlaywrightTimeout:
+            continue
+        try:
+            choice.click(timeout=5000)
+        except PlaywrightTimeout:  # the pop-up list can open below the viewport when the card sits low in the chat
+            choice.dispatch_event("click")
+        return
+    raise AssertionError(f"the {label!r} list never offered {option!r}")
 
 
 def workbook_rows_with(world: World, text: str) -> list[tuple[object, ...]]:

@@ -38,7 +38,8 @@ class FailingContainer:
 
     def __init__(self) -> None:
         self.store, self.queues, self.clock = InMemoryStore(), InMemoryQueues(), _Clock()
-        self.settings = load_settings(storage_connection="UseDevelopmentStorage=true")
+        # learning providers set, so the learning timer reaches for its adapter as the others do
+        self.settings = load_settings(storage_connection="UseDevelopmentStorage=true", learning_provider_ids="p1")
 
     def __getattr__(self, name: str) -> Any:
         raise AdapterUnavailable(name)
