@@ -15,9 +15,9 @@ import contextlib
 import json
 from typing import Any
 
-from aiohttp import ClientSession, web
+from aiohttp import web
 
-from devstack.demo_relay import HOP_HEADERS
+from devstack.demo_relay import relay_app, serve_app
 
 
 def in_locale(body: bytes, tag: str) -> bytes:
@@ -39,35 +39,11 @@ def _entity_in_locale(entity: Any, tag: str) -> Any:
 
 
 def build_app(target: str, tag: str) -> web.Application:
-    async def relay(request: web.Request) -> web.StreamResponse:
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
-        body = await request.read()
-        session: ClientSession = request.app["session"]
-        async with session.request(request.method, target, headers=headers, data=in_locale(body, tag) if body else None,
-                                   params=request.query) as answer:  # fmt: skip
-            payload = await answer.read()
-            return web.Response(body=payload, status=answer.status, content_type=answer.content_type)
-
-    async def session_context(app: web.Application):  # type: ignore[no-untyped-def]
-        app["session"] = ClientSession()
-        yield
-        await app["session"].close()
-
-    app = web.Application()
-    app.cleanup_ctx.append(session_context)
-    app.router.add_route("*", "/{tail:.*}", relay)
-    return app
+    return relay_app(lambda _path: target, lambda body: in_locale(body, tag))
 
 
 async def serve(port: int, target: str, tag: str) -> None:
-    runner = web.AppRunner(build_app(target, tag), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    print(f"ready http://127.0.0.1:{port}", flush=True)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
+    await serve_app(build_app(target, tag), port)
 
 
 def main(argv: list[str] | None = None) -> None:

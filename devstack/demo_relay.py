@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable
 
 from aiohttp import ClientSession, web
 
@@ -30,15 +31,15 @@ def without_nulls(body: bytes) -> bytes:
     return json.dumps({key: value for key, value in data.items() if value is not None}).encode()
 
 
-def build_app(target: str) -> web.Application:
-    target = target.rstrip("/")
+def relay_app(url_for: Callable[[str], str], rewrite: Callable[[bytes], bytes]) -> web.Application:
+    """Forward every request to ``url_for(path)`` with its body passed through ``rewrite``; answers unchanged."""
 
     async def relay(request: web.Request) -> web.StreamResponse:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
         body = await request.read()
         session: ClientSession = request.app["session"]
-        url = f"{target}/{request.match_info['tail']}"
-        async with session.request(request.method, url, headers=headers, data=without_nulls(body) if body else None,
+        url = url_for(request.match_info["tail"])
+        async with session.request(request.method, url, headers=headers, data=rewrite(body) if body else None,
                                    params=request.query) as answer:  # fmt: skip
             payload = await answer.read()
             return web.Response(body=payload, status=answer.status, content_type=answer.content_type)
@@ -54,8 +55,14 @@ def build_app(target: str) -> web.Application:
     return app
 
 
-async def serve(port: int, target: str) -> None:
-    runner = web.AppRunner(build_app(target), access_log=None)
+def build_app(target: str) -> web.Application:
+    target = target.rstrip("/")
+    return relay_app(lambda tail: f"{target}/{tail}", without_nulls)
+
+
+async def serve_app(app: web.Application, port: int) -> None:
+    """Serve ``app`` on 127.0.0.1:``port`` until cancelled; prints ``ready http://127.0.0.1:P`` once it listens."""
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     print(f"ready http://127.0.0.1:{port}", flush=True)
@@ -63,6 +70,10 @@ async def serve(port: int, target: str) -> None:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+
+
+async def serve(port: int, target: str) -> None:
+    await serve_app(build_app(target), port)
 
 
 def main(argv: list[str] | None = None) -> None:
