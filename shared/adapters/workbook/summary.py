@@ -124,16 +124,13 @@ def _mix(sheet: Worksheet, start: int) -> int:
 def _plateau_and_overdue(sheet: Worksheet, start: int) -> int:
     plateau = TENURE_LABELS["plateau_risk"]
     tenure, status = col(CONVERSATIONS_TABLE, "Tenure stage"), col(CONVERSATIONS_TABLE, "Status")
-    sheet.cell(start, 1, "Plateau-risk cohort coverage").font = Font(bold=True, size=12)
     rows = [
         ("Planned", "=" + "+".join(f'COUNTIFS({tenure},"{plateau}",{status},"{s}")' for s in (HELD, MISSED, OVERDUE))),
         ("Held", f'=COUNTIFS({tenure},"{plateau}",{status},"{HELD}")'),
         ("Coverage", f"=IF(B{start + 1}=0,0,B{start + 2}/B{start + 1})"),
         ("Actions", f'=COUNTIF({col(OUTCOMES_TABLE, "Tenure stage")},"{plateau}")'),
     ]
-    for offset, (label, formula) in enumerate(rows, start=1):
-        sheet.cell(start + offset, 1, label)
-        sheet.cell(start + offset, 2, formula)
+    _labelled_rows(sheet, start, "Plateau-risk cohort coverage", rows)
     sheet.cell(start + 3, 2).number_format = "0%"
     due, state = rng(OUTCOMES_TABLE, "Due"), rng(OUTCOMES_TABLE, "Status")
     is_open = "+".join(f'({state}="{label}")' for label in OPEN_STATUSES)
@@ -148,18 +145,23 @@ def _plateau_and_overdue(sheet: Worksheet, start: int) -> int:
 
 def _all_conversations(sheet: Worksheet, start: int) -> int:
     status = col(CONVERSATIONS_TABLE, "Status")
-    sheet.cell(start, 1, "All conversations").font = Font(bold=True, size=12)
     rows = [
         ("All planned", "=" + "+".join(f'COUNTIF({status},"{label}")' for label in (HELD, MISSED, OVERDUE))),
         ("All held", f'=COUNTIF({status},"{HELD}")'),
         ("Outcome overdue", f'=COUNTIF({status},"{OVERDUE}")'),
         ("Held % overall", f"=IF(B{start + 1}=0,0,B{start + 2}/B{start + 1})"),
     ]
+    _labelled_rows(sheet, start, "All conversations", rows)
+    sheet.cell(start + 4, 2).number_format = "0%"
+    return start + 6
+
+
+def _labelled_rows(sheet: Worksheet, start: int, title: str, rows: Sequence[tuple[str, str]]) -> None:
+    """A bold title at ``start``, then one label and its formula per row below it."""
+    sheet.cell(start, 1, title).font = Font(bold=True, size=12)
     for offset, (label, formula) in enumerate(rows, start=1):
         sheet.cell(start + offset, 1, label)
         sheet.cell(start + offset, 2, formula)
-    sheet.cell(start + 4, 2).number_format = "0%"
-    return start + 6
 
 
 def fill(sheet: Worksheet, units: Sequence[str]) -> int:
