@@ -7,17 +7,20 @@ way out to a manager is :func:`manager_view`, which keeps shared items only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from shared.domain.agenda import GrowthAgenda, ItemKind, Visibility
 from shared.domain.agenda_edits import apply_item_changes
-from shared.ports.storage import Store
+from shared.ports.storage import AlreadyExists, StaleWrite, Store, TransactionOp
 from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog, PrepSubmission
 
 AGENDAS = "agendas"
 OUTCOMES = "outcomes"
 CURRENT_ROW = "current"
+PREP_WRITE_ATTEMPTS = 3  # the agenda changed between read and write (chat): read and apply again, this often
 _TEXT_ITEMS = (
     ("learning_goal", ItemKind.LEARNING_GOAL),
     ("new_micro_need", ItemKind.MICRO_NEED),
@@ -30,7 +33,11 @@ def load_agenda(store: Store, employee_id: str) -> GrowthAgenda:
     record = store.find(AGENDAS, employee_id, CURRENT_ROW)
     if record is None:
         return GrowthAgenda(employee_id=employee_id)
-    return GrowthAgenda.model_validate_json(str(record.data["agenda"]))
+    return _agenda_of(record.data)
+
+
+def _agenda_of(data: Mapping[str, Any]) -> GrowthAgenda:
+    return GrowthAgenda.model_validate_json(str(data["agenda"]))
 
 
 def save_agenda(store: Store, agenda: GrowthAgenda, now: datetime) -> None:
@@ -80,15 +87,60 @@ def _visibility(prep: PrepSubmission, field_name: str) -> Visibility:
     return Visibility.SHARED if prep.shares_new(field_name) else Visibility.PRIVATE
 
 
-def save_prep(
+@dataclass(frozen=True, slots=True)
+class PrepWrite:
+    """The agenda after a prep card, and the one transaction that stores it with the card as submitted."""
+
+    agenda: GrowthAgenda
+    ops: tuple[TransactionOp, ...]
+
+
+def prepare_prep(
     store: Store, employee_id: str, occurrence_id: str, prep: PrepSubmission, now: datetime, day: date | None = None
-) -> None:
-    """Apply the prep card to the agenda prepared for the conversation on ``day`` (carried over once, see
-    ``GrowthAgenda.for_conversation``). Everything is checked before the one write of the agenda."""
-    agenda = load_agenda(store, employee_id)
-    agenda = apply_prep(agenda.for_conversation(day) if day else agenda, prep, now.date())
-    save_agenda(store, agenda, now)
-    store.upsert(AGENDAS, employee_id, occurrence_id, {"prep": prep.model_dump_json(), "submitted_at": now.isoformat()})
+) -> PrepWrite:
+    """Read the agenda (one round trip) and apply the prep card to it, carried over for the conversation on ``day``
+    (``GrowthAgenda.for_conversation``). Raises (ValidationError, AgendaFull) before anything is written."""
+    record = store.find(AGENDAS, employee_id, CURRENT_ROW)
+    read = GrowthAgenda(employee_id=employee_id) if record is None else _agenda_of(record.data)
+    agenda = apply_prep(read.for_conversation(day) if day else read, prep, now.date())
+    data = {"agenda": agenda.model_dump_json(), "updated_at": now.isoformat()}
+    current = (
+        TransactionOp("insert", CURRENT_ROW, data)
+        if record is None
+        else TransactionOp("update", CURRENT_ROW, data, record.etag)
+    )
+    submitted = TransactionOp(
+        "upsert", occurrence_id, {"prep": prep.model_dump_json(), "submitted_at": now.isoformat()}
+    )
+    return PrepWrite(agenda, (current, submitted))
+
+
+def save_prep(
+    store: Store,
+    employee_id: str,
+    occurrence_id: str,
+    prep: PrepSubmission,
+    now: datetime,
+    day: date | None = None,
+    *,
+    prepared: PrepWrite | None = None,
+) -> GrowthAgenda:
+    """Apply the prep card to the agenda and store both rows in one transaction of the employee's partition.
+
+    The agenda row is written with the ETag it was read with: when it changed meanwhile (a micro-need from chat),
+    it is read and the card applied again, :data:`PREP_WRITE_ATTEMPTS` times at most (then StaleWrite).
+    ``prepared`` is a first :func:`prepare_prep` the caller already made (its read is not repeated).
+    """
+    write = prepared or prepare_prep(store, employee_id, occurrence_id, prep, now, day)
+    for attempt in range(1, PREP_WRITE_ATTEMPTS + 1):
+        try:
+            store.transact(AGENDAS, employee_id, write.ops)
+            return write.agenda
+        except (StaleWrite, AlreadyExists):
+            if attempt == PREP_WRITE_ATTEMPTS:
+                raise
+        write = prepare_prep(store, employee_id, occurrence_id, prep, now, day)
+    raise AssertionError("unreachable")
 
 
 def manager_view(agenda: GrowthAgenda) -> dict[str, Any]:

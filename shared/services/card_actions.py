@@ -9,7 +9,8 @@ Further rules (issue 18, docs/cards.md):
 - a card whose pair has ended (manager change, leaver) is refused, at submit and at refresh, nothing stored;
 - a card expires ``expiry`` after its conversation: a refresh shows "this conversation has passed";
 - a refresh rebuilds the card from the store now (rows keep ids, not content), never replays it;
-- a submission claims the row with its ETag before anything is stored, so a double submit applies once;
+- a submission claims the row with its ETag before anything is stored, so a double submit applies once (a prep
+  card's claim is its one write as submitted, after everything is checked: ``prep_submit``);
 - a submission that fails validation anywhere (parsing or the domain's limits) is an answer on the card.
 """
 
@@ -83,6 +84,7 @@ class CardReply:
     card_id: str = ""
     view: Mapping[str, Any] = field(default_factory=dict)
     rebuilt: bool = False  # ``view`` is the card's full template data: show the card itself, not a text card
+    stored: CardRecord | None = None  # an accepted submission's card row as written (``handle_refresh(authorised=)``)
 
 
 def _refuse(message: str) -> CardReply:
@@ -143,18 +145,14 @@ def handle_card_action(
     except ValidationError as error:
         return _refused_card(store, card, data, error, config) or _invalid(card, error)
     try:
-        claimed = claim(store, card, clock.now())
+        stored = _store(store, clock, card, submission)
     except ClaimRefused:
         logger.info("card %s: submission refused, the card is claimed by another submission", card.card_id)
         return CardReply(Verdict.REFUSED, ALREADY, card.kind)
-    try:
-        _STORERS[card.kind](store, clock, claimed, submission)
     except AgendaFull as full:
-        release(store, claimed)
         logger.info("card action on card %s: agenda full", card.card_id)
         return CardReply(Verdict.INVALID, f"Nothing was saved: {full}.", card.kind, card.card_id)
     except ValidationError as error:  # the domain's own limits: an answer on the card, never a 400
-        release(store, claimed)
         return _refused_card(store, card, data, error, config) or _invalid(card, error)
     if card.kind is CardKind.PREP and queues is not None and getattr(submission, "wants_coach", False):
         from shared.services.coach_requests import open_request  # one request while open; pool fan-out on send
@@ -163,16 +161,41 @@ def handle_card_action(
     if card.kind is CardKind.OUTCOME and queues is not None:
         from shared.services import card_followups  # builds cards: imported when needed, not at bot start
 
-        card_followups.queue_confirmation(queues, claimed, clock.now())
-    try:
-        set_status(store, claimed, CardStatus.SUBMITTED, clock.now(), **prep_reopen.after_submit(card, clock.now()))
-    except StaleWrite:
-        return CardReply(Verdict.REFUSED, ALREADY, card.kind)
+        card_followups.queue_confirmation(queues, stored, clock.now())
+    if card.kind is not CardKind.PREP:  # a prep card is marked submitted as it is stored (prep_submit)
+        try:
+            stored = set_status(
+                store, stored, CardStatus.SUBMITTED, clock.now(), **prep_reopen.after_submit(card, clock.now())
+            )
+        except StaleWrite:
+            return CardReply(Verdict.REFUSED, ALREADY, card.kind)
     logger.info("card %s submitted (%s)", card.card_id, card.kind)
     shown = _rebuilt(store, card, config, clock)
     if shown is not None:
-        return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, shown, rebuilt=True)
-    return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, _summary(card, submission))
+        return CardReply(
+            Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, shown, rebuilt=True, stored=stored
+        )
+    summary = _summary(card, submission)
+    return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, summary, stored=stored)
+
+
+def _store(store: Store, clock: Clock, card: CardRecord, submission: Any) -> CardRecord:
+    """Store a submission; returns the card row as written (raises ClaimRefused, AgendaFull, ValidationError).
+
+    A prep card goes in two writes (``prep_submit``: card, then agenda). Other cards are claimed (an ETag-guarded
+    write), stored, and marked submitted by the caller; a claim that stored nothing is given back.
+    """
+    if card.kind is CardKind.PREP:
+        from shared.services.prep_submit import submit_prep
+
+        return submit_prep(store, card, submission, clock.now())
+    claimed = claim(store, card, clock.now())
+    try:
+        _STORERS[card.kind](store, clock, claimed, submission)
+    except (AgendaFull, ValidationError):
+        release(store, claimed)
+        raise
+    return claimed
 
 
 _ANSWERED_WITH_THE_CARD = (CardKind.OUTCOME, CardKind.CONFIRM)
@@ -225,16 +248,19 @@ def handle_refresh(
     config: ConfigSource | None = None,
     clock: Clock | None = None,
     expiry: timedelta = DEFAULT_EXPIRY,
+    authorised: CardRecord | None = None,
 ) -> CardReply:
     """Universal Actions refresh: the recipient gets their card rebuilt from the store now; anyone else a refusal.
 
     Rows keep ids only, so without ``config`` an editable card cannot be rebuilt and the reply carries no view
-    (the bot then shows a short text card). Nothing stored is ever replayed.
+    (the bot then shows a short text card). Nothing stored is ever replayed. ``authorised``: the card row this
+    request has just checked and written for ``actor_id`` (``CardReply.stored``), so it is not read and checked
+    again (the answer to a submission).
     """
-    card = _authorised_card(store, data, actor_id)
+    card = authorised or _authorised_card(store, data, actor_id)
     if isinstance(card, CardReply):
         return card
-    stale = _stale(store, card, clock or SystemClock(), prep_reopen.expiry_for(card, expiry))
+    stale = None if authorised else _stale(store, card, clock or SystemClock(), prep_reopen.expiry_for(card, expiry))
     if stale is not None:
         return stale
     if card.status is CardStatus.SUBMITTED and not prep_reopen.reopenable(card, (clock or SystemClock()).now()):
@@ -290,12 +316,6 @@ def _summary(card: CardRecord, submission: BaseModel) -> dict[str, Any]:
     return {**card.template_data, "submitted": submission.model_dump(mode="json")}
 
 
-def _store_prep(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
-    from shared.services.agenda_changes import store_prep_card  # edits, keep/done/drop, carry-over
-
-    store_prep_card(store, card, submission, clock.now())
-
-
 def _store_outcomes(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
     from shared.services.outcome_cards import store_log  # the outcome, its note and earlier actions closed
 
@@ -314,8 +334,7 @@ _PARSERS: dict[CardKind, Callable[[Mapping[str, Any]], BaseModel]] = {
     CardKind.OUTCOME: parse_outcome_submission,
     CardKind.CONFIRM: parse_confirmation,
 }
-_STORERS: dict[CardKind, Callable[[Store, Clock, CardRecord, Any], None]] = {
-    CardKind.PREP: _store_prep,
+_STORERS: dict[CardKind, Callable[[Store, Clock, CardRecord, Any], None]] = {  # prep: prep_submit
     CardKind.OUTCOME: _store_outcomes,
     CardKind.CONFIRM: _store_confirmation,
 }

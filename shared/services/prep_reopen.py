@@ -46,14 +46,17 @@ def after_submit(card: CardRecord, now: datetime) -> dict[str, Any]:
     return {"claimed_at": ""} if reopenable(card, now) else {}
 
 
-def saved_prep_card(reply: CardReply, rebuild: Callable[[], CardReply]) -> CardReply:
+def saved_prep_card(reply: CardReply, rebuild: Callable[..., CardReply]) -> CardReply:
     """After a prep card is saved, answer with the card rebuilt from storage (editable, saying "Saved"), so the
-    employee can change it again; other replies, or a card that cannot be rebuilt, stay as they are."""
+    employee can change it again; other replies, or a card that cannot be rebuilt, stay as they are.
+
+    ``rebuild`` is ``card_actions.handle_refresh`` for the request; it is given the card row the submission just
+    wrote (``authorised=``), so the row is not read and checked a second time."""
     from shared.services.card_actions import Verdict
 
     if reply.verdict is not Verdict.ACCEPTED or reply.kind is not CardKind.PREP:
         return reply
-    rebuilt = rebuild()
+    rebuilt = rebuild(authorised=reply.stored) if reply.stored is not None else rebuild()
     if rebuilt.verdict is not Verdict.EDITABLE or not rebuilt.view:
         return reply
     return replace(rebuilt, view={**rebuilt.view, "saved": True}, message=SAVED)

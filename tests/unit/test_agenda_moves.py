@@ -219,8 +219,9 @@ def test_the_prep_card_can_be_saved_again_until_the_start_and_a_replay_adds_noth
     agenda = agenda_store.load_agenda(store, "ada")
     assert [(i.text, i.status) for i in agenda.items] == [("an intro to FinOps", ItemStatus.DONE)]
 
-    def refresh(actor: str = "ada", clock: FixedClock | None = None) -> object:
-        return handle_refresh(store, {"cardId": cid}, actor, config=lambda: CONFIG, clock=clock or FixedClock())
+    def refresh(actor: str = "ada", clock: FixedClock | None = None, authorised: CardRecord | None = None) -> object:
+        clock = clock or FixedClock()
+        return handle_refresh(store, {"cardId": cid}, actor, config=lambda: CONFIG, clock=clock, authorised=authorised)
 
     reopened = refresh()
     assert reopened.verdict is Verdict.EDITABLE and reopened.view["microNeeds"] == []  # type: ignore[attr-defined]

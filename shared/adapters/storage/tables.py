@@ -41,9 +41,11 @@ class TableStore:
 
         from shared.adapters.storage.identity import account_endpoint, storage_credential
 
+        transport = shared_transport()
         if settings.storage_connection:
-            return cls(TableServiceClient.from_connection_string(settings.storage_connection))
-        return cls(TableServiceClient(account_endpoint(settings, "table"), credential=storage_credential(settings)))
+            return cls(TableServiceClient.from_connection_string(settings.storage_connection, transport=transport))
+        endpoint = account_endpoint(settings, "table")
+        return cls(TableServiceClient(endpoint, credential=storage_credential(settings), transport=transport))
 
     # ------------------------------------------------------------------ reads
 
@@ -129,6 +131,24 @@ class TableStore:
             self._service.create_table_if_not_exists(name)
             self._existing.add(name)
         return self._client(table)
+
+
+_ENVIRONMENT_SETTINGS = ("proxy", "requests_ca_bundle", "curl_ca_bundle")
+
+
+def shared_transport() -> Any:
+    """One requests transport for every table call of the process, reading the environment once.
+
+    By default ``requests`` merges proxy and CA-bundle settings from ``os.environ`` into every request (about 8%
+    of a card action's CPU, docs/performance.md). When none of those variables is set, the session stops
+    looking; when one is, the default behaviour stays, so a proxy or a private CA keeps working.
+    """
+    import os
+
+    from azure.core.pipeline.transport import RequestsTransport
+
+    configured = any(key.lower().endswith(_ENVIRONMENT_SETTINGS) for key in os.environ)
+    return RequestsTransport(use_env_settings=configured)
 
 
 def _operation(partition: str, op: TransactionOp) -> tuple[Any, ...]:
