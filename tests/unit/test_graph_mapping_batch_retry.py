@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from shared.adapters.graph import batch_items
 from shared.adapters.graph.batch import BatchCall, chunked, send_batch
 from shared.adapters.graph.client import build_graph_client, middleware_options
 from shared.adapters.graph.retry import RetryPolicy, RetryStats, parse_retry_after, with_retries
@@ -112,9 +113,7 @@ async def test_batch_retries_only_throttled_items() -> None:
         return httpx.Response(200, json={"responses": responses})
 
     client, sleeps, stats = client_for(handler), Sleeps(), RetryStats()
-    calls = [
-        BatchCall(uid, client.users.by_user_id(uid).mailbox_settings.to_get_request_information()) for uid in "abc"
-    ]
+    calls = [BatchCall(uid, batch_items.get(batch_items.user_path(uid, "mailboxSettings"))) for uid in "abc"]
     results = await send_batch(client, calls, policy=policy(sleeps), stats=stats)
     assert sent == [["a", "b", "c"], ["b"]]
     assert [round(w) for w in sleeps.waits] == [3]
@@ -128,7 +127,7 @@ async def test_batch_item_still_throttled_after_last_attempt_is_returned() -> No
         return httpx.Response(200, json={"responses": [{"id": i["id"], "status": 503, "body": {}} for i in items]})
 
     client, sleeps, stats = client_for(handler), Sleeps(), RetryStats()
-    calls = [BatchCall("a", client.users.by_user_id("a").mailbox_settings.to_get_request_information())]
+    calls = [BatchCall("a", batch_items.get(batch_items.user_path("a", "mailboxSettings")))]
     results = await send_batch(client, calls, policy=policy(sleeps, 2), stats=stats)
     assert results["a"].status == 503 and not results["a"].ok
     assert stats.retries == 1
@@ -143,10 +142,7 @@ async def test_batch_of_45_goes_in_three_envelopes() -> None:
         return httpx.Response(200, json={"responses": [{"id": i["id"], "status": 200, "body": {}} for i in items]})
 
     client = client_for(handler)
-    calls = [
-        BatchCall(f"u{n}", client.users.by_user_id(f"u{n}").mailbox_settings.to_get_request_information())
-        for n in range(45)
-    ]
+    calls = [BatchCall(f"u{n}", batch_items.get(batch_items.user_path(f"u{n}", "mailboxSettings"))) for n in range(45)]
     results = await send_batch(client, calls, policy=policy(Sleeps()), stats=RetryStats())
     assert sizes == [20, 20, 5] and len(results) == 45
 

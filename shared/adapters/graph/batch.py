@@ -1,13 +1,15 @@
 """JSON ``$batch`` through msgraph-sdk, with per-item results and per-item throttling retries.
 
-Build each call from an SDK request builder, e.g.
-``BatchCall("u1", client.users.by_user_id("u1").mailbox_settings.to_get_request_information())``,
+Build each call from plain data (:mod:`batch_items`), e.g.
+``BatchCall("u1", items.get(items.user_path("u1", "mailboxSettings")))``,
 then ``results = await send_batch(client, calls)``; ``results[id]`` is a :class:`BatchResult`
 with the item's status, headers and parsed JSON body.
 
 Why not ``client.batch.post(...)``: msgraph-core leaves ``BatchResponseItem.body`` as None when an
-item's body is a JSON object. So the batch's request information is sent with
-``send_primitive_async(..., "bytes", ...)`` and each item's JSON is parsed here; callers read the bodies
+item's body is a JSON object, and its ``BatchRequestItem`` wants the SDK's request information, whose URL
+is expanded from a URI template per item. So the batch body is plain JSON, sent as the content of a
+``POST /$batch`` through the SDK's request adapter (auth, middleware, base URL) with
+``send_primitive_async(..., "bytes", ...)``, and each item's JSON is parsed here; callers read the bodies
 as plain JSON (:mod:`shared.adapters.graph.wire`), never as SDK models.
 
 Retries: the envelope (transport errors, an HTTP 429/503/504 on ``/$batch`` itself) and the inner
@@ -28,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.graph.batch_items import BatchRequest
 from shared.adapters.graph.retry import (
     DEFAULT_POLICY,
     RETRYABLE_STATUSES,
@@ -41,7 +44,6 @@ from shared.adapters.graph.retry import (
 )
 
 if TYPE_CHECKING:
-    from kiota_abstractions.request_information import RequestInformation
     from msgraph.graph_service_client import GraphServiceClient
 
 MAX_BATCH_REQUESTS = 20
@@ -49,10 +51,10 @@ MAX_BATCH_REQUESTS = 20
 
 @dataclass(frozen=True)
 class BatchCall:
-    """One request of a batch: an id unique within the batch and the SDK's request information."""
+    """One request of a batch: an id unique within the batch and the inner request."""
 
     id: str
-    request: RequestInformation
+    request: BatchRequest
 
 
 @dataclass(frozen=True)
@@ -96,14 +98,13 @@ def parse_batch_response(payload: bytes) -> dict[str, BatchResult]:
 
 
 async def _post_once(client: GraphServiceClient, calls: Sequence[BatchCall]) -> dict[str, BatchResult]:
+    from kiota_abstractions.method import Method
+    from kiota_abstractions.request_information import RequestInformation
     from msgraph.generated.models.o_data_errors.o_data_error import ODataError
-    from msgraph_core.requests.batch_request_content import BatchRequestContent
-    from msgraph_core.requests.batch_request_item import BatchRequestItem
 
-    content = BatchRequestContent({})
-    for call in calls:
-        content.add_request(call.id, BatchRequestItem(call.request, id=call.id))
-    request = await client.batch.to_post_request_information(content)
+    body = {"requests": [call.request.as_json(call.id) for call in calls]}
+    request = RequestInformation(Method.POST, client.batch.url_template)
+    request.set_stream_content(json.dumps(body).encode(), "application/json")
     send: Any = client.request_adapter.send_primitive_async  # typed as returning None in kiota's ABC
     payload = await send(request, "bytes", {"XXX": ODataError})
     return parse_batch_response(payload or b"")

@@ -17,13 +17,13 @@ import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from shared.adapters.graph import batch_items as items
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.limits import OUTLOOK_CONCURRENT_PER_MAILBOX, MailboxLimiter
 from shared.adapters.graph.mapping_events import event_for, series_event_from
-from shared.adapters.graph.raw import json_request
 from shared.adapters.graph.retry import (
     RETRYABLE_STATUSES,
     RetryableStatus,
@@ -92,17 +92,11 @@ class SeriesBatches:
                         await held.enter_async_context(self._limiter.mailbox(mailbox))
             yield
 
-    def _events(self, organizer_id: str) -> Any:
-        return self._client.users.by_user_id(organizer_id).events
-
     async def _lookup(
         self, lookups: Sequence[SeriesLookup], policy: RetryPolicy
     ) -> tuple[dict[str, FoundSeries], list[BatchResult]]:
         """One batch of look-ups: the settled answers by series id, and the items that were throttled."""
-        calls = [
-            BatchCall(str(i), self._events(organizer).to_get_request_information(req.find_series_config(sid)))
-            for i, (organizer, sid) in enumerate(lookups)
-        ]
+        calls = [BatchCall(str(i), req.find_series_item(organizer, sid)) for i, (organizer, sid) in enumerate(lookups)]
         answers = await send_batch(self._client, calls, policy=policy, stats=self._stats)
         found: dict[str, FoundSeries] = {}
         throttled: list[BatchResult] = []
@@ -143,7 +137,7 @@ class SeriesBatches:
         """One ``$batch`` of POSTs; settled items move from ``pending`` to ``done``; returns the throttled ones."""
         specs = list(to_post.values())
         calls = [
-            BatchCall(str(i), json_request(self._events(spec.organizer_id), "POST", event_for(spec)))
+            BatchCall(str(i), items.send("POST", items.user_path(spec.organizer_id, "events"), event_for(spec)))
             for i, spec in enumerate(specs)
         ]
         answers = await send_batch(self._client, calls, policy=self._once, stats=self._stats)

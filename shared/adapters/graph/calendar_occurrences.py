@@ -18,11 +18,12 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.graph import batch_items as items
 from shared.adapters.graph import calendar_requests as req
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.calendar_batch import BatchItemError, SeriesBatches, _raise_if_throttled, _unavailable
 from shared.adapters.graph.mapping_events import occurrence_from
-from shared.adapters.graph.raw import json_request, next_link, page_of, send_json
+from shared.adapters.graph.raw import next_link, page_of, send_json
 from shared.adapters.graph.retry import RETRYABLE_STATUSES
 from shared.adapters.graph.wire import objects
 from shared.domain.calendar import Occurrence, OccurrenceCancel, OccurrenceMove
@@ -47,10 +48,6 @@ async def _send(
         _raise_if_throttled(r for r in answered.values() if r.status in RETRYABLE_STATUSES)
         results |= answered
     return results
-
-
-def _instances(client: GraphServiceClient, organizer: str, event_id: str) -> Any:
-    return client.users.by_user_id(organizer).events.by_event_id(event_id).instances
 
 
 async def occurrences(
@@ -86,10 +83,8 @@ async def occurrences_many(
     unique = list(dict.fromkeys(queries))
     found: dict[str, list[Occurrence]] = {event_id: [] for _, event_id in unique}
     answers: dict[str, OccurrencesAnswer] = {}
-    config = req.instances_config(start, end)
     pending = [
-        (organizer, event_id, _instances(client, organizer, event_id).to_get_request_information(config))
-        for organizer, event_id in unique
+        (organizer, event_id, req.instances_item(organizer, event_id, start, end)) for organizer, event_id in unique
     ]
     while pending:
         calls = [(organizer, BatchCall(str(i), info)) for i, (organizer, _, info) in enumerate(pending)]
@@ -105,8 +100,7 @@ async def occurrences_many(
                 continue
             link = _collect(result, found[event_id], f"instances of an event on {organizer}")
             if link:
-                builder = _instances(client, organizer, event_id).with_url(link)
-                follow.append((organizer, event_id, builder.to_get_request_information(req.utc_config())))
+                follow.append((organizer, event_id, req.next_page_item(link)))
         pending = follow
     return {event_id: answers.get(event_id, found[event_id]) for _, event_id in unique}
 
@@ -129,9 +123,9 @@ async def move_occurrences_many(
             move.organizer_id,
             BatchCall(
                 str(i),
-                json_request(
-                    client.users.by_user_id(move.organizer_id).events.by_event_id(move.occurrence_id),
+                items.send(
                     "PATCH",
+                    items.event_path(move.organizer_id, move.occurrence_id),
                     req.move_body(move.start, move.end, move.body_html),
                 ),
             ),
@@ -160,9 +154,9 @@ async def cancel_occurrences_many(
             cancel.organizer_id,
             BatchCall(
                 str(i),
-                json_request(
-                    client.users.by_user_id(cancel.organizer_id).events.by_event_id(cancel.occurrence_id).cancel,
+                items.send(
                     "POST",
+                    items.event_path(cancel.organizer_id, cancel.occurrence_id, "cancel"),
                     req.cancel_body(cancel.comment),
                 ),
             ),

@@ -1,4 +1,5 @@
-"""Request bodies (plain JSON) and query configurations (msgraph-sdk request builders) for the calendar adapter."""
+"""Request bodies (plain JSON), query configurations (msgraph-sdk request builders) and ``$batch`` items
+(plain data, :mod:`batch_items`) for the calendar adapter."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.adapters.graph import batch_items as items
+from shared.adapters.graph.batch_items import BatchRequest
 from shared.adapters.graph.mapping_events import series_expand, series_filter
 from shared.domain.calendar import Busy
 
@@ -47,17 +50,21 @@ def merge_busy(parts: Sequence[Sequence[Busy]]) -> list[Busy]:
     return sorted(set(item for part in parts for item in part), key=lambda b: (b.start, b.end, b.status))
 
 
-def schedule_request(schedules: Sequence[str], start: datetime, end: datetime) -> tuple[dict[str, Any], Any]:
-    """The getSchedule body for up to 20 mailboxes, and a configuration asking for UTC times."""
-    from kiota_abstractions.base_request_configuration import RequestConfiguration
-
-    body = {
+def schedule_body(schedules: Sequence[str], start: datetime, end: datetime) -> dict[str, Any]:
+    """The getSchedule body for up to 20 mailboxes."""
+    return {
         "schedules": list(schedules),
         "startTime": {"dateTime": utc_text(start), "timeZone": "UTC"},
         "endTime": {"dateTime": utc_text(end), "timeZone": "UTC"},
         "availabilityViewInterval": AVAILABILITY_VIEW_MINUTES,
     }
-    return body, _prefer_utc(RequestConfiguration())
+
+
+def schedule_request(schedules: Sequence[str], start: datetime, end: datetime) -> tuple[dict[str, Any], Any]:
+    """The getSchedule body for up to 20 mailboxes, and a configuration asking for UTC times."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+
+    return schedule_body(schedules, start, end), _prefer_utc(RequestConfiguration())
 
 
 def find_series_config(series_id: str) -> Any:
@@ -69,6 +76,34 @@ def find_series_config(series_id: str) -> Any:
         filter=series_filter(series_id), expand=[series_expand()]
     )
     return _prefer_utc(RequestConfiguration(query_parameters=query))
+
+
+def find_series_item(organizer_id: str, series_id: str) -> BatchRequest:
+    """The ``$batch`` item of :func:`find_series_config`'s GET on the organiser's events."""
+    query = [("$expand", [series_expand()]), ("$filter", series_filter(series_id))]
+    return items.get(items.with_query(items.user_path(organizer_id, "events"), query), {"prefer": PREFER_UTC})
+
+
+def instances_item(organizer_id: str, event_id: str, start: datetime, end: datetime) -> BatchRequest:
+    """The ``$batch`` item of :func:`instances_config`'s GET on one series' instances."""
+    query = [
+        ("endDateTime", utc_text(end) + "Z"),
+        ("startDateTime", utc_text(start) + "Z"),
+        ("$select", INSTANCE_FIELDS),
+    ]
+    url = items.with_query(items.event_path(organizer_id, event_id, "instances"), query)
+    return items.get(url, {"prefer": PREFER_UTC})
+
+
+def next_page_item(link: str) -> BatchRequest:
+    """The ``$batch`` item following an ``@odata.nextLink``, times in UTC."""
+    return items.get(items.relative_url(link), {"prefer": PREFER_UTC})
+
+
+def schedule_item(organizer_id: str, schedules: Sequence[str], start: datetime, end: datetime) -> BatchRequest:
+    """The ``$batch`` item of a getSchedule POST on the organiser's calendar, times in UTC."""
+    url = items.user_path(organizer_id, "calendar", "getSchedule")
+    return items.send("POST", url, schedule_body(schedules, start, end), {"prefer": PREFER_UTC})
 
 
 def instances_config(start: datetime, end: datetime) -> Any:

@@ -85,7 +85,8 @@ async def busy_times_many(
     answers: BusyByOrganizer = {organizer: {} for organizer, _ in queries}
     for chunk in chunked(list(enumerate(calls))):
         batch = [
-            BatchCall(str(i), _request(client, organizer, addresses, span)) for i, (organizer, addresses, span) in chunk
+            BatchCall(str(i), req.schedule_item(organizer, addresses, *span))
+            for i, (organizer, addresses, span) in chunk
         ]
         async with batches.holding(organizer for _, (organizer, _, _) in chunk):
             results = await send_batch(client, batch, policy=batches.policy, stats=batches.stats)
@@ -93,13 +94,6 @@ async def busy_times_many(
         for i, (organizer, _, span) in chunk:
             _merge(answers, organizer, results[str(i)], span)
     return answers
-
-
-def _request(
-    client: GraphServiceClient, organizer: str, addresses: Sequence[str], span: tuple[datetime, datetime]
-) -> Any:
-    body, config = req.schedule_request(addresses, *span)
-    return _post(client.users.by_user_id(organizer).calendar.get_schedule, body, config)
 
 
 def _post(schedule: Any, body: dict[str, Any], config: Any) -> Any:

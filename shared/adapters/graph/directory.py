@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from shared.adapters.graph import batch_items as items
 from shared.adapters.graph.batch import BatchCall, BatchResult, chunked, send_batch
 from shared.adapters.graph.directory_groups import transitive_user_ids
 from shared.adapters.graph.limits import BATCHES_IN_FLIGHT
@@ -174,10 +175,7 @@ class GraphDirectory:
         gate = asyncio.Semaphore(self._batches_in_flight)
 
         async def one_batch(ids: Sequence[str]) -> dict[str, BatchResult]:
-            calls = [
-                BatchCall(uid, self._client.users.by_user_id(uid).mailbox_settings.to_get_request_information())
-                for uid in ids
-            ]
+            calls = [BatchCall(uid, items.get(items.user_path(uid, "mailboxSettings"))) for uid in ids]
             async with gate:
                 return await send_batch(self._client, calls, policy=self._policy, stats=self._stats)
 
