@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from shared.domain.people import Weekday
@@ -34,15 +34,21 @@ class Transition:
     at: time
 
     def local_moment(self, year: int) -> datetime | None:
-        if self.month == 0:
-            return None
-        days = [
-            d
-            for d in calendar.Calendar().itermonthdates(year, self.month)
-            if d.month == self.month and d.weekday() == self.weekday.number
-        ]
-        day: date = days[-1] if self.occurrence >= 5 else days[max(self.occurrence, 1) - 1]
-        return datetime.combine(day, self.at)
+        return _local_moment(self, year)
+
+
+@lru_cache(maxsize=1024)
+def _local_moment(rule: Transition, year: int) -> datetime | None:
+    """The rule's local wall-clock moment in ``year`` (cached: a zone scan asks for the same few years often)."""
+    if rule.month == 0:
+        return None
+    days = [
+        d
+        for d in calendar.Calendar().itermonthdates(year, rule.month)
+        if d.month == rule.month and d.weekday() == rule.weekday.number
+    ]
+    day: date = days[-1] if rule.occurrence >= 5 else days[max(rule.occurrence, 1) - 1]
+    return datetime.combine(day, rule.at)
 
 
 @dataclass(frozen=True, slots=True)

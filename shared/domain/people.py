@@ -19,9 +19,10 @@ class Weekday(StrEnum):
     @property
     def number(self) -> int:
         """Monday is 0, as in ``datetime.weekday()``."""
-        return list(Weekday).index(self)
+        return _WEEKDAY_NUMBERS[self]
 
 
+_WEEKDAY_NUMBERS = {day: number for number, day in enumerate(Weekday)}
 WORKWEEK = frozenset({Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY})
 
 
