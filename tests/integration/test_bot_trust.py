@@ -7,7 +7,8 @@ Real JWT validation against keys served on loopback (tests/fixtures/jwks.py), th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -293,14 +294,25 @@ def test_settings_tenant_matches_the_test_activities() -> None:
 
 
 class RecordingAdapter:
+    """Stands in for the SDK adapter and its kept connector clients: records each connector a request goes to."""
+
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.conversations = self
 
-    async def continue_conversation(self, bot_id: str, reference: Any, callback: Any) -> None:
-        self.calls.append(str(reference.service_url))
+    @asynccontextmanager
+    async def client(self, service_url: str) -> AsyncIterator[Any]:
+        self.calls.append(service_url)
+        yield self
 
-    async def create_conversation(self, *args: Any) -> None:
-        self.calls.append(str(args[2]))
+    def discard(self, service_url: str) -> None:
+        pass
+
+    async def send_to_conversation(self, conversation_id: str, activity: Any) -> None:
+        pass
+
+    async def create_conversation(self, parameters: Any) -> Any:
+        return None
 
 
 class NoInstaller:
@@ -319,6 +331,7 @@ def messenger(adapter: RecordingAdapter, service_url: str, hosts: frozenset[str]
         bot_app_id="bot",
         service_url=service_url,
         allowed_hosts=hosts,
+        connectors=adapter,  # type: ignore[arg-type]
     )
 
 

@@ -5,10 +5,16 @@ installed), then the SDK's ``create_conversation`` opens (or reopens: 1:1 conver
 user) the conversation on the Bot Connector at ``settings.connector_url``. The reference is kept in
 table ``conversations`` under the user's key, so later sends skip both steps.
 
-Sending: ``continue_conversation`` with a continuation activity built from the stored reference, and
-one message activity with the card. Opening a conversation holds an ``open_slot`` of the app-wide
-send limiter: the connector counts it against the same per-app limit. Connector answers map to the
-port's errors: 429 -> Throttled (Retry-After), 403 -> RecipientUnreachable, 404 -> StaleConversation.
+Sending: one message activity with the card, addressed from the stored reference the way the SDK's
+``TurnContext.send_activity`` addresses it (``apply_conversation_reference``: bot as sender, the user as
+recipient, the conversation, its tenant), posted with the SDK connector client's ``send_to_conversation``.
+Opening a conversation is the client's ``create_conversation``. The client is the one the SDK's factory
+builds for a proactive turn, with the same token provider, kept per connector URL and shared by concurrent
+sends (:mod:`connector_clients`) instead of a whole ``continue_conversation`` turn (TurnContext, middleware,
+a deep copy of the activity, a new connector and user-token client) per card. Opening a conversation holds an
+``open_slot`` of the app-wide send limiter: the connector counts it against the same per-app limit.
+Connector answers map to the port's errors: 429 -> Throttled (Retry-After), 403 -> RecipientUnreachable,
+404 -> StaleConversation; a 401 drops the kept client so the next try fetches a new token.
 
 The SDK clears ``activity.id`` before it posts, so the deterministic message id cannot ride as the
 activity id; it travels in ``channelData.wegrowCardId`` (and the card's own ``cardId``) so a sent
@@ -28,10 +34,17 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import ClientResponseError
-from microsoft_agents.activity import Activity, ChannelAccount, ConversationAccount, ConversationParameters
-from microsoft_agents.hosting.core import CardFactory, ChannelServiceAdapter, MessageFactory, TurnContext
+from microsoft_agents.activity import (
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from microsoft_agents.hosting.core import CardFactory, ChannelServiceAdapter, MessageFactory
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from shared.adapters.teams.connector_clients import ConnectorClients
+from shared.adapters.teams.sdk_fixes import client_factory
 from shared.config import TEAMS_CONNECTOR_HOSTS, connector_url_allowed
 from shared.ports.messenger import ConversationRef, Recipient, RecipientUnreachable, StaleConversation, Throttled
 from shared.ports.storage import Store
@@ -39,7 +52,6 @@ from shared.ports.storage import Store
 CONVERSATIONS = "conversations"
 TEAMS_ROW = "teams"
 CHANNEL = "msteams"
-CONNECTOR_AUDIENCE = "https://api.botframework.com"
 DEFAULT_RETRY_AFTER = 1.0
 OPEN_ATTEMPTS = 5  # opening a conversation is idempotent (1:1 conversations are stable per user)
 
@@ -68,6 +80,7 @@ class TeamsMessenger:
         refused: tuple[type[Exception], ...] = (),
         open_slot: Callable[[], AbstractAsyncContextManager[None]] | None = None,
         allowed_hosts: frozenset[str] | None = None,
+        connectors: ConnectorClients | None = None,
     ) -> None:
         self._adapter = adapter
         self._installer = installer
@@ -79,6 +92,20 @@ class TeamsMessenger:
         self._open_slot = open_slot or nullcontext  # opening a conversation counts against the app's send limit
         configured = (urlsplit(service_url).hostname or "").lower()
         self._allowed_hosts = allowed_hosts if allowed_hosts is not None else _default_hosts(configured)
+        self._connectors = connectors
+
+    @property
+    def connectors(self) -> ConnectorClients:
+        """The kept connector clients, from the adapter's factory with a proactive turn's claims (on first use)."""
+        if self._connectors is None:
+            claims = self._adapter.create_claims_identity(self._bot_app_id)
+            self._connectors = ConnectorClients(client_factory(self._adapter), claims)
+        return self._connectors
+
+    async def aclose(self) -> None:
+        """Close the kept connector clients (they also close themselves once idle or when the loop ends)."""
+        if self._connectors is not None:
+            await self._connectors.aclose()
 
     async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
         stored = None if refresh else self.stored_reference(user.user_id)
@@ -106,12 +133,12 @@ class TeamsMessenger:
         self._require_allowed(ref.service_url)
         activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
         activity.channel_data = {"wegrowCardId": message_id}
-
-        async def post(context: TurnContext) -> None:
-            await context.send_activity(activity)
-
-        with _connector_errors():
-            await self._adapter.continue_conversation(self._bot_app_id, self._continuation(ref), post)
+        activity.apply_conversation_reference(self._reference(ref))
+        activity.input_hint = "acceptingInput"  # what TurnContext.send_activity fills in
+        activity.id = None
+        with _connector_errors(self.connectors, ref.service_url):
+            async with self.connectors.client(ref.service_url) as client:
+                await client.conversations.send_to_conversation(ref.conversation_id, activity)
 
     def _require_allowed(self, service_url: str) -> None:
         if not connector_url_allowed(service_url, self._allowed_hosts):
@@ -127,36 +154,29 @@ class TeamsMessenger:
             **(tenant if self._tenant_id else {}),
         )
         opened: dict[str, str] = {}
-
-        async def remember(context: TurnContext) -> None:
-            conversation = context.activity.conversation
-            if conversation is not None and conversation.id:
-                opened["id"] = conversation.id
-
         async for attempt in AsyncRetrying(
             retry=retry_if_exception_type(Throttled),
             wait=lambda state: _throttled_wait(state.outcome.exception() if state.outcome else None),
             stop=stop_after_attempt(OPEN_ATTEMPTS),
             reraise=True,
         ):
-            with attempt, _connector_errors():
-                async with self._open_slot():
-                    await self._adapter.create_conversation(
-                        self._bot_app_id, CHANNEL, self._service_url, CONNECTOR_AUDIENCE, params, remember
-                    )
+            with attempt, _connector_errors(self.connectors, self._service_url):
+                async with self._open_slot(), self.connectors.client(self._service_url) as client:
+                    created = await client.conversations.create_conversation(params)
+                    if created is not None and created.id:
+                        opened["id"] = created.id
         if "id" not in opened:
             raise StaleConversation("the connector opened no conversation")
         return opened["id"]
 
-    def _continuation(self, ref: ConversationRef) -> Activity:
-        return Activity(
-            type="event",
-            name="ContinueConversation",
+    def _reference(self, ref: ConversationRef) -> ConversationReference:
+        """Where the message goes, as the SDK's proactive turn derives it from a continuation activity."""
+        return ConversationReference(
             channel_id=CHANNEL,
             service_url=ref.service_url,
             conversation=ConversationAccount(id=ref.conversation_id, tenant_id=ref.tenant_id or None),
-            from_property=ChannelAccount(id=ref.user_id, aad_object_id=ref.user_id),
-            recipient=ChannelAccount(id=f"28:{self._bot_app_id}"),
+            user=ChannelAccount(id=ref.user_id, aad_object_id=ref.user_id),
+            agent=ChannelAccount(id=f"28:{self._bot_app_id}"),
         )
 
 
@@ -174,11 +194,14 @@ def _ref_row(ref: ConversationRef, chat_id: str) -> dict[str, str]:
 
 
 @contextmanager
-def _connector_errors() -> Iterator[None]:
+def _connector_errors(connectors: ConnectorClients, service_url: str) -> Iterator[None]:
     """Map the SDK's ``ClientResponseError`` from the connector onto the Messenger port's errors."""
     try:
         yield
     except ClientResponseError as error:
+        if error.status == 401:
+            connectors.discard(service_url)  # the kept client's token was refused: the next try gets a new one
+            raise
         if error.status == 429:
             raise Throttled(_retry_after(error)) from None
         if error.status == 403:

@@ -5,6 +5,9 @@ registers the client's cleanup; when the connector refuses (429, 403, a dropped 
 aiohttp session is never closed. Every throttled conversation opening leaked one session ("Unclosed client
 session"). The factory wrapper below closes the client when that first call fails, and otherwise leaves the
 client to the SDK's own cleanup.
+
+``client_factory`` hands the messenger the adapter's factory without that guard: the messenger keeps one
+connector client for many requests (``connector_clients``), so a refused call must not close it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ class ClosesClientOnFailedCreate:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._factory, name)
+
+    @property
+    def wrapped(self) -> Any:
+        return self._factory
 
     async def create_connector_client(self, *args: Any, **kwargs: Any) -> Any:
         client = await self._factory.create_connector_client(*args, **kwargs)
@@ -40,3 +47,9 @@ def _closing_on_failure(
             raise
 
     return guarded
+
+
+def client_factory(adapter: Any) -> Any:
+    """The adapter's channel service client factory (SDK 1.9.0 keeps it in an underscored attribute), unguarded."""
+    factory = adapter._channel_service_client_factory
+    return factory.wrapped if isinstance(factory, ClosesClientOnFailedCreate) else factory
