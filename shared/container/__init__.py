@@ -6,6 +6,7 @@ client (cold start matters on Functions). Each adapter import sits inside its fa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from shared.ports.learning import LearningCatalog
     from shared.ports.mail import CardMailer
     from shared.ports.messenger import Messenger
-    from shared.ports.storage import Queues, Store
+    from shared.ports.storage import JsonDict, QueueMessage, Queues, Store
     from shared.ports.subscriptions import Subscriptions
     from shared.ports.telemetry import Events
     from shared.ports.workbook import Workbook
@@ -129,7 +130,7 @@ class Container:
 
         services = BotServices(
             self.store,
-            self.queues,
+            QueuesOnFirstUse(lambda: self.queues),
             self.clock,
             self.settings,
             self._bot_schedule,
@@ -182,6 +183,29 @@ class Container:
         from shared.services.card_rate import CardRateLimiter
 
         return CardRateLimiter()
+
+
+class QueuesOnFirstUse:
+    """The Queues port, built on its first call: a bot turn that queues nothing (nearly every chat message and
+    card action) never imports azure-storage-queue (cold start)."""
+
+    def __init__(self, build: Callable[[], Queues]) -> None:
+        self._build = build
+
+    def send(self, queue: str, body: JsonDict, delay: int = 0) -> None:
+        self._build().send(queue, body, delay)
+
+    def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]:
+        return self._build().receive(queue, max_messages, visibility_timeout)
+
+    def complete(self, queue: str, message: QueueMessage) -> None:
+        self._build().complete(queue, message)
+
+    def release(self, queue: str, message: QueueMessage, delay: int = 0) -> None:
+        self._build().release(queue, message, delay)
+
+    def length(self, queue: str) -> int:
+        return self._build().length(queue)
 
 
 @cache

@@ -2,8 +2,9 @@
 
 The first request is what the first Teams call pays: POST /api/messages with a "help" message (anonymous local
 auth, ``expectReplies`` so the reply comes back in the response). It builds the container and the Agents SDK bot
-and runs a whole turn; "help" needs no table, so the figure holds no storage latency. A request without a token
-(answered 401 before any turn) is measured too. Each is reported as wall time and as the interpreter's CPU.
+and runs a whole turn, against Azurite in its own processes: a message from a person reads their ``delivery`` row
+(``teams_works_again``), so the turn makes one Table round trip. A request without a token (answered 401 before
+any turn) is measured too. Each is reported as wall time and as the interpreter's CPU.
 
     python -m tests.bench.cold_start [--runs 5] [--profile FILE]   (FILE: a pyinstrument text report of one turn)
 """
@@ -18,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from devstack.azurite import Azurite
+
 ROOT = Path(__file__).resolve().parents[2]
 _TENANT = "00000000-0000-0000-0000-0000000000aa"
 _HELP = {"type": "message", "id": "a1", "channelId": "msteams", "serviceUrl": "http://127.0.0.1/", "text": "help",
@@ -26,7 +29,7 @@ _HELP = {"type": "message", "id": "a1", "channelId": "msteams", "serviceUrl": "h
          "channelData": {"tenant": {"id": _TENANT}}}  # fmt: skip
 _APP = """
 import asyncio, json, os, sys, time
-os.environ.update(WEGROW_STORAGE_CONNECTION="UseDevelopmentStorage=true", WEGROW_ENV="local",
+os.environ.update(WEGROW_STORAGE_CONNECTION=sys.argv[2], WEGROW_ENV="local",
                   WEGROW_TENANT_ID="00000000-0000-0000-0000-0000000000aa")
 if sys.argv[1]:
     os.environ["WEGROW_BOT_AUTH"] = "anonymous"
@@ -46,8 +49,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "cpu_s": time.process_
 """
 
 
-def _probe(code: str, body: str = "") -> dict[str, float]:
-    command = [sys.executable, "-c", code, body]
+def _probe(code: str, body: str = "", storage: str = "") -> dict[str, float]:
+    command = [sys.executable, "-c", code, body, storage]
     out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
@@ -60,9 +63,11 @@ def measure(runs: int = 5) -> dict[str, Any]:
     the app with run n of the bare import, for the spread.
     """
     help_body = json.dumps(_HELP)
-    _probe(_APP, help_body)
-    turn = [_probe(_APP, help_body) for _ in range(runs)]
-    refused = [_probe(_APP) for _ in range(runs)]
+    with Azurite() as azurite:
+        storage = azurite.connection_string
+        _probe(_APP, help_body, storage)
+        turn = [_probe(_APP, help_body, storage) for _ in range(runs)]
+        refused = [_probe(_APP, "", storage) for _ in range(runs)]
     bare_runs = [_probe(_BARE) for _ in range(runs)]
     bare, bare_cpu = (statistics.median(b[k] for b in bare_runs) for k in ("seconds", "cpu_s"))
     turn_s, refused_s = (statistics.median(a["seconds"] for a in runs_) for runs_ in (turn, refused))
@@ -78,8 +83,10 @@ def profile(path: str) -> None:
     """One cold first turn under pyinstrument (text report at ``path``): what to defer."""
     begin = "import pyinstrument\nprofiler = pyinstrument.Profiler()\nprofiler.start()\n"
     code = _APP.replace("start, cpu =", begin + "start, cpu =")
-    code += "profiler.stop()\nopen(sys.argv[2], 'w').write(profiler.output_text(show_all=False))\n"
-    subprocess.run([sys.executable, "-c", code, json.dumps(_HELP), path], cwd=ROOT, check=True, capture_output=True)
+    code += "profiler.stop()\nopen(sys.argv[3], 'w').write(profiler.output_text(show_all=False))\n"
+    with Azurite() as azurite:
+        command = [sys.executable, "-c", code, json.dumps(_HELP), azurite.connection_string, path]
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
 
 
 if __name__ == "__main__":

@@ -32,30 +32,24 @@ from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 from shared.adapters.teams.auth import Authenticator, authenticator_for
 from shared.adapters.teams.bot_messages import BotServices, reply_language, reply_to
 from shared.adapters.teams.http import FunctionsAdapter
-from shared.adapters.teams.views import invoke_response
 from shared.config import Settings
-from shared.services.card_actions import (
-    LOG_OUTCOMES_VERB,
-    REFRESH_VERB,
-    VERB_KINDS,
-    CardReply,
-    ConfigSource,
-    Verdict,
-    handle_card_action,
-    handle_log_outcomes,
-    handle_refresh,
-)
 from shared.services.card_channels import teams_works_again
 from shared.services.languages import TEAMS
 from shared.services.languages import remember as remember_language
-from shared.services.prep_reopen import saved_prep_card
 
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
+    from shared.services.card_actions import ConfigSource
 
-BOOK_VERB = "noslot.book"  # shared.services.no_slot_booking.BOOK_VERB (that module is imported on first use)
-REMINDER_OPEN_VERB = "reminder.open"  # shared.services.reminder_cards.OPEN_VERB (imported on first use)
-ASSIGN_VERB = "learning.assign"  # shared.services.learning_views.ASSIGN_VERB (imported on first use)
+# The card-action modules (shared.services.card_actions and what it imports) load with the first card action, not
+# with the bot: a first chat message does not pay for them (cold start). Their verbs are repeated here for
+# registration; tests/unit/test_bot_verbs.py checks each against the module that owns it.
+SUBMIT_VERBS = ("prep.submit", "outcome.log", "outcome.confirm", "outcome.dispute", "coach.accept", "coach.done")
+REFRESH_VERB = "refresh"  # shared.services.card_actions.REFRESH_VERB
+LOG_OUTCOMES_VERB = "agenda.logOutcomes"  # shared.services.card_actions.LOG_OUTCOMES_VERB
+BOOK_VERB = "noslot.book"  # shared.services.no_slot_booking.BOOK_VERB
+REMINDER_OPEN_VERB = "reminder.open"  # shared.services.reminder_cards.OPEN_VERB
+ASSIGN_VERB = "learning.assign"  # shared.services.learning_views.ASSIGN_VERB
 NO_LEARNING = "Learning suggestions are not set up here. Nothing was assigned."
 REFRESH_VERBS = re.compile(rf"^([a-z]+\.)?{REFRESH_VERB}$")
 
@@ -137,16 +131,23 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
     expiry = card_expiry(services.settings)
 
     async def on_refresh(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.adapters.teams.views import invoke_response
+        from shared.services.card_actions import handle_refresh
+
         store, actor, clock = services.store, actor_of(context), services.clock
         call = partial(handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
         return invoke_response(await asyncio.to_thread(call), reply_language(services, context))
 
     async def on_log_outcomes(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.adapters.teams.views import invoke_response
+        from shared.services.card_actions import handle_log_outcomes
+
         store, actor, clock = services.store, actor_of(context), services.clock
         call = partial(handle_log_outcomes, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
         return invoke_response(await asyncio.to_thread(call), reply_language(services, context))
 
     async def on_open_reminded(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.adapters.teams.views import invoke_response
         from shared.services.reminder_cards import open_reminded
 
         store, actor, clock = services.store, actor_of(context), services.clock
@@ -154,6 +155,8 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
         return invoke_response(await asyncio.to_thread(call), reply_language(services, context))
 
     async def on_book(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.adapters.teams.views import invoke_response
+        from shared.services.card_actions import CardReply, Verdict
         from shared.services.no_slot_booking import book_option
 
         if services.schedule is None:
@@ -164,6 +167,8 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
         return invoke_response(booked, reply_language(services, context))
 
     async def on_assign(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.adapters.teams.views import invoke_response
+        from shared.services.card_actions import CardReply, Verdict
         from shared.services.learning_assign import assign_recommended
         from shared.services.outcome_cards import rebuilt_view
 
@@ -185,12 +190,16 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
     app.adaptive_card.action_execute(BOOK_VERB)(on_book)
     app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
     app.adaptive_card.action_execute(REMINDER_OPEN_VERB)(on_open_reminded)
-    for verb in VERB_KINDS:
+    for verb in SUBMIT_VERBS:
         app.adaptive_card.action_execute(verb)(_submit_handler(services, verb))
 
 
 def _submit_handler(services: BotServices, verb: str) -> Any:
     async def on_submit(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+        from shared.adapters.teams.views import invoke_response
+        from shared.services.card_actions import handle_card_action, handle_refresh
+        from shared.services.prep_reopen import saved_prep_card
+
         actor = actor_of(context)
         store, clock, queues = services.store, services.clock, services.queues
         expiry = card_expiry(services.settings)

@@ -2,9 +2,10 @@
 "learned: …", "talk to a coach" (parsed by ``shared.domain.chat_commands``; anything else gets "I didn't
 understand" and the help).
 
-Each command is a thin call into the agenda store (``agenda_commands``). "my agenda", "my actions", "done" and
-"drop" show item texts, private ones too, so they answer only in the employee's 1:1 chat with the bot.
-A coach request goes on the ``send-card`` queue to the coach pool only; the manager is never told.
+Each command is a thin call into the agenda store (``agenda_commands``), imported when a command needs it: a
+"help" does not pay for the agenda, outcome and year-planning modules behind it (cold start). "my agenda",
+"my actions", "done" and "drop" show item texts, private ones too, so they answer only in the employee's 1:1
+chat with the bot. A coach request goes on the ``send-card`` queue to the coach pool only; the manager is never told.
 
 Commands that write storage ("add a micro-need", "done", "drop", "learned", "talk to a coach") are
 rate-limited per user: at most ``COMMAND_LIMIT`` in any ``COMMAND_WINDOW``, counted in table ``chatlimits``
@@ -23,7 +24,6 @@ from typing import TYPE_CHECKING
 
 from microsoft_agents.hosting.core import TurnContext
 
-from shared.adapters.teams import agenda_commands as agenda_cmd
 from shared.config import Settings
 from shared.domain import bot_texts as t
 from shared.domain import chat_commands as cmd
@@ -31,7 +31,6 @@ from shared.domain.card_channel import Channel
 from shared.domain.language import choose_language, supported_language
 from shared.ports.clock import Clock
 from shared.ports.storage import AlreadyExists, Queues, StaleWrite, Store
-from shared.services import agenda_store
 from shared.services.card_channels import set_preference
 
 if TYPE_CHECKING:
@@ -71,10 +70,8 @@ def reply_to(services: BotServices, text: str, actor: str | None, context: TurnC
         return _not_understood(language, command.hint)
     if isinstance(command, cmd.MyAgenda | cmd.MyActions | cmd.MarkItem) and not _is_personal(context):
         return t.say(language, t.PERSONAL_ONLY)
-    if isinstance(command, cmd.MyAgenda):
-        return agenda_cmd.my_agenda(services.store, actor, language)
-    if isinstance(command, cmd.MyActions):
-        return agenda_cmd.my_actions(services.store, actor, services.clock.now(), language)
+    if isinstance(command, cmd.MyAgenda | cmd.MyActions):
+        return _show(services, actor, command, language)
     if not allow_write(services, actor):
         return t.say(language, t.SLOW_DOWN)
     if isinstance(command, cmd.CardsBy):
@@ -106,7 +103,17 @@ def _not_understood(language: str, hint: str | None) -> str:
     return parts[0] + (f" {parts[1]}" if parts[1] else "") + parts[2]
 
 
+def _show(services: BotServices, actor: str, command: cmd.MyAgenda | cmd.MyActions, language: str) -> str:
+    from shared.adapters.teams import agenda_commands as agenda_cmd
+
+    if isinstance(command, cmd.MyAgenda):
+        return agenda_cmd.my_agenda(services.store, actor, language)
+    return agenda_cmd.my_actions(services.store, actor, services.clock.now(), language)
+
+
 def _write(services: BotServices, actor: str, command: cmd.Command, language: str) -> str:
+    from shared.adapters.teams import agenda_commands as agenda_cmd
+
     store, now = services.store, services.clock.now()
     if isinstance(command, cmd.AddMicroNeed):
         return agenda_cmd.add_micro_need(store, actor, command.text, now, language)
@@ -161,6 +168,7 @@ def _is_personal(context: TurnContext) -> bool:
 
 
 def _talk_to_coach(services: BotServices, actor: str, language: str = "en") -> str:
+    from shared.services import agenda_store
     from shared.services.coach_requests import open_request  # one request while open; a card per pool coach
 
     now = services.clock.now()
