@@ -52,6 +52,8 @@ class TableProxy:
             asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+        if not self._thread.is_alive():
+            self._loop.close()  # an unclosed loop is a ResourceWarning, an error under the test suite's settings
 
     def _serve(self, ready: threading.Event) -> None:
         assert self._loop is not None

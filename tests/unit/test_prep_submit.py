@@ -1,0 +1,68 @@
+"""shared.services.prep_submit: a prep card in two writes (card, then agenda); a failed action writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pytest
+
+from shared.ports.storage import StoreError, TransactionOp
+from shared.services import agenda_store
+from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
+from tests.fakes.storage import InMemoryStore
+from tests.unit.test_outcomes_world import FixedClock
+
+NOW = datetime(2026, 3, 10, 15, tzinfo=UTC)
+
+
+class AgendaWriteFails(InMemoryStore):
+    """The agenda transaction fails (storage down) after the card row was written."""
+
+    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        raise StoreError("table service unavailable")
+
+
+class ChatWritesFirst(InMemoryStore):
+    """A chat message adds a micro-need between the submission's read of the agenda and its write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raced = False
+
+    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        if not self.raced:
+            self.raced = True
+            agenda_store.add_micro_need(self, partition, "from chat", NOW)
+        super().transact(table, partition, ops)
+
+
+def prep_card(store: InMemoryStore) -> str:
+    cid = card_id("occ-1", CardKind.PREP)
+    insert_card(store, CardRecord(cid, CardKind.PREP, "occ-1", "ada", "ada", CardStatus.SENT, {"cardId": cid}))
+    return cid
+
+
+def test_when_the_agenda_write_fails_the_card_is_put_back_and_nothing_stays_written() -> None:
+    store = AgendaWriteFails()
+    cid = prep_card(store)
+    before = store.get("cards", cid, "card").data
+    with pytest.raises(StoreError):
+        handle_card_action(
+            store, FixedClock(NOW), "prep.submit", {"cardId": cid, "unlearn": "big-bang releases"}, "ada"
+        )
+    assert store.get("cards", cid, "card").data == before
+    assert store.query(agenda_store.AGENDAS) == []
+
+
+def test_an_agenda_changed_from_chat_meanwhile_is_read_again_and_keeps_both() -> None:
+    store = ChatWritesFirst()
+    agenda_store.add_micro_need(store, "ada", "earlier", NOW)
+    cid = prep_card(store)
+    reply = handle_card_action(store, FixedClock(NOW), "prep.submit", {"cardId": cid, "unlearn": "big-bang"}, "ada")
+    assert reply.verdict is Verdict.ACCEPTED
+    texts = [item.text for item in agenda_store.load_agenda(store, "ada").items]
+    assert texts == ["earlier", "from chat", "big-bang"]
+    found = find_card(store, cid)
+    assert found is not None and found.status is CardStatus.SUBMITTED and reply.stored == found
