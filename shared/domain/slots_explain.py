@@ -73,16 +73,19 @@ def closest_options(
 ) -> list[tuple[datetime, tuple[str, ...]]]:
     """Free-for-everyone slots in the manager's hours, nearest to the others' hours, best one per day."""
     manager, others = people[0], people[1:]
+    duration, statuses = rules.duration, rules.hard_statuses()
+    hard = [[item for item in busy.get(p.key, ()) if item.status in statuses] for p in people]
     best_per_day: dict[date, tuple[int, datetime, tuple[str, ...]]] = {}
     for start in starts:
-        end = start + rules.duration
-        if not in_working_hours(manager, start, end) or booked.get(local_day(manager, start), 0) >= rules.max_per_day:
+        end = start + duration
+        if not in_working_hours(manager, start, end):
             continue
-        if any(overlaps(busy.get(p.key, ()), start, end, rules.hard_statuses()) for p in people):
-            continue
-        distance = sum(minutes_outside(p, start, end) for p in others)
-        outside = tuple(p.name for p in others if minutes_outside(p, start, end) > 0)
         day = local_day(manager, start)
+        if booked.get(day, 0) >= rules.max_per_day or any(overlaps(items, start, end, statuses) for items in hard):
+            continue
+        minutes = [minutes_outside(p, start, end) for p in others]
+        distance = sum(minutes)
+        outside = tuple(p.name for p, m in zip(others, minutes, strict=True) if m > 0)
         if day not in best_per_day or (distance, start) < best_per_day[day][:2]:
             best_per_day[day] = (distance, start, outside)
     ranked = sorted(best_per_day.values(), key=lambda item: (item[0], item[1]))

@@ -76,3 +76,18 @@ def test_fast_checks_agree_with_the_slot_rules(
         start = BASE + timedelta(minutes=15 * slot)
         assert check.hard(start, load) == hard_failure(people, by_person, booked, start, rules), start
         assert check.soft(start) == soft_failures(people, by_person, start, rules), start
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from([*ZONES, "Australia/Lord_Howe", "America/St_Johns", "Asia/Kathmandu"]),
+    offsets=st.lists(st.integers(-2 * 24 * 3600, 40 * 24 * 3600), min_size=1, max_size=40),
+)
+def test_the_managers_local_date_from_the_span_offsets_is_the_zones_date(zone: str, offsets: list[int]) -> None:
+    """Inside the span the date comes from integer offsets (``ZoneClock``), outside from the zone: both are
+    ``astimezone(zone).date()`` at every second, DST changes and 30/45-minute zones included."""
+    manager = attendee("m@x.test", "M", WorkingHours(zone))
+    check = PairCheck.build((manager,), {}, SlotRules(), (BASE, BASE + timedelta(days=30)))
+    for offset in offsets:
+        start = BASE + timedelta(seconds=offset)
+        assert check.manager_day(start) == start.astimezone(manager.zone).date(), start

@@ -28,10 +28,15 @@ def _inside(check: PairCheck, conversation: Conversation, window: MilestoneWindo
 
 
 def _try_move(
-    request: YearRequest, check: PairCheck, load: Load, plan: list[Conversation], gaps: Gaps, window: MilestoneWindow
+    request: YearRequest,
+    check: PairCheck,
+    load: Load,
+    plan: list[Conversation],
+    gaps: Gaps,
+    window: MilestoneWindow,
+    starts: Sequence[datetime],
 ) -> bool:
-    """Move the nearest free-to-move conversation into the window; True when done."""
-    starts = window_starts(request, window)
+    """Move the nearest free-to-move conversation into the window (at one of ``starts``); True when done."""
     movable = [
         i
         for i, c in enumerate(plan)
@@ -85,7 +90,13 @@ def _move_into(
 
 
 def _try_extra(
-    request: YearRequest, check: PairCheck, load: Load, plan: list[Conversation], gaps: Gaps, window: MilestoneWindow
+    request: YearRequest,
+    check: PairCheck,
+    load: Load,
+    plan: list[Conversation],
+    gaps: Gaps,
+    window: MilestoneWindow,
+    candidates: Sequence[datetime],
 ) -> bool:
     """Add a single conversation in the window at least the minimum gap from its neighbours; True when done."""
     apart = Gaps(gaps.minimum, sys.maxsize)
@@ -99,7 +110,7 @@ def _try_extra(
         after = check.manager_day(starts[at]) if at < len(starts) else None
         return apart.allows(before, check.manager_day(start), after)
 
-    extra = first_fit(check, load, window_starts(request, window), fits)
+    extra = first_fit(check, load, candidates, fits)
     if extra is None:
         return False
     load.add(check.manager_day(extra))
@@ -122,9 +133,12 @@ def serve_milestones(
             if free:
                 plan[free[0]] = replace(plan[free[0]], milestone_id=window.id, milestone_label=window.label)
             continue
-        if _try_move(request, check, load, plan, gaps, window) or _try_extra(request, check, load, plan, gaps, window):
+        starts = window_starts(request, window)  # the same for all three attempts: built once
+        if _try_move(request, check, load, plan, gaps, window, starts):
             continue
-        if shift_into(request, check, load, plan, gaps, window, window_starts(request, window)):
+        if _try_extra(request, check, load, plan, gaps, window, starts) or shift_into(
+            request, check, load, plan, gaps, window, starts
+        ):
             continue
         unmet.append((window.id, unmet_reason(request, window, gaps.minimum)))
     return plan, still_unmet(check, plan, request.milestones, unmet)
