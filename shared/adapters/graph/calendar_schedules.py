@@ -83,6 +83,7 @@ async def busy_times_many(
             unique = list(dict.fromkeys(a.lower() for a in addresses))
             calls += [(organizer, list(chunk), span) for chunk in chunked(unique, SCHEDULES_PER_CALL)]
     answers: BusyByOrganizer = {organizer: {} for organizer, _ in queries}
+    parts: dict[str, dict[str, list[list[Busy]]]] = {organizer: {} for organizer, _ in queries}
     for chunk in chunked(list(enumerate(calls))):
         batch = [
             BatchCall(str(i), req.schedule_item(organizer, addresses, *span))
@@ -92,7 +93,10 @@ async def busy_times_many(
             results = await send_batch(client, batch, policy=batches.policy, stats=batches.stats)
         _raise_if_throttled(r for r in results.values() if r.status in RETRYABLE_STATUSES)
         for i, (organizer, _, span) in chunk:
-            _merge(answers, organizer, results[str(i)], span)
+            _collect(answers, parts[organizer], organizer, results[str(i)], span)
+    for organizer, answer in answers.items():
+        if not isinstance(answer, MailboxUnavailable):  # each address's windows merged once, at the end
+            answer.update({address: req.merge_busy(found) for address, found in parts[organizer].items()})
     return answers
 
 
@@ -103,9 +107,16 @@ def _post(schedule: Any, body: dict[str, Any], config: Any) -> Any:
     return request
 
 
-def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult, span: tuple[datetime, datetime]) -> None:
-    current = answers[organizer]
-    if isinstance(current, MailboxUnavailable):
+def _collect(
+    answers: BusyByOrganizer,
+    parts: dict[str, list[list[Busy]]],
+    organizer: str,
+    result: BatchResult,
+    span: tuple[datetime, datetime],
+) -> None:
+    """One getSchedule answer: its busy lists added to ``parts`` by address, or the organiser's mailbox marked
+    unavailable in ``answers``."""
+    if isinstance(answers[organizer], MailboxUnavailable):
         return
     if result.status == 403:
         answers[organizer] = MailboxUnavailable(f"mailbox {organizer} is outside the app's access policy")
@@ -118,5 +129,4 @@ def _merge(answers: BusyByOrganizer, organizer: str, result: BatchResult, span: 
     for info in objects(result.body, "value"):
         schedule_id = text(info, "scheduleId")
         if schedule_id:
-            address = schedule_id.lower()
-            current[address] = req.merge_busy([current.get(address, []), busy_from_schedule(info, span)])
+            parts.setdefault(schedule_id.lower(), []).append(busy_from_schedule(info, span))
