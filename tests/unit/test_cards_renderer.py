@@ -90,3 +90,29 @@ def test_render_does_not_modify_its_inputs() -> None:
     card["a"][0]["v"] = 99
     assert data == {"items": [{"v": 1}, {"v": 2}]}
     assert template["b"] == [{"$data": "${items}", "v": "${v}"}]
+
+
+def _containers(node: Any) -> list[Any]:
+    """Every dict and list in a JSON value, itself included."""
+    if isinstance(node, dict):
+        return [node, *(c for value in node.values() for c in _containers(value))]
+    if isinstance(node, list):
+        return [node, *(c for value in node for c in _containers(value))]
+    return []
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_cards_from_the_kept_template_share_nothing_with_it_or_with_each_other(language: str) -> None:
+    import json
+
+    from shared.adapters.cards.renderer import TEMPLATE_DIR, _shared_template, load_template, render_card
+
+    data = json.loads((TEMPLATE_DIR / "employee-prep.data.json").read_text(encoding="utf-8"))
+    first = render_card("employee-prep", data, language)
+    second = render_card("employee-prep", data, language)
+    assert first == second == render(load_template("employee-prep", language), data)
+    first_ids = {id(c) for c in _containers(first)}
+    assert not first_ids & {id(c) for c in _containers(_shared_template("employee-prep", language))}
+    assert not first_ids & {id(c) for c in _containers(second)}
+    first["body"].clear()  # a caller changing its card changes nothing for the next one
+    assert render_card("employee-prep", data, language) == second

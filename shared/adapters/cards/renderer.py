@@ -89,8 +89,14 @@ def _as_text(value: Any, expression: str) -> str:
     raise RenderError(f"${{{expression}}}: a list or object cannot be part of a text")
 
 
+@cache
+def _template_parts(text: str) -> tuple[str | tuple[str], ...]:
+    """``split_interpolated`` of a template string, once per process (only template text is ever split, never data)."""
+    return tuple(split_interpolated(text))
+
+
 def _expand_string(text: str, scope: Scope) -> Any:
-    parts = split_interpolated(text)
+    parts = _template_parts(text)
     if len(parts) == 1 and isinstance(parts[0], tuple):
         return copy.deepcopy(_evaluate(parts[0][0], scope))
     return "".join(p if isinstance(p, str) else _as_text(_evaluate(p[0], scope), p[0]) for p in parts)
@@ -100,7 +106,7 @@ def _when_holds(when: Any, scope: Scope) -> bool:
     """``$when`` must be one expression that yields exactly true; errors and missing fields mean false."""
     if not isinstance(when, str):
         return False
-    parts = split_interpolated(when)
+    parts = _template_parts(when)
     if len(parts) != 1 or not isinstance(parts[0], tuple):
         return False
     try:
@@ -184,6 +190,12 @@ def _localised_text(name: str, language: str) -> str:
     return json.dumps(localised, ensure_ascii=False)
 
 
+@cache
+def _shared_template(name: str, language: str) -> dict[str, Any]:
+    """The parsed template, once per process and language: ``render`` only reads it and builds every node anew."""
+    return load_template(name, language)
+
+
 def render_card(name: str, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """Render the named template with ``data``, its texts in ``language``."""
-    return render(load_template(name, language), data)
+    return render(_shared_template(name, language), data)
