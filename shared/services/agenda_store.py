@@ -20,7 +20,7 @@ from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog, Pr
 AGENDAS = "agendas"
 OUTCOMES = "outcomes"
 CURRENT_ROW = "current"
-PREP_WRITE_ATTEMPTS = 3  # the agenda changed between read and write (chat): read and apply again, this often
+PREP_WRITE_ATTEMPTS = 5  # the agenda changed between read and write (chat): read and apply again, this often
 _TEXT_ITEMS = (
     ("learning_goal", ItemKind.LEARNING_GOAL),
     ("new_micro_need", ItemKind.MICRO_NEED),

@@ -55,6 +55,7 @@ DEFAULT_EXPIRY = timedelta(days=CARD_EXPIRY_DAYS)
 PAIR_ENDED = "This conversation is no longer yours: the reporting line has changed. Nothing was saved."
 PASSED = "This conversation has passed. Nothing was saved."
 ALREADY = "This card was already submitted. Nothing was changed."
+BUSY = "Your agenda was being changed at the same moment. Nothing was saved: please submit again."
 LOG_OUTCOMES_VERB = "agenda.logOutcomes"  # the agenda card's button: answers with the outcome-log card
 ConfigSource = Callable[[], "CompanyConfig"]  # the company config, loaded only when a card must be built
 VERB_KINDS: dict[str, CardKind] = {
@@ -154,6 +155,9 @@ def handle_card_action(
         return CardReply(Verdict.INVALID, f"Nothing was saved: {full}.", card.kind, card.card_id)
     except ValidationError as error:  # the domain's own limits: an answer on the card, never a 400
         return _refused_card(store, card, data, error, config) or _invalid(card, error)
+    except StaleWrite:  # the agenda kept changing under the write (agenda_store.PREP_WRITE_ATTEMPTS)
+        logger.info("card %s: the agenda changed during every attempt to store it", card.card_id)
+        return CardReply(Verdict.REFUSED, BUSY, card.kind, card.card_id)
     if card.kind is CardKind.PREP and queues is not None and getattr(submission, "wants_coach", False):
         from shared.services.coach_requests import open_request  # one request while open; pool fan-out on send
 
@@ -192,7 +196,7 @@ def _store(store: Store, clock: Clock, card: CardRecord, submission: Any) -> Car
     claimed = claim(store, card, clock.now())
     try:
         _STORERS[card.kind](store, clock, claimed, submission)
-    except (AgendaFull, ValidationError):
+    except (AgendaFull, ValidationError, StaleWrite):
         release(store, claimed)
         raise
     return claimed

@@ -90,7 +90,8 @@ def count_round_trips(azurite: Azurite) -> dict[str, Any]:
 
 def measure_runs(azurite: Azurite, rate: float, seconds: float, runs: int) -> list[dict[str, Any]]:
     per_run = max(1, int(rate * seconds))
-    plans = [seed_cards(azurite.connection_string, per_run // 10 + 1, 10, f"run{n}") for n in range(runs)]
+    # one card per person: 100 actions a second come from 100 people (one person's cards at once race on their agenda)
+    plans = [seed_cards(azurite.connection_string, per_run, 1, f"run{n}") for n in range(runs)]
     alone = seed_cards(azurite.connection_string, 1, ONE_CLIENT_ACTIONS * runs, "alone")[1]
     process, url = start_host(azurite.connection_string)
     results = []

@@ -9,7 +9,7 @@ import pytest
 
 from shared.ports.storage import StoreError, TransactionOp
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_actions import BUSY, Verdict, handle_card_action
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
 from tests.fakes.storage import InMemoryStore
 from tests.unit.test_outcomes_world import FixedClock
@@ -66,3 +66,23 @@ def test_an_agenda_changed_from_chat_meanwhile_is_read_again_and_keeps_both() ->
     assert texts == ["earlier", "from chat", "big-bang"]
     found = find_card(store, cid)
     assert found is not None and found.status is CardStatus.SUBMITTED and reply.stored == found
+
+
+class ChatAlwaysWritesFirst(InMemoryStore):
+    """The agenda changes between every read and write of the submission."""
+
+    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        agenda_store.add_micro_need(self, partition, "from chat", NOW)
+        super().transact(table, partition, ops)
+
+
+def test_an_agenda_that_keeps_changing_is_an_answer_on_the_card_and_nothing_of_the_card_is_written() -> None:
+    store = ChatAlwaysWritesFirst()
+    agenda_store.add_micro_need(store, "ada", "earlier", NOW)
+    cid = prep_card(store)
+    before = store.get("cards", cid, "card").data
+    reply = handle_card_action(store, FixedClock(NOW), "prep.submit", {"cardId": cid, "unlearn": "big-bang"}, "ada")
+    assert reply.verdict is Verdict.REFUSED and reply.message == BUSY
+    assert store.get("cards", cid, "card").data == before
+    texts = {item.text for item in agenda_store.load_agenda(store, "ada").items}
+    assert "big-bang" not in texts and store.find(agenda_store.AGENDAS, "ada", "occ-1") is None
