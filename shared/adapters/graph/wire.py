@@ -99,11 +99,17 @@ def utc_from(value: Any) -> datetime:
     wall = value.get("dateTime") if isinstance(value, dict) else None
     if not wall or not isinstance(wall, str):
         raise ValueError("Graph returned a dateTimeTimeZone without dateTime")
+    name = value.get("timeZone")
+    return _utc_of(wall, name if isinstance(name, str) else None)
+
+
+@lru_cache(maxsize=65536)
+def _utc_of(wall: str, name: str | None) -> datetime:
+    """Cached: busy blocks of many people start and end on the same half hours, so the same texts recur."""
     moment = datetime.fromisoformat(wall)  # Python 3.11+: 7 fractional digits, Z and offsets are accepted
     if moment.tzinfo is not None:
         return moment.astimezone(UTC)
-    name = value.get("timeZone")
-    zone = _zone(name) if isinstance(name, str) else None
+    zone = _zone(name) if name is not None else None
     return moment.replace(tzinfo=UTC) if zone is None else moment.replace(tzinfo=zone).astimezone(UTC)
 
 
