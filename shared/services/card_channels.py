@@ -9,11 +9,13 @@ again and clears that mark.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from shared.domain.card_channel import Channel, choose_channel
-from shared.domain.company import CompanyConfig
 from shared.ports.storage import Store
-from shared.services.scheduling_records import load_person
+
+if TYPE_CHECKING:
+    from shared.domain.company import CompanyConfig
 
 DELIVERY, ROW = "delivery", "person"
 PREFERENCE, UNREACHABLE = "preference", "teams_unreachable"
@@ -43,6 +45,8 @@ def teams_works_again(store: Store, person_id: str) -> bool:
 
 
 def channel_for(store: Store, config: CompanyConfig, person_id: str, *, email_available: bool) -> Channel:
+    from shared.services.scheduling_records import load_person  # not on a chat turn's path (cold start)
+
     if not email_available:
         return Channel.TEAMS
     row = _row(store, person_id)
