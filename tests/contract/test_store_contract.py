@@ -160,3 +160,14 @@ def test_transact_rolls_back_everything_when_one_op_fails(store: Store, failing:
         store.transact("outbox", "p", [TransactionOp("insert", "first", {"v": 1}), bad])
     assert store.find("outbox", "p", "first") is None
     assert store.get("outbox", "p", "existing").data == {"v": 2}
+
+
+def test_transact_keeps_keys_and_values_as_written(store: Store) -> None:
+    """Keys with quotes and URL characters (Graph ids carry '=', '+', '-'), and every JSON value kind, in a batch."""
+    partition, rows = "emp'1 +x=", ["AAMkAG+a/b=".replace("/", "_"), "it's", "occ-1 %20"]
+    data = {"text": "x'y \u00e9", "count": 3, "ratio": 2.5, "flag": True, "list": [1, "a"], "none": None}
+    store.transact("outbox", partition, [TransactionOp("upsert", row, data) for row in rows])
+    assert [(r.row, r.data) for r in store.query("outbox", partition)] == [(row, data) for row in sorted(rows)]
+    first = store.get("outbox", partition, rows[0])
+    store.transact("outbox", partition, [TransactionOp("update", rows[0], {"v": 1}, etag=first.etag)])
+    assert store.get("outbox", partition, rows[0]).data == {"v": 1}

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
-from azure.data.tables import TableTransactionError, UpdateMode
+from azure.data.tables import UpdateMode
 
 from shared.adapters.storage.codec import check_table_name, from_entity, to_entity
-from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, StoreError, TransactionOp
+from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, TransactionOp
 
 if TYPE_CHECKING:
     from azure.data.tables import TableClient, TableServiceClient
@@ -109,11 +109,9 @@ class TableStore:
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         if not ops:
             return
-        batch = [_operation(partition, op) for op in ops]
-        try:
-            self._writable(table).submit_transaction(batch)
-        except TableTransactionError as error:
-            raise _transaction_failure(table, partition, error) from None
+        from shared.adapters.storage import table_batch  # the SDK's multipart code costs more than the calls saved
+
+        table_batch.submit(self._writable(table), partition, ops)
 
     # ---------------------------------------------------------------- helpers
 
@@ -151,33 +149,3 @@ def shared_transport() -> Any:
         return RequestsTransport()
     bundle = next((os.environ[name] for name in _CA_BUNDLES if os.environ.get(name)), None)
     return RequestsTransport(use_env_settings=False, **({"connection_verify": bundle} if bundle else {}))
-
-
-def _operation(partition: str, op: TransactionOp) -> tuple[Any, ...]:
-    if op.kind == "delete":
-        return ("delete", {"PartitionKey": partition, "RowKey": op.row})
-    entity = to_entity(partition, op.row, op.data)
-    if op.kind == "insert":
-        return ("create", entity)
-    if op.kind == "upsert":
-        return ("upsert", entity, {"mode": UpdateMode.REPLACE})
-    if op.kind == "update":
-        if op.etag is None:
-            return ("update", entity, {"mode": UpdateMode.REPLACE})
-        return ("update", entity, {"mode": UpdateMode.REPLACE, "etag": op.etag, "match_condition": _IF_MATCH})
-    raise ValueError(f"unknown transaction op kind: {op.kind!r}")
-
-
-_IF_MATCH = MatchConditions.IfNotModified
-
-
-def _transaction_failure(table: str, partition: str, error: TableTransactionError) -> StoreError:
-    where = f"{table}/{partition}: transaction rolled back"
-    status = error.status_code
-    if status == 409:
-        return AlreadyExists(where)
-    if status == 412:
-        return StaleWrite(where)
-    if status == 404:
-        return NotFound(where)
-    return StoreError(f"{where}: {error.message}")
