@@ -65,6 +65,7 @@ SESSION_MODULES |= {"calendar_events_read", "mail", "learning"}
 HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", "mapping", "mapping_events", "retry"}
 HELPER_MODULES |= {"mapping_users", "mapping_zones", "workbook_requests"}  # delta JSON -> changes; custom zones
 HELPER_MODULES |= {"raw", "wire"}  # raw JSON requests through the SDK adapter; JSON readers
+HELPER_MODULES |= {"coalesce"}  # requests made together sent as one $batch (teamwork installs and chat reads)
 
 
 def declared() -> dict[str, dict[str, Any]]:
