@@ -35,6 +35,24 @@ def client_for(handler: Callable[[httpx.Request], httpx.Response]) -> Any:
     return build_graph_client(settings, transport=httpx.MockTransport(handler))
 
 
+def batching(handler: Callable[[httpx.Request], httpx.Response]) -> Callable[[httpx.Request], httpx.Response]:
+    """``handler`` behind Graph's JSON ``$batch``: each item is answered by ``handler`` as if it came alone."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/$batch"):
+            return handler(request)
+        responses = []
+        for item in json.loads(request.content)["requests"]:
+            inner = httpx.Request(item["method"], BASE + item["url"], json=item.get("body"), headers=item["headers"])
+            done = handler(inner)
+            body = json.loads(done.content) if done.content else None
+            headers = dict(done.headers)
+            responses.append({"id": item["id"], "status": done.status_code, "headers": headers, "body": body})
+        return httpx.Response(200, json={"responses": responses})
+
+    return answer
+
+
 def instance(event_id: str, hour: int) -> dict[str, Any]:
     start = {"dateTime": f"2030-03-04T{hour:02d}:00:00.0000000", "timeZone": "UTC"}
     end = {"dateTime": f"2030-03-04T{hour:02d}:30:00.0000000", "timeZone": "UTC"}
@@ -108,7 +126,7 @@ async def test_an_install_answered_409_is_found_by_its_app_id_and_its_chat_read(
             return httpx.Response(200, json={"id": "19:chat"})
         return httpx.Response(404, json={"error": {"code": "NotFound"}})
 
-    installer = GraphTeamsInstaller(client_for(handler), "manifest-id", policy=POLICY, stats=RetryStats())
+    installer = GraphTeamsInstaller(client_for(batching(handler)), "manifest-id", policy=POLICY, stats=RetryStats())
     found = await installer.install("u1")
     assert (found.installation_id, found.chat_id) == ("inst-1", "19:chat")
 
@@ -123,7 +141,7 @@ async def test_a_chat_without_an_id_or_a_user_graph_refuses_is_an_install_refusa
             return httpx.Response(201, json={"id": "inst-1"})
         return httpx.Response(200, json={"id": None})
 
-    installer = GraphTeamsInstaller(client_for(handler), "manifest-id", policy=POLICY, stats=RetryStats())
+    installer = GraphTeamsInstaller(client_for(batching(handler)), "manifest-id", policy=POLICY, stats=RetryStats())
     with pytest.raises(InstallRefused) as empty_chat:
         await installer.install("u1")
     with pytest.raises(InstallRefused) as forbidden:
