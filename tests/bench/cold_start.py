@@ -8,6 +8,7 @@ on the warm-up run), so a measured turn makes two Table round trips. A request w
 before any turn) is measured too. Each is reported as wall time and as the interpreter's CPU.
 
     python -m tests.bench.cold_start [--runs 5] [--profile FILE]   (FILE: a pyinstrument text report of one turn)
+    python -m tests.bench.cold_start --breakdown [--runs 5]          (CPU per stage of the same turn, in order)
 """
 
 from __future__ import annotations
@@ -44,6 +45,28 @@ request = func.HttpRequest("POST", "http://127.0.0.1/api/messages", headers={}, 
 status = asyncio.run(fn.get_user_function()(request)).status_code
 print(json.dumps({"seconds": time.perf_counter() - start, "cpu_s": time.process_time() - cpu, "status": status}))
 """
+_TURN = """
+(fn,) = [f for f in app.get_functions() if f.get_function_name() == "messages"]
+request = func.HttpRequest("POST", "http://127.0.0.1/api/messages", headers={}, body=sys.argv[1].encode())
+assert asyncio.run(fn.get_user_function()(request)).status_code == 200
+"""
+# The first turn's imports in the order it needs them; each stage is charged only what earlier ones did not load.
+_STAGES = (
+    ("azure.functions (the bare import)", "import azure.functions as func"),
+    ("function_app", "from function_app import app"),
+    ("pydantic", "import pydantic"),
+    ("aiohttp (Agents SDK connector)", "import aiohttp"),
+    ("microsoft_agents.activity (pydantic models)", "import microsoft_agents.activity"),
+    ("microsoft_agents.hosting.core (the rest)", "import microsoft_agents.hosting.core"),
+    ("PyJWT + httpx (token check)", "import jwt, httpx"),
+    ("settings module (pydantic-settings)", "import shared.config"),
+    ("bot modules (shared.adapters.teams.agent)", "import shared.adapters.teams.agent"),
+    ("azure-data-tables", "import azure.data.tables"),
+    ("settings loaded", "from shared.container import container; container()"),
+    ("Table client (requests transport)", "container().store"),
+    ("bot built", "container().bot"),
+    ("the turn (2 Table round trips)", _TURN),
+)
 _BARE = """
 import json, time
 start, cpu = time.perf_counter(), time.process_time()
@@ -58,10 +81,18 @@ def _writes_bytecode() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _probe(code: str, body: str = "", storage: str = "") -> dict[str, float]:
+def _run(code: str, body: str, storage: str) -> Any:
     command = [sys.executable, "-c", code, body, storage]
     out = subprocess.run(command, cwd=ROOT, env=_writes_bytecode(), check=True, capture_output=True, text=True).stdout
-    return dict(json.loads(out.strip().splitlines()[-1]))
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _probe(code: str, body: str = "", storage: str = "") -> dict[str, float]:
+    return dict(_run(code, body, storage))
+
+
+def _probe_list(code: str, body: str, storage: str) -> list[float]:
+    return [float(value) for value in _run(code, body, storage)]
 
 
 def measure(runs: int = 5) -> dict[str, Any]:
@@ -88,6 +119,18 @@ def measure(runs: int = 5) -> dict[str, Any]:
             "extra_cpu_runs_s": [t["cpu_s"] - b["cpu_s"] for t, b in zip(turn, bare_runs, strict=True)]}  # fmt: skip
 
 
+def breakdown(runs: int = 5) -> dict[str, float]:
+    """CPU seconds per stage of a cold first turn (``_STAGES``), the least over ``runs`` fresh interpreters."""
+    code = _APP.split("start, cpu =")[0] + "marks = [time.process_time()]\n"
+    code += "".join(f"{statement}\nmarks.append(time.process_time())\n" for _, statement in _STAGES)
+    code += "print(json.dumps([b - a for a, b in zip(marks, marks[1:])]))\n"
+    with Azurite() as azurite:
+        _run(code, json.dumps(_HELP), azurite.connection_string)
+        rows = [_probe_list(code, json.dumps(_HELP), azurite.connection_string) for _ in range(runs)]
+    stages = {label: min(row[i] for row in rows) for i, (label, _) in enumerate(_STAGES)}
+    return {**stages, "total over the bare import": sum(stages.values()) - stages[_STAGES[0][0]]}
+
+
 def profile(path: str) -> None:
     """One cold first turn under pyinstrument (text report at ``path``): what to defer."""
     begin = "import pyinstrument\nprofiler = pyinstrument.Profiler()\nprofiler.start()\n"
@@ -102,8 +145,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--breakdown", action="store_true")
     args = parser.parse_args()
     if args.profile:
         profile(args.profile)
+    elif args.breakdown:
+        print(json.dumps({stage: round(cpu_s, 3) for stage, cpu_s in breakdown(args.runs).items()}, indent=1))
     else:
         print(json.dumps(measure(args.runs)))

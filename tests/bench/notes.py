@@ -10,13 +10,13 @@ How the figures are made:
   through psutil while they run. A figure with a range is the median of 3 runs (`--runs`), lowest-highest beside
   it. `BENCH_QUICK=1 make bench` runs each once at small sizes into out/bench-quick.json (docs untouched).
 - Cold start (`tests/bench/cold_start.py`): 5 fresh interpreters each, `import function_app` plus a first POST
-  /api/messages that runs a whole bot turn ("help", anonymous local auth), minus a bare `import azure.functions`,
-  as the interpreter's CPU (target 0.5 s) and as wall time. `--profile FILE` writes a pyinstrument report of one
-  cold turn. Where it goes (profile of 2026-12-01): importing the Agents SDK (`microsoft_agents.hosting.core`,
-  with aiohttp, PyJWT and its pydantic activity models) is about 60%; the container's table and queue clients
-  (azure-data-tables pulls in requests/urllib3) about 13%; `shared.adapters.teams.agent` importing the chat
-  commands, which import the agenda, outcome and year-planning domain modules, about 12%; settings about 2%. None
-  of the card-sending modules (send_cards, card_delivery, card_rate, the messenger) is imported by the first turn.
+  /api/messages that runs a whole bot turn ("help" with a Teams locale, anonymous local auth, against Azurite: two
+  Table reads), minus a bare `import azure.functions`, as the interpreter's CPU (target 0.5 s) and as wall time.
+  `--profile FILE` writes a pyinstrument report of one cold turn, `--breakdown` the CPU of each stage. Where it
+  goes (`--breakdown`, 2026-12-01, after 437c86f and 805eea5): importing the Agents SDK is about 79% (its pydantic
+  activity models, aiohttp, OpenTelemetry: the package imports all of its submodules, so none can be left out);
+  the Table client about 9% (requests/urllib3); settings 5%; our bot modules 3%; PyJWT + httpx 2%; the turn 2%.
+  The chat commands' agenda and planning modules, the card-action modules and the queue client load on first use.
 - Plan and dry-run (`tests/bench/plan_scale.py`): in-memory tables, so the planner's own cost; the growth of the
   cost per pair from the smallest size says whether it stays linear (`--plan-sizes 1000 10000 50000` for more).
 - First cycle (`tests/bench/cycle.py`): sync, plan, schedule with the real msgraph-sdk adapters against the Graph
