@@ -21,9 +21,7 @@ from shared.domain.slots_rules import (
     SlotRules,
     iso_week,
 )
-from shared.domain.zone_offsets import DAY_US, EPOCH, to_us
-
-EPOCH_ORDINAL = EPOCH.date().toordinal()
+from shared.domain.zone_offsets import EPOCH, to_us
 
 
 def _minutes(moment: time) -> int:
@@ -93,14 +91,8 @@ class PairCheck:
     def manager_day(self, start: datetime) -> date:
         day = self._days.get(start)
         if day is None:
-            day = self._days[start] = self._local_date(start, to_us(start))
+            day = self._days[start] = start.astimezone(self.people[0].zone).date()
         return day
-
-    def _local_date(self, start: datetime, micros: int) -> date:
-        """The manager-local date: from the offsets built for the span (integer maths), else from the zone."""
-        if self.sets.working.covers(micros):
-            return date.fromordinal(EPOCH_ORDINAL + self.sets.manager_clock.local(micros) // DAY_US)
-        return start.astimezone(self.people[0].zone).date()
 
     def _working(self, start: datetime, micros: int) -> bool:
         if self.sets.working.covers(micros):
@@ -115,9 +107,7 @@ class PairCheck:
             return Rule.WORKING_HOURS
         if start in self.sets.blocked:
             return Rule.BUSY
-        day = self._days.get(start)
-        if day is None:
-            day = self._days[start] = self._local_date(start, micros)
+        day = self.manager_day(start)
         if load.on_day(day) >= self.rules.max_per_day:
             return Rule.DAY_LIMIT
         if load.in_week(day) >= self.rules.max_per_week:

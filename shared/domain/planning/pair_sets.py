@@ -57,7 +57,6 @@ class PairSets:
     edges: WeeklyStarts
     blocked: SpanSet[datetime]
     buffer: SpanSet[datetime]
-    manager_clock: ZoneClock  # the manager's offsets over the span (``people[0]``), for local dates
 
     @classmethod
     def build(
@@ -82,5 +81,4 @@ class PairSets:
             WeeklyStarts(cuts, tuple(edges), last),
             SpanSet(blocked),
             SpanSet((start - pad, end + pad) for start, end in blocked),
-            clocks[0],
         )
