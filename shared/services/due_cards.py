@@ -15,6 +15,7 @@ and ``send_cards`` makes the repeat harmless.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Iterator, Mapping
@@ -25,17 +26,19 @@ from typing import Any
 from shared.domain.calendar import Occurrence
 from shared.domain.reminders import ReminderPolicy
 from shared.ports.calendar import Calendar
-from shared.ports.storage import Queues, Store
+from shared.ports.storage import Queues, Record, Store
 from shared.services.agenda_store import AGENDAS
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card
 from shared.services.reminders import mark_overdue, reminders_due
 from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import extras_from_row
+from shared.services.sweep_reads import SweepReads
 
 logger = logging.getLogger(__name__)
 SEND_CARD = "send-card"
 AGENDA_ANYWAY = timedelta(days=1)
 OUTCOME_DAYS = timedelta(days=2)
+CALENDAR_READS_AT_ONCE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,18 +94,30 @@ class PairOccurrence:
 
 
 async def pair_occurrences(store: Store, calendar: Calendar, start: datetime, end: datetime) -> list[PairOccurrence]:
-    """Every active series' uncancelled conversations in [start, end], with their occurrence ids."""
-    found_all: list[PairOccurrence] = []
-    for series in store.query(SERIES):
-        event_id = str(series.data.get("event_id") or "")
-        if series.data.get("state") != "active" or not event_id:
-            continue
+    """Every active series' uncancelled conversations in [start, end], with their occurrence ids.
+
+    Up to ``CALENDAR_READS_AT_ONCE`` series are read at a time (the calendar adapter keeps each mailbox within
+    Outlook's own limit); the answer keeps the series' order.
+    """
+    active = [s for s in store.query(SERIES) if s.data.get("state") == "active" and s.data.get("event_id")]
+    gate = asyncio.Semaphore(CALENDAR_READS_AT_ONCE)
+
+    async def one_series(series: Record) -> list[PairOccurrence]:
         manager_id, employee_id = series.partition, series.row
-        found = await calendar.occurrences(manager_id, event_id, start, end)
-        for occ in [*found, *_extras_in(series.data, start, end)]:
-            if not occ.is_cancelled:
-                found_all.append(PairOccurrence(manager_id, employee_id, occurrence_key(occ.event_id), occ))
-    return found_all
+        async with gate:
+            found = await calendar.occurrences(manager_id, str(series.data["event_id"]), start, end)
+        return [
+            PairOccurrence(manager_id, employee_id, occurrence_key(occ.event_id), occ)
+            for occ in [*found, *_extras_in(series.data, start, end)]
+            if not occ.is_cancelled
+        ]
+
+    try:
+        async with asyncio.TaskGroup() as group:  # one failed read cancels the others and is raised as itself
+            tasks = [group.create_task(one_series(series)) for series in active]
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return [seen for task in tasks for seen in task.result()]
 
 
 def cards_due(
@@ -132,9 +147,9 @@ def _window(now: datetime, lead_days: int, policy: ReminderPolicy) -> tuple[date
 async def find_due_cards(
     store: Store, calendar: Calendar, now: datetime, lead_days: int, policy: ReminderPolicy | None = None
 ) -> list[DueCard]:
-    rules = policy or ReminderPolicy()
-    seen = await pair_occurrences(store, calendar, *_window(now, lead_days, rules))
-    return [card for one in seen for card in cards_due(store, one, now, timedelta(days=lead_days), rules)]
+    rules, reads = policy or ReminderPolicy(), SweepReads(store)
+    seen = await pair_occurrences(reads, calendar, *_window(now, lead_days, rules))
+    return [card for one in seen for card in cards_due(reads, one, now, timedelta(days=lead_days), rules)]
 
 
 def _extras_in(data: Mapping[str, Any], start: datetime, end: datetime) -> list[Occurrence]:
@@ -165,13 +180,13 @@ async def sweep_due_cards(
     policy: ReminderPolicy | None = None,
 ) -> CardsSweep:
     """Queue one ``send-card`` message per due card, then mark what is overdue after its reminder."""
-    rules = policy or ReminderPolicy()
-    seen = await pair_occurrences(store, calendar, *_window(now, lead_days, rules))
-    due = [card for one in seen for card in cards_due(store, one, now, timedelta(days=lead_days), rules)]
+    rules, reads = policy or ReminderPolicy(), SweepReads(store)  # each card row read once per sweep
+    seen = await pair_occurrences(reads, calendar, *_window(now, lead_days, rules))
+    due = [card for one in seen for card in cards_due(reads, one, now, timedelta(days=lead_days), rules)]
     for card in due:
         queues.send(SEND_CARD, card.message())
     marks = [
-        mark_overdue(store, s.manager_id, s.employee_id, s.occurrence_id, s.occurrence.start, now, rules) for s in seen
+        mark_overdue(reads, s.manager_id, s.employee_id, s.occurrence_id, s.occurrence.start, now, rules) for s in seen
     ]
     sweep = CardsSweep(
         queued=len(due),

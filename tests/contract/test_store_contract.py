@@ -5,15 +5,18 @@ from __future__ import annotations
 import pytest
 
 from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, Store, TransactionOp
+from shared.services.sweep_reads import SweepReads
 from tests.fakes.storage import InMemoryStore
 
 pytestmark = pytest.mark.contract
 
 
-@pytest.fixture(params=["fake", "azurite"])
+@pytest.fixture(params=["fake", "sweep-reads", "azurite"])
 def store(request: pytest.FixtureRequest) -> Store:
     if request.param == "fake":
         return InMemoryStore()
+    if request.param == "sweep-reads":  # the cards sweep's read-once view must still behave as a Store
+        return SweepReads(InMemoryStore())
     result: Store = request.getfixturevalue("azurite_store")
     return result
 

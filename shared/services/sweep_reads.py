@@ -1,0 +1,63 @@
+"""A store view for one sweep of the ``cards`` timer: each row is read at most once while the sweep runs.
+
+The sweep looks at every conversation in its window, and for each one it asks about the same few rows several
+times (the prep, outcome and reminder cards, the two people, the pair). ``SweepReads`` answers a repeated
+``find``/``get`` from what it read before, and forgets a row (or a whole table, for a transaction) as soon as it is
+written through it, so the sweep always sees its own writes. Writes made elsewhere while the sweep runs are seen
+by the next sweep, as they would be if they had landed a moment later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from shared.ports.storage import NotFound, Record, Store, TransactionOp
+
+_Key = tuple[str, str, str]
+
+
+class SweepReads:
+    """A :class:`Store` that remembers point reads until a write through it touches the row."""
+
+    def __init__(self, inner: Store) -> None:
+        self._inner = inner
+        self._seen: dict[_Key, Record | None] = {}
+
+    def find(self, table: str, partition: str, row: str) -> Record | None:
+        key = (table, partition, row)
+        if key not in self._seen:
+            self._seen[key] = self._inner.find(table, partition, row)
+        return self._seen[key]
+
+    def get(self, table: str, partition: str, row: str) -> Record:
+        found = self.find(table, partition, row)
+        if found is None:
+            raise NotFound(f"{table}/{partition}/{row}")
+        return found
+
+    def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        self._forget(table, partition, row)
+        return self._inner.insert(table, partition, row, data)
+
+    def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        self._forget(table, partition, row)
+        return self._inner.upsert(table, partition, row, data)
+
+    def update(self, record: Record, data: Mapping[str, Any]) -> Record:
+        self._forget(record.table, record.partition, record.row)
+        return self._inner.update(record, data)
+
+    def delete(self, table: str, partition: str, row: str) -> None:
+        self._forget(table, partition, row)
+        self._inner.delete(table, partition, row)
+
+    def query(self, table: str, partition: str | None = None) -> list[Record]:
+        return self._inner.query(table, partition)
+
+    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        self._seen = {key: found for key, found in self._seen.items() if key[:2] != (table, partition)}
+        self._inner.transact(table, partition, ops)
+
+    def _forget(self, table: str, partition: str, row: str) -> None:
+        self._seen.pop((table, partition, row), None)
