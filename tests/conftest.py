@@ -5,6 +5,12 @@ from __future__ import annotations
 import socket
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# CI shares its two cores with other jobs: a slow draw there says nothing about the code, so the "too slow" health
+# check and per-example deadlines are off for every property (each test still sets its own example count).
+settings.register_profile("wegrow", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("wegrow")
 
 pytest_plugins: list[str] = [
     "tests.fixtures.graph",

@@ -179,6 +179,16 @@ async def test_a_job_title_only_change_in_a_minimal_delta_cancels_nothing(
     assert not gone, f"series gone from the managers' calendars after a job-title change: {gone}"
 
 
+def sample_of_managers(active: list[Any], per_manager: int = 1) -> list[Any]:
+    """The first active series of each manager: every manager's calendar and horizon, at a fraction of the repairs."""
+    chosen: dict[str, list[Any]] = {}
+    for record in sorted(active, key=lambda r: (r.partition, r.row)):
+        picked = chosen.setdefault(record.partition, [])
+        if len(picked) < per_manager:
+            picked.append(record)
+    return [record for picked in chosen.values() for record in picked]
+
+
 async def test_repair_over_a_366_day_horizon_never_asks_get_schedule_for_more_than_62_days(
     graph: GraphEmulator, azurite_store: Any, azurite_queues: Any, azurite: str
 ) -> None:
@@ -191,7 +201,7 @@ async def test_repair_over_a_366_day_horizon_never_asks_get_schedule_for_more_th
         graph.clear_log()
         wire.sent.clear()
         week_later = ScheduleContext(ctx.calendar, ctx.directory, ctx.store, ctx.policy, now + timedelta(days=8), "w2")
-        for record in active:
+        for record in sample_of_managers(active):
             await repair_occurrences(week_later, Pair(record.partition, record.row, "unassigned"))
         log = graph.log()
 
