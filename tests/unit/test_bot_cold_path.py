@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_registered_verbs_are_the_owning_modules_verbs() -> None:
-    assert agent.SUBMIT_VERBS == tuple(card_actions.VERB_KINDS)
+    assert tuple(card_actions.VERB_KINDS) == agent.SUBMIT_VERBS
     assert agent.REFRESH_VERB == card_actions.REFRESH_VERB
     assert agent.LOG_OUTCOMES_VERB == card_actions.LOG_OUTCOMES_VERB
     assert agent.BOOK_VERB == no_slot_booking.BOOK_VERB
