@@ -20,6 +20,12 @@ pytest_plugins: list[str] = [
 ]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from tests.scheduling_order import spread_over_workers
+
+    spread_over_workers(items)
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1 (servers we start listen only on loopback)."""
     with socket.socket() as sock:

@@ -66,6 +66,7 @@ HELPER_MODULES = {"__init__", "batch", "calendar_requests", "client", "limits", 
 HELPER_MODULES |= {"mapping_users", "mapping_zones", "workbook_requests"}  # delta JSON -> changes; custom zones
 HELPER_MODULES |= {"raw", "wire"}  # raw JSON requests through the SDK adapter; JSON readers
 HELPER_MODULES |= {"coalesce"}  # requests made together sent as one $batch (teamwork installs and chat reads)
+HELPER_MODULES |= {"batch_items"}  # $batch item URLs and bodies built as plain strings from the ids
 
 
 def declared() -> dict[str, dict[str, Any]]:

@@ -1,0 +1,54 @@
+"""How the suite is spread over pytest-xdist workers (``make test`` runs ``--dist loadgroup --no-loadscope-reorder``).
+
+Two rules, applied at collection:
+- a module with a module-scoped fixture (a browser world, a year-long tenant) runs on one worker, so its set-up is
+  paid once (``xdist_group`` named after the module);
+- the longest modules start first, in descending order of their measured time, so that no worker is left with a
+  long test at the end while the others idle (longest-processing-time-first). Everything else keeps its order.
+
+``MODULE_SECONDS`` are wall seconds per module (set-up included) from ``make test`` on the 2-core build machine
+(2026-12-01, ``--durations``); only their order matters, so they need refreshing only when a module's weight moves
+by a lot. An unknown module counts as short.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+MODULE_SECONDS = {
+    "tests/integration/test_year_round.py": 190,
+    "tests/e2e/test_playground_growth_loop.py": 185,
+    "tests/integration/test_chaos.py": 175,
+    "tests/integration/test_scheduling.py": 170,
+    "tests/integration/test_chaos_cards_export.py": 150,
+    "tests/integration/test_notifications_acceptance.py": 100,
+    "tests/e2e/test_playground.py": 100,
+    "tests/integration/test_year_round_guards.py": 95,
+    "tests/integration/test_chaos_azurite.py": 75,
+    "tests/integration/test_repair_on_emulator.py": 65,
+    "tests/contract/test_card_parity.py": 47,
+    "tests/e2e/test_playground_german.py": 45,
+    "tests/contract/test_graph_emulator_exchange_calendar.py": 42,
+    "tests/integration/test_bad_input.py": 38,
+    "tests/contract/test_graph_calendar_schedule.py": 36,
+    "tests/unit/test_cards_edge_data.py": 30,
+}
+
+
+def module_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def has_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
+
+
+def spread_over_workers(items: list[pytest.Item]) -> None:
+    """Group module-fixture modules and put the longest modules first (in place, stable)."""
+    for item in items:
+        if has_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(module_of(item)))
+    items.sort(key=lambda item: -MODULE_SECONDS.get(module_of(item), 0))
