@@ -16,9 +16,8 @@ logger = logging.getLogger(__name__)
 @bp.route(route="messages", methods=["POST"])
 async def messages(req: func.HttpRequest) -> func.HttpResponse:
     from shared.adapters.teams.auth import Forbidden, Unauthorized, check_activity
-    from shared.adapters.teams.http import (
+    from shared.adapters.teams.http_body import (
         BodyTooLarge,
-        FunctionsRequest,
         MalformedBody,
         bounded_body,
         error_response,
@@ -26,15 +25,17 @@ async def messages(req: func.HttpRequest) -> func.HttpResponse:
     )
     from shared.container import container
 
-    bot = container().bot
     try:
         body = bounded_body(req)
     except BodyTooLarge as refusal:
         return error_response(413, str(refusal))
     try:
-        caller = await bot.authenticator.authenticate(req.headers.get("Authorization"))
+        caller = await container().bot_authenticator.authenticate(req.headers.get("Authorization"))
     except Unauthorized as refusal:
         return error_response(401, str(refusal))
+    from shared.adapters.teams.http import FunctionsRequest
+
+    bot = container().bot  # the Agents SDK is loaded only for an authenticated caller
     try:
         activity = parse_json_object(body)
         check_activity(activity, caller, bot.tenant_id)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from shared.adapters.graph.client import GraphClient
     from shared.adapters.graph.teamwork import GraphTeamsInstaller
     from shared.adapters.teams.agent import Bot
+    from shared.adapters.teams.auth import Authenticator
     from shared.domain.company import CompanyConfig
     from shared.ports.calendar import Calendar
     from shared.ports.clock import Clock
@@ -124,6 +125,13 @@ class Container:
         return events
 
     @cached_property
+    def bot_authenticator(self) -> Authenticator:
+        """The bot endpoint's token check, without the Agents SDK: a refused request never builds the bot."""
+        from shared.adapters.teams.auth import authenticator_for
+
+        return authenticator_for(self.settings)
+
+    @cached_property
     def bot(self) -> Bot:
         from shared.adapters.teams.agent import build_bot
         from shared.adapters.teams.bot_messages import BotServices
@@ -137,7 +145,7 @@ class Container:
             lambda: self.company.default_language,
             (lambda: self.learning_catalog) if self.settings.learning_providers else None,
         )
-        return build_bot(self.settings, services)
+        return build_bot(self.settings, services, self.bot_authenticator)
 
     def _bot_schedule(self) -> ScheduleContext:
         """The scheduling context for "Book this time" on a no-slot card (built on first use, not at bot start)."""

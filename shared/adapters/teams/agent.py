@@ -99,14 +99,15 @@ def actor_of(context: TurnContext) -> str | None:
     return str(object_id) if object_id else None
 
 
-def build_bot(settings: Settings, services: BotServices) -> Bot:
+def build_bot(settings: Settings, services: BotServices, authenticator: Authenticator | None = None) -> Bot:
     connections = connection_manager(settings)
     adapter = FunctionsAdapter(connections)
     options = ApplicationOptions(bot_app_id=settings.bot_app_id, storage=MemoryStorage(), start_typing_timer=False)
     app: AgentApplication[TurnState] = AgentApplication(options, connection_manager=connections)
     _register_cards(app, services)
     _register_messages(app, services)
-    return Bot(adapter=adapter, app=app, authenticator=authenticator_for(settings), tenant_id=settings.tenant_id)
+    authenticator = authenticator or authenticator_for(settings)
+    return Bot(adapter=adapter, app=app, authenticator=authenticator, tenant_id=settings.tenant_id)
 
 
 def company_source(settings: Settings) -> ConfigSource:

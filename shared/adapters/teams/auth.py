@@ -30,13 +30,15 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 import jwt
-from microsoft_agents.hosting.core import ClaimsIdentity
 
 from shared.config import BotAuth, Environment, Settings
+
+if TYPE_CHECKING:
+    from microsoft_agents.hosting.core import ClaimsIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +69,21 @@ class Caller:
     ``needs_endorsement`` is set for the Bot Framework key set, whose keys must endorse the channel.
     """
 
-    identity: ClaimsIdentity
+    claims: Mapping[str, Any] = field(default_factory=dict)
     endorsements: frozenset[str] | None = None
     needs_endorsement: bool = False
     anonymous: bool = False
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def identity(self) -> ClaimsIdentity:
+        """The claims as the Agents SDK wants them; built only for a turn the SDK runs (a refused request never
+        imports the SDK)."""
+        from microsoft_agents.hosting.core import ClaimsIdentity
+
+        if self.anonymous:
+            return ClaimsIdentity()
+        return ClaimsIdentity(dict(self.claims), authentication_type="Bearer", security_token=self.token)
 
 
 class Authenticator(Protocol):
@@ -81,7 +94,7 @@ class AnonymousAuthenticator:
     """Local stack only (WEGROW_BOT_AUTH=anonymous with WEGROW_ENV=local): no token is asked for."""
 
     async def authenticate(self, authorization: str | None) -> Caller:
-        return Caller(ClaimsIdentity(), anonymous=True)
+        return Caller(anonymous=True)
 
 
 @dataclass(frozen=True)
@@ -193,8 +206,7 @@ class JwtAuthenticator:
         except (jwt.PyJWTError, httpx.HTTPError, ValueError, KeyError) as error:
             logger.warning("bot token rejected: %s", type(error).__name__)
             raise Unauthorized("invalid token") from None
-        identity = ClaimsIdentity(claims, authentication_type="Bearer", security_token=token)
-        return Caller(identity, signing.endorsements, needs_endorsement=issuer.needs_endorsement)
+        return Caller(claims, signing.endorsements, needs_endorsement=issuer.needs_endorsement, token=token)
 
     @property
     def key_sets(self) -> tuple[KeySet, ...]:
@@ -259,9 +271,7 @@ def check_activity(activity: Mapping[str, Any], caller: Caller, tenant_id: str |
     if "tenantId" in conversation and not _same_tenant(conversation.get("tenantId"), tenant_id):
         raise Forbidden("the activity is not from this organisation's tenant")
     _check_endorsement(caller, str(channel))
-    if not caller.anonymous and not _same_url(
-        caller.identity.get_claim_value("serviceurl"), activity.get("serviceUrl")
-    ):
+    if not caller.anonymous and not _same_url(caller.claims.get("serviceurl"), activity.get("serviceUrl")):
         raise Forbidden("the token was not issued for this serviceUrl")
     if channel == TEAMS_CHANNEL and conversation.get("conversationType") != PERSONAL:
         raise Forbidden("WeGrow answers only in a personal chat")
