@@ -20,6 +20,7 @@ pytest_plugins: list[str] = [
 ]
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns xdist_group marks into node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from tests.scheduling_order import spread_over_workers
 

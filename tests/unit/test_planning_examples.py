@@ -237,3 +237,16 @@ def test_among_weekly_times_that_hold_all_year_the_one_reaching_the_milestone_wi
     reach = timedelta(days=7)
     assert any(window.earliest - reach <= day <= window.latest + reach for day in pattern_days)
     assert not any(c.is_extra for c in plan.conversations) and plan.unmet_milestones == ()
+
+
+def test_the_last_conversation_ends_inside_the_horizon() -> None:
+    """A weekly start 45 minutes before the horizon's end would end after it: the plan stops one week earlier
+    (hypothesis found a plan whose last 60-minute conversation started 15 minutes before the horizon's end)."""
+    first = plan_year(_year())
+    assert first.first_start is not None
+    last = first.conversations[-1]
+    for cut in (timedelta(minutes=15), timedelta(minutes=45), timedelta(minutes=60)):
+        plan = plan_year(_year(horizon_end=last.start + cut))
+        ends = [c.end for c in plan.conversations]
+        assert ends and max(ends) <= last.start + cut, (cut, max(ends))
+        assert (last.start in [c.start for c in plan.conversations]) is (cut >= timedelta(minutes=60))

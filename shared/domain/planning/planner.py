@@ -15,6 +15,7 @@ from shared.domain.slots_explain import closest_options, describe_choice, no_slo
 from shared.domain.slots_rules import SOFT_RULES
 
 SPAN_MARGIN = timedelta(days=MOVE_DAYS + 1)  # a week may move this far from the search window or the horizon
+_TICK = timedelta.resolution  # ``weekly_starts`` stops before its bound: one microsecond past the last start
 
 
 def plan_year(request: YearRequest) -> YearPlan:
@@ -30,7 +31,8 @@ def plan_with(request: YearRequest, check: PairCheck) -> YearPlan:
     if choice.start is None:
         return _no_slot(request, choice)
     gaps = gaps_for(request.min_gap_days, request.max_gap_days, request.rhythm_weeks)
-    pattern = weekly_starts(choice.start, request.people[0].zone, request.rhythm_weeks, request.horizon_end)
+    last_start = request.horizon_end - request.rules.duration  # a conversation ends inside the horizon
+    pattern = weekly_starts(choice.start, request.people[0].zone, request.rhythm_weeks, last_start + _TICK)
     placed, skipped = place_pattern(request, check, load, pattern, gaps)
     conversations, unmet = serve_milestones(request, check, load, placed, gaps)
     explanation = _explain(request, choice, conversations, len(skipped), len(unmet))
