@@ -46,7 +46,7 @@ office: ## LibreOffice Calc and poppler, to render the HR workbook to PNG (apt, 
 deps: venv node chromium office ## everything the tests and the demo need
 
 test: deps ## the whole suite: unit, contract, integration, e2e (PYTEST_WORKERS=3 processes)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15 $(PYTEST_ARGS)
 
 test-fast: venv ## unit tests only
 	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)

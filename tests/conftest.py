@@ -20,11 +20,10 @@ pytest_plugins: list[str] = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns xdist_group marks into node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    from tests.scheduling_order import spread_over_workers
+    from tests.scheduling_order import longest_modules_first
 
-    spread_over_workers(items)
+    longest_modules_first(items)
 
 
 def free_port() -> int:

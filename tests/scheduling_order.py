@@ -1,10 +1,13 @@
-"""How the suite is spread over pytest-xdist workers (``make test`` runs ``--dist loadgroup --no-loadscope-reorder``).
+"""How the suite is spread over pytest-xdist workers (``make test`` runs ``--dist loadfile --no-loadscope-reorder``).
 
-Two rules, applied at collection:
-- a module with a module-scoped fixture (a browser world, a year-long tenant) runs on one worker, so its set-up is
-  paid once (``xdist_group`` named after the module);
-- the longest modules start first, in descending order of their measured time, so that no worker is left with a
-  long test at the end while the others idle (longest-processing-time-first). Everything else keeps its order.
+Each test module is one unit of work, so a module-scoped fixture (a browser world, a year-long tenant) is set up once,
+and the longest modules are handed out first, in descending order of their measured time, so that no worker is left
+with a long module at the end while the others idle (longest-processing-time-first). Everything else keeps its
+collection order.
+
+Not ``--dist loadgroup``: with pytest 9 and pytest-xdist 3.8 its ``xdist_group`` marks have no effect (xdist writes
+the group into ``item._nodeid``, which pytest 9 no longer reads), so a module's tests were spread over the workers
+and each worker paid the module's set-up (year_round's, about 150 s, three times).
 
 ``MODULE_SECONDS`` are wall seconds per module (set-up included) from ``make test`` on the 2-core build machine
 (2026-12-01, ``--durations``); only their order matters, so they need refreshing only when a module's weight moves
@@ -26,6 +29,7 @@ MODULE_SECONDS = {
     "tests/integration/test_year_round_guards.py": 95,
     "tests/integration/test_chaos_azurite.py": 75,
     "tests/integration/test_repair_on_emulator.py": 65,
+    "tests/unit/test_planning_properties.py": 50,
     "tests/contract/test_card_parity.py": 47,
     "tests/e2e/test_playground_german.py": 45,
     "tests/contract/test_graph_emulator_exchange_calendar.py": 42,
@@ -39,16 +43,6 @@ def module_of(item: pytest.Item) -> str:
     return item.nodeid.split("::", 1)[0]
 
 
-def has_module_fixture(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs)
-
-
-def spread_over_workers(items: list[pytest.Item]) -> None:
-    """Group module-fixture modules and put the longest modules first (in place, stable)."""
-    for item in items:
-        if has_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(module_of(item)))
+def longest_modules_first(items: list[pytest.Item]) -> None:
+    """Sort in place, stably: the measured long modules first, longest first; each module stays together."""
     items.sort(key=lambda item: -MODULE_SECONDS.get(module_of(item), 0))
