@@ -117,12 +117,16 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
     agenda.get_by_role("button", name="Log outcomes").click()
     log = newest_card(page, "Action 1")
     page.wait_for_timeout(1500)  # the card's Universal Actions refresh may re-render it once: let it land
-    choose(page, log, "Action 1: quadrant", "Uphill")
-    choose(page, log, "Action 1: gap", "Time: manage")
-    choose(page, log, "Action 1: type", "Not a training need: manage")
-    choose(page, log, "Action 1: owner", world.manager.display_name)
+    choices = [
+        ("Action 1: quadrant", "Uphill"),
+        ("Action 1: gap", "Time: manage"),
+        ("Action 1: type", "Not a training need: manage"),
+        ("Action 1: owner", world.manager.display_name),
+    ]
+    choose_all(page, log, choices)
     log.get_by_label("Action 1: due date").fill("2027-01-29")
     kept(log.get_by_label("Action 1: what will happen"), OUTCOME)
+    choose_all(page, log, choices)  # still there after the typing
     shot(log, "05-outcome-log")
     log.get_by_role("button", name="Save and send for confirmation").click()
     shot(newest_card(page, "Saved"), "06-outcome-saved")
@@ -163,20 +167,49 @@ def queued_card(page: Page, heading: str, kind: str) -> Locator:
 
 
 def choose(page: Page, card: Locator, label: str, option: str) -> None:
-    """The Playground renders a compact Input.ChoiceSet as a Fluent UI combobox with a pop-up list."""
+    """The Playground renders a compact Input.ChoiceSet as a Fluent UI combobox with a pop-up list.
+
+    The choice must still show after a moment: a late Universal Actions refresh re-renders the card and clears it.
+    """
+    for _ in range(4):  # on a loaded machine the pop-up may not open on the first click (or a refresh closes it)
+        _pick(page, card, label, option)
+        page.wait_for_timeout(500)
+        if shows(card, label, option):
+            return
+    raise AssertionError(f"the {label!r} list never kept {option!r}")
+
+
+def _pick(page: Page, card: Locator, label: str, option: str) -> None:
     choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):  # on a loaded machine the pop-up may not open on the first click (or a refresh closes it)
-        card.get_by_role("combobox", name=label).click()
-        try:
-            choice.wait_for(state="attached", timeout=15_000)
-        except PlaywrightTimeout:
-            continue
-        try:
-            choice.click(timeout=5000)
-        except PlaywrightTimeout:  # the pop-up list can open below the viewport when the card sits low in the chat
-            choice.dispatch_event("click")
+    card.get_by_role("combobox", name=label).click()
+    try:
+        choice.wait_for(state="attached", timeout=15_000)
+    except PlaywrightTimeout:
         return
-    raise AssertionError(f"the {label!r} list never offered {option!r}")
+    try:
+        choice.click(timeout=5000)
+    except PlaywrightTimeout:  # the pop-up list can open below the viewport when the card sits low in the chat
+        choice.dispatch_event("click")
+
+
+def shows(card: Locator, label: str, option: str) -> bool:
+    """Whether the combobox shows the option (an input's value or the button's text)."""
+    box = card.get_by_role("combobox", name=label)
+    shown = str(box.evaluate("el => el.value !== undefined && el.value !== '' ? el.value : el.textContent") or "")
+    shown = shown.strip()
+    return shown == option or (bool(shown) and option.startswith(shown.rstrip("…")))
+
+
+def choose_all(page: Page, card: Locator, choices: list[tuple[str, str]]) -> None:
+    """Choose each, then check them all again: a refresh after the last choice clears the earlier ones."""
+    for _ in range(3):
+        for label, option in choices:
+            if not shows(card, label, option):
+                choose(page, card, label, option)
+        page.wait_for_timeout(1000)
+        if all(shows(card, label, option) for label, option in choices):
+            return
+    raise AssertionError(f"the card kept losing its choices: {choices}")
 
 
 def workbook_rows_with(world: World, text: str) -> list[tuple[object, ...]]:

@@ -31,7 +31,7 @@ from shared.services.card_records import CardKind
 from shared.services.due_cards import DueCard, PairOccurrence, pair_occurrences
 from tests.e2e import test_playground as ui
 from tests.e2e.playground_world import PEOPLE, World, started_world
-from tests.e2e.test_playground import chat_ready, choose, kept, newest_card, open_chat, queued_card, say
+from tests.e2e.test_playground import chat_ready, choose, choose_all, kept, newest_card, open_chat, queued_card, say
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 page = ui.page  # the browser page fixture
@@ -171,12 +171,16 @@ def manager_diagnoses_the_gap(world: World, page: Page) -> None:
 
 def fill_action(page: Page, log: Locator, world: World, gap_and_type: tuple[str, str], text: str) -> None:
     gap, action_type = gap_and_type
-    choose(page, log, "Action 1: quadrant", "Uphill")
-    choose(page, log, "Action 1: gap", gap)
-    choose(page, log, "Action 1: type", action_type)
-    choose(page, log, "Action 1: owner", world.employee.display_name)
+    choices = [
+        ("Action 1: quadrant", "Uphill"),
+        ("Action 1: gap", gap),
+        ("Action 1: type", action_type),
+        ("Action 1: owner", world.employee.display_name),
+    ]
+    choose_all(page, log, choices)
     log.get_by_label("Action 1: due date").fill("2027-04-30")
     kept(log.get_by_label("Action 1: what will happen"), text)
+    choose_all(page, log, choices)  # a late refresh clears the choices: still there after the typing
 
 
 def employee_disputes(world: World, page: Page) -> None:
