@@ -10,8 +10,9 @@ import pytest
 from shared.ports.storage import StoreError, TransactionOp
 from shared.services import agenda_store
 from shared.services.card_actions import BUSY, Verdict, handle_card_action
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
+from shared.services.card_records import CardStatus, find_card
 from tests.fakes.storage import InMemoryStore
+from tests.unit.test_card_actions import prep_card
 from tests.unit.test_outcomes_world import FixedClock
 
 NOW = datetime(2026, 3, 10, 15, tzinfo=UTC)
@@ -36,12 +37,6 @@ class ChatWritesFirst(InMemoryStore):
             self.raced = True
             agenda_store.add_micro_need(self, partition, "from chat", NOW)
         super().transact(table, partition, ops)
-
-
-def prep_card(store: InMemoryStore) -> str:
-    cid = card_id("occ-1", CardKind.PREP)
-    insert_card(store, CardRecord(cid, CardKind.PREP, "occ-1", "ada", "ada", CardStatus.SENT, {"cardId": cid}))
-    return cid
 
 
 def test_when_the_agenda_write_fails_the_card_is_put_back_and_nothing_stays_written() -> None:
