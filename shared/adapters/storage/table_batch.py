@@ -1,10 +1,10 @@
-"""An entity-group transaction (``$batch``) written and read as text, sent through the table client's own pipeline.
+"""An entity-group transaction (``$batch``) written and read as text, sent with ``table_http`` (issue 20).
 
 azure-data-tables' ``submit_transaction`` builds and parses the multipart body with the ``email`` package: for the two
 rows of a prep card that cost more CPU than three single-entity calls (docs/performance.md, card actions). The body
 here is the same one the SDK sends (captured from it: one changeset, one ``application/http`` part per operation),
-and the pipeline (authentication, retries, headers, transport) is the client's, unchanged. Only the operations the
-Store port has: insert, upsert (replace), update (replace, If-Match) and delete.
+signed and retried as every other table call (``table_http``). Only the operations the Store port has: insert,
+upsert (replace), update (replace, If-Match) and delete.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -21,40 +21,37 @@ from shared.adapters.storage.codec import to_entity
 from shared.ports.storage import AlreadyExists, NotFound, StaleWrite, StoreError, TransactionOp
 
 if TYPE_CHECKING:
-    from azure.data.tables import TableClient
+    from shared.adapters.storage.table_http import TableHttp
 
 _STATUS = re.compile(rb"^HTTP/1\.1 (\d{3})", re.MULTILINE)
 _MINIMAL = "application/json;odata=minimalmetadata"
 
 
-def submit(client: TableClient, partition: str, ops: Sequence[TransactionOp]) -> None:
-    """Apply ``ops`` to one partition of ``client``'s table, all or none (StaleWrite, AlreadyExists, NotFound)."""
-    from azure.core.rest import HttpRequest
+def submit(http: TableHttp, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+    """Apply ``ops`` to one partition of ``table``, all or none (StaleWrite, AlreadyExists, NotFound)."""
+    from shared.adapters.storage.table_http import API_VERSION
 
     batch, changeset = f"batch_{uuid.uuid4()}", f"changeset_{uuid.uuid4()}"
-    base = f"{client.scheme}://{client._primary_hostname}"  # what the SDK's own batch uses
-    version, date = client.api_version, formatdate(usegmt=True)
-    parts = [_part(n, base, client.table_name, partition, op, version, date) for n, op in enumerate(ops)]
+    date = formatdate(usegmt=True)
+    parts = [_part(n, http.base_url, table, partition, op, API_VERSION, date) for n, op in enumerate(ops)]
     changes = "".join(f"--{changeset}\r\n{part}\r\n" for part in parts)
     body = (
         f"--{batch}\r\nContent-Type: multipart/mixed; boundary={changeset}\r\n\r\n"
         f"{changes}--{changeset}--\r\n\r\n--{batch}--\r\n"
     ).encode()
-    headers = {"x-ms-version": version, "DataServiceVersion": "3.0", "MaxDataServiceVersion": "3.0;NetFx",
-               "Content-Type": f"multipart/mixed; boundary={batch}", "Accept": "application/json"}  # fmt: skip
-    request = HttpRequest("POST", f"{base}/$batch", headers=headers, content=body)
-    response = client._client.send_request(request, stream=True)  # the pipeline, as submit_transaction
-    response.read()  # streamed, as the SDK does: the pipeline does not try to decode a multipart body as JSON
-    where = f"{client.table_name}/{partition}: transaction rolled back"
-    if response.status_code != 202:
-        raise _failure(response.status_code, where, response.text())
-    for status in _STATUS.findall(response.content):
+    headers = {"Content-Type": f"multipart/mixed; boundary={batch}", "Accept": "application/json"}
+    answer = http.request("POST", "/$batch", body, headers)
+    where = f"{table}/{partition}: transaction rolled back"
+    text = answer.body.decode("utf-8", "replace")
+    if answer.status != 202:
+        raise _failure(answer.status, where, text)
+    for status in _STATUS.findall(answer.body):
         if not 200 <= int(status) < 300:
-            raise _failure(int(status), where, response.text())
+            raise _failure(int(status), where, text)
 
 
 def _part(index: int, base: str, table: str, partition: str, op: TransactionOp, version: str, date: str) -> str:
-    keyed = f"{base}/{table}(PartitionKey='{_key(partition)}',RowKey='{_key(op.row)}')"
+    keyed = f"{base}/{table}(PartitionKey='{key(partition)}',RowKey='{key(op.row)}')"
     if op.kind == "insert":
         method, url, accept, match = "POST", f"{base}/{table}", _MINIMAL, None
     elif op.kind == "upsert":
@@ -65,7 +62,7 @@ def _part(index: int, base: str, table: str, partition: str, op: TransactionOp, 
         method, url, accept, match = "DELETE", keyed, _MINIMAL, "*"
     else:
         raise ValueError(f"unknown transaction op kind: {op.kind!r}")
-    content = "" if op.kind == "delete" else _entity_json(partition, op)
+    content = "" if op.kind == "delete" else entity_json(partition, op.row, op.data)
     lines = [f"{method} {url} HTTP/1.1"]
     if content:
         lines += ["Content-Type: application/json", f"Content-Length: {len(content.encode())}"]
@@ -77,14 +74,15 @@ def _part(index: int, base: str, table: str, partition: str, op: TransactionOp, 
     return f"{head}Content-ID: {index}\r\n\r\n" + "\r\n".join(lines) + f"\r\n\r\n{content}"
 
 
-def _key(value: str) -> str:
+def key(value: str) -> str:
     """A key in the entity's address: quotes doubled, then percent-encoded (the SDK's ``_prepare_key`` and url)."""
     return quote(value.replace("'", "''"), safe="")
 
 
-def _entity_json(partition: str, op: TransactionOp) -> str:
+def entity_json(partition: str, row: str, data: Mapping[str, Any]) -> str:
+    """The entity's JSON as the SDK sends it: strings and floats typed (``Edm.String``, ``Edm.Double``)."""
     entity: dict[str, Any] = {}
-    for name, value in to_entity(partition, op.row, op.data).items():
+    for name, value in to_entity(partition, row, data).items():
         entity[name] = value
         if isinstance(value, str):
             entity[f"{name}@odata.type"] = "Edm.String"

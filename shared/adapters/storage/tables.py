@@ -1,38 +1,42 @@
-"""The Store port over Azure Table Storage (azure-data-tables); Azurite locally.
+"""The Store port over Azure Table Storage's REST API; Azurite locally.
 
 Tables are created on first write and remembered. Reads of a table that does not exist yet behave
 like an empty table. Entity data follows :mod:`shared.adapters.storage.codec`. ``prefix`` lets tests
 share one Azurite account: every table name becomes ``prefix + name``.
+
+The calls go over ``table_http`` (signed as azure-data-tables signs them, retried as azure-core retries them):
+the SDK's pipeline cost about 3 ms of CPU per call (issue 20). ``TableServiceClient`` still parses the connection
+string or holds the endpoint and credential; its pipeline is not used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
-from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
-from azure.data.tables import UpdateMode
-
-from shared.adapters.storage.codec import check_table_name, from_entity, to_entity
-from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, TransactionOp
+from shared.adapters.storage.codec import check_table_name, from_entity
+from shared.adapters.storage.table_batch import entity_json, key
+from shared.adapters.storage.table_http import Answer, TableHttp
+from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, StoreError, TransactionOp
 
 if TYPE_CHECKING:
-    from azure.data.tables import TableClient, TableServiceClient
+    from azure.data.tables import TableServiceClient
 
     from shared.config import Settings
+
+_NO_CONTENT = {"Prefer": "return-no-content"}
+_TYPE = "@odata.type"
 
 
 class TableStore:
     """Entities in Azure Table Storage with ETag-guarded updates."""
 
     def __init__(self, service: TableServiceClient, prefix: str = "") -> None:
-        self._service = service
+        self._http = TableHttp(service.url, service.credential)
         self._prefix = prefix
         self._existing: set[str] = set()
-        # One client per table for the process: building one costs ~0.3 ms of CPU, a card action uses several.
-        # Clients share the service's pipeline and are safe to use from several threads.
-        self._clients: dict[str, TableClient] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TableStore:
@@ -41,11 +45,10 @@ class TableStore:
 
         from shared.adapters.storage.identity import account_endpoint, storage_credential
 
-        transport = shared_transport()
         if settings.storage_connection:
-            return cls(TableServiceClient.from_connection_string(settings.storage_connection, transport=transport))
+            return cls(TableServiceClient.from_connection_string(settings.storage_connection))
         endpoint = account_endpoint(settings, "table")
-        return cls(TableServiceClient(endpoint, credential=storage_credential(settings), transport=transport))
+        return cls(TableServiceClient(endpoint, credential=storage_credential(settings)))
 
     # ------------------------------------------------------------------ reads
 
@@ -56,96 +59,123 @@ class TableStore:
         return found
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
-        try:
-            entity = self._client(table).get_entity(partition, row)
-        except ResourceNotFoundError:
+        answer = self._http.request("GET", self._entity_path(table, partition, row))
+        if answer.status == 404:  # no such entity, or no such table yet
             return None
-        return Record(table, partition, row, from_entity(entity), entity.metadata["etag"])
+        _check(answer, f"{table}/{partition}/{row}")
+        data, etag = _decoded(json.loads(answer.body))
+        return Record(table, partition, row, data, etag)
 
     def query(self, table: str, partition: str | None = None) -> list[Record]:
-        client = self._client(table)
-        try:
-            if partition is None:
-                entities = list(client.list_entities())
-            else:
-                entities = list(client.query_entities("PartitionKey eq @pk", parameters={"pk": partition}))
-        except ResourceNotFoundError:
-            return []
-        return [Record(table, e["PartitionKey"], e["RowKey"], from_entity(e), e.metadata["etag"]) for e in entities]
+        where = "" if partition is None else "$filter=" + quote(f"PartitionKey eq '{_quoted(partition)}'", safe="")
+        records = []
+        for entity in self._pages(f"/{self._prefix}{table}()", where, table):
+            data, etag = _decoded(entity)
+            records.append(Record(table, entity["PartitionKey"], entity["RowKey"], data, etag))
+        return records
+
+    def _pages(self, path: str, query: str, table: str) -> Iterator[dict[str, Any]]:
+        resume = ""
+        while True:
+            params = "&".join(part for part in (query, resume) if part)
+            answer = self._http.request("GET", path + (f"?{params}" if params else ""))
+            if answer.status == 404:  # the table does not exist yet
+                return
+            _check(answer, table)
+            yield from json.loads(answer.body).get("value", [])
+            next_partition = answer.headers.get("x-ms-continuation-nextpartitionkey")
+            if not next_partition:
+                return
+            resume = "NextPartitionKey=" + quote(next_partition, safe="")
+            next_row = answer.headers.get("x-ms-continuation-nextrowkey")
+            resume += "&NextRowKey=" + quote(next_row, safe="") if next_row else ""
 
     # ----------------------------------------------------------------- writes
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        entity = to_entity(partition, row, data)
-        try:
-            meta = self._writable(table).create_entity(entity)
-        except ResourceExistsError:
-            raise AlreadyExists(f"{table}/{partition}/{row}") from None
-        return Record(table, partition, row, from_entity(entity), meta["etag"])
+        content = entity_json(partition, row, data)
+        answer = self._http.request("POST", f"/{self._writable(table)}", content.encode(), _NO_CONTENT)
+        if answer.status == 409:
+            raise AlreadyExists(f"{table}/{partition}/{row}")
+        _check(answer, f"{table}/{partition}/{row}")
+        return Record(table, partition, row, _written(content), answer.headers["etag"])
 
     def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        entity = to_entity(partition, row, data)
-        meta = self._writable(table).upsert_entity(entity, mode=UpdateMode.REPLACE)
-        return Record(table, partition, row, from_entity(entity), meta["etag"])
+        content = entity_json(partition, row, data)
+        self._writable(table)
+        answer = self._http.request("PUT", self._entity_path(table, partition, row), content.encode())
+        _check(answer, f"{table}/{partition}/{row}")
+        return Record(table, partition, row, _written(content), answer.headers["etag"])
 
     def update(self, record: Record, data: Mapping[str, Any]) -> Record:
         if record.etag is None:
             raise ValueError("update needs a record read from the store (it carries the ETag)")
-        entity = to_entity(record.partition, record.row, data)
-        try:
-            meta = self._writable(record.table).update_entity(
-                entity, mode=UpdateMode.REPLACE, etag=record.etag, match_condition=MatchConditions.IfNotModified
-            )
-        except ResourceModifiedError:
-            raise StaleWrite(f"{record.table}/{record.partition}/{record.row}: changed since read") from None
-        except ResourceNotFoundError:
-            raise NotFound(f"{record.table}/{record.partition}/{record.row}") from None
-        return Record(record.table, record.partition, record.row, from_entity(entity), meta["etag"])
+        where = f"{record.table}/{record.partition}/{record.row}"
+        content = entity_json(record.partition, record.row, data)
+        path = self._entity_path(record.table, record.partition, record.row)
+        answer = self._http.request("PUT", path, content.encode(), {"If-Match": record.etag})
+        if answer.status == 412:
+            raise StaleWrite(f"{where}: changed since read")
+        if answer.status == 404:
+            raise NotFound(where)
+        _check(answer, where)
+        return Record(record.table, record.partition, record.row, _written(content), answer.headers["etag"])
 
     def delete(self, table: str, partition: str, row: str) -> None:
         """Delete if present; deleting a missing entity is not an error."""
-        self._client(table).delete_entity(partition, row)  # the SDK ignores 404: missing entity or table
+        answer = self._http.request("DELETE", self._entity_path(table, partition, row), headers={"If-Match": "*"})
+        if answer.status != 404:  # a missing entity or table
+            _check(answer, f"{table}/{partition}/{row}")
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         if not ops:
             return
-        from shared.adapters.storage import table_batch  # the SDK's multipart code costs more than the calls saved
+        from shared.adapters.storage import table_batch
 
-        table_batch.submit(self._writable(table), partition, ops)
+        table_batch.submit(self._http, self._writable(table), partition, ops)
 
     # ---------------------------------------------------------------- helpers
 
-    def _client(self, table: str) -> TableClient:
-        name = self._prefix + table
-        client = self._clients.get(name)
-        if client is None:
-            client = self._clients.setdefault(name, self._service.get_table_client(name))
-        return client
+    def _entity_path(self, table: str, partition: str, row: str) -> str:
+        return f"/{self._prefix}{table}(PartitionKey='{key(partition)}',RowKey='{key(row)}')"
 
-    def _writable(self, table: str) -> TableClient:
+    def _writable(self, table: str) -> str:
+        """The table's name in the account, created on first write."""
         check_table_name(table)
         name = self._prefix + table
         if name not in self._existing:
-            self._service.create_table_if_not_exists(name)
+            body = json.dumps({"TableName": name}).encode()
+            answer = self._http.request("POST", "/Tables", body, _NO_CONTENT)
+            if answer.status != 409:  # 409: it exists
+                _check(answer, name)
             self._existing.add(name)
-        return self._client(table)
+        return name
 
 
-_CA_BUNDLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # what requests reads, in its order
+def _quoted(value: str) -> str:
+    return value.replace("'", "''")
 
 
-def shared_transport() -> Any:
-    """One requests transport for every table call of the process, reading the environment once.
+def _check(answer: Answer, where: str) -> None:
+    if not 200 <= answer.status < 300:
+        raise StoreError(f"{where}: HTTP {answer.status}: {answer.body[:300].decode('utf-8', 'replace')}")
 
-    By default ``requests`` merges proxy and CA-bundle settings from ``os.environ`` into every request (about 8%
-    of a card action's CPU, docs/performance.md). Here the CA bundle is read once and given to the transport; a
-    proxy variable keeps the default per-request behaviour (``NO_PROXY`` matching needs it).
-    """
-    import os
 
-    from azure.core.pipeline.transport import RequestsTransport
+def _decoded(entity: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The JSON-safe data and ETag of an entity as the service sends it (minimal metadata)."""
+    plain: dict[str, Any] = {}
+    for name, value in entity.items():
+        if name.startswith("odata.") or name.endswith(_TYPE):
+            continue
+        kind = entity.get(name + _TYPE)
+        if kind == "Edm.Int64":
+            value = int(value)
+        elif kind == "Edm.Double" and isinstance(value, str):
+            value = float(value)  # NaN and the infinities are sent as strings
+        plain[name] = value
+    return from_entity(plain), entity.get("odata.etag")
 
-    if any(key.lower().endswith("_proxy") for key in os.environ):
-        return RequestsTransport()
-    bundle = next((os.environ[name] for name in _CA_BUNDLES if os.environ.get(name)), None)
-    return RequestsTransport(use_env_settings=False, **({"connection_verify": bundle} if bundle else {}))
+
+def _written(content: str) -> dict[str, Any]:
+    """The data of an entity as it was sent (the Store returns what it wrote, as read back)."""
+    return _decoded(json.loads(content))[0]

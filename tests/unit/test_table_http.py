@@ -1,0 +1,136 @@
+"""The table client's own HTTP/1.1 exchange (shared.adapters.storage.table_http) against a loopback server.
+
+The Store contract suite runs it against Azurite; here the framings Azurite does not vary are checked: bodies by
+Content-Length or in chunks of any size, a server that closes an idle kept-alive connection, retried statuses.
+"""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from azure.core.credentials import AzureNamedKeyCredential
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.adapters.storage.table_http import TableHttp
+
+KEY = AzureNamedKeyCredential("devstoreaccount1", "a2V5")
+
+
+@dataclass
+class Server:
+    """Answers each request with the next canned reply; ``b""`` closes the connection instead of answering."""
+
+    replies: list[bytes] = field(default_factory=list)
+    requests: list[bytes] = field(default_factory=list)
+    connections: int = 0
+
+    def __post_init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
+
+    def _serve(self, sock: socket.socket) -> None:
+        with sock, sock.makefile("rb") as reader:
+            while True:
+                head = b""
+                while not head.endswith(b"\r\n\r\n"):
+                    line = reader.readline()
+                    if not line:
+                        return
+                    head += line
+                lengths = [h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")]
+                length = int(lengths[0]) if lengths else 0
+                self.requests.append(head + reader.read(length))
+                reply = self.replies.pop(0)
+                if not reply:
+                    return
+                sock.sendall(reply)
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    running = Server()
+    yield running
+    running.close()
+
+
+def client(server: Server) -> TableHttp:
+    return TableHttp(f"http://127.0.0.1:{server.port}/devstoreaccount1", KEY, sleep=lambda _: None)
+
+
+def chunked(body: bytes, cuts: list[int]) -> bytes:
+    points = sorted({c % (len(body) + 1) for c in cuts} | {0, len(body)})
+    pieces = [body[a:b] for a, b in itertools.pairwise(points) if b > a]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+
+
+@settings(max_examples=40, deadline=None)
+@given(body=st.binary(max_size=3000), cuts=st.lists(st.integers(min_value=0, max_value=3000), max_size=6))
+def test_a_body_reads_the_same_by_length_or_in_chunks(body: bytes, cuts: list[int]) -> None:
+    server = Server()
+    try:
+        server.replies += [
+            b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\nETag: W/"1"\r\n\r\n%s' % (len(body), body),
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Ms-Request-Id: r\r\n\r\n" + chunked(body, cuts),
+        ]
+        http = client(server)
+        first, second = http.request("GET", "/cards()"), http.request("GET", "/cards()")
+        assert (first.status, first.body, first.headers["etag"]) == (200, body, 'W/"1"')
+        assert (second.status, second.body, second.headers["x-ms-request-id"]) == (200, body, "r")
+        assert server.connections == 1  # kept alive
+    finally:
+        server.close()
+
+
+def test_a_request_is_signed_and_carries_its_body(server: Server) -> None:
+    server.replies.append(b"HTTP/1.1 204 No Content\r\nETag: e\r\n\r\n")
+    answer = client(server).request("PUT", "/cards(PartitionKey='p',RowKey='r')", b'{"a": 1}', {"If-Match": "e0"})
+    assert answer.status == 204 and answer.body == b""
+    sent = server.requests[0]
+    assert sent.startswith(b"PUT /devstoreaccount1/cards(PartitionKey='p',RowKey='r') HTTP/1.1\r\n")
+    assert b"Authorization: SharedKey devstoreaccount1:" in sent and b"If-Match: e0\r\n" in sent
+    assert sent.endswith(b'\r\n\r\n{"a": 1}')
+
+
+def test_a_connection_closed_while_idle_is_opened_again(server: Server) -> None:
+    server.replies += [b"HTTP/1.1 204 No Content\r\n\r\n", b"", b"HTTP/1.1 204 No Content\r\n\r\n"]
+    http = client(server)
+    assert http.request("DELETE", "/cards(PartitionKey='p',RowKey='r')").status == 204
+    assert http.request("DELETE", "/cards(PartitionKey='p',RowKey='r')").status == 204
+    assert server.connections == 2
+
+
+def test_busy_answers_are_retried_then_returned(server: Server) -> None:
+    busy = b"HTTP/1.1 503 Server Busy\r\nContent-Length: 0\r\nRetry-After: 0\r\n\r\n"
+    server.replies += [busy, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"]
+    assert client(server).request("GET", "/cards()").body == b"{}"
+    server.replies += [busy] * 4
+    assert client(server).request("GET", "/cards()").status == 503  # 1 try and 3 retries
+    assert len(server.requests) == 6
+
+
+def test_an_answer_that_closes_the_connection_is_read_to_the_end(server: Server) -> None:
+    closing = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"
+    server.replies += [closing, b"HTTP/1.1 204 OK\r\n\r\n"]
+    http = client(server)
+    assert http.request("GET", "/cards()").body == b"{}"
+    assert http.request("GET", "/cards()").status == 204
+    assert server.connections == 2
