@@ -25,6 +25,8 @@ MISSING: Any = _Missing()
 
 def lookup(container: Any, key: Any) -> Any:
     """``container[key]`` for mappings and lists, or MISSING (never an exception)."""
+    if type(container) is dict:  # the usual case, without the slower ABC check
+        return container.get(key, MISSING)
     if isinstance(container, Mapping):
         return container.get(key, MISSING)
     if isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -68,16 +70,6 @@ def _compiled(expression: str) -> Node:
         raise RenderError(str(error)) from None
 
 
-def _evaluate(expression: str, scope: Scope) -> Any:
-    try:
-        value = _compiled(expression)(scope)
-    except ExpressionError as error:
-        raise RenderError(f"${{{expression}}}: {error}") from None
-    if value is MISSING or value is None:
-        raise RenderError(f"${{{expression}}}: no value in the card data")
-    return value
-
-
 def _as_text(value: Any, expression: str) -> str:
     """A value inside a longer string, formatted as JavaScript's ``toString`` would."""
     if isinstance(value, bool):
@@ -95,71 +87,200 @@ def _template_parts(text: str) -> tuple[str | tuple[str], ...]:
     return tuple(split_interpolated(text))
 
 
-def _expand_string(text: str, scope: Scope) -> Any:
+# Rendering runs a template compiled once (per template and language, see ``render_card``) into builders: one
+# function per node that needs the data, and for each subtree that does not (no ``${``, no ``$data``/``$when``,
+# nothing a list would drop or flatten) its pickled bytes, loaded afresh for every card (a C-speed deep copy, so
+# no two cards share an object). The result is what walking the template node by node gives: same values, same
+# key order, the same errors at the same nodes (an expression that does not compile fails only when reached).
+Builder = Callable[[Scope], Any]
+_ATOM_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _static(node: Any, in_list: bool = False) -> bool:
+    """``node`` expands to a copy of itself: no template text, no reserved key, nothing a list drops or flattens."""
+    if isinstance(node, str):
+        return "${" not in node
+    if isinstance(node, list):
+        return not in_list and all(_static(item, True) for item in node)
+    if isinstance(node, dict):
+        return all(key not in _RESERVED and _static(value) for key, value in node.items())
+    return not (in_list and node is None)
+
+
+def _constant(node: Any) -> Builder | None:
+    """None for a value used as it is (an atom); a builder of fresh copies for a static list or object."""
+    if not isinstance(node, dict | list):
+        return None
+    blob = pickle.dumps(node, protocol=pickle.HIGHEST_PROTOCOL)
+    return lambda _scope: pickle.loads(blob)  # noqa: S301 - our own bytes, made just above
+
+
+def _compile(node: Any) -> tuple[Any, Builder | None]:
+    """(the value itself, None) when ``node`` is an atom that expands to itself; else (None, its builder)."""
+    if _static(node):
+        built = _constant(node)
+        return (None, built) if built is not None else (node, None)
+    if isinstance(node, str):
+        return None, _text_builder(node)
+    if isinstance(node, list):
+        return None, _list_builder(node)
+    return None, _object_builder(node)
+
+
+def _failing(error: RenderError) -> Builder:
+    def fail(_scope: Scope) -> Any:
+        raise error
+
+    return fail
+
+
+def _expression(expression: str) -> Node:
+    """The compiled expression; one that does not compile raises its RenderError when evaluated, not before."""
+    try:
+        return _compiled(expression)
+    except RenderError as error:
+        return _failing(error)
+
+
+def _value_of(expression: str) -> Builder:
+    node = _expression(expression)
+
+    def value(scope: Scope) -> Any:
+        try:
+            found = node(scope)
+        except ExpressionError as error:
+            raise RenderError(f"${{{expression}}}: {error}") from None
+        if found is MISSING or found is None:
+            raise RenderError(f"${{{expression}}}: no value in the card data")
+        return found
+
+    return value
+
+
+def _text_builder(text: str) -> Builder:
+    """``_string_builder``, or for template text that cannot be split a builder raising its RenderError."""
+    try:
+        return _string_builder(text)
+    except RenderError as error:
+        return _failing(error)
+
+
+@cache
+def _string_builder(text: str) -> Builder:
     parts = _template_parts(text)
     if len(parts) == 1 and isinstance(parts[0], tuple):
-        return copy.deepcopy(_evaluate(parts[0][0], scope))
-    return "".join(p if isinstance(p, str) else _as_text(_evaluate(p[0], scope), p[0]) for p in parts)
+        single = _value_of(parts[0][0])
+
+        def whole(scope: Scope) -> Any:
+            return _fresh(single(scope))
+
+        return whole
+    pieces = [p if isinstance(p, str) else (_value_of(p[0]), p[0]) for p in parts]
+
+    def joined(scope: Scope) -> str:
+        return "".join(p if isinstance(p, str) else _as_text(p[0](scope), p[1]) for p in pieces)
+
+    return joined
 
 
-def _when_holds(when: Any, scope: Scope) -> bool:
-    """``$when`` must be one expression that yields exactly true; errors and missing fields mean false."""
+def _fresh(value: Any) -> Any:
+    """A deep copy of a value from the data (JSON-like: dicts, lists and atoms are copied without a memo)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _fresh(item) for key, item in value.items()}
+    if kind is list:
+        return [_fresh(item) for item in value]
+    return value if kind in _ATOM_TYPES else copy.deepcopy(value)
+
+
+def _never(_scope: Scope) -> bool:
+    return False
+
+
+def _when_test(when: Any) -> Callable[[Scope], bool]:
     if not isinstance(when, str):
-        return False
-    parts = _template_parts(when)
-    if len(parts) != 1 or not isinstance(parts[0], tuple):
-        return False
+        return _never
     try:
-        return _compiled(parts[0][0])(scope) is True
-    except ExpressionError:
-        return False
+        parts = _template_parts(when)
+    except RenderError as error:
+        return _failing(error)
+    if len(parts) != 1 or not isinstance(parts[0], tuple):
+        return _never
+    node = _expression(parts[0][0])
+
+    def holds(scope: Scope) -> bool:
+        try:
+            return node(scope) is True
+        except ExpressionError:
+            return False
+
+    return holds
 
 
-def _data_contexts(node: dict[str, Any], scope: Scope) -> list[Scope]:
+def _list_builder(node: list[Any]) -> Builder:
+    elements = [_compile(element) for element in node]
+
+    def build(scope: Scope) -> list[Any]:
+        items: list[Any] = []
+        for value, builder in elements:
+            expanded = value if builder is None else builder(scope)
+            if isinstance(expanded, list):
+                items.extend(expanded)
+            elif expanded is not None:
+                items.append(expanded)
+        return items
+
+    return build
+
+
+def _object_builder(node: dict[str, Any]) -> Builder:
+    fields = [(key, *_compile(value)) for key, value in node.items() if key not in _RESERVED]
+
+    def body(scope: Scope) -> dict[str, Any]:
+        return {key: value if builder is None else builder(scope) for key, value, builder in fields}
+
+    contexts = _contexts_of(node)
+    when = _when_test(node["$when"]) if "$when" in node else None
+    if contexts is None and when is None:
+        return body
+
+    def build(scope: Scope) -> Any:
+        results = [body(item) for item in (contexts(scope) if contexts else [scope]) if when is None or when(item)]
+        if not results:
+            return None
+        return results[0] if len(results) == 1 else results
+
+    return build
+
+
+def _contexts_of(node: dict[str, Any]) -> Callable[[Scope], list[Scope]] | None:
+    """The scopes ``$data`` gives (one per item of a list), or None when the object has no ``$data``."""
     if "$data" not in node:
-        return [scope]
-    source = node["$data"]
-    value = _expand_string(source, scope) if isinstance(source, str) else source
-    if isinstance(value, list):
-        return [Scope(scope.root, item, index) for index, item in enumerate(value)]
-    return [Scope(scope.root, value, scope.index)]
-
-
-def _expand_object(node: dict[str, Any], scope: Scope) -> Any:
-    results = []
-    for item_scope in _data_contexts(node, scope):
-        if "$when" in node and not _when_holds(node["$when"], item_scope):
-            continue
-        results.append({k: _expand(v, item_scope) for k, v in node.items() if k not in _RESERVED})
-    if not results:
         return None
-    return results[0] if len(results) == 1 else results
+    source = node["$data"]
+    expand = _text_builder(source) if isinstance(source, str) else None
+
+    def contexts(scope: Scope) -> list[Scope]:
+        value = expand(scope) if expand is not None else source
+        if isinstance(value, list):
+            return [Scope(scope.root, item, index) for index, item in enumerate(value)]
+        return [Scope(scope.root, value, scope.index)]
+
+    return contexts
 
 
-def _expand_list(node: list[Any], scope: Scope) -> list[Any]:
-    items: list[Any] = []
-    for element in node:
-        expanded = _expand(element, scope)
-        if isinstance(expanded, list):
-            items.extend(expanded)
-        elif expanded is not None:
-            items.append(expanded)
-    return items
-
-
-def _expand(node: Any, scope: Scope) -> Any:
-    if isinstance(node, str):
-        return _expand_string(node, scope) if "${" in node else node
-    if isinstance(node, list):
-        return _expand_list(node, scope)
-    if isinstance(node, dict):
-        return _expand_object(node, scope)
-    return node
+def _builder(template: dict[str, Any]) -> Builder:
+    value, builder = _compile(template)
+    return builder if builder is not None else (lambda _scope: value)
 
 
 def render(template: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """Expand ``template`` with ``data`` as ``$root``; returns a new card (inputs are not modified)."""
-    card = _expand(template, Scope(root=data, data=data))
+    return _rendered(_builder(template), data)
+
+
+def _rendered(builder: Builder, data: dict[str, Any]) -> dict[str, Any]:
+    card = builder(Scope(root=data, data=data))
     if not isinstance(card, dict):
         raise RenderError("the template's root object was dropped by $when")
     return card
@@ -196,6 +317,11 @@ def _shared_template(name: str, language: str) -> dict[str, Any]:
     return load_template(name, language)
 
 
+@cache
+def _template_builder(name: str, language: str) -> Builder:
+    return _builder(_shared_template(name, language))
+
+
 def render_card(name: str, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-    """Render the named template with ``data``, its texts in ``language``."""
-    return render(_shared_template(name, language), data)
+    """Render the named template with ``data``, its texts in ``language`` (compiled once per template and language)."""
+    return _rendered(_template_builder(name, language), data)
