@@ -4,7 +4,7 @@ The app is ``function_app`` served by the local Functions runner (``python -m de
 tables on Azurite (in memory), anonymous local auth (``WEGROW_ENV=local``, ``WEGROW_BOT_AUTH=anonymous``: JWT
 validation is covered by tests/integration/test_bot_endpoint.py, not timed here). Each client submits its own
 prep cards one after the other; a submission validates the card's owner, stores the agenda items, marks the
-card submitted and answers with the updated card (five Table storage calls). The cold first request is taken
+card submitted and answers with the updated card (four Table storage calls). The cold first request is taken
 before the clock starts. The same is then measured with one client alone: the service time without queueing.
 
     python -m tests.bench.bot_latency [--clients 50] [--requests 10]
@@ -102,13 +102,15 @@ async def load(url: str, plan: list[list[dict[str, Any]]]) -> dict[str, Any]:
             "throughput_per_s": len(latencies) / wall}  # fmt: skip
 
 
-def start_host(connection: str) -> tuple[subprocess.Popen[str], str]:
+def start_host(connection: str, *options: str) -> tuple[subprocess.Popen[str], str]:
+    """The local Functions runner on ``connection``; ``options`` go to ``devstack.functions_host``."""
     port = free_port()
     env = {**os.environ, "WEGROW_ENV": "local", "WEGROW_BOT_AUTH": "anonymous", "WEGROW_STORAGE_CONNECTION": connection,
            "WEGROW_TENANT_ID": TENANT, "PYTHONUNBUFFERED": "1"}  # fmt: skip
     profile = os.environ.get("WEGROW_BENCH_PROFILE")  # a path: run the host under pyinstrument, text report there
     profiler = ["-m", "pyinstrument", "-r", "text", "-o", profile] if profile else []
-    command = [sys.executable, *profiler, "-m", "devstack.functions_host", "--port", str(port), "--no-schedule"]
+    host = ["-m", "devstack.functions_host", "--port", str(port), "--no-schedule", *options]
+    command = [sys.executable, *profiler, *host]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = process.stdout.readline().strip()
