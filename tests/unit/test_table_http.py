@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ class Server:
     replies: list[bytes] = field(default_factory=list)
     requests: list[bytes] = field(default_factory=list)
     connections: int = 0
+    pieces: list[int] = field(default_factory=list)  # send each reply cut at these offsets, a moment apart
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -59,7 +61,10 @@ class Server:
                 reply = self.replies.pop(0)
                 if not reply:
                     return
-                sock.sendall(reply)
+                cuts = sorted({0, len(reply), *(c % (len(reply) + 1) for c in self.pieces)})
+                for start, end in itertools.pairwise(cuts):
+                    sock.sendall(reply[start:end])
+                    time.sleep(0.001 if self.pieces else 0)
 
     def close(self) -> None:
         self._listener.close()
@@ -96,6 +101,21 @@ def test_a_body_reads_the_same_by_length_or_in_chunks(body: bytes, cuts: list[in
         assert (first.status, first.body, first.headers["etag"]) == (200, body, 'W/"1"')
         assert (second.status, second.body, second.headers["x-ms-request-id"]) == (200, body, "r")
         assert server.connections == 1  # kept alive
+    finally:
+        server.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(cuts=st.lists(st.integers(min_value=0, max_value=200), min_size=1, max_size=5), bare=st.booleans())
+def test_an_answer_that_arrives_in_pieces_reads_the_same(cuts: list[int], bare: bool) -> None:
+    server = Server(pieces=cuts)
+    end = b"\n" if bare else b"\r\n"
+    head = end.join([b"HTTP/1.1 200 OK", b"Content-Length: 8", b'ETag: W/"2"', b"X-Long: " + b"v" * 60, b"", b""])
+    try:
+        server.replies.append(head + b'{"a": 1}')
+        answer = client(server).request("GET", "/cards()")
+        assert (answer.status, answer.body, answer.headers["etag"]) == (200, b'{"a": 1}', 'W/"2"')
+        assert answer.headers["x-long"] == "v" * 60
     finally:
         server.close()
 

@@ -43,9 +43,15 @@ def _is_native(value: Any) -> bool:
 
 def to_entity(partition: str, row: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """The entity dict azure-data-tables expects for ``data`` under (partition, row)."""
+    return encoded(partition, row, data)[0]
+
+
+def encoded(partition: str, row: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The entity for ``data`` under (partition, row), and the JSON-safe copy of ``data`` it encodes."""
     entity: dict[str, Any] = {"PartitionKey": partition, "RowKey": row}
     encoded: list[str] = []
-    for name, value in json_copy(data).items():
+    copied = json_copy(data)
+    for name, value in copied.items():
         if _is_native(value):
             entity[name] = value
         else:
@@ -53,7 +59,7 @@ def to_entity(partition: str, row: str, data: Mapping[str, Any]) -> dict[str, An
             encoded.append(name)
     if encoded:
         entity[JSON_MARKER] = ",".join(encoded)
-    return entity
+    return entity, copied
 
 
 def from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from shared.adapters.storage.codec import to_entity
+from shared.adapters.storage.codec import encoded
 from shared.ports.storage import AlreadyExists, NotFound, StaleWrite, StoreError, TransactionOp
 
 if TYPE_CHECKING:
@@ -81,14 +81,20 @@ def key(value: str) -> str:
 
 def entity_json(partition: str, row: str, data: Mapping[str, Any]) -> str:
     """The entity's JSON as the SDK sends it: strings and floats typed (``Edm.String``, ``Edm.Double``)."""
+    return entity_and_data(partition, row, data)[0]
+
+
+def entity_and_data(partition: str, row: str, data: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The entity's JSON, and the JSON-safe copy of ``data`` it holds (what a read gives back)."""
     entity: dict[str, Any] = {}
-    for name, value in to_entity(partition, row, data).items():
+    plain, copied = encoded(partition, row, data)
+    for name, value in plain.items():
         entity[name] = value
         if isinstance(value, str):
             entity[f"{name}@odata.type"] = "Edm.String"
         elif isinstance(value, float):
             entity[f"{name}@odata.type"] = "Edm.Double"
-    return json.dumps(entity)
+    return json.dumps(entity), copied
 
 
 def _failure(status: int, where: str, text: str) -> StoreError:

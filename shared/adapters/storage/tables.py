@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from shared.adapters.storage.codec import check_table_name, from_entity
-from shared.adapters.storage.table_batch import entity_json, key
+from shared.adapters.storage.table_batch import entity_and_data, key
 from shared.adapters.storage.table_http import Answer, TableHttp
 from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, StoreError, TransactionOp
 
@@ -93,25 +93,25 @@ class TableStore:
     # ----------------------------------------------------------------- writes
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        content = entity_json(partition, row, data)
+        content, written = entity_and_data(partition, row, data)
         answer = self._http.request("POST", f"/{self._writable(table)}", content.encode(), _NO_CONTENT)
         if answer.status == 409:
             raise AlreadyExists(f"{table}/{partition}/{row}")
         _check(answer, f"{table}/{partition}/{row}")
-        return Record(table, partition, row, _written(content), answer.headers["etag"])
+        return Record(table, partition, row, written, answer.headers["etag"])
 
     def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        content = entity_json(partition, row, data)
+        content, written = entity_and_data(partition, row, data)
         self._writable(table)
         answer = self._http.request("PUT", self._entity_path(table, partition, row), content.encode())
         _check(answer, f"{table}/{partition}/{row}")
-        return Record(table, partition, row, _written(content), answer.headers["etag"])
+        return Record(table, partition, row, written, answer.headers["etag"])
 
     def update(self, record: Record, data: Mapping[str, Any]) -> Record:
         if record.etag is None:
             raise ValueError("update needs a record read from the store (it carries the ETag)")
         where = f"{record.table}/{record.partition}/{record.row}"
-        content = entity_json(record.partition, record.row, data)
+        content, written = entity_and_data(record.partition, record.row, data)
         path = self._entity_path(record.table, record.partition, record.row)
         answer = self._http.request("PUT", path, content.encode(), {"If-Match": record.etag})
         if answer.status == 412:
@@ -119,7 +119,7 @@ class TableStore:
         if answer.status == 404:
             raise NotFound(where)
         _check(answer, where)
-        return Record(record.table, record.partition, record.row, _written(content), answer.headers["etag"])
+        return Record(record.table, record.partition, record.row, written, answer.headers["etag"])
 
     def delete(self, table: str, partition: str, row: str) -> None:
         """Delete if present; deleting a missing entity is not an error."""
@@ -174,8 +174,3 @@ def _decoded(entity: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
             value = float(value)  # NaN and the infinities are sent as strings
         plain[name] = value
     return from_entity(plain), entity.get("odata.etag")
-
-
-def _written(content: str) -> dict[str, Any]:
-    """The data of an entity as it was sent (the Store returns what it wrote, as read back)."""
-    return _decoded(json.loads(content))[0]
