@@ -104,12 +104,15 @@ def measure_runs(azurite: Azurite, rate: float, seconds: float, runs: int) -> li
         asyncio.run(one_client(url, plans[0][0][:2]))  # the cold first request is not measured
         for n, plan in enumerate(plans):
             bodies = [body for client in plan[1:] for body in client][:per_run]
+            client_cpu = time.process_time()  # the load generator shares the cores too
             with measured(Meter(worker_pid=process.pid)) as cpu:
                 loaded = asyncio.run(open_loop(url, bodies, rate))
+            client_cpu = time.process_time() - client_cpu
             served = max(loaded["requests"] - loaded["errors"], 1)
             chunk = alone[n * ONE_CLIENT_ACTIONS : (n + 1) * ONE_CLIENT_ACTIONS]
             results.append({**loaded, "worker_cpu_ms_per_action": cpu[0].worker_s * 1000 / served,
                             "azurite_cpu_ms_per_action": cpu[0].emulators_s * 1000 / served,
+                            "client_cpu_ms_per_action": client_cpu * 1000 / served,
                             "one_client": asyncio.run(one_client(url, chunk))})  # fmt: skip
     finally:
         process.terminate()

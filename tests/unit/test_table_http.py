@@ -154,3 +154,23 @@ def test_an_answer_that_closes_the_connection_is_read_to_the_end(server: Server)
     assert http.request("GET", "/cards()").body == b"{}"
     assert http.request("GET", "/cards()").status == 204
     assert server.connections == 2
+
+
+def test_each_call_is_one_client_span_without_the_keys(server: Server) -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    busy = b"HTTP/1.1 503 Server Busy\r\nContent-Length: 0\r\nRetry-After: 0\r\n\r\n"
+    server.replies += [busy, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"]
+    http = TableHttp(f"http://127.0.0.1:{server.port}/a", KEY, sleep=lambda _: None, tracer=provider.get_tracer("t"))
+    http.request("GET", "/agendas(PartitionKey='employee-object-id',RowKey='agenda')")
+    (span,) = exported.get_finished_spans()
+    assert span.name == "Table GET agendas"
+    assert dict(span.attributes or {}) == {
+        "http.request.method": "GET", "server.address": f"127.0.0.1:{server.port}", "http.response.status_code": 404
+    }  # fmt: skip
+    assert "employee-object-id" not in str(span.to_json())
