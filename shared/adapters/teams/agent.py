@@ -205,12 +205,15 @@ def _submit_handler(services: BotServices, verb: str) -> Any:
         store, clock, queues = services.store, services.clock, services.queues
         expiry = card_expiry(services.settings)
         config = company_source(services.settings)
-        call = partial(
+        submit = partial(
             handle_card_action, store, clock, verb, _as_dict(data), actor, queues=queues, expiry=expiry, config=config
         )
-        reply = await asyncio.to_thread(call)
         rebuild = partial(handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry)
-        shown = await asyncio.to_thread(saved_prep_card, reply, rebuild)  # prep: editable again
+
+        def submit_and_show() -> Any:  # one worker-thread hop (about 0.2 ms of CPU each), not two
+            return saved_prep_card(submit(), rebuild)  # prep: editable again
+
+        shown = await asyncio.to_thread(submit_and_show)
         return invoke_response(shown, reply_language(services, context))
 
     return on_submit
