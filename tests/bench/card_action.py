@@ -135,9 +135,12 @@ def start_azurite(attempts: int = 3) -> Azurite:
 
 def run(rate: float, seconds: float, runs: int) -> dict[str, Any]:
     started = time.perf_counter()
-    with start_azurite() as azurite:
+    azurite = start_azurite()  # started already: ``with`` would start a second pair and leave this one running
+    try:
         trips = count_round_trips(azurite)
         results = measure_runs(azurite, rate, seconds, runs)
+    finally:
+        azurite.stop()
     return {"table_round_trips": trips, "runs": results, "seconds": time.perf_counter() - started}
 
 
