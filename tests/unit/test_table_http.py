@@ -174,3 +174,23 @@ def test_each_call_is_one_client_span_without_the_keys(server: Server) -> None:
         "http.request.method": "GET", "server.address": f"127.0.0.1:{server.port}", "http.response.status_code": 404
     }  # fmt: skip
     assert "employee-object-id" not in str(span.to_json())
+
+
+def test_a_token_credential_signs_with_a_bearer_token_renewed_before_it_expires(server: Server) -> None:
+    """Azure without a key: the managed identity's token for storage, asked for again 5 minutes before expiry."""
+    from azure.core.credentials import AccessToken
+
+    asked: list[tuple[str, ...]] = []
+
+    class Identity:
+        def get_token(self, *scopes: str) -> AccessToken:
+            asked.append(scopes)
+            return AccessToken(f"token-{len(asked)}", int(time.time()) + (200 if len(asked) == 1 else 3600))
+
+    server.replies += [b"HTTP/1.1 204 No Content\r\n\r\n"] * 3
+    http = TableHttp(f"http://127.0.0.1:{server.port}", Identity())  # Azure's endpoint is HTTPS; the loopback's not
+    for _ in range(3):
+        http.request("DELETE", "/cards(PartitionKey='p',RowKey='r')")
+    bearers = [line for sent in server.requests for line in sent.split(b"\r\n") if line.startswith(b"Authorization")]
+    assert bearers == [b"Authorization: Bearer token-1"] + [b"Authorization: Bearer token-2"] * 2
+    assert asked == [("https://storage.azure.com/.default",)] * 2
