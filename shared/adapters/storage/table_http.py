@@ -8,9 +8,9 @@ that pipeline did for the Store's few calls:
 - authentication as the SDK signs it: Shared Key (``SharedKey account:signature`` over the verb, Content-MD5,
   Content-Type, x-ms-date and the canonical resource) for an account key, or a bearer token for
   ``https://storage.azure.com/.default`` from a token credential (the managed identity), renewed 5 minutes early;
-- retries as azure-core's defaults: on a dropped or refused connection and on 408, 429, 500, 502, 503 and 504, at
-  most 3 times, 0.8 s, 1.6 s, 3.2 s apart (or the server's Retry-After); a kept-alive connection the server closed
-  while idle is reopened at once;
+- retries as azure-core's defaults (``table_retry``, tenacity): on a dropped or refused connection and on 408, 429,
+  500, 502, 503 and 504, at most 3 times, 0.8 s, 1.6 s, 3.2 s apart (or the server's Retry-After); a kept-alive
+  connection the server closed while idle is reopened at once;
 - one connection per thread, kept alive (the Store is called from worker threads), opened by http.client (TLS,
   proxy tunnel) and then written and read directly;
 - HTTPS with certifi's CA bundle (what ``requests`` used), or ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``; a proxy from
@@ -28,24 +28,22 @@ import hashlib
 import hmac
 import http.client
 import os
-import random
 import re
 import threading
 import time
 import weakref
 from dataclasses import dataclass
-from email.utils import formatdate, parsedate_to_datetime
-from functools import cache
+from email.utils import formatdate
+from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from opentelemetry.trace import SpanKind, StatusCode, Tracer, get_tracer
 
+from shared.adapters.storage.table_retry import with_retries
+
 API_VERSION = "2019-02-02"  # what azure-data-tables 12.7 sends
 STORAGE_SCOPE = "https://storage.azure.com/.default"
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-RETRIES = 3
-BACKOFF_S = 0.8
 TIMEOUT_S = 60.0
 TOKEN_MARGIN_S = 300
 USER_AGENT = "wegrow-tables/1 (http.client)"
@@ -103,20 +101,7 @@ class TableHttp:
             span.end()
 
     def _retried(self, method: str, path: str, body: bytes, headers: dict[str, str] | None) -> Answer:
-        failures = 0
-        while True:
-            try:
-                answer = self._once(method, path, body, headers or {})
-            except (OSError, http.client.HTTPException):
-                failures += 1
-                if failures > RETRIES:
-                    raise
-                self._sleep(_backoff(failures))
-                continue
-            if answer.status not in RETRY_STATUSES or failures >= RETRIES:
-                return answer
-            failures += 1
-            self._sleep(_retry_after(answer) or _backoff(failures))
+        return with_retries(partial(self._once, method, path, body, headers or {}), self._sleep)
 
     def _once(self, method: str, path: str, body: bytes, extra: dict[str, str]) -> Answer:
         full = self.base_path + path
@@ -268,23 +253,6 @@ def _close_all(wires: set[_Wire]) -> None:
     for wire in list(wires):
         wire.close()
     wires.clear()
-
-
-def _backoff(failures: int) -> float:
-    return float(BACKOFF_S * 2 ** (failures - 1) * random.uniform(0.8, 1.2))
-
-
-def _retry_after(answer: Answer) -> float | None:
-    value = answer.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
 
 
 def _proxy_for(scheme: str, host: str) -> str | None:
