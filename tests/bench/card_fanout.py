@@ -15,19 +15,23 @@ The worker's CPU per card sent (this process: the services, the Agents SDK, msgr
 and the emulators' CPU apart. With ``--busy-core-s`` a bounded busy loop takes one of the cores meanwhile, so the
 figure shows whether fan-out keeps the connector's limit busy on a worker with less than a core to itself.
 
-    python -m tests.bench.card_fanout --recipients 300 [--busy-core-s 600]
+    python -m tests.bench.card_fanout --recipients 300 [--busy-core-s 600] [--profile first.prof]
+
+``--profile FILE`` runs the first pass under cProfile on process time and writes its stats to FILE (read them with
+``pstats``); the profiler roughly doubles that pass's CPU, so read its shares, not its figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -128,7 +132,11 @@ def _bodies(pairs: Sequence[tuple[Person, Person]], event: str) -> list[dict[str
 
 
 async def measure_on(
-    graph: GraphEmulator, connector: ConnectorEmulatorClient, recipients: int, exclude: frozenset[int] = frozenset()
+    graph: GraphEmulator,
+    connector: ConnectorEmulatorClient,
+    recipients: int,
+    exclude: frozenset[int] = frozenset(),
+    profile: str | None = None,
 ) -> dict[str, Any]:
     store = InMemoryStore()
     pairs = pairs_from(graph.tenant(), recipients)
@@ -139,8 +147,11 @@ async def measure_on(
     async with sender(graph.base_url, connector.url, store) as deps:
         for name, event in (("first", "week-1"), ("warm", "week-2")):
             before = connector.log()
-            with measured(Meter(exclude=exclude)) as cpu:
+            profiler = cProfile.Profile(time.process_time) if profile and name == "first" else None
+            with measured(Meter(exclude=exclude)) as cpu, profiler or nullcontext():
                 seconds, results = await fan_out(deps, _bodies(pairs, event))
+            if profiler is not None and profile:
+                profiler.dump_stats(profile)
             after = connector.log()
             delta = {k: after[k] - before.get(k, 0) for k in after}
             operations = delta["accepted"] + delta["conversations"]
@@ -166,14 +177,15 @@ def start_connector() -> tuple[subprocess.Popen[str], ConnectorEmulatorClient]:
     return process, client
 
 
-def run(recipients: int, busy_s: float = 0.0) -> dict[str, Any]:
+def run(recipients: int, busy_s: float = 0.0, profile: str | None = None) -> dict[str, Any]:
     """Both passes; with ``busy_s`` a child spins one core meanwhile (at most that long)."""
     graph = start_emulator("--latency-ms", str(GRAPH_LATENCY_MS), "--throttle", people=max(recipients * 2, 200))
     process, connector = start_connector()
     try:
         with busy_core(busy_s) as busy:
             exclude = frozenset({busy} if busy else ())
-            return {**asyncio.run(measure_on(graph, connector, recipients, exclude)), "busy_core": busy is not None}
+            figures = asyncio.run(measure_on(graph, connector, recipients, exclude, profile))
+            return {**figures, "busy_core": busy is not None, "profiled_first_pass": profile is not None}
     finally:
         connector.close()
         process.terminate()
@@ -185,5 +197,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=300)
     parser.add_argument("--busy-core-s", type=float, default=0.0, help="spin one core meanwhile, at most this long")
+    parser.add_argument("--profile", default=None, help="cProfile the first pass (process time) into this file")
     args = parser.parse_args()
-    print(json.dumps(run(args.recipients, args.busy_core_s)))
+    print(json.dumps(run(args.recipients, args.busy_core_s, args.profile)))
