@@ -50,6 +50,22 @@ class SpanSet[T: (int, datetime)]:
         self._ends: list[T] = [end for _, end in spans]
 
     @classmethod
+    def of_merged(cls, spans: list[Span[T]]) -> SpanSet[T]:
+        """A set of spans already sorted, disjoint and non-touching (``merged``'s output), without merging again."""
+        return cls.of_lists([start for start, _ in spans], [end for _, end in spans])
+
+    @classmethod
+    def of_lists(cls, starts: list[T], ends: list[T]) -> SpanSet[T]:
+        """``of_merged`` from the starts and the ends (the set keeps both lists: the caller hands them over)."""
+        made = cls.__new__(cls)
+        made._starts, made._ends = starts, ends
+        return made
+
+    def bounds(self) -> tuple[list[T], list[T]]:
+        """The sorted starts and ends (for callers that bisect them inline; never to be changed)."""
+        return self._starts, self._ends
+
+    @classmethod
     def all_of(cls, sets: Iterable[SpanSet[T]]) -> SpanSet[T]:
         """The intersection of ``sets`` (at least one)."""
         common: list[Span[T]] | None = None

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from shared.domain.calendar import Busy
+from shared.domain.intervals import SpanSet
 from shared.domain.slots_rules import (
     Attendee,
     Rule,
@@ -14,8 +15,8 @@ from shared.domain.slots_rules import (
     in_working_hours,
     local_day,
     local_span,
-    overlaps,
 )
+from shared.domain.zone_offsets import MICROSECOND, to_us
 
 WHOLE_DAY = 24 * 60
 
@@ -74,14 +75,20 @@ def closest_options(
     """Free-for-everyone slots in the manager's hours, nearest to the others' hours, best one per day."""
     manager, others = people[0], people[1:]
     duration, statuses = rules.duration, rules.hard_statuses()
-    hard = [[item for item in busy.get(p.key, ()) if item.status in statuses] for p in people]
+    lead = duration // MICROSECOND - 1  # a start overlaps [b, e) when it is in [b - lead, e): one bisect per start
+    blocked = SpanSet(
+        (to_us(item.start) - lead, to_us(item.end))
+        for p in people
+        for item in busy.get(p.key, ())
+        if item.status in statuses
+    )
     best_per_day: dict[date, tuple[int, datetime, tuple[str, ...]]] = {}
     for start in starts:
         end = start + duration
         if not in_working_hours(manager, start, end):
             continue
         day = local_day(manager, start)
-        if booked.get(day, 0) >= rules.max_per_day or any(overlaps(items, start, end, statuses) for items in hard):
+        if booked.get(day, 0) >= rules.max_per_day or to_us(start) in blocked:
             continue
         minutes = [minutes_outside(p, start, end) for p in others]
         distance = sum(minutes)

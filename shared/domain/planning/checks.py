@@ -129,16 +129,21 @@ class PairCheck:
         return tuple(broken)
 
     def _soft_by_zone(self, start: datetime) -> tuple[bool, bool]:
-        rules, end = self.rules, start + self.duration
-        spans = [(hours, hours.span(start, end)) for hours in self.hours]
-        lunch_start, lunch_end = _minutes(rules.lunch_start), _minutes(rules.lunch_end)
-        lunch = any(span is None or (span[0] < lunch_end and lunch_start < span[1]) for _, span in spans)
-        edge = rules.edge_minutes
-        edges = any(
-            span is None or span[0] < hours.first_minute + edge or span[1] > hours.last_minute - edge
-            for hours, span in spans
-        )
-        return lunch, edges
+        return soft_by_zone(self.hours, self.rules, start)
+
+
+def soft_by_zone(people_hours: Sequence[Hours], rules: SlotRules, start: datetime) -> tuple[bool, bool]:
+    """Whether a conversation at ``start`` touches lunch, and a day's edge, for anyone (zones asked directly)."""
+    end = start + rules.duration
+    spans = [(hours, hours.span(start, end)) for hours in people_hours]
+    lunch_start, lunch_end = _minutes(rules.lunch_start), _minutes(rules.lunch_end)
+    lunch = any(span is None or (span[0] < lunch_end and lunch_start < span[1]) for _, span in spans)
+    edge = rules.edge_minutes
+    edges = any(
+        span is None or span[0] < hours.first_minute + edge or span[1] > hours.last_minute - edge
+        for hours, span in spans
+    )
+    return lunch, edges
 
 
 @dataclass(frozen=True, slots=True)
