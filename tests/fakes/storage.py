@@ -63,16 +63,21 @@ class InMemoryStore:
         self.tables.get(table, {}).pop((partition, row), None)
 
     def query(self, table: str, partition: str | None = None) -> list[Record]:
-        rows = sorted(self.tables.get(table, {}))
-        return [self.get(table, p, r) for p, r in rows if partition is None or p == partition]
+        rows = self.tables.get(table, {})
+        keys = sorted(rows if partition is None else (key for key in rows if key[0] == partition))
+        return [Record(table, p, r, json_copy(rows[p, r][0]), rows[p, r][1]) for p, r in keys]
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
-        snapshot = {name: dict(rows) for name, rows in self.tables.items()}
+        before = self.tables.get(table)
+        snapshot = None if before is None else dict(before)  # a transaction touches one table only
         try:
             for op in ops:
                 self._apply(table, partition, op)
         except Exception:
-            self.tables = snapshot
+            if snapshot is None:
+                self.tables.pop(table, None)
+            else:
+                self.tables[table] = snapshot
             raise
 
     def _apply(self, table: str, partition: str, op: TransactionOp) -> None:
