@@ -211,3 +211,38 @@ CATALOGUE.update(
         "This message holds a WeGrow card. Open it in Outlook to see and answer it.": "Diese Nachricht enthält eine WeGrow-Karte. Öffnen Sie sie in Outlook, um sie zu sehen und zu beantworten.",
     }
 )
+
+# the answers to card actions (shared.domain.card_verdicts)
+CATALOGUE.update(
+    {
+        "Saved": "Gespeichert",
+        "Not accepted": "Nicht angenommen",
+        "Please check your answers": "Bitte prüfen Sie Ihre Angaben",
+        "Already submitted": "Bereits gesendet",
+        "WeGrow": "WeGrow",
+        "This card is ready for you in the chat.": "Diese Karte liegt im Chat für Sie bereit.",
+        "This card is not known to WeGrow. Nothing was saved.": "WeGrow kennt diese Karte nicht. Es wurde nichts gespeichert.",
+        "This card was sent to someone else. Only they can use it. Nothing was saved.": "Diese Karte wurde an eine andere Person gesendet. Nur diese Person kann sie verwenden. Es wurde nichts gespeichert.",
+        "This action does not belong to this card. Nothing was saved.": "Diese Aktion gehört nicht zu dieser Karte. Es wurde nichts gespeichert.",
+        "This conversation is no longer yours: the reporting line has changed. Nothing was saved.": "Dieses Gespräch gehört nicht mehr zu Ihnen: Die Berichtslinie hat sich geändert. Es wurde nichts gespeichert.",
+        "This conversation has passed. Nothing was saved.": "Dieses Gespräch hat bereits stattgefunden. Es wurde nichts gespeichert.",
+        "Thanks, saved.": "Danke, gespeichert.",
+        "This card was already submitted. Nothing was changed.": "Diese Karte wurde bereits gesendet. Es wurde nichts geändert.",
+        "Already submitted.": "Bereits gesendet.",
+        "Your agenda was being changed at the same moment. Nothing was saved: please submit again.": "Ihre Agenda wurde im selben Moment geändert. Es wurde nichts gespeichert: Bitte senden Sie erneut.",
+        "The outcomes of this conversation are already logged.": "Die Ergebnisse dieses Gesprächs sind bereits erfasst.",
+        "This coaching request is no longer open. Nothing was changed.": "Diese Coaching-Anfrage ist nicht mehr offen. Es wurde nichts geändert.",
+        "Booking is not available here. Nothing was booked.": "Buchen ist hier nicht möglich. Es wurde nichts gebucht.",
+        "These options are out of date: WeGrow has recorded new ones and will send a new card. Nothing was booked.": "Diese Optionen sind veraltet: WeGrow hat neue erfasst und sendet eine neue Karte. Es wurde nichts gebucht.",
+        "That option is not on this card. Nothing was booked.": "Diese Option steht nicht auf dieser Karte. Es wurde nichts gebucht.",
+        "That time has already passed. Please pick a later option. Nothing was booked.": "Dieser Zeitpunkt ist bereits vorbei. Bitte wählen Sie eine spätere Option. Es wurde nichts gebucht.",
+        "That time was just booked by another conversation. Please pick another option. Nothing was booked.": "Dieser Zeitpunkt wurde gerade von einem anderen Gespräch gebucht. Bitte wählen Sie eine andere Option. Es wurde nichts gebucht.",
+        "The calendar could not be reached for this pair (no mailbox in scope). Nothing was booked.": "Der Kalender dieses Paares war nicht erreichbar (kein Postfach im Geltungsbereich). Es wurde nichts gebucht.",
+        "Learning suggestions are not set up here. Nothing was assigned.": "Lernvorschläge sind hier nicht eingerichtet. Es wurde nichts zugewiesen.",
+        "This action does not belong to this card. Nothing was assigned.": "Diese Aktion gehört nicht zu dieser Karte. Es wurde nichts zugewiesen.",
+        "That learning content is not offered for this action any more. Nothing was assigned.": "Dieser Lerninhalt wird für diese Aktion nicht mehr angeboten. Es wurde nichts zugewiesen.",
+        "Viva Learning is not available for WeGrow right now. Nothing was assigned.": "Viva Learning ist für WeGrow gerade nicht verfügbar. Es wurde nichts zugewiesen.",
+        "Viva Learning refused this assignment (for example, no Viva Learning licence for the employee). Nothing was assigned.": "Viva Learning hat diese Zuweisung abgelehnt (zum Beispiel keine Viva-Learning-Lizenz für die Person). Es wurde nichts zugewiesen.",
+        "Assigned as recommended.": "Als Empfehlung zugewiesen.",
+    }
+)

@@ -207,3 +207,38 @@ CATALOGUE.update(
         "This message holds a WeGrow card. Open it in Outlook to see and answer it.": "このメッセージには WeGrow のカードが含まれています。Outlook で開いて確認し、回答してください。",
     }
 )
+
+# the answers to card actions (shared.domain.card_verdicts)
+CATALOGUE.update(
+    {
+        "Saved": "保存しました",
+        "Not accepted": "受け付けられませんでした",
+        "Please check your answers": "入力内容を確認してください",
+        "Already submitted": "送信済み",
+        "WeGrow": "WeGrow",
+        "This card is ready for you in the chat.": "このカードはチャットでご利用いただけます。",
+        "This card is not known to WeGrow. Nothing was saved.": "このカードは WeGrow に登録されていません。何も保存されていません。",
+        "This card was sent to someone else. Only they can use it. Nothing was saved.": "このカードは別の人に送られたものです。その人だけが使用できます。何も保存されていません。",
+        "This action does not belong to this card. Nothing was saved.": "この操作はこのカードのものではありません。何も保存されていません。",
+        "This conversation is no longer yours: the reporting line has changed. Nothing was saved.": "この面談はもうあなたの担当ではありません（レポートラインが変更されました）。何も保存されていません。",
+        "This conversation has passed. Nothing was saved.": "この面談はすでに終わっています。何も保存されていません。",
+        "Thanks, saved.": "保存しました。ありがとうございます。",
+        "This card was already submitted. Nothing was changed.": "このカードはすでに送信されています。何も変更されていません。",
+        "Already submitted.": "送信済みです。",
+        "Your agenda was being changed at the same moment. Nothing was saved: please submit again.": "同時にアジェンダが変更されていました。何も保存されていません。もう一度送信してください。",
+        "The outcomes of this conversation are already logged.": "この面談の結果はすでに記録されています。",
+        "This coaching request is no longer open. Nothing was changed.": "このコーチング依頼はすでに受付を終了しています。何も変更されていません。",
+        "Booking is not available here. Nothing was booked.": "ここでは予約できません。何も予約されていません。",
+        "These options are out of date: WeGrow has recorded new ones and will send a new card. Nothing was booked.": "これらの候補は古くなっています。WeGrow が新しい候補を記録し、新しいカードを送ります。何も予約されていません。",
+        "That option is not on this card. Nothing was booked.": "その候補はこのカードにありません。何も予約されていません。",
+        "That time has already passed. Please pick a later option. Nothing was booked.": "その時間はすでに過ぎています。後の候補を選んでください。何も予約されていません。",
+        "That time was just booked by another conversation. Please pick another option. Nothing was booked.": "その時間はたった今、別の面談で予約されました。別の候補を選んでください。何も予約されていません。",
+        "The calendar could not be reached for this pair (no mailbox in scope). Nothing was booked.": "このペアの予定表にアクセスできませんでした（対象のメールボックスがありません）。何も予約されていません。",
+        "Learning suggestions are not set up here. Nothing was assigned.": "ここでは学習の提案が設定されていません。何も割り当てられていません。",
+        "This action does not belong to this card. Nothing was assigned.": "この操作はこのカードのものではありません。何も割り当てられていません。",
+        "That learning content is not offered for this action any more. Nothing was assigned.": "その学習コンテンツはこのアクションにはもう提案されていません。何も割り当てられていません。",
+        "Viva Learning is not available for WeGrow right now. Nothing was assigned.": "現在、WeGrow から Viva Learning を利用できません。何も割り当てられていません。",
+        "Viva Learning refused this assignment (for example, no Viva Learning licence for the employee). Nothing was assigned.": "Viva Learning がこの割り当てを拒否しました（例：従業員に Viva Learning のライセンスがない）。何も割り当てられていません。",
+        "Assigned as recommended.": "おすすめとして割り当てました。",
+    }
+)

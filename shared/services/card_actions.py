@@ -26,6 +26,18 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from shared.domain.agenda import AgendaFull
+from shared.domain.card_verdicts import (
+    ALREADY,
+    ALREADY_SUBMITTED,
+    BUSY,
+    NOT_KNOWN,
+    OUTCOMES_LOGGED,
+    PAIR_ENDED,
+    PASSED,
+    SAVED,
+    SOMEONE_ELSE,
+    WRONG_ACTION,
+)
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Queues, StaleWrite, Store
 from shared.services import agenda_store, prep_reopen
@@ -52,10 +64,6 @@ logger = logging.getLogger(__name__)
 REFRESH_VERB = "refresh"
 CARD_EXPIRY_DAYS = 14  # default of settings.card_expiry_days: a card expires this long after its conversation
 DEFAULT_EXPIRY = timedelta(days=CARD_EXPIRY_DAYS)
-PAIR_ENDED = "This conversation is no longer yours: the reporting line has changed. Nothing was saved."
-PASSED = "This conversation has passed. Nothing was saved."
-ALREADY = "This card was already submitted. Nothing was changed."
-BUSY = "Your agenda was being changed at the same moment. Nothing was saved: please submit again."
 LOG_OUTCOMES_VERB = "agenda.logOutcomes"  # the agenda card's button: answers with the outcome-log card
 ConfigSource = Callable[[], "CompanyConfig"]  # the company config, loaded only when a card must be built
 VERB_KINDS: dict[str, CardKind] = {
@@ -97,10 +105,10 @@ def _authorised_card(store: Store, data: Mapping[str, Any], actor_id: str | None
     card = find_card(store, card_ref) if isinstance(card_ref, str) else None
     if card is None:
         logger.warning("card action refused: unknown card")
-        return _refuse("This card is not known to WeGrow. Nothing was saved.")
+        return _refuse(NOT_KNOWN)
     if not actor_id or actor_id != card.recipient_id:
         logger.warning("card action refused: actor is not the recipient of card %s", card.card_id)
-        return _refuse("This card was sent to someone else. Only they can use it. Nothing was saved.")
+        return _refuse(SOMEONE_ELSE)
     return card
 
 
@@ -130,7 +138,7 @@ def handle_card_action(
         return card
     if VERB_KINDS.get(verb) is not card.kind:
         logger.warning("card action refused: verb does not match card %s", card.card_id)
-        return _refuse("This action does not belong to this card. Nothing was saved.")
+        return _refuse(WRONG_ACTION)
     if card.kind is CardKind.COACH_REQUEST:
         from shared.services.coach_cards import handle_coach_action
 
@@ -176,11 +184,9 @@ def handle_card_action(
     logger.info("card %s submitted (%s)", card.card_id, card.kind)
     shown = _rebuilt(store, card, config, clock)
     if shown is not None:
-        return CardReply(
-            Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, shown, rebuilt=True, stored=stored
-        )
+        return CardReply(Verdict.ACCEPTED, SAVED, card.kind, card.card_id, shown, rebuilt=True, stored=stored)
     summary = _summary(card, submission)
-    return CardReply(Verdict.ACCEPTED, "Thanks, saved.", card.kind, card.card_id, summary, stored=stored)
+    return CardReply(Verdict.ACCEPTED, SAVED, card.kind, card.card_id, summary, stored=stored)
 
 
 def _store(store: Store, clock: Clock, card: CardRecord, submission: Any) -> CardRecord:
@@ -269,7 +275,7 @@ def handle_refresh(
         return stale
     if card.status is CardStatus.SUBMITTED and not prep_reopen.reopenable(card, (clock or SystemClock()).now()):
         shown = _rebuilt(store, card, config, clock or SystemClock())  # outcome / confirmation: what was stored
-        return CardReply(Verdict.READ_ONLY, "Already submitted.", card.kind, card.card_id, shown or {}, bool(shown))
+        return CardReply(Verdict.READ_ONLY, ALREADY_SUBMITTED, card.kind, card.card_id, shown or {}, bool(shown))
     view: Mapping[str, Any] = {}
     if config is not None:
         from shared.services import card_followups
@@ -293,7 +299,7 @@ def handle_log_outcomes(
         return agenda
     if agenda.kind is not CardKind.AGENDA:
         logger.warning("card action refused: verb does not match card %s", agenda.card_id)
-        return _refuse("This action does not belong to this card. Nothing was saved.")
+        return _refuse(WRONG_ACTION)
     now = (clock or SystemClock()).now()
     stale = _stale(store, agenda, clock or SystemClock(), expiry)
     if stale is not None:
@@ -308,7 +314,7 @@ def handle_log_outcomes(
         return _refuse("The outcome card of this conversation was sent to someone else. Nothing was saved.")
     if outcome.status is CardStatus.SUBMITTED:
         shown = _rebuilt(store, outcome, config, clock or SystemClock())
-        message = "The outcomes of this conversation are already logged."
+        message = OUTCOMES_LOGGED
         return CardReply(Verdict.READ_ONLY, message, outcome.kind, outcome.card_id, shown or {}, bool(shown))
     view = card_followups.current_view(store, config(), outcome, now) if config is not None else None
     logger.info("card %s: outcome-log card %s opened", agenda.card_id, outcome.card_id)

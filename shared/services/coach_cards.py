@@ -15,6 +15,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from shared.domain.card_verdicts import COACH_GONE as GONE
 from shared.domain.coach import CoachRequest, CoachStatus, NotYours, parse_card_ref
 from shared.domain.people import Person
 from shared.ports.clock import Clock
@@ -33,7 +34,6 @@ logger = logging.getLogger(__name__)
 ACCEPT_VERB = "coach.accept"
 DONE_VERB = "coach.done"
 COACH_VERBS = (ACCEPT_VERB, DONE_VERB)
-GONE = "This coaching request is no longer open. Nothing was changed."
 
 
 def _name(store: Store, person_id: str) -> str:

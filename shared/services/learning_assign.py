@@ -18,11 +18,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shared.domain.actions import outcome_id
+from shared.domain.card_verdicts import ASSIGNED, NOT_OFFERED, PAIR_ENDED, PASSED
+from shared.domain.card_verdicts import LEARNING_REFUSED as REFUSED
+from shared.domain.card_verdicts import LEARNING_UNAVAILABLE as UNAVAILABLE
+from shared.domain.card_verdicts import WRONG_CARD_LEARNING as WRONG_CARD
 from shared.domain.company import CompanyConfig
 from shared.ports.clock import Clock
 from shared.ports.learning import AssignmentRefused, AssignmentRequest, LearningCatalog, LearningUnavailable
 from shared.ports.storage import Store
-from shared.services.card_actions import PAIR_ENDED, PASSED, CardReply, Verdict, authorised_card
+from shared.services.card_actions import CardReply, Verdict, authorised_card
 from shared.services.card_records import CardKind, CardRecord, CardState, conversation_date, conversation_state
 from shared.services.learning_records import assignment, assignment_key, save_assignment, stored_contents
 from shared.services.learning_sync import note_unavailable
@@ -30,12 +34,6 @@ from shared.services.learning_views import is_training_for_knowledge, offered
 from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key
 
 logger = logging.getLogger(__name__)
-WRONG_CARD = "This action does not belong to this card. Nothing was assigned."
-NOT_OFFERED = "That learning content is not offered for this action any more. Nothing was assigned."
-UNAVAILABLE = "Viva Learning is not available for WeGrow right now. Nothing was assigned."
-REFUSED = "Viva Learning refused this assignment (for example, no Viva Learning licence for the employee). " \
-    "Nothing was assigned."  # fmt: skip
-ASSIGNED = "Assigned as recommended."
 Rebuild = Callable[[CardRecord], dict[str, Any] | None]
 
 

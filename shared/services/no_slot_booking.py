@@ -22,12 +22,22 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.calendar import SeriesEvent
+from shared.domain.card_verdicts import (
+    ALREADY,
+    NO_MAILBOX,
+    OUT_OF_DATE,
+    PAIR_ENDED,
+    PASSED_OPTION,
+    TAKEN,
+    UNKNOWN_OPTION,
+)
+from shared.domain.card_verdicts import WRONG_ACTION as WRONG_VERB
 from shared.domain.people import Pair, Person
 from shared.ports.clock import Clock
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import StaleWrite, Store
 from shared.services import scheduling_bookings
-from shared.services.card_actions import ALREADY, PAIR_ENDED, CardReply, Verdict, authorised_card
+from shared.services.card_actions import CardReply, Verdict, authorised_card
 from shared.services.card_records import (
     CardKind,
     CardRecord,
@@ -46,15 +56,7 @@ from shared.services.scheduling_slots import build_spec
 logger = logging.getLogger(__name__)
 BOOK_VERB = "noslot.book"
 WHY = "booked by the manager from the closest options"
-WRONG_VERB = "This action does not belong to this card. Nothing was saved."
 NOT_NO_SLOT = "This pair is no longer waiting for a time (it is {state}). Nothing was booked."
-OUT_OF_DATE = (
-    "These options are out of date: WeGrow has recorded new ones and will send a new card. Nothing was booked."
-)
-UNKNOWN_OPTION = "That option is not on this card. Nothing was booked."
-PASSED_OPTION = "That time has already passed. Please pick a later option. Nothing was booked."
-TAKEN = "That time was just booked by another conversation. Please pick another option. Nothing was booked."
-NO_MAILBOX = "The calendar could not be reached for this pair (no mailbox in scope). Nothing was booked."
 ContextSource = Callable[[], ScheduleContext]
 
 

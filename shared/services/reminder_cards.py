@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shared.domain.card_verdicts import WRONG_ACTION
 from shared.domain.people import Person
 from shared.domain.reminders import ReminderPolicy, ReminderTarget, due_at
 from shared.domain.timezones import resolve_zone_or_default
@@ -88,5 +89,5 @@ def open_reminded(
     reminded = target_card(store, *split) if split is not None else None
     if reminded is None:
         logger.warning("card action refused: card %s reminds of no card", reminder.card_id)
-        return CardReply(Verdict.REFUSED, "This action does not belong to this card. Nothing was saved.")
+        return CardReply(Verdict.REFUSED, WRONG_ACTION)
     return handle_refresh(store, {"cardId": reminded.card_id}, actor_id, config=config, clock=clock, expiry=expiry)

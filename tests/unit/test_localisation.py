@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from shared.adapters.cards.localise import is_text, localise_template, placeholders, template_texts
 from shared.adapters.cards.renderer import TEMPLATE_DIR, load_template, render_card
-from shared.domain import bot_texts
+from shared.domain import bot_texts, card_verdicts
 from shared.domain.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, choose_language, supported_language
 from shared.domain.messages import catalogue, translate
 
@@ -28,7 +28,7 @@ def every_template_text() -> set[str]:
 
 
 def every_text() -> set[str]:
-    return every_template_text() | set(bot_texts.every_text().values())
+    return every_template_text() | set(bot_texts.every_text().values()) | set(card_verdicts.every_text().values())
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

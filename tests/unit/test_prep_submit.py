@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from shared.domain.card_verdicts import BUSY
 from shared.ports.storage import StoreError, TransactionOp
 from shared.services import agenda_store
-from shared.services.card_actions import BUSY, Verdict, handle_card_action
+from shared.services.card_actions import Verdict, handle_card_action
 from shared.services.card_records import CardStatus, find_card
 from tests.fakes.storage import InMemoryStore
 from tests.unit.test_card_actions import prep_card

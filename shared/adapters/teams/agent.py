@@ -33,6 +33,7 @@ from shared.adapters.teams.auth import Authenticator, authenticator_for
 from shared.adapters.teams.bot_messages import BotServices, reply_language, reply_to
 from shared.adapters.teams.http import FunctionsAdapter
 from shared.config import Settings
+from shared.domain.card_verdicts import BOOKING_NOT_HERE, NO_LEARNING
 from shared.services.card_channels import teams_works_again
 from shared.services.languages import TEAMS
 from shared.services.languages import remember as remember_language
@@ -50,7 +51,6 @@ LOG_OUTCOMES_VERB = "agenda.logOutcomes"  # shared.services.card_actions.LOG_OUT
 BOOK_VERB = "noslot.book"  # shared.services.no_slot_booking.BOOK_VERB
 REMINDER_OPEN_VERB = "reminder.open"  # shared.services.reminder_cards.OPEN_VERB
 ASSIGN_VERB = "learning.assign"  # shared.services.learning_views.ASSIGN_VERB
-NO_LEARNING = "Learning suggestions are not set up here. Nothing was assigned."
 REFRESH_VERBS = re.compile(rf"^([a-z]+\.)?{REFRESH_VERB}$")
 
 
@@ -161,7 +161,7 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
         from shared.services.no_slot_booking import book_option
 
         if services.schedule is None:
-            refused = CardReply(Verdict.REFUSED, "Booking is not available here. Nothing was booked.")
+            refused = CardReply(Verdict.REFUSED, BOOKING_NOT_HERE)
             return invoke_response(refused, reply_language(services, context))
         store, actor, clock = services.store, actor_of(context), services.clock
         booked = await book_option(store, clock, _as_dict(data), actor, services.schedule)
