@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from shared.domain.planning.checks import Gaps, Load, PairCheck
 from shared.domain.planning.grid import working_starts
 from shared.domain.planning.model import Conversation, MilestoneWindow, YearRequest
-from shared.domain.planning.moves import first_fit
+from shared.domain.planning.moves import MOVE_REACH, first_fit
 
 
 def shift_into(
@@ -134,6 +134,7 @@ def _place(
         return False
     load.add(check.manager_day(moved))
     changed.append((current.start, moved))
-    why = current.moved_because or "milestone"
-    plan[index] = replace(current, start=moved, end=moved + check.duration, moved_because=why)
+    near = current.pattern_start is not None and abs(moved - current.pattern_start) <= MOVE_REACH
+    why = current.moved_because if near else None  # respaced out of its week: the milestone moved it
+    plan[index] = replace(current, start=moved, end=moved + check.duration, moved_because=why or "milestone")
     return True

@@ -12,13 +12,16 @@ import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from shared.domain.planning.checks import MOVE_REASONS
 from shared.domain.planning.micro_checks import DayGaps, DayLoad, MicroCheck
 from shared.domain.planning.model import MilestoneWindow, YearRequest
-from shared.domain.planning.moves import MOVE_DAYS
+from shared.domain.planning.moves import MOVE_DAYS, MOVE_REACH
 from shared.domain.planning.unmet import unmet_reason
 from shared.domain.zone_offsets import day_number, to_us
+
+_MOVE_REACH_US = MOVE_REACH // timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +342,7 @@ def _place(
     day = check.clock.day(moved)
     load.add(day)
     changed.append((current.day, day))
-    why = current.moved_because or "milestone"
-    plan[index] = replace(current, start=moved, day=day, moved_because=why)
+    near = current.pattern_start is not None and abs(moved - current.pattern_start) <= _MOVE_REACH_US
+    why = current.moved_because if near else None  # respaced out of its week: the milestone moved it
+    plan[index] = replace(current, start=moved, day=day, moved_because=why or "milestone")
     return True
