@@ -110,14 +110,34 @@ def employee_prepares(world: World, page: Page) -> None:
     assert KEPT in items and DROPPED in items and LEARNED in items
     assert CLOSED not in items  # marked done by chat: it left the agenda
     kept_n, dropped_n = items.index(KEPT) + 1, items.index(DROPPED) + 1
-    kept(prep.get_by_label(f"Item {kept_n}", exact=True), EDITED)
-    prep.get_by_label(f"Share item {kept_n} with my manager").check()
-    prep.get_by_label(f"Share item {dropped_n} with my manager").check()
-    choose(page, prep, f"Item {dropped_n}: keep, done or drop", "Drop")
-    prep.get_by_label("I'd rather talk to a coach").check()
+    fill_prep(page, prep, kept_n, dropped_n)
     shot(world, prep, "02-prep-edited")
     prep.get_by_role("button", name="Save my preparation").click()
     shot(world, newest_card(page, "Saved"), "03-prep-saved")
+
+
+def fill_prep(page: Page, prep: Locator, kept_n: int, dropped_n: int) -> None:
+    """Edit, share, drop and ask for a coach, then check all of it again before Save: a late Universal Actions
+    refresh re-renders the card and clears what was entered before it (CI once saved without the coach box)."""
+    edited = prep.get_by_label(f"Item {kept_n}", exact=True)
+    boxes = [
+        prep.get_by_label(f"Share item {kept_n} with my manager"),
+        prep.get_by_label(f"Share item {dropped_n} with my manager"),
+        prep.get_by_label("I'd rather talk to a coach"),
+    ]
+    drop = (f"Item {dropped_n}: keep, done or drop", "Drop")
+    for _ in range(3):
+        if edited.input_value() != EDITED:
+            kept(edited, EDITED)
+        for box in boxes:
+            if not box.is_checked():
+                box.check()
+        if not ui.shows(prep, *drop):
+            choose(page, prep, *drop)
+        page.wait_for_timeout(1000)
+        if edited.input_value() == EDITED and all(box.is_checked() for box in boxes) and ui.shows(prep, *drop):
+            return
+    raise AssertionError("the prep card kept losing what was entered")
 
 
 def item_texts(card: Locator) -> list[str]:
