@@ -26,10 +26,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from shared.adapters.first_try import once_then_async
 
 RETRYABLE_STATUSES = frozenset({429, 503, 504})
 
@@ -167,8 +170,6 @@ def retrying(policy: RetryPolicy = DEFAULT_POLICY, stats: RetryStats = STATS) ->
 async def with_retries[T](
     operation: Callable[[], Awaitable[T]], *, policy: RetryPolicy = DEFAULT_POLICY, stats: RetryStats = STATS
 ) -> T:
-    """Run ``operation`` (an idempotent Graph call) under the policy and return its result."""
-    async for attempt in retrying(policy, stats):
-        with attempt:
-            return await operation()
-    raise AssertionError("unreachable: tenacity re-raises after the last attempt")  # pragma: no cover
+    """Run ``operation`` (an idempotent Graph call) under the policy and return its result; a first attempt that
+    succeeds skips tenacity's set-up (``first_try``)."""
+    return await once_then_async(operation, partial(retrying, policy, stats), is_retryable)

@@ -31,15 +31,7 @@ from urllib.parse import quote
 
 from shared.adapters.graph.coalesce import Coalescer
 from shared.adapters.graph.raw import send_json
-from shared.adapters.graph.retry import (
-    DEFAULT_POLICY,
-    STATS,
-    RetryPolicy,
-    RetryStats,
-    is_retryable,
-    status_of,
-    with_retries,
-)
+from shared.adapters.graph.retry import DEFAULT_POLICY, STATS, RetryPolicy, RetryStats, status_of, with_retries
 from shared.adapters.graph.wire import objects, text
 
 if TYPE_CHECKING:
@@ -204,27 +196,7 @@ class GraphTeamsInstaller:
         return await send_json(self._client, builder.to_get_request_information(config))
 
     async def _retry(self, call: Any) -> Any:
-        """``call`` under the retry policy; a first attempt that succeeds skips tenacity's set-up (most of them).
-
-        A retryable first failure goes to ``with_retries`` as that policy's failed first attempt (replayed, not
-        sent again), so the retries, waits and counts are the policy's own.
-        """
-        try:
-            return await call()
-        except Exception as error:
-            if not is_retryable(error):
-                raise
-            first: Exception = error
-        replayed = False
-
-        async def again() -> Any:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                raise first
-            return await call()
-
-        return await with_retries(again, policy=self._policy, stats=self._stats)
+        return await with_retries(call, policy=self._policy, stats=self._stats)
 
 
 def _encoded(value: str) -> str:

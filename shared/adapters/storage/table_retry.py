@@ -4,8 +4,7 @@ A dropped or refused connection, or an answer of 408, 429, 500, 502, 503 or 504,
 0.8 s, 1.6 s and 3.2 s apart (+-20%), or after the server's Retry-After. When the retries run out, a connection
 error is raised and a retryable answer is returned as it came (the caller maps it to the Store's errors).
 
-Most calls succeed at once, so the first attempt runs before tenacity is set up (about 0.06 ms of CPU per call);
-a first attempt that failed is handed to the policy as its own first attempt, replayed and not sent again.
+Most calls succeed at once, so the first attempt runs before tenacity is set up (``first_try.once_then``).
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt
+
+from shared.adapters.first_try import once_then
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RETRIES = 3
@@ -35,30 +36,21 @@ class Answered(Protocol):
 
 def with_retries[A: Answered](send: Callable[[], A], sleep: Callable[[float], None]) -> A:
     """``send()``'s answer, tried again under the policy when the connection fails or the answer is retryable."""
-    try:
-        first: A | BaseException = send()
-    except CONNECTION_ERRORS as error:
-        first = error
-    if not isinstance(first, BaseException) and first.status not in RETRY_STATUSES:
-        return first
-    replay = [first]
 
-    def attempt() -> A:
-        if not replay:
-            return send()
-        outcome = replay.pop()
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
+    def policy() -> Retrying:
+        return Retrying(
+            retry=retry_if_exception_type(CONNECTION_ERRORS) | retry_if_result(_retryable),
+            wait=_wait,
+            stop=stop_after_attempt(RETRIES + 1),
+            sleep=sleep,
+            retry_error_callback=_last_outcome,
+        )
 
-    policy = Retrying(
-        retry=retry_if_exception_type(CONNECTION_ERRORS) | retry_if_result(_retryable),
-        wait=_wait,
-        stop=stop_after_attempt(RETRIES + 1),
-        sleep=sleep,
-        retry_error_callback=_last_outcome,
-    )
-    return policy(attempt)
+    return once_then(send, policy, _connection_error, _retryable)
+
+
+def _connection_error(error: BaseException) -> bool:
+    return isinstance(error, CONNECTION_ERRORS)
 
 
 def _retryable(answer: Answered) -> bool:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
+from functools import partial
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -43,6 +44,7 @@ from microsoft_agents.activity import (
 from microsoft_agents.hosting.core import CardFactory, ChannelServiceAdapter, MessageFactory
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from shared.adapters.first_try import once_then_async
 from shared.adapters.teams.connector_clients import ConnectorClients
 from shared.adapters.teams.sdk_fixes import client_factory
 from shared.config import TEAMS_CONNECTOR_HOSTS, connector_url_allowed
@@ -153,23 +155,7 @@ class TeamsMessenger:
             members=[ChannelAccount(id=user_id, aad_object_id=user_id)],
             **(tenant if self._tenant_id else {}),
         )
-        try:  # most openings succeed at once: tenacity is set up only for a throttled one (0.1 ms of CPU each)
-            return await self._create_conversation(params)
-        except Throttled as throttled:
-            replay: list[Throttled] = [throttled]
-
-        async def attempt() -> str:
-            if replay:
-                raise replay.pop()  # the first attempt, counted by the policy and not sent again
-            return await self._create_conversation(params)
-
-        policy = AsyncRetrying(
-            retry=retry_if_exception_type(Throttled),
-            wait=lambda state: _throttled_wait(state.outcome.exception() if state.outcome else None),
-            stop=stop_after_attempt(OPEN_ATTEMPTS),
-            reraise=True,
-        )
-        return str(await policy(attempt))
+        return await once_then_async(partial(self._create_conversation, params), _open_policy, _throttled)
 
     async def _create_conversation(self, params: ConversationParameters) -> str:
         with _connector_errors(self.connectors, self._service_url):
@@ -219,6 +205,20 @@ def _connector_errors(connectors: ConnectorClients, service_url: str) -> Iterato
         if error.status == 404:
             raise StaleConversation("the connector does not know this conversation") from None
         raise
+
+
+def _open_policy() -> AsyncRetrying:
+    """Opening a conversation: a 429 is tried again after its Retry-After, ``OPEN_ATTEMPTS`` in all."""
+    return AsyncRetrying(
+        retry=retry_if_exception_type(Throttled),
+        wait=lambda state: _throttled_wait(state.outcome.exception() if state.outcome else None),
+        stop=stop_after_attempt(OPEN_ATTEMPTS),
+        reraise=True,
+    )
+
+
+def _throttled(error: BaseException) -> bool:
+    return isinstance(error, Throttled)
 
 
 def _throttled_wait(error: BaseException | None) -> float:
