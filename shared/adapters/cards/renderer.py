@@ -121,7 +121,7 @@ def _compile(node: Any) -> tuple[Any, Builder | None]:
         built = _constant(node)
         return (None, built) if built is not None else (node, None)
     if isinstance(node, str):
-        return None, _text_builder(node)
+        return None, _or_failing(_string_builder, node)
     if isinstance(node, list):
         return None, _list_builder(node)
     return None, _object_builder(node)
@@ -134,16 +134,16 @@ def _failing(error: RenderError) -> Builder:
     return fail
 
 
-def _expression(expression: str) -> Node:
-    """The compiled expression; one that does not compile raises its RenderError when evaluated, not before."""
+def _or_failing(build: Callable[[str], Builder], text: str) -> Builder:
+    """``build(text)``; for text that does not compile, a builder raising its RenderError when used, not before."""
     try:
-        return _compiled(expression)
+        return build(text)
     except RenderError as error:
         return _failing(error)
 
 
 def _value_of(expression: str) -> Builder:
-    node = _expression(expression)
+    node = _or_failing(_compiled, expression)
 
     def value(scope: Scope) -> Any:
         try:
@@ -155,14 +155,6 @@ def _value_of(expression: str) -> Builder:
         return found
 
     return value
-
-
-def _text_builder(text: str) -> Builder:
-    """``_string_builder``, or for template text that cannot be split a builder raising its RenderError."""
-    try:
-        return _string_builder(text)
-    except RenderError as error:
-        return _failing(error)
 
 
 @cache
@@ -206,7 +198,7 @@ def _when_test(when: Any) -> Callable[[Scope], bool]:
         return _failing(error)
     if len(parts) != 1 or not isinstance(parts[0], tuple):
         return _never
-    node = _expression(parts[0][0])
+    node = _or_failing(_compiled, parts[0][0])
 
     def holds(scope: Scope) -> bool:
         try:
@@ -258,7 +250,7 @@ def _contexts_of(node: dict[str, Any]) -> Callable[[Scope], list[Scope]] | None:
     if "$data" not in node:
         return None
     source = node["$data"]
-    expand = _text_builder(source) if isinstance(source, str) else None
+    expand = _or_failing(_string_builder, source) if isinstance(source, str) else None
 
     def contexts(scope: Scope) -> list[Scope]:
         value = expand(scope) if expand is not None else source
