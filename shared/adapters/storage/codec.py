@@ -41,11 +41,6 @@ def _is_native(value: Any) -> bool:
     return isinstance(value, int) and value in _INT32
 
 
-def to_entity(partition: str, row: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The entity dict azure-data-tables expects for ``data`` under (partition, row)."""
-    return encoded(partition, row, data)[0]
-
-
 def encoded(partition: str, row: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The entity for ``data`` under (partition, row), and the JSON-safe copy of ``data`` it encodes."""
     entity: dict[str, Any] = {"PartitionKey": partition, "RowKey": row}

@@ -62,7 +62,7 @@ def _part(index: int, base: str, table: str, partition: str, op: TransactionOp, 
         method, url, accept, match = "DELETE", keyed, _MINIMAL, "*"
     else:
         raise ValueError(f"unknown transaction op kind: {op.kind!r}")
-    content = "" if op.kind == "delete" else entity_json(partition, op.row, op.data)
+    content = "" if op.kind == "delete" else entity_and_data(partition, op.row, op.data)[0]
     lines = [f"{method} {url} HTTP/1.1"]
     if content:
         lines += ["Content-Type: application/json", f"Content-Length: {len(content.encode())}"]
@@ -79,13 +79,9 @@ def key(value: str) -> str:
     return quote(value.replace("'", "''"), safe="")
 
 
-def entity_json(partition: str, row: str, data: Mapping[str, Any]) -> str:
-    """The entity's JSON as the SDK sends it: strings and floats typed (``Edm.String``, ``Edm.Double``)."""
-    return entity_and_data(partition, row, data)[0]
-
-
 def entity_and_data(partition: str, row: str, data: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The entity's JSON, and the JSON-safe copy of ``data`` it holds (what a read gives back)."""
+    """The entity's JSON as the SDK sends it (strings and floats typed: ``Edm.String``, ``Edm.Double``), and the
+    JSON-safe copy of ``data`` it holds (what a read gives back)."""
     entity: dict[str, Any] = {}
     plain, copied = encoded(partition, row, data)
     for name, value in plain.items():
