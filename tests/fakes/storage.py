@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.adapters.storage.codec import check_table_name, json_copy
+from shared.adapters.storage.codec import RESERVED, check_table_name
 from shared.ports.storage import (
     AlreadyExists,
     JsonDict,
@@ -26,14 +26,31 @@ from shared.ports.storage import (
 )
 
 Key = tuple[str, str]
+Entry = tuple[dict[str, Any], str]
+_ENCODER = json.JSONEncoder(allow_nan=False)  # ``json.dumps(..., allow_nan=False)`` builds one on every call
+
+
+def _json_text(data: Mapping[str, Any]) -> str:
+    """``codec.json_copy``'s checks (reserved names, JSON-safe values) and the JSON text it copies through."""
+    clash = RESERVED.intersection(data)
+    if clash:
+        raise ValueError(f"reserved property name(s): {sorted(clash)}")
+    return _ENCODER.encode(dict(data))
+
+
+def _copy(stored: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of data already stored (JSON-safe, so the default encoder gives the same text)."""
+    copied: dict[str, Any] = json.loads(json.dumps(stored))
+    return copied
 
 
 class InMemoryStore:
     """The Store port in a dict of tables."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, dict[Key, tuple[dict[str, Any], str]]] = {}
+        self.tables: dict[str, dict[Key, Entry]] = {}
         self._etags = itertools.count(1)
+        self._table_names: set[str] = set()  # names ``check_table_name`` passed
 
     def get(self, table: str, partition: str, row: str) -> Record:
         found = self.find(table, partition, row)
@@ -43,21 +60,19 @@ class InMemoryStore:
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
         entry = self.tables.get(table, {}).get((partition, row))
-        return None if entry is None else Record(table, partition, row, json_copy(entry[0]), entry[1])
+        return None if entry is None else Record(table, partition, row, _copy(entry[0]), entry[1])
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        if (partition, row) in self.tables.get(table, {}):
-            raise AlreadyExists(f"{table}/{partition}/{row}")
-        return self._put(table, partition, row, data)
+        return self._record(table, partition, row, self._insert(table, partition, row, data))
 
     def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        return self._put(table, partition, row, data)
+        return self._record(table, partition, row, self._put(table, partition, row, data))
 
     def update(self, record: Record, data: Mapping[str, Any]) -> Record:
         if record.etag is None:
             raise ValueError("update needs a record read from the store (it carries the ETag)")
         self._check_etag(record.table, record.partition, record.row, record.etag)
-        return self._put(record.table, record.partition, record.row, data)
+        return self._record(record.table, record.partition, record.row, self._put(*_keys(record), data))
 
     def delete(self, table: str, partition: str, row: str) -> None:
         self.tables.get(table, {}).pop((partition, row), None)
@@ -65,27 +80,36 @@ class InMemoryStore:
     def query(self, table: str, partition: str | None = None) -> list[Record]:
         rows = self.tables.get(table, {})
         keys = sorted(rows if partition is None else (key for key in rows if key[0] == partition))
-        return [Record(table, p, r, json_copy(rows[p, r][0]), rows[p, r][1]) for p, r in keys]
+        return [Record(table, p, r, _copy(rows[p, r][0]), rows[p, r][1]) for p, r in keys]
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
-        before = self.tables.get(table)
-        snapshot = None if before is None else dict(before)  # a transaction touches one table only
+        rows = self.tables.get(table)
+        # a transaction touches one table and its own rows only: those rows as they were, to roll back
+        before = None if rows is None else {(partition, op.row): rows.get((partition, op.row)) for op in ops}
         try:
             for op in ops:
                 self._apply(table, partition, op)
         except Exception:
-            if snapshot is None:
-                self.tables.pop(table, None)
-            else:
-                self.tables[table] = snapshot
+            self._roll_back(table, before)
             raise
+
+    def _roll_back(self, table: str, before: dict[Key, Entry | None] | None) -> None:
+        if before is None:
+            self.tables.pop(table, None)
+            return
+        rows = self.tables[table]
+        for key, entry in before.items():
+            if entry is None:
+                rows.pop(key, None)
+            else:
+                rows[key] = entry
 
     def _apply(self, table: str, partition: str, op: TransactionOp) -> None:
         exists = (partition, op.row) in self.tables.get(table, {})
         if op.kind == "insert":
-            self.insert(table, partition, op.row, op.data)
+            self._insert(table, partition, op.row, op.data)
         elif op.kind == "upsert":
-            self.upsert(table, partition, op.row, op.data)
+            self._put(table, partition, op.row, op.data)
         elif op.kind in {"update", "delete"}:
             if not exists:
                 raise NotFound(f"{table}/{partition}/{op.row}")
@@ -105,12 +129,29 @@ class InMemoryStore:
         if entry[1] != etag:
             raise StaleWrite(f"{table}/{partition}/{row}: changed since read")
 
-    def _put(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        check_table_name(table)
-        stored = json_copy(data)
+    def _insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> tuple[str, str]:
+        if (partition, row) in self.tables.get(table, {}):
+            raise AlreadyExists(f"{table}/{partition}/{row}")
+        return self._put(table, partition, row, data)
+
+    def _put(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> tuple[str, str]:
+        """Store a copy of ``data``: its JSON text and the new ETag."""
+        if table not in self._table_names:
+            check_table_name(table)
+            self._table_names.add(table)
+        text = _json_text(data)
         etag = f'W/"{next(self._etags)}"'
-        self.tables.setdefault(table, {})[(partition, row)] = (stored, etag)
-        return Record(table, partition, row, json_copy(stored), etag)
+        self.tables.setdefault(table, {})[(partition, row)] = (json.loads(text), etag)
+        return text, etag
+
+    @staticmethod
+    def _record(table: str, partition: str, row: str, written: tuple[str, str]) -> Record:
+        text, etag = written
+        return Record(table, partition, row, json.loads(text), etag)
+
+
+def _keys(record: Record) -> tuple[str, str, str]:
+    return record.table, record.partition, record.row
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
