@@ -117,16 +117,6 @@ def prep_day(card: CardRecord) -> date | None:
     return date.fromisoformat(day) if day else None
 
 
-def store_prep_card(
-    store: Store, card: CardRecord, prep: PrepSubmission, now: datetime, prepared: agenda_store.PrepWrite | None = None
-) -> None:
-    """The prep card's submission: the agenda (carried over for this conversation, then edited) in one write,
-    then the keep/done/drop of the employee's actions, only ever within the card's own pair. ``prepared``: the
-    agenda write already computed (``agenda_store.prepare_prep``), so the agenda is not read twice."""
-    agenda_store.save_prep(store, card.recipient_id, card.occurrence_id, prep, now, prep_day(card), prepared=prepared)
-    close_prep_actions(store, card, prep, now)
-
-
 def close_prep_actions(store: Store, card: CardRecord, prep: PrepSubmission, now: datetime) -> None:
     """The prep card's keep/done/drop of the employee's own open actions, within the card's own pair only."""
     manager = str(card.template_data.get("managerId") or "")

@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.domain.agenda import GrowthAgenda, ItemKind, Visibility
 from shared.domain.agenda_edits import apply_item_changes
-from shared.ports.storage import AlreadyExists, StaleWrite, Store, TransactionOp
+from shared.ports.storage import Record, Store, TransactionOp
 from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog, PrepSubmission
 
 AGENDAS = "agendas"
@@ -89,58 +89,29 @@ def _visibility(prep: PrepSubmission, field_name: str) -> Visibility:
 
 @dataclass(frozen=True, slots=True)
 class PrepWrite:
-    """The agenda after a prep card, and the one transaction that stores it with the card as submitted."""
+    """The agenda after a prep card, and the operations that store it with the prep as saved."""
 
     agenda: GrowthAgenda
     ops: tuple[TransactionOp, ...]
 
 
-def prepare_prep(
-    store: Store, employee_id: str, occurrence_id: str, prep: PrepSubmission, now: datetime, day: date | None = None
-) -> PrepWrite:
-    """Read the agenda (one round trip) and apply the prep card to it, carried over for the conversation on ``day``
-    (``GrowthAgenda.for_conversation``). Raises (ValidationError, AgendaFull) before anything is written."""
-    record = store.find(AGENDAS, employee_id, CURRENT_ROW)
-    read = GrowthAgenda(employee_id=employee_id) if record is None else _agenda_of(record.data)
+def prep_write(
+    current: Record | None, employee_id: str, occurrence_id: str, prep: PrepSubmission, now: datetime,
+    day: date | None = None,
+) -> PrepWrite:  # fmt: skip
+    """Apply the prep card to the agenda row as read (``current``; None: no agenda yet), carried over for the
+    conversation on ``day`` (``GrowthAgenda.for_conversation``). Raises (ValidationError, AgendaFull) before
+    anything is written. The agenda's operation carries the ETag it was read with."""
+    read = GrowthAgenda(employee_id=employee_id) if current is None else _agenda_of(current.data)
     agenda = apply_prep(read.for_conversation(day) if day else read, prep, now.date())
     data = {"agenda": agenda.model_dump_json(), "updated_at": now.isoformat()}
-    current = (
+    agenda_op = (
         TransactionOp("insert", CURRENT_ROW, data)
-        if record is None
-        else TransactionOp("update", CURRENT_ROW, data, record.etag)
+        if current is None
+        else TransactionOp("update", CURRENT_ROW, data, current.etag)
     )
-    submitted = TransactionOp(
-        "upsert", occurrence_id, {"prep": prep.model_dump_json(), "submitted_at": now.isoformat()}
-    )
-    return PrepWrite(agenda, (current, submitted))
-
-
-def save_prep(
-    store: Store,
-    employee_id: str,
-    occurrence_id: str,
-    prep: PrepSubmission,
-    now: datetime,
-    day: date | None = None,
-    *,
-    prepared: PrepWrite | None = None,
-) -> GrowthAgenda:
-    """Apply the prep card to the agenda and store both rows in one transaction of the employee's partition.
-
-    The agenda row is written with the ETag it was read with: when it changed meanwhile (a micro-need from chat),
-    it is read and the card applied again, :data:`PREP_WRITE_ATTEMPTS` times at most (then StaleWrite).
-    ``prepared`` is a first :func:`prepare_prep` the caller already made (its read is not repeated).
-    """
-    write = prepared or prepare_prep(store, employee_id, occurrence_id, prep, now, day)
-    for attempt in range(1, PREP_WRITE_ATTEMPTS + 1):
-        try:
-            store.transact(AGENDAS, employee_id, write.ops)
-            return write.agenda
-        except (StaleWrite, AlreadyExists):
-            if attempt == PREP_WRITE_ATTEMPTS:
-                raise
-        write = prepare_prep(store, employee_id, occurrence_id, prep, now, day)
-    raise AssertionError("unreachable")
+    saved = TransactionOp("upsert", occurrence_id, {"prep": prep.model_dump_json(), "submitted_at": now.isoformat()})
+    return PrepWrite(agenda, (agenda_op, saved))
 
 
 def manager_view(agenda: GrowthAgenda) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from shared.services.card_records import (
     CardState,
     CardStatus,
     ClaimRefused,
+    card_row,
     claim,
     conversation_date,
     conversation_state,
@@ -58,6 +59,7 @@ from shared.services.card_submissions import parse_confirmation, parse_outcome_s
 
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
+    from shared.services.prep_submit import PrepRows
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +102,18 @@ def _refuse(message: str) -> CardReply:
     return CardReply(Verdict.REFUSED, message)
 
 
-def _authorised_card(store: Store, data: Mapping[str, Any], actor_id: str | None) -> CardRecord | CardReply:
+def _authorised_card(
+    store: Store, data: Mapping[str, Any], actor_id: str | None, *, prep: bool = False, rows: PrepRows | None = None
+) -> CardRecord | CardReply:
+    """The card the action names, if it was sent to the actor. ``prep``: look in the actor's agenda partition first
+    (a prep card's own row); ``rows``: that partition already read (``prep_submit.read_rows``)."""
     card_ref = data.get("cardId")
-    card = find_card(store, card_ref) if isinstance(card_ref, str) else None
+    if not isinstance(card_ref, str):
+        card = None
+    elif rows is not None:  # the actor's partition is read: else the card is someone else's, or sent before the move
+        card = rows.card or card_row(store, card_ref)
+    else:
+        card = find_card(store, card_ref, actor_id if prep else None)
     if card is None:
         logger.warning("card action refused: unknown card")
         return _refuse(NOT_KNOWN)
@@ -133,7 +144,8 @@ def handle_card_action(
     With ``config``, the outcome and confirmation cards answer with the card itself (refilled with the reason
     next to each answer when refused; what was stored when accepted).
     """
-    card = _authorised_card(store, data, actor_id)
+    rows = _prep_rows(store, verb, data, actor_id)
+    card = _authorised_card(store, data, actor_id, rows=rows)
     if isinstance(card, CardReply):
         return card
     if VERB_KINDS.get(verb) is not card.kind:
@@ -154,7 +166,7 @@ def handle_card_action(
     except ValidationError as error:
         return _refused_card(store, card, data, error, config) or _invalid(card, error)
     try:
-        stored = _store(store, clock, card, submission)
+        stored = _store(store, clock, card, submission, rows)
     except ClaimRefused:
         logger.info("card %s: submission refused, the card is claimed by another submission", card.card_id)
         return CardReply(Verdict.REFUSED, ALREADY, card.kind)
@@ -189,16 +201,29 @@ def handle_card_action(
     return CardReply(Verdict.ACCEPTED, SAVED, card.kind, card.card_id, summary, stored=stored)
 
 
-def _store(store: Store, clock: Clock, card: CardRecord, submission: Any) -> CardRecord:
+def _prep_rows(store: Store, verb: str, data: Mapping[str, Any], actor_id: str | None) -> PrepRows | None:
+    """For a prep card's submission: the card's row and the agenda in the actor's partition, in one read."""
+    card_ref = data.get("cardId")
+    if VERB_KINDS.get(verb) is not CardKind.PREP or not actor_id or not isinstance(card_ref, str):
+        return None
+    if not card_ref or len(card_ref) > 64:
+        return None
+    from shared.services.prep_submit import read_rows
+
+    return read_rows(store, card_ref, actor_id)
+
+
+def _store(store: Store, clock: Clock, card: CardRecord, submission: Any, rows: PrepRows | None) -> CardRecord:
     """Store a submission; returns the card row as written (raises ClaimRefused, AgendaFull, ValidationError).
 
-    A prep card goes in two writes (``prep_submit``: card, then agenda). Other cards are claimed (an ETag-guarded
-    write), stored, and marked submitted by the caller; a claim that stored nothing is given back.
+    A prep card goes in one transaction with the agenda (``prep_submit``; ``rows``: what was read for it). Other
+    cards are claimed (an ETag-guarded write), stored, and marked submitted by the caller; a claim that stored
+    nothing is given back.
     """
     if card.kind is CardKind.PREP:
         from shared.services.prep_submit import submit_prep
 
-        return submit_prep(store, card, submission, clock.now())
+        return submit_prep(store, card, submission, clock.now(), rows)
     claimed = claim(store, card, clock.now())
     try:
         _STORERS[card.kind](store, clock, claimed, submission)
@@ -259,15 +284,17 @@ def handle_refresh(
     clock: Clock | None = None,
     expiry: timedelta = DEFAULT_EXPIRY,
     authorised: CardRecord | None = None,
+    prep: bool = False,
 ) -> CardReply:
     """Universal Actions refresh: the recipient gets their card rebuilt from the store now; anyone else a refusal.
 
     Rows keep ids only, so without ``config`` an editable card cannot be rebuilt and the reply carries no view
     (the bot then shows a short text card). Nothing stored is ever replayed. ``authorised``: the card row this
     request has just checked and written for ``actor_id`` (``CardReply.stored``), so it is not read and checked
-    again (the answer to a submission).
+    again (the answer to a submission). ``prep``: the request is a prep card's (its row in the actor's agenda
+    partition is read first).
     """
-    card = authorised or _authorised_card(store, data, actor_id)
+    card = authorised or _authorised_card(store, data, actor_id, prep=prep)
     if isinstance(card, CardReply):
         return card
     stale = None if authorised else _stale(store, card, clock or SystemClock(), prep_reopen.expiry_for(card, expiry))

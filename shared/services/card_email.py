@@ -21,7 +21,7 @@ from shared.domain.actionable_email import card_email_html
 from shared.ports.clock import Clock
 from shared.ports.mail import CardMailer, DeliveryUncertain, RecipientNotAllowed
 from shared.ports.storage import Store
-from shared.services.card_records import CardKind, CardStatus, set_status
+from shared.services.card_records import CardKind, CardStatus, mark_sent, set_status
 from shared.services.scheduling_records import load_person
 from shared.services.send_cards import SendCard, SendResult, claim_card_row
 
@@ -64,5 +64,5 @@ async def email_card(
         return SendResult.UNREACHABLE
     except DeliveryUncertain:
         logger.warning("card %s: the email may or may not have gone out; not sent again", record.card_id)
-    set_status(store, record, CardStatus.SENT, clock.now(), channel="email")
+    mark_sent(store, record, clock.now(), channel="email")
     return SendResult.SENT

@@ -8,6 +8,11 @@ A row keeps ids, never content (docs/cards.md, "Refresh rebuilds, never replays"
 to :data:`STORED_KEYS` (the manager's id and the conversation's start), and every refresh rebuilds the card
 from the store as it is now. A submission first *claims* the row with its ETag (:func:`claim`), so two
 concurrent submits of one card cannot both apply.
+
+A prep card, once sent, also has a row in its recipient's partition of the ``agendas`` table (row
+``card-<card id>``, :func:`mark_sent`). That row is the one its actions read and write: the card, the agenda and
+the saved prep share one partition, so a submission is one read and one transaction (``prep_submit``). The
+``cards`` row keeps the sending (pending, sent, unreachable); the agenda's row keeps the answering (submitted).
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from shared.ports.storage import Record, StaleWrite, Store
+from shared.ports.storage import AlreadyExists, Record, StaleWrite, Store
+from shared.services.agenda_store import AGENDAS
 from shared.services.scheduling_records import PAIRS, load_person
 
 CARDS = "cards"
 ROW = "card"
+IN_AGENDA = "card-"  # row-key prefix of a prep card's row in its recipient's agenda partition
 STORED_KEYS = ("managerId", "start", "cardId")  # ids only: what a card row may keep of its template data
 CLAIM_TTL = timedelta(minutes=2)  # a claim older than this was left by a crashed attempt and may be taken over
 
@@ -67,8 +74,9 @@ class CardRecord:
     @classmethod
     def from_record(cls, record: Record) -> CardRecord:
         data = record.data
+        in_agenda = record.row.startswith(IN_AGENDA)
         return cls(
-            card_id=record.partition,
+            card_id=record.row.removeprefix(IN_AGENDA) if in_agenda else record.partition,
             kind=CardKind(str(data["kind"])),
             occurrence_id=str(data["occurrence_id"]),
             recipient_id=str(data["recipient_id"]),
@@ -144,11 +152,44 @@ def conversation_date(card: CardRecord) -> str:
     return start.date().isoformat() if start is not None else ""
 
 
-def find_card(store: Store, card: str) -> CardRecord | None:
+def agenda_row(card: str) -> str:
+    """The row key of a prep card's row in its recipient's agenda partition."""
+    return IN_AGENDA + card
+
+
+def card_row(store: Store, card: str) -> CardRecord | None:
+    """The card's ``cards`` row: how it was sent (for a prep card, not whether it was answered)."""
     if not card or len(card) > 64:
         return None
     record = store.find(CARDS, card, ROW)
     return CardRecord.from_record(record) if record else None
+
+
+def find_card(store: Store, card: str, owner: str | None = None) -> CardRecord | None:
+    """The card as it stands: a sent prep card's row in its recipient's agenda partition, else its ``cards`` row.
+
+    ``owner``: whose agenda partition to look in first (the actor, the employee), saving a round trip for a prep
+    card; any other card then costs one read more.
+    """
+    if not card or len(card) > 64:
+        return None
+    if owner and (in_agenda := store.find(AGENDAS, owner, agenda_row(card))) is not None:
+        return CardRecord.from_record(in_agenda)
+    row = card_row(store, card)
+    if row is None or row.kind is not CardKind.PREP or row.status is not CardStatus.SENT or row.recipient_id == owner:
+        return row
+    in_agenda = store.find(AGENDAS, row.recipient_id, agenda_row(card))
+    return CardRecord.from_record(in_agenda) if in_agenda is not None else row
+
+
+def mark_sent(store: Store, card: CardRecord, now: datetime, **extra: Any) -> CardRecord:
+    """The card went out: its ``cards`` row says so, and a prep card gets its row in the recipient's agenda
+    partition (kept as it is when a retry finds it there already)."""
+    sent = set_status(store, card, CardStatus.SENT, now, **extra)
+    if sent.kind is CardKind.PREP and sent.record is not None:
+        with contextlib.suppress(AlreadyExists):
+            store.insert(AGENDAS, sent.recipient_id, agenda_row(sent.card_id), sent.record.data)
+    return sent
 
 
 def insert_card(store: Store, card: CardRecord) -> CardRecord:

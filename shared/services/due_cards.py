@@ -28,7 +28,7 @@ from shared.domain.reminders import ReminderPolicy
 from shared.ports.calendar import Calendar
 from shared.ports.storage import Queues, Record, Store
 from shared.services.agenda_store import AGENDAS
-from shared.services.card_records import CardKind, CardStatus, card_id, find_card
+from shared.services.card_records import CardKind, CardStatus, card_id, card_row
 from shared.services.reminders import mark_overdue, reminders_due
 from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import extras_from_row
@@ -79,7 +79,7 @@ def kinds_due(
 
 
 def _still_to_send(store: Store, occurrence_id: str, kind: CardKind) -> bool:
-    found = find_card(store, card_id(occurrence_id, kind))
+    found = card_row(store, card_id(occurrence_id, kind))
     return found is None or found.status is CardStatus.PENDING
 
 

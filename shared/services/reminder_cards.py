@@ -54,7 +54,7 @@ def reminder_data(
     if split is None:
         return None
     occurrence_id, target = split
-    reminded = target_card(store, occurrence_id, target)
+    reminded = target_card(store, occurrence_id, target, owner=recipient_id)
     owner = meeting.employee if target is ReminderTarget.PREP else meeting.manager
     other = meeting.manager if target is ReminderTarget.PREP else meeting.employee
     if reminded is None or reminded.recipient_id != recipient_id or owner.id != recipient_id:
@@ -86,8 +86,10 @@ def open_reminded(
     if isinstance(reminder, CardReply):
         return reminder
     split = split_reminder(reminder.occurrence_id) if reminder.kind is CardKind.REMINDER else None
-    reminded = target_card(store, *split) if split is not None else None
+    reminded = target_card(store, *split, owner=actor_id) if split is not None else None
     if reminded is None:
         logger.warning("card action refused: card %s reminds of no card", reminder.card_id)
         return CardReply(Verdict.REFUSED, WRONG_ACTION)
-    return handle_refresh(store, {"cardId": reminded.card_id}, actor_id, config=config, clock=clock, expiry=expiry)
+    prep = reminded.kind is CardKind.PREP
+    data = {"cardId": reminded.card_id}
+    return handle_refresh(store, data, actor_id, config=config, clock=clock, expiry=expiry, prep=prep)

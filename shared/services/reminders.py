@@ -56,8 +56,13 @@ def split_reminder(occurrence: str) -> tuple[str, ReminderTarget] | None:
     return (base, ReminderTarget(target)) if base and target in ReminderTarget else None
 
 
-def target_card(store: Store, occurrence_id: str, target: ReminderTarget) -> CardRecord | None:
-    return find_card(store, card_id(occurrence_id, TARGET_KINDS[target]))
+def target_card(
+    store: Store, occurrence_id: str, target: ReminderTarget, owner: str | None = None
+) -> CardRecord | None:
+    """The reminded card; with ``owner`` (its recipient), a prep card's row in their agenda partition, which keeps
+    whether it was submitted (``card_records.mark_sent``)."""
+    kind = TARGET_KINDS[target]
+    return find_card(store, card_id(occurrence_id, kind), owner if kind is CardKind.PREP else None)
 
 
 def reminder_card(store: Store, occurrence_id: str, target: ReminderTarget) -> CardRecord | None:
@@ -85,7 +90,7 @@ def reminders_due(
     """The reminders of one conversation to queue now (none once each went out)."""
     due: list[DueReminder] = []
     for target in ReminderTarget:
-        card = target_card(store, occurrence_id, target)
+        card = target_card(store, occurrence_id, target, owner=employee_id)
         if card is None or card.status is not CardStatus.SENT:  # not sent, unreachable, or done
             continue
         if not reminder_due(target, start, now, _stamp(card, CardStatus.SENT), policy):
@@ -132,7 +137,7 @@ def _mark_outcome(
 def _mark_prep(
     store: Store, manager_id: str, employee_id: str, occurrence_id: str, start: datetime, now: datetime
 ) -> bool:
-    prep = target_card(store, occurrence_id, ReminderTarget.PREP)
+    prep = target_card(store, occurrence_id, ReminderTarget.PREP, owner=employee_id)
     if prep is None:
         return False
     reminder = reminder_card(store, occurrence_id, ReminderTarget.PREP)

@@ -27,7 +27,16 @@ from shared.ports.messenger import (
 )
 from shared.ports.storage import AlreadyExists, Store
 from shared.services.card_rate import CardRateLimiter
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card, set_status
+from shared.services.card_records import (
+    CardKind,
+    CardRecord,
+    CardStatus,
+    card_id,
+    card_row,
+    insert_card,
+    mark_sent,
+    set_status,
+)
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -83,14 +92,14 @@ async def send_card(
         logger.warning("card %s: recipient not reachable in Teams", record.card_id)
         set_status(store, record, CardStatus.UNREACHABLE, clock.now())
         return SendResult.UNREACHABLE
-    set_status(store, record, CardStatus.SENT, clock.now(), conversation_id=ref.conversation_id)
+    mark_sent(store, record, clock.now(), conversation_id=ref.conversation_id)
     return SendResult.SENT
 
 
 def _claim(store: Store, message: SendCard) -> CardRecord:
     """The card's row: written now (pending, with its recipient) or found from an earlier attempt."""
     cid = card_id(message.occurrence_id, message.kind)
-    existing = find_card(store, cid)
+    existing = card_row(store, cid)
     if existing is not None:
         return existing
     data = {**message.template_data, "cardId": cid}
@@ -100,7 +109,7 @@ def _claim(store: Store, message: SendCard) -> CardRecord:
     try:
         return insert_card(store, pending)
     except AlreadyExists:
-        found = find_card(store, cid)
+        found = card_row(store, cid)
         assert found is not None
         return found
 

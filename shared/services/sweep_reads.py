@@ -1,4 +1,5 @@
-"""A store view for one sweep of the ``cards`` timer: each row is read at most once while the sweep runs.
+"""A store view for one sweep of the ``cards`` timer (or one card action and its answer, ``card_answer``): each row
+is read at most once while it runs.
 
 The sweep looks at every conversation in its window, and for each one it asks about the same few rows several
 times (the prep, outcome and reminder cards, the two people, the pair). ``SweepReads`` answers a repeated
@@ -29,6 +30,13 @@ class SweepReads:
         if key not in self._seen:
             self._seen[key] = self._inner.find(table, partition, row)
         return self._seen[key]
+
+    def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
+        unread = [row for row in rows if (table, partition, row) not in self._seen]
+        if unread:
+            found = self._inner.find_rows(table, partition, unread)
+            self._seen.update({(table, partition, row): found.get(row) for row in unread})
+        return {row: seen for row in rows if (seen := self._seen[table, partition, row]) is not None}
 
     def get(self, table: str, partition: str, row: str) -> Record:
         found = self.find(table, partition, row)

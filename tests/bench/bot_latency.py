@@ -20,13 +20,14 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from devstack.azurite import Azurite, free_port
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
+from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card, mark_sent
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT = "00000000-0000-0000-0000-000000000000"
@@ -63,8 +64,8 @@ def seed_cards(connection: str, clients: int, requests: int, tag: str) -> list[l
         for r in range(requests):
             occurrence = f"occ-{tag}-{c:03d}-{r:03d}"
             record = CardRecord(card_id(occurrence, CardKind.PREP), CardKind.PREP, occurrence, user, user,
-                                CardStatus.SENT, {})  # fmt: skip
-            insert_card(store, record)
+                                CardStatus.PENDING, {})  # fmt: skip
+            mark_sent(store, insert_card(store, record), datetime.now(UTC))  # as the send path leaves it
             bodies.append(action(user, record.card_id))
         plan.append(bodies)
     return plan

@@ -133,6 +133,29 @@ def test_query_by_partition_and_whole_table_sorted(store: Store) -> None:
     assert store.query("missingtable") == []
 
 
+def test_find_rows_answers_the_rows_that_exist_in_one_partition(store: Store) -> None:
+    ours = {row: store.insert("agendas", "ada", row, {"row": row}) for row in ("current", "card-1", "o'brien")}
+    store.insert("agendas", "grace", "card-2", {"row": "card-2"})
+    found = store.find_rows("agendas", "ada", ["current", "card-1", "card-2", "o'brien", "missing"])
+    assert sorted(found) == ["card-1", "current", "o'brien"]
+    assert {row: (r.partition, dict(r.data), r.etag) for row, r in found.items()} == {
+        row: ("ada", dict(r.data), r.etag) for row, r in ours.items()
+    }
+    assert store.find_rows("agendas", "ada", []) == {}
+    assert store.find_rows("agendas", "nobody", ["current"]) == {}
+    assert store.find_rows("missingtable", "ada", ["current"]) == {}
+
+
+def test_find_rows_sees_the_latest_write(store: Store) -> None:
+    written = store.insert("agendas", "ada", "current", {"v": 1})
+    assert store.find_rows("agendas", "ada", ["current", "card-1"])["current"].data["v"] == 1
+    store.update(written, {"v": 2})
+    store.insert("agendas", "ada", "card-1", {"v": 3})
+    found = store.find_rows("agendas", "ada", ["current", "card-1"])
+    assert (found["current"].data["v"], found["card-1"].data["v"]) == (2, 3)
+    store.update(found["current"], {"v": 4})  # the ETag it answered with guards an update
+
+
 def test_transact_applies_all_ops(store: Store) -> None:
     kept = store.insert("outbox", "p", "keep", {"v": 1})
     store.insert("outbox", "p", "drop", {"v": 1})

@@ -1,8 +1,9 @@
 """Issue 20: Table round trips per ``prep.submit``, counted on Azurite through a counting proxy.
 
-The submission and its answer run as the bot runs them (``shared.adapters.teams.agent``: ``handle_card_action``,
-then ``saved_prep_card`` rebuilding the card with ``handle_refresh``). Every request the table service receives is
-counted, so a change that adds a read or a write fails here.
+The submission and its answer run as the bot runs them (``shared.services.card_answer.submit_and_answer``:
+``handle_card_action``, then ``saved_prep_card`` rebuilding the card with ``handle_refresh``, on one read-once view
+of the store). Every request the table service receives is counted, so a change that adds a read or a write fails
+here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 import pytest
 
@@ -20,9 +20,9 @@ from devstack.azurite import Azurite, connection_string
 from shared.adapters.config_file import load_company_config
 from shared.adapters.storage.tables import TableStore
 from shared.services import agenda_store
-from shared.services.card_actions import CardReply, Verdict, handle_card_action, handle_refresh
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
-from shared.services.prep_reopen import saved_prep_card
+from shared.services.card_actions import CardReply, Verdict
+from shared.services.card_answer import submit_and_answer
+from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card, mark_sent
 from tests.bench.table_proxy import TableProxy
 from tests.unit.test_outcomes_world import FixedClock, seed_pair
 
@@ -54,29 +54,29 @@ def requests(proxy: TableProxy) -> Counter[str]:
 
 
 def submit_as_the_bot(store: TableStore, cid: str, data: dict[str, str]) -> CardReply:
-    clock, payload = FixedClock(NOW), {"cardId": cid, **data}
-    reply = handle_card_action(store, clock, "prep.submit", payload, "ada", config=lambda: CONFIG)
-    rebuild = partial(handle_refresh, store, payload, "ada", config=lambda: CONFIG, clock=clock)
-    return saved_prep_card(reply, rebuild)
+    payload = {"cardId": cid, **data}
+    return submit_and_answer(store, FixedClock(NOW), "prep.submit", payload, "ada", config=lambda: CONFIG)
 
 
 def seed_prep(store: TableStore, occurrence: str, **ids: str) -> str:
+    """A prep card as the send path leaves it: its ``cards`` row sent, and its row in ada's agenda partition."""
     cid = card_id(occurrence, CardKind.PREP)
-    insert_card(
-        store, CardRecord(cid, CardKind.PREP, occurrence, "ada", "ada", CardStatus.SENT, {"cardId": cid, **ids})
-    )
+    data = {"cardId": cid, **ids}
+    pending = insert_card(store, CardRecord(cid, CardKind.PREP, occurrence, "ada", "ada", CardStatus.PENDING, data))
+    mark_sent(store, pending, NOW - timedelta(days=1))
     return cid
 
 
-def test_a_prep_submit_takes_four_table_round_trips(counted: tuple[TableStore, TableProxy]) -> None:
-    """The bench's card (tests/bench/card_action.py): GET card, GET agenda, PUT card (submitted), POST $batch."""
+def test_a_prep_submit_takes_two_table_round_trips(counted: tuple[TableStore, TableProxy]) -> None:
+    """The bench's card (tests/bench/card_action.py): one GET of ada's agenda partition (the card's row and the
+    agenda), one POST $batch (the card row submitted, the agenda, the prep row)."""
     store, proxy = counted
     agenda_store.add_micro_need(store, "ada", "an earlier need", NOW)  # the agenda exists: an ETag-guarded update
     cid = seed_prep(store, "occ-1")
     proxy.counts.clear()
     reply = submit_as_the_bot(store, cid, {"newMicroNeed": "Pairing with SRE"})
     assert reply.verdict is Verdict.ACCEPTED
-    assert requests(proxy) == {"GET cards": 1, "GET agendas": 1, "PUT cards": 1, "POST $batch": 1}
+    assert requests(proxy) == {"GET agendas": 1, "POST $batch": 1}
     texts = [item.text for item in agenda_store.load_agenda(store, "ada").items]
     assert texts == ["an earlier need", "Pairing with SRE"]
     found = find_card(store, cid)
@@ -84,11 +84,23 @@ def test_a_prep_submit_takes_four_table_round_trips(counted: tuple[TableStore, T
     assert store.find(agenda_store.AGENDAS, "ada", "occ-1") is not None
 
 
+def test_a_card_sent_before_its_agenda_row_existed_takes_one_read_more(
+    counted: tuple[TableStore, TableProxy],
+) -> None:
+    store, proxy = counted
+    agenda_store.add_micro_need(store, "ada", "an earlier need", NOW)
+    cid = card_id("occ-9", CardKind.PREP)
+    insert_card(store, CardRecord(cid, CardKind.PREP, "occ-9", "ada", "ada", CardStatus.SENT, {"cardId": cid}))
+    proxy.counts.clear()
+    assert submit_as_the_bot(store, cid, {"newMicroNeed": "Pairing with SRE"}).verdict is Verdict.ACCEPTED
+    assert requests(proxy) == {"GET agendas": 1, "GET cards": 1, "POST $batch": 1}
+
+
 def test_a_first_prep_submit_of_an_open_conversation_reads_the_pair_once(
     counted: tuple[TableStore, TableProxy],
 ) -> None:
-    """A card as sent (manager and start): the pair check (people, pair) and the editable card in the answer (people,
-    agenda, open actions) add reads; the card row is still read and written once, the agenda written once."""
+    """A card as sent (manager and start): the pair check (people, pair) and the editable card in the answer (agenda
+    as written, open actions) add reads; the answer reuses the pair check's people; one transaction writes."""
     store, proxy = counted
     seed_pair(store, "grace", "ada")
     agenda_store.add_micro_need(store, "ada", "an earlier need", NOW)
@@ -96,8 +108,8 @@ def test_a_first_prep_submit_of_an_open_conversation_reads_the_pair_once(
     proxy.counts.clear()
     reply = submit_as_the_bot(store, cid, {"newMicroNeed": "Pairing with SRE"})
     assert reply.verdict is Verdict.EDITABLE and reply.view["saved"] is True
-    reads = {"GET cards": 1, "GET people": 4, "GET pairs": 1, "GET agendas": 2, "GET outcomes": 1}
-    assert requests(proxy) == {**reads, "PUT cards": 1, "POST $batch": 1}
+    reads = {"GET people": 2, "GET pairs": 1, "GET agendas": 2, "GET outcomes": 1}
+    assert requests(proxy) == {**reads, "POST $batch": 1}
 
 
 def test_a_prep_submit_that_does_not_fit_writes_nothing(counted: tuple[TableStore, TableProxy]) -> None:

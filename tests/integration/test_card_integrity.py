@@ -22,6 +22,7 @@ from tests.fakes.storage import InMemoryStore
 from tests.fixtures.bot_container import FixedClock
 from tests.fixtures.jwks import KeyServer
 from tests.integration.test_bot_endpoint import ADA, GRACE, NOW, action, card_text, env, message, post, replies
+from tests.unit.test_card_actions import saved_agenda_rows
 from tests.unit.test_card_integrity import RacingStore
 
 pytestmark = pytest.mark.integration
@@ -91,7 +92,7 @@ async def test_an_expired_card_refreshes_into_the_passed_card(env: Container, bo
     assert "This conversation has passed" in card_text(refreshed) and "2020-03-10" in card_text(refreshed)
     submitted = await post(action(ADA, "prep.submit", {"cardId": card, "newMicroNeed": "late"}), bot_jwks.header())
     assert "This conversation has passed" in card_text(submitted)
-    assert env.store.query("agendas") == []
+    assert saved_agenda_rows(env.store) == []
 
 
 async def test_a_double_submit_through_the_endpoint_applies_once(env: Container, bot_jwks: KeyServer) -> None:
@@ -114,7 +115,7 @@ async def test_an_over_long_prep_field_is_an_answer_on_the_card(env: Container, 
     response = await post(body, bot_jwks.header())
     assert response.status_code == 200
     assert "Please check" in card_text(response) and "learning_goal" in card_text(response)
-    assert env.store.query("agendas") == []
+    assert saved_agenda_rows(env.store) == []
     found = find_card(env.store, card)
     assert found is not None and found.status is CardStatus.SENT and found.claimed_at() is None
 

@@ -34,7 +34,7 @@ from shared.adapters.workbook.template import build_template
 from shared.config import load_settings
 from shared.container import Container
 from shared.services.card_actions import Verdict, handle_card_action
-from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus
+from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, find_card
 from shared.services.record_outcome import OUTCOMES, conversation_id, pair_key
 from shared.services.scheduling_records import SERIES
 from tests.contract.test_graph_adapter_support import FAST_POLICY
@@ -125,7 +125,14 @@ async def until_ok[T](run: Run, step: Callable[[], Awaitable[T]]) -> T:
 
 
 def open_cards(run: Run, kind: CardKind) -> list[Any]:
-    return [r for r in run.c.store.query(CARDS) if r.data.get("kind") == kind and r.data.get("status") == "sent"]
+    """The sent cards of one kind not answered yet (a prep card's answer is on its row in the agenda partition)."""
+    sent = [r for r in run.c.store.query(CARDS) if r.data.get("kind") == kind and r.data.get("status") == "sent"]
+    return [r for r in sent if _unanswered(run, r)]
+
+
+def _unanswered(run: Run, row: Any) -> bool:
+    card = find_card(run.c.store, row.partition, str(row.data["recipient_id"]))
+    return card is not None and card.status is CardStatus.SENT
 
 
 def answer(run: Run, kind: CardKind) -> None:

@@ -7,9 +7,18 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.domain.agenda import MAX_ITEMS, AgendaFull
+from shared.ports.storage import Record, Store
 from shared.services import agenda_store
 from shared.services.card_actions import Verdict, handle_card_action, handle_refresh
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
+from shared.services.card_records import (
+    IN_AGENDA,
+    CardKind,
+    CardRecord,
+    CardStatus,
+    card_id,
+    insert_card,
+    mark_sent,
+)
 from tests.fakes.storage import InMemoryStore
 
 pytestmark = pytest.mark.unit
@@ -20,9 +29,15 @@ class FixedClock:
         return datetime(2026, 3, 7, 9, tzinfo=UTC)
 
 
+def saved_agenda_rows(store: Store) -> list[Record]:
+    """The agendas table without the prep cards' own rows (``card_records.mark_sent``): what submissions saved."""
+    return [record for record in store.query("agendas") if not record.row.startswith(IN_AGENDA)]
+
+
 def prep_card(store: InMemoryStore) -> str:
     cid = card_id("occ-1", CardKind.PREP)
-    insert_card(store, CardRecord(cid, CardKind.PREP, "occ-1", "ada", "ada", CardStatus.SENT, {"cardId": cid}))
+    pending = CardRecord(cid, CardKind.PREP, "occ-1", "ada", "ada", CardStatus.PENDING, {"cardId": cid})
+    mark_sent(store, insert_card(store, pending), datetime(2026, 3, 1, tzinfo=UTC))
     return cid
 
 
@@ -32,7 +47,7 @@ def test_the_card_data_cannot_name_a_different_recipient() -> None:
     data = {"cardId": cid, "recipient_id": "grace", "newMicroNeed": "x"}
     reply = handle_card_action(store, FixedClock(), "prep.submit", data, "grace")
     assert reply.verdict is Verdict.REFUSED
-    assert store.query("agendas") == []
+    assert saved_agenda_rows(store) == []
 
 
 def test_a_verb_from_another_card_kind_is_refused() -> None:
@@ -48,7 +63,7 @@ def test_non_string_inputs_get_an_error_not_an_exception() -> None:
     cid = prep_card(store)
     reply = handle_card_action(store, FixedClock(), "prep.submit", {"cardId": cid, "unlearn": ["x"]}, "ada")
     assert reply.verdict is Verdict.INVALID
-    assert store.query("agendas") == []
+    assert saved_agenda_rows(store) == []
 
 
 def test_shared_toggle_and_private_canary_in_the_manager_view() -> None:

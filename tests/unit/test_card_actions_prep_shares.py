@@ -15,6 +15,7 @@ from shared.services.card_actions import Verdict, handle_card_action
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
 from shared.services.card_submissions import NEW_ENTRY_INPUTS
 from tests.fakes.storage import InMemoryStore
+from tests.unit.test_card_actions import saved_agenda_rows
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 3, 7, 9, tzinfo=UTC)
@@ -109,4 +110,4 @@ def test_existing_items_keep_their_per_item_toggle_next_to_new_ones() -> None:
 def test_a_malformed_new_entry_toggle_is_invalid_and_stores_nothing() -> None:
     store = InMemoryStore()
     assert submit(store, {**ANSWERS, "learningGoalsShared": ["yes"]}) is Verdict.INVALID
-    assert store.query("agendas") == []
+    assert saved_agenda_rows(store) == []

@@ -30,10 +30,22 @@ from shared.services.card_actions import (
 )
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
-from shared.services.card_records import CARDS, ROW, CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
+from shared.services.card_records import (
+    CARDS,
+    IN_AGENDA,
+    ROW,
+    CardKind,
+    CardRecord,
+    CardStatus,
+    card_id,
+    find_card,
+    insert_card,
+    mark_sent,
+)
 from shared.services.card_submissions import PREP_TEXT_MAX
 from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
+from tests.unit.test_card_actions import saved_agenda_rows
 from tests.unit.test_card_actions_followups import CONFIG, START, RecordingMessenger
 from tests.unit.test_outcomes_world import seed_pair
 
@@ -60,7 +72,8 @@ def world() -> InMemoryStore:
 def sent(store: Store, kind: CardKind, recipient: str, start: str = START) -> str:
     cid = card_id(OCC, kind)
     data = {"managerId": "grace", "start": start, "cardId": cid}
-    insert_card(store, CardRecord(cid, kind, OCC, recipient, "ada", CardStatus.SENT, data))
+    pending = insert_card(store, CardRecord(cid, kind, OCC, recipient, "ada", CardStatus.PENDING, data))
+    mark_sent(store, pending, datetime(2026, 3, 1, tzinfo=UTC))  # a prep card also gets its agenda row
     return cid
 
 
@@ -181,7 +194,7 @@ def test_a_card_expires_some_days_after_its_conversation() -> None:
     late = Clock(start + DEFAULT_EXPIRY + timedelta(days=1))
     reply = handle_card_action(store, late, "prep.submit", {"cardId": cid, "newMicroNeed": "late"}, "ada")
     assert reply.verdict is Verdict.EXPIRED
-    assert store.query("agendas") == []
+    assert saved_agenda_rows(store) == []
 
 
 def test_the_expiry_is_a_parameter() -> None:
@@ -210,10 +223,18 @@ class RacingStore:
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
         found = self.inner.find(table, partition, row)
-        if table == CARDS and threading.get_ident() not in self.waited:
+        self._first_card_read(table == CARDS or row.startswith(IN_AGENDA))
+        return found
+
+    def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
+        found = self.inner.find_rows(table, partition, rows)  # a prep card's row with its agenda
+        self._first_card_read(any(row.startswith(IN_AGENDA) for row in rows))
+        return found
+
+    def _first_card_read(self, of_a_card: bool) -> None:
+        if of_a_card and threading.get_ident() not in self.waited:
             self.waited.add(threading.get_ident())
             self.barrier.wait()
-        return found
 
     def get(self, table: str, partition: str, row: str) -> Record:
         return self.inner.get(table, partition, row)
@@ -269,11 +290,12 @@ def test_two_concurrent_submits_of_one_card_apply_once() -> None:
 def test_a_live_claim_refuses_a_later_submit_and_a_stale_one_is_taken_over() -> None:
     store = world()
     cid = sent(store, CardKind.PREP, "ada")
-    record = store.get(CARDS, cid, ROW)
-    store.update(record, {**record.data, "claimed_at": NOW.isoformat()})  # a submission in flight
+    card = find_card(store, cid, "ada")  # the row the action reads: the prep card's row in ada's agenda partition
+    assert card is not None and card.record is not None
+    store.update(card.record, {**card.record.data, "claimed_at": NOW.isoformat()})  # a submission in flight
     data = {"cardId": cid, "newMicroNeed": "second"}
     assert handle_card_action(store, Clock(), "prep.submit", data, "ada").verdict is Verdict.REFUSED
-    assert store.query("agendas") == []
+    assert saved_agenda_rows(store) == []
     later = Clock(NOW + timedelta(minutes=5))  # the first attempt crashed: its claim has lapsed
     assert handle_card_action(store, later, "prep.submit", data, "ada").verdict is Verdict.ACCEPTED
 
@@ -315,7 +337,7 @@ def test_a_prep_field_over_the_limit_is_an_answer_on_the_card_and_nothing_is_sav
     over = {"cardId": cid, field: "x" * (ITEM_TEXT_MAX + 1)}
     too_long = handle_card_action(store, Clock(), "prep.submit", over, "ada")
     assert too_long.verdict is Verdict.INVALID and "Please check" in too_long.message
-    assert store.query("agendas") == []
+    assert saved_agenda_rows(store) == []
     fits = handle_card_action(store, Clock(), "prep.submit", {"cardId": cid, field: "x" * ITEM_TEXT_MAX}, "ada")
     assert fits.verdict is Verdict.ACCEPTED
 

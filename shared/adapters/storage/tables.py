@@ -66,6 +66,18 @@ class TableStore:
         data, etag = _decoded(json.loads(answer.body))
         return Record(table, partition, row, data, etag)
 
+    def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
+        wanted = sorted(set(rows))
+        if not wanted:
+            return {}
+        any_row = " or ".join(f"RowKey eq '{_quoted(row)}'" for row in wanted)
+        where = "$filter=" + quote(f"PartitionKey eq '{_quoted(partition)}' and ({any_row})", safe="")
+        found = {}
+        for entity in self._pages(f"/{self._prefix}{table}()", where, table):
+            data, etag = _decoded(entity)
+            found[entity["RowKey"]] = Record(table, partition, entity["RowKey"], data, etag)
+        return found
+
     def query(self, table: str, partition: str | None = None) -> list[Record]:
         where = "" if partition is None else "$filter=" + quote(f"PartitionKey eq '{_quoted(partition)}'", safe="")
         records = []

@@ -2,7 +2,8 @@
 
 - ``outcomes``: outcome rows (and their outbox entries) by conversation date; a conversation's ``log`` and
   ``confirmation`` rows by when they were written;
-- ``agendas``: submitted prep cards by ``submitted_at``; a current agenda untouched for the whole period;
+- ``agendas``: submitted prep cards by ``submitted_at``; a current agenda untouched for the whole period; a prep
+  card's own row (``card-<id>``) like a ``cards`` row;
 - ``cards`` (coach requests included): by the latest time the card was written, sent or answered;
 - ``coachrequests``: a request by its latest instant (asked, taken, done);
 - ``bookings``: 15-minute buckets (row key ``YYYYMMDDTHHMM``, UTC) that ended before the cut-off;
@@ -19,7 +20,7 @@ from typing import Any
 
 from shared.ports.storage import Queues, Record, Store
 from shared.services.agenda_store import AGENDAS, CURRENT_ROW
-from shared.services.card_records import CARDS
+from shared.services.card_records import CARDS, IN_AGENDA
 from shared.services.privacy.subjects import audit
 from shared.services.record_outcome import OUTBOX_PREFIX, OUTCOME_PREFIX, OUTCOMES
 from shared.services.scheduling_bookings import BOOKINGS
@@ -69,18 +70,22 @@ def _purge_written_before(store: Store, table: str, cutoff: str, written: Callab
     return purged
 
 
+def _card_written(record: Record) -> str:
+    """The latest time a card row was written, sent or answered."""
+    return _latest(record.data, [k for k in record.data if k.endswith("_at")])
+
+
 def _purge_agendas(store: Store, cutoff: str) -> int:
     def written(record: Record) -> str:
+        if record.row.startswith(IN_AGENDA):
+            return _card_written(record)
         return str(record.data.get("updated_at" if record.row == CURRENT_ROW else "submitted_at") or "")
 
     return _purge_written_before(store, AGENDAS, cutoff, written)
 
 
 def _purge_cards(store: Store, cutoff: str) -> int:
-    def written(record: Record) -> str:
-        return _latest(record.data, [k for k in record.data if k.endswith("_at")])
-
-    return _purge_written_before(store, CARDS, cutoff, written)
+    return _purge_written_before(store, CARDS, cutoff, _card_written)
 
 
 def _purge_coach_requests(store: Store, cutoff: str) -> int:
