@@ -62,6 +62,9 @@ class InMemoryStore:
         entry = self.tables.get(table, {}).get((partition, row))
         return None if entry is None else Record(table, partition, row, _copy(entry[0]), entry[1])
 
+    def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
+        return {row: found for row in set(rows) if (found := self.find(table, partition, row)) is not None}
+
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
         return self._record(table, partition, row, self._insert(table, partition, row, data))
 
