@@ -8,6 +8,7 @@ change which org needs it lists. The coach request never appears on it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,9 @@ KIND_LABELS = {
     ItemKind.SHARE: "To share",
     ItemKind.LEARNED: "What I learned",
 }
+
+
+MAX_KEPT_NEEDS = 1024  # capability views kept per company config (cleared when full)
 
 
 class _View(BaseModel):
@@ -159,8 +163,40 @@ def _tenure(ctx: ConversationContext, *, for_manager: bool) -> TenureView | None
     return TenureView(stage=ctx.tenure_stage, label=text.label, prompt=prompt)
 
 
+class _NeedsByConfig:
+    """``capability_view`` answers kept per live company config, by (capability, date).
+
+    A card fan-out composes the same few org needs for every card of a conversation day (about 0.1 ms of CPU
+    each, issue 20). A view is a frozen function of the config, the capability and the date, so a kept one is
+    what a new call would build. The config is not hashable: its views are filed under its ``id`` and dropped
+    when it is garbage collected, before that ``id`` can be reused.
+    """
+
+    def __init__(self) -> None:
+        self._by_config: dict[int, dict[tuple[Capability, date], CapabilityView]] = {}
+
+    def view(self, config: CompanyConfig, capability: Capability, on: date) -> CapabilityView:
+        kept = self._kept_for(config)
+        found = kept.get((capability, on))
+        if found is None:
+            if len(kept) >= MAX_KEPT_NEEDS:
+                kept.clear()
+            found = kept[(capability, on)] = capability_view(config, capability, on)
+        return found
+
+    def _kept_for(self, config: CompanyConfig) -> dict[tuple[Capability, date], CapabilityView]:
+        kept = self._by_config.get(id(config))
+        if kept is None:
+            kept = self._by_config[id(config)] = {}
+            weakref.finalize(config, self._by_config.pop, id(config), None)
+        return kept
+
+
+_NEEDS = _NeedsByConfig()
+
+
 def _common(ctx: ConversationContext) -> tuple[tuple[CapabilityView, ...], tuple[ActionView, ...]]:
-    needs = tuple(capability_view(ctx.config, c, ctx.conversation_date) for c in ctx.capabilities)
+    needs = tuple(_NEEDS.view(ctx.config, c, ctx.conversation_date) for c in ctx.capabilities)
     actions = tuple(_action_view(a, ctx.config) for a in ctx.open_actions if a.status.is_open)
     return needs, actions
 

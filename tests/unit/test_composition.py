@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 import pytest
@@ -9,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.adapters.config_file import load_company_config
+from shared.domain import composition
 from shared.domain.actions import ActionStatus, ActionType, Gap, OutcomeAction
 from shared.domain.agenda import GrowthAgenda, ItemKind, ItemStatus, Visibility
 from shared.domain.composition import ConversationContext, compose_manager_agenda, compose_prep
 from shared.domain.quadrants import Quadrant
+from shared.domain.talking_points import capability_view
 from shared.domain.tenure import TenureStage
 
 pytestmark = pytest.mark.unit
@@ -131,3 +134,31 @@ def test_composition_never_puts_a_private_item_into_the_manager_agenda(
     shown_subjects = {p.subject for s in view.sections for p in s.points if p.item_id is not None}
     assert shown_subjects <= shared_texts
     assert {i.text for i in view.shared_items} <= shared_texts
+
+
+@given(
+    department=st.sampled_from(["Engineering", "Sales", "Customer Support", None]),
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2032, 12, 31)),
+)
+@settings(max_examples=40)
+def test_kept_org_needs_are_the_views_built_afresh(department: str | None, day: date) -> None:
+    ctx = context(department=department, conversation_date=day)
+    expected = tuple(capability_view(CONFIG, c, day) for c in ctx.capabilities)
+    assert compose_prep(ctx, GrowthAgenda(employee_id="e1")).org_needs == expected
+    assert compose_prep(ctx, GrowthAgenda(employee_id="e1")).org_needs == expected  # the kept ones
+
+
+def test_each_company_config_gets_its_own_org_needs_and_drops_them_with_it() -> None:
+    compose_prep(context(), GrowthAgenda(employee_id="e1"))
+    initiatives = tuple(i.model_copy(update={"name": f"Renamed {i.name}"}) for i in CONFIG.org_agenda.initiatives)
+    renamed = CONFIG.model_copy(
+        update={"org_agenda": CONFIG.org_agenda.model_copy(update={"initiatives": initiatives})}
+    )
+    needs = compose_prep(context(config=renamed), GrowthAgenda(employee_id="e1")).org_needs
+    assert needs and all(n.initiative_name.startswith("Renamed ") for n in needs)
+    kept_for = composition._NEEDS._by_config
+    assert id(renamed) in kept_for
+    key = id(renamed)
+    del renamed, initiatives
+    gc.collect()
+    assert key not in kept_for
