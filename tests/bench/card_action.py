@@ -97,7 +97,8 @@ def measure_runs(azurite: Azurite, rate: float, seconds: float, runs: int) -> li
     per_run = max(1, int(rate * seconds))
     # one card per person: 100 actions a second come from 100 people (one person's cards at once race on their agenda)
     plans = [seed_cards(azurite.connection_string, per_run, 1, f"run{n}") for n in range(runs)]
-    alone = seed_cards(azurite.connection_string, 1, ONE_CLIENT_ACTIONS * runs, "alone")[1]
+    singles = seed_cards(azurite.connection_string, ONE_CLIENT_ACTIONS * runs, 1, "alone")[1:]
+    alone = [body for person in singles for body in person]  # one card each: no agenda fills up and refuses
     process, url = start_host(azurite.connection_string, *NO_QUEUE_POLLING)
     results = []
     try:
