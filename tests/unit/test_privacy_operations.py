@@ -88,3 +88,16 @@ def test_language_channel_and_learning_rows_are_the_persons_to_export_and_forget
     asyncio.run(forget_person(store, None, "ada@contoso.test", "hr-admin", clock.now(), audit_key=b"k"))
     assert store.query(LANGUAGES) == [] and store.query(DELIVERY) == []
     assert [r.row for r in store.query("learning")] == ["c-1"]
+
+
+def test_retention_purges_a_prep_cards_agenda_row_by_when_it_was_last_written() -> None:
+    from shared.services.agenda_store import AGENDAS
+    from shared.services.card_records import CardKind, CardRecord, CardStatus, agenda_row, insert_card, mark_sent
+
+    store, clock = InMemoryStore(), FixedClock()
+    for occurrence, days_ago in (("occ-old", 500), ("occ-new", 10)):
+        pending = CardRecord(f"c-{occurrence}", CardKind.PREP, occurrence, "ada", "ada", CardStatus.PENDING, {})
+        mark_sent(store, insert_card(store, pending), clock.now() - timedelta(days=days_ago))
+    purge_expired(store, clock.now(), retention_days=365)
+    assert [r.row for r in store.query(AGENDAS, "ada")] == [agenda_row("c-occ-new")]
+    assert [r.partition for r in store.query("cards")] == ["c-occ-new"]
