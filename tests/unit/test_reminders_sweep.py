@@ -15,9 +15,18 @@ from shared.adapters.cards.validate import check_card
 from shared.adapters.config_file import load_company_config
 from shared.adapters.telemetry import in_memory_telemetry
 from shared.domain.calendar import Occurrence
-from shared.services.card_actions import Verdict
+from shared.services.card_actions import Verdict, handle_card_action
 from shared.services.card_content import Meeting
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card, set_status
+from shared.services.card_records import (
+    CardKind,
+    CardRecord,
+    CardStatus,
+    card_id,
+    find_card,
+    insert_card,
+    mark_sent,
+    set_status,
+)
 from shared.services.conversation_lifecycle import conversation_id, conversation_statuses, record_conversation
 from shared.services.conversation_prep import prep_state
 from shared.services.due_cards import SEND_CARD, CardsSweep, occurrence_key, sweep_due_cards
@@ -25,7 +34,7 @@ from shared.services.ops_telemetry import card_result, prep_overdue
 from shared.services.reminder_cards import open_reminded, reminder_data
 from shared.services.scheduling_records import SERIES, load_person
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
-from tests.unit.test_outcomes_world import seed_pair
+from tests.unit.test_outcomes_world import FixedClock, seed_pair
 
 pytestmark = pytest.mark.unit
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -52,7 +61,7 @@ def sent_card(store: InMemoryStore, kind: CardKind, occurrence: str, recipient: 
     data = {"managerId": "grace", "start": START.isoformat()}
     record = insert_card(store, CardRecord(card_id(occurrence, kind), kind, occurrence, recipient, "ada",
                                            CardStatus.PENDING, data))  # fmt: skip
-    return set_status(store, record, CardStatus.SENT, at)
+    return mark_sent(store, record, at)  # as send_cards leaves it (a prep card also gets its agenda-partition row)
 
 
 def sweep(store: InMemoryStore, queues: InMemoryQueues, now: datetime) -> CardsSweep:
@@ -87,7 +96,10 @@ def test_a_missing_prep_gets_one_reminder_to_the_employee_a_day_before_and_never
 def test_a_saved_prep_is_not_reminded_and_is_recorded_as_submitted() -> None:
     store, queues = world()
     prep = sent_card(store, CardKind.PREP, OCC, "ada", START - timedelta(days=3))
-    set_status(store, prep, CardStatus.SUBMITTED, START - timedelta(days=2))
+    saved = handle_card_action(
+        store, FixedClock(START - timedelta(days=2)), "prep.submit", {"cardId": prep.card_id, "unlearn": "x"}, "ada"
+    )
+    assert saved.verdict is Verdict.ACCEPTED
     swept = sweep(store, queues, START - timedelta(hours=20))
     assert (swept.reminders, swept.preps_overdue) == (0, 0)
     assert prep_state(store, "grace", "ada", START.date()) == "submitted"
