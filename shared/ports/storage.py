@@ -62,7 +62,11 @@ class Store(Protocol):
     def find(self, table: str, partition: str, row: str) -> Record | None: ...
 
     def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
-        """Those of ``rows`` that exist in one partition, keyed by row key, read in one round trip."""
+        """Those of ``rows`` that exist in one partition, keyed by row key, read in one round trip.
+
+        Table Storage answers a filter of OR'ed row keys by scanning the partition (it is not a point read), so
+        this is for small partitions only (one person's agenda), never for the directory's single partition.
+        """
         ...
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record: ...
