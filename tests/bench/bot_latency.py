@@ -20,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,21 +50,33 @@ def action(user: str, card: str) -> dict[str, Any]:
     }
 
 
-def seed_cards(connection: str, clients: int, requests: int, tag: str) -> list[list[dict[str, Any]]]:
-    """One prep card per request, sent to the client's user; the bodies each client will post, in order."""
+def seed_cards(
+    connection: str, clients: int, requests: int, tag: str, as_sent: bool = False
+) -> list[list[dict[str, Any]]]:
+    """One prep card per request, sent to the client's user; the bodies each client will post, in order.
+
+    ``as_sent``: the card as the timer sends it, with its manager and the conversation's start (a week ahead), and
+    the two people and their pair in the directory, so an action checks the pair and answers with the card to edit
+    again. Without it the card names no manager: no pair check, and a short "saved" answer.
+    """
     from azure.data.tables import TableServiceClient
 
     from shared.adapters.storage.tables import TableStore
+    from tests.unit.test_outcomes_world import seed_pair
 
     store = TableStore(TableServiceClient.from_connection_string(connection))
+    start = (datetime.now(UTC) + timedelta(days=7)).isoformat()
     plan: list[list[dict[str, Any]]] = []
     for c in range(clients + 1):  # the extra one warms the app up
         user = f"bench-{tag}-{c:03d}"
+        ids = {"managerId": f"{user}-mgr", "start": start} if as_sent else {}
+        if as_sent:
+            seed_pair(store, f"{user}-mgr", user)
         bodies = []
         for r in range(requests):
             occurrence = f"occ-{tag}-{c:03d}-{r:03d}"
             record = CardRecord(card_id(occurrence, CardKind.PREP), CardKind.PREP, occurrence, user, user,
-                                CardStatus.PENDING, {})  # fmt: skip
+                                CardStatus.PENDING, ids)  # fmt: skip
             mark_sent(store, insert_card(store, record), datetime.now(UTC))  # as the send path leaves it
             bodies.append(action(user, record.card_id))
         plan.append(bodies)

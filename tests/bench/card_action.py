@@ -14,7 +14,10 @@ The runner polls no queue during the measurement (``--poll-interval 600``): in A
 Python worker, watches the queues, and a ``prep.submit`` sends nothing to a queue. Polling the app's queues every
 0.5 s cost the local runner about 40 ms of CPU per second, which the worker's CPU per action counted before.
 
-    python -m tests.bench.card_action [--rate 100] [--seconds 5] [--runs 3]
+    python -m tests.bench.card_action [--rate 100] [--seconds 5] [--runs 3] [--as-sent]
+
+``--as-sent``: the prep card as the timer sends it (its manager and start, the pair in the directory): the action
+also checks the pair and answers with the card rebuilt to edit again. Without it, the card names no manager.
 """
 
 from __future__ import annotations
@@ -77,10 +80,10 @@ async def one_client(url: str, bodies: list[dict[str, Any]]) -> dict[str, float]
     return {"p50_ms": statistics.median(seconds) * 1000, "p99_ms": percentile(seconds, 0.99) * 1000}
 
 
-def count_round_trips(azurite: Azurite) -> dict[str, Any]:
+def count_round_trips(azurite: Azurite, as_sent: bool) -> dict[str, Any]:
     """Table requests per action, through the counting proxy (after one warm-up action)."""
     proxy = TableProxy(f"http://127.0.0.1:{azurite.ports['table']}").start()
-    plan = seed_cards(azurite.connection_string, 1, COUNTED_ACTIONS, "counted")
+    plan = seed_cards(azurite.connection_string, 1, COUNTED_ACTIONS, "counted", as_sent)
     process, url = start_host(connection_string(proxy.port, azurite.ports["queue"]), *NO_QUEUE_POLLING)
     try:
         asyncio.run(one_client(url, plan[0][:1]))
@@ -93,11 +96,11 @@ def count_round_trips(azurite: Azurite) -> dict[str, Any]:
         proxy.stop()
 
 
-def measure_runs(azurite: Azurite, rate: float, seconds: float, runs: int) -> list[dict[str, Any]]:
+def measure_runs(azurite: Azurite, rate: float, seconds: float, runs: int, as_sent: bool) -> list[dict[str, Any]]:
     per_run = max(1, int(rate * seconds))
     # one card per person: 100 actions a second come from 100 people (one person's cards at once race on their agenda)
-    plans = [seed_cards(azurite.connection_string, per_run, 1, f"run{n}") for n in range(runs)]
-    singles = seed_cards(azurite.connection_string, ONE_CLIENT_ACTIONS * runs, 1, "alone")[1:]
+    plans = [seed_cards(azurite.connection_string, per_run, 1, f"run{n}", as_sent) for n in range(runs)]
+    singles = seed_cards(azurite.connection_string, ONE_CLIENT_ACTIONS * runs, 1, "alone", as_sent)[1:]
     alone = [body for person in singles for body in person]  # one card each: no agenda fills up and refuses
     process, url = start_host(azurite.connection_string, *NO_QUEUE_POLLING)
     results = []
@@ -134,15 +137,16 @@ def start_azurite(attempts: int = 3) -> Azurite:
     raise AssertionError("unreachable")
 
 
-def run(rate: float, seconds: float, runs: int) -> dict[str, Any]:
+def run(rate: float, seconds: float, runs: int, as_sent: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     azurite = start_azurite()  # started already: ``with`` would start a second pair and leave this one running
     try:
-        trips = count_round_trips(azurite)
-        results = measure_runs(azurite, rate, seconds, runs)
+        trips = count_round_trips(azurite, as_sent)
+        results = measure_runs(azurite, rate, seconds, runs, as_sent)
     finally:
         azurite.stop()
-    return {"table_round_trips": trips, "runs": results, "seconds": time.perf_counter() - started}
+    card = "as sent (manager, start, pair)" if as_sent else "no manager (no pair check)"
+    return {"card": card, "table_round_trips": trips, "runs": results, "seconds": time.perf_counter() - started}
 
 
 if __name__ == "__main__":
@@ -150,5 +154,6 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--as-sent", action="store_true", help="the card as the timer sends it (see above)")
     args = parser.parse_args()
-    print(json.dumps(run(args.rate, args.seconds, args.runs)))
+    print(json.dumps(run(args.rate, args.seconds, args.runs, args.as_sent)))

@@ -130,6 +130,25 @@ def card_action_figures(rate: float, seconds: float, runs: int) -> list[Figure]:
                          cmd, "one client, one action after the other (the service time)"),
         Figure.over_runs("card_action_azurite_cpu_ms", over(rows, lambda x: x["azurite_cpu_ms_per_action"]),
                          "report", cmd, "Azurite processes' CPU per action"),
+        *card_as_sent_figures(rate, seconds, runs),
+    ]  # fmt: skip
+
+
+def card_as_sent_figures(rate: float, seconds: float, runs: int) -> list[Figure]:
+    """The same bench on the card as the timer sends it: the pair check and the card rebuilt in the answer."""
+    args = ("--rate", str(rate), "--seconds", str(seconds), "--runs", str(runs), "--as-sent")
+    r = child("tests.bench.card_action", *args)
+    cmd = f"python -m tests.bench.card_action --rate {rate:g} --seconds {seconds:g} --runs {runs} --as-sent"
+    rows, trips = r["runs"], r["table_round_trips"]
+    operations = ", ".join(f"{k.split(' /devstoreaccount1/')[0]} {k.split('/')[-1]} x{v}"
+                           for k, v in sorted(trips["operations"].items()))  # fmt: skip
+    card = "the card as sent (manager, start): pair check and the editable card in the answer"
+    return [
+        Figure.over_runs("card_action_as_sent_cpu_ms", over(rows, lambda x: x["worker_cpu_ms_per_action"]), "report",
+                         cmd, f"worker CPU per action; {card}"),
+        Figure("card_action_as_sent_table_round_trips", trips["per_action"], "report", cmd, f"{card}: {operations}"),
+        Figure.over_runs("card_action_as_sent_p99_ms", over(rows, lambda x: x["p99_ms"]), "report", cmd,
+                         f"offered {rate:g}/s; {card}"),
     ]  # fmt: skip
 
 

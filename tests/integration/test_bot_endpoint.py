@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from shared.container import Container
 from shared.services.agenda_store import load_agenda
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
+from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card, mark_sent
 from tests.fixtures.bot_container import install_bot_container
 from tests.fixtures.jwks import BOT_APP_ID, TENANT_ID, KeyServer
 
@@ -159,6 +159,32 @@ async def test_prep_submit_by_the_recipient_is_stored(env: Container, bot_jwks: 
     assert {i.text for i in load_agenda(env.store, ADA).items} == {"Pairing with SRE", "Fixing every comment"}
     stored = find_card(env.store, card)
     assert stored is not None and stored.status is CardStatus.SUBMITTED
+
+
+async def test_the_company_config_is_read_once_for_all_the_cards_answers(
+    env: Container, bot_jwks: KeyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each saved prep card answers with the card rebuilt (it needs the company config): read on first use, not
+    once per action (it was read again for every submission, ~90 ms of CPU each)."""
+    from shared.adapters import config_file
+    from tests.unit.test_outcomes_world import seed_pair
+
+    reads: list[object] = []
+    real = config_file.load_company_config
+    monkeypatch.setattr(config_file, "load_company_config", lambda path=None: reads.append(path) or real(path))
+    seed_pair(env.store, GRACE, ADA)
+    ids = {"managerId": GRACE, "start": (NOW + timedelta(days=7)).isoformat()}
+    after_first: list[int] = []
+    for n in range(3):
+        pending = CardRecord(card_id(f"occ-{n}", CardKind.PREP), CardKind.PREP, f"occ-{n}", ADA, ADA,
+                             CardStatus.PENDING, ids)  # fmt: skip
+        card = mark_sent(env.store, insert_card(env.store, pending), NOW).card_id
+        response = await post(action(ADA, "prep.submit", {"cardId": card, "unlearn": f"habit {n}"}), bot_jwks.header())
+        assert response.status_code == 200 and "Saved" in card_text(response)
+        refreshed = await post(action(ADA, "prep.refresh", {"cardId": card}), bot_jwks.header())
+        assert refreshed.status_code == 200
+        after_first = after_first or [len(reads)]
+    assert reads and len(reads) == after_first[0] <= 2  # the bot's source and the container's (language), once each
 
 
 async def test_another_users_submission_is_refused_and_nothing_is_stored(env: Container, bot_jwks: KeyServer) -> None:

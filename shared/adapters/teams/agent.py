@@ -196,7 +196,7 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
     app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
     app.adaptive_card.action_execute(REMINDER_OPEN_VERB)(on_open_reminded)
     for verb in SUBMIT_VERBS:
-        app.adaptive_card.action_execute(verb)(_submit_handler(services, verb))
+        app.adaptive_card.action_execute(verb)(_submit_handler(services, verb, config, expiry))
 
 
 def _verb_of(context: TurnContext) -> str:
@@ -207,15 +207,15 @@ def _verb_of(context: TurnContext) -> str:
     return verb if isinstance(verb, str) else ""
 
 
-def _submit_handler(services: BotServices, verb: str) -> Any:
+def _submit_handler(services: BotServices, verb: str, config: ConfigSource, expiry: timedelta) -> Any:
+    """The handler of one submit verb; ``config`` is the bot's one company-config source (read once, on first use)."""
+
     async def on_submit(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
         from shared.adapters.teams.views import invoke_response
         from shared.services.card_answer import submit_and_answer
 
         actor = actor_of(context)
         store, clock, queues = services.store, services.clock, services.queues
-        expiry = card_expiry(services.settings)
-        config = company_source(services.settings)
         answer = partial(  # one worker-thread hop (about 0.2 ms of CPU each) for the submission and its answer
             submit_and_answer, store, clock, verb, _as_dict(data), actor, queues=queues, expiry=expiry, config=config
         )
