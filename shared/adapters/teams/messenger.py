@@ -46,7 +46,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from shared.adapters.first_try import once_then_async
 from shared.adapters.teams.connector_clients import ConnectorClients
-from shared.adapters.teams.sdk_fixes import client_factory
+from shared.adapters.teams.sdk_fixes import CardActivity, client_factory
 from shared.config import TEAMS_CONNECTOR_HOSTS, connector_url_allowed
 from shared.ports.messenger import ConversationRef, Recipient, RecipientUnreachable, StaleConversation, Throttled
 from shared.ports.storage import Store
@@ -133,14 +133,14 @@ class TeamsMessenger:
 
     async def send_card(self, ref: ConversationRef, card: Mapping[str, Any], message_id: str) -> None:
         self._require_allowed(ref.service_url)
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+        activity = MessageFactory.attachment(CardFactory.adaptive_card({}))  # the card goes in when it is dumped
         activity.channel_data = {"wegrowCardId": message_id}
         activity.apply_conversation_reference(self._reference(ref))
         activity.input_hint = "acceptingInput"  # what TurnContext.send_activity fills in
         activity.id = None
         with _connector_errors(self.connectors, ref.service_url):
             async with self.connectors.client(ref.service_url) as client:
-                await client.conversations.send_to_conversation(ref.conversation_id, activity)
+                await client.conversations.send_to_conversation(ref.conversation_id, CardActivity(activity, dict(card)))
 
     def _require_allowed(self, service_url: str) -> None:
         if not connector_url_allowed(service_url, self._allowed_hosts):

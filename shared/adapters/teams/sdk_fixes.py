@@ -14,6 +14,12 @@ a token) before any handler runs, and closes them after: about 1 ms of CPU per c
 answer goes back in the HTTP response and needs neither. The wrapper hands the SDK ``Deferred`` clients: the SDK's
 own client, built with the same arguments on the first call made through it (a chat reply, an OAuth step), and
 closed by the SDK's cleanup only if it was built.
+
+``send_to_conversation`` posts ``activity.model_dump(by_alias=True, exclude_unset=True, mode="json")`` as aiohttp's
+``json=``, which aiohttp turns into text with ``json.dumps``: the card was walked twice, once by pydantic into a copy
+and once by ``json.dumps``. The messenger hands the SDK a :class:`CardActivity` instead: the activity dumped with an
+empty card, the card then put in as it is, so only ``json.dumps`` walks it and the same text goes on the wire (a send
+of the 5 KB prep card: 1.7 to 1.4 ms of CPU on a loaded machine, issue 20).
 """
 
 from __future__ import annotations
@@ -115,6 +121,27 @@ def _closing_on_failure(
             raise
 
     return guarded
+
+
+class CardActivity:
+    """``activity`` (one attachment, its content an empty card) with ``card`` put in when the SDK dumps it.
+
+    Reads as the activity for everything else ``send_to_conversation`` looks at (id, type, channel, entities).
+    ``card`` is the renderer's plain JSON data, which pydantic's JSON mode would copy as it is: what is posted is
+    the SDK's own dump.
+    """
+
+    def __init__(self, activity: Any, card: dict[str, Any]) -> None:
+        self._activity = activity
+        self._card = card
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._activity, name)
+
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        dumped: dict[str, Any] = self._activity.model_dump(**options)
+        dumped["attachments"][0]["content"] = self._card
+        return dumped
 
 
 def client_factory(adapter: Any) -> Any:
