@@ -9,7 +9,8 @@ queue trigger's batch (host.json ``batchSize`` 16).
 
 Two passes over the same recipients: a first card (install + open the conversation + send) and a second
 card (the stored conversation: send only). The figure is connector operations accepted per second over the
-connector's configured per-app limit; opening a conversation counts against that limit like a message.
+connector's configured per-app limit; opening a conversation counts against that limit like a message. Graph
+HTTP round trips per card (``$batch`` POSTs and the catalog lookup) are counted by the emulator.
 
 The worker's CPU per card sent (this process: the services, the Agents SDK, msgraph-sdk) is measured per pass,
 and the emulators' CPU apart. With ``--busy-core-s`` a bounded busy loop takes one of the cores meanwhile, so the
@@ -146,19 +147,20 @@ async def measure_on(
     figures: dict[str, Any] = {"recipients": len(pairs), "global_rps": GLOBAL_RPS, "concurrency": CONCURRENCY}
     async with sender(graph.base_url, connector.url, store) as deps:
         for name, event in (("first", "week-1"), ("warm", "week-2")):
-            before = connector.log()
+            before, graph_before = connector.log(), graph.log()["http_round_trips"]
             profiler = cProfile.Profile(time.process_time) if profile and name == "first" else None
             with measured(Meter(exclude=exclude)) as cpu, profiler or nullcontext():
                 seconds, results = await fan_out(deps, _bodies(pairs, event))
             if profiler is not None and profile:
                 profiler.dump_stats(profile)
-            after = connector.log()
+            after, graph_trips = connector.log(), graph.log()["http_round_trips"] - graph_before
             delta = {k: after[k] - before.get(k, 0) for k in after}
             operations = delta["accepted"] + delta["conversations"]
             sent = max(results.get("sent", 0), 1)
             figures[name] = {"seconds": seconds, "results": results, "connector": delta,
                              "ops_per_s": operations / seconds, "messages_per_s": len(pairs) / seconds,
                              "fraction_of_limit": operations / seconds / GLOBAL_RPS,
+                             "graph_round_trips_per_card": graph_trips / sent,
                              "worker_cpu_ms_per_card": cpu[0].worker_s * 1000 / sent,
                              "emulators_cpu_ms_per_card": cpu[0].emulators_s * 1000 / sent}  # fmt: skip
     return figures
