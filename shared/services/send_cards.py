@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from shared.first_try import once_then_async
 from shared.ports.clock import Clock
 from shared.ports.messenger import (
     ConversationRef,
@@ -117,15 +118,21 @@ def _claim(store: Store, message: SendCard) -> CardRecord:
 async def _send_with_backoff(
     messenger: Messenger, limiter: CardRateLimiter, ref: ConversationRef, card: Mapping[str, Any], message_id: str
 ) -> None:
-    async for attempt in AsyncRetrying(
+    async def send() -> None:
+        async with limiter.sending(ref.conversation_id):
+            await messenger.send_card(ref, card, message_id)
+
+    await once_then_async(send, _backoff, lambda error: isinstance(error, Throttled))
+
+
+def _backoff() -> AsyncRetrying:
+    """429s: waits as Retry-After says, MAX_ATTEMPTS in all (set up only after a first attempt was throttled)."""
+    return AsyncRetrying(
         retry=retry_if_exception_type(Throttled),
         wait=_wait_retry_after,
         stop=stop_after_attempt(MAX_ATTEMPTS),
         reraise=True,
-    ):
-        with attempt:
-            async with limiter.sending(ref.conversation_id):
-                await messenger.send_card(ref, card, message_id)
+    )
 
 
 def claim_card_row(store: Store, message: SendCard) -> CardRecord:

@@ -69,6 +69,19 @@ async def test_429_backs_off_then_sends() -> None:
     assert len(messenger.sent) == 1
 
 
+async def test_429s_get_max_attempts_in_all_then_the_last_one_is_raised() -> None:
+    from shared.services.send_cards import MAX_ATTEMPTS
+
+    almost = ScriptedMessenger([Throttled(0.0)] * (MAX_ATTEMPTS - 1))
+    assert await run(InMemoryStore(), almost) is SendResult.SENT and len(almost.sent) == 1
+    store, never = InMemoryStore(), ScriptedMessenger([Throttled(0.0)] * MAX_ATTEMPTS + [Throttled(0.0)])
+    with pytest.raises(Throttled):
+        await run(store, never)
+    assert never.sent == [] and len(never.failures) == 1  # exactly MAX_ATTEMPTS sends were tried
+    record = find_card(store, card_id("occ-1", CardKind.PREP))
+    assert record is not None and record.status is CardStatus.PENDING  # the queue's retry sends it later
+
+
 async def test_403_is_permanent_and_recorded() -> None:
     store, messenger = InMemoryStore(), ScriptedMessenger([RecipientUnreachable()])
     assert await run(store, messenger) is SendResult.UNREACHABLE

@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from shared.adapters.first_try import once_then_async
+from shared.first_try import once_then_async
 
 RETRYABLE_STATUSES = frozenset({429, 503, 504})
 

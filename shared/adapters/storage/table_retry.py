@@ -18,7 +18,7 @@ from typing import Protocol
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result, stop_after_attempt
 
-from shared.adapters.first_try import once_then
+from shared.first_try import once_then
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RETRIES = 3
