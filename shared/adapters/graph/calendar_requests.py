@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from shared.adapters.graph import batch_items as items
@@ -47,7 +49,10 @@ def schedule_windows(start: datetime, end: datetime) -> list[tuple[datetime, dat
 
 def merge_busy(parts: Sequence[Sequence[Busy]]) -> list[Busy]:
     """Busy lists of consecutive windows as one: an item that spans a cut comes back from both sides once."""
-    return sorted(set(item for part in parts for item in part), key=lambda b: (b.start, b.end, b.status))
+    return sorted(set(chain.from_iterable(parts)), key=_BUSY_ORDER)
+
+
+_BUSY_ORDER = attrgetter("start", "end", "status")
 
 
 def schedule_body(schedules: Sequence[str], start: datetime, end: datetime) -> dict[str, Any]:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.adapters.graph.mapping import to_iana
-from shared.adapters.graph.wire import day, flag, number, obj, objects, text, utc_from
+from shared.adapters.graph.wire import day, flag, number, obj, objects, text, utc_from, utc_of, wall_and_zone
 from shared.domain.calendar import Busy, Occurrence, Recurrence, RecurrenceKind, Response, SeriesEvent, SeriesSpec
 from shared.domain.people import Weekday
 
@@ -178,15 +180,57 @@ def busy_from_schedule(info: Mapping[str, Any], window: tuple[datetime, datetime
 
     An entry with an ``error`` (no mailbox at that address, no permission to see it) says nothing about the
     person's time: it is one ``unknown`` interval over the whole window, never free. A status Graph adds later
-    (or none) is read as busy.
+    (or none) is read as busy. This runs for every busy block of every answer: an item's texts are read once
+    and the same block (people share half hours) is the same ``Busy``.
     """
     if info.get("error") is not None:
         return [Busy(start=window[0], end=window[1], status=UNKNOWN)]
     busy: list[Busy] = []
     for item in objects(info, "scheduleItems"):
-        status = text(item, "status") or "busy"
-        if status == "free":
+        status = _busy_status(item.get("status"))
+        if status is None:
             continue
-        status = status if status in BUSY_STATUSES else "busy"
-        busy.append(Busy(start=utc_from(item.get("start")), end=utc_from(item.get("end")), status=status))
-    return sorted(busy, key=lambda b: (b.start, b.end))
+        start, end = item.get("start"), item.get("end")
+        if isinstance(start, dict) and isinstance(end, dict):  # as Graph sends them: the texts are the key
+            start_wall, start_zone = start.get("dateTime"), start.get("timeZone")
+            end_wall, end_zone = end.get("dateTime"), end.get("timeZone")
+            if _plain(start_wall, start_zone) and _plain(end_wall, end_zone):
+                busy.append(_busy_of(start_wall, start_zone, end_wall, end_zone, status))
+                continue
+        busy.append(_block(item, status))
+    busy.sort(key=_START_END)
+    return busy
+
+
+def _plain(wall: Any, zone: Any) -> bool:
+    """A ``dateTime`` text and a ``timeZone`` name (or none) that ``wall_and_zone`` would read as they are."""
+    return isinstance(wall, str) and wall != "" and (zone is None or isinstance(zone, str))
+
+
+_START_END = attrgetter("start", "end")
+
+
+def _busy_status(status: Any) -> str | None:
+    """An item's ``status`` as ``text`` reads it: None for free; absent, empty, odd or new ones are busy."""
+    if not isinstance(status, str):
+        return "busy"  # ``text`` gives None, or the text of a number: neither is "free" nor a busy status
+    if status == "free":
+        return None
+    return status if status in BUSY_STATUSES else "busy"
+
+
+def _block(item: Mapping[str, Any], status: str) -> Busy:
+    """An item whose times are not plain texts: read as ``utc_from`` reads them (or refused as it refuses)."""
+    start = wall_and_zone(item.get("start"))
+    try:
+        end = wall_and_zone(item.get("end"))
+    except ValueError:
+        utc_of(*start)  # an unreadable start fails first, as it does in ``utc_from`` order
+        raise
+    return _busy_of(*start, *end, status)
+
+
+@lru_cache(maxsize=65536)
+def _busy_of(start: str, start_zone: str | None, end: str, end_zone: str | None, status: str) -> Busy:
+    """One busy block (immutable, so shared by every answer that has it)."""
+    return Busy(start=utc_of(start, start_zone), end=utc_of(end, end_zone), status=status)

@@ -96,11 +96,22 @@ def utc_from(value: Any) -> datetime:
     ``timeZone`` may be a Windows or an IANA name (unknown zones are read as UTC); ``dateTime`` may carry 7
     fractional digits, a ``Z`` or an offset (which then wins over ``timeZone``). This runs for every busy
     block of every getSchedule answer, so it reads the dict directly."""
+    return _utc_of(*wall_and_zone(value))
+
+
+def wall_and_zone(value: Any) -> tuple[str, str | None]:
+    """A dateTimeTimeZone's ``dateTime`` text and ``timeZone`` name (None when not a string), as ``utc_from``
+    reads them: a key for what ``utc_from`` answers (ValueError without a ``dateTime`` text)."""
     wall = value.get("dateTime") if isinstance(value, dict) else None
     if not wall or not isinstance(wall, str):
         raise ValueError("Graph returned a dateTimeTimeZone without dateTime")
     name = value.get("timeZone")
-    return _utc_of(wall, name if isinstance(name, str) else None)
+    return wall, name if isinstance(name, str) else None
+
+
+def utc_of(wall: str, name: str | None) -> datetime:
+    """``utc_from`` of the dateTimeTimeZone ``wall_and_zone`` read (cached)."""
+    return _utc_of(wall, name)
 
 
 @lru_cache(maxsize=65536)
