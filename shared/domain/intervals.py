@@ -5,8 +5,8 @@ Built once per pair, then every question about a candidate start is one bisect.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 type Span[T: (int, datetime)] = tuple[T, T]
@@ -85,3 +85,18 @@ class SpanSet[T: (int, datetime)]:
     def __contains__(self, point: T) -> bool:
         index = bisect_right(self._starts, point) - 1
         return index >= 0 and point < self._ends[index]
+
+
+def nearest_first(points: Sequence[int], around: int) -> Iterator[int]:
+    """``points`` (ascending, distinct) nearest to ``around`` first, the earlier of two as near first: the order
+    ``sorted(points, key=lambda p: (abs(p - around), p))`` gives, merged lazily from both sides of ``around``
+    (a caller that stops at the first point that fits reads only a few)."""
+    right = bisect_left(points, around)
+    left, count = right - 1, len(points)
+    while left >= 0 or right < count:
+        if right >= count or (left >= 0 and around - points[left] <= points[right] - around):
+            yield points[left]
+            left -= 1
+        else:
+            yield points[right]
+            right += 1

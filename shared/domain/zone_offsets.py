@@ -19,6 +19,7 @@ MICROSECOND = timedelta(microseconds=1)
 SECOND_US = 1_000_000
 MINUTE_US = 60 * SECOND_US
 DAY_US = 24 * 60 * MINUTE_US
+_ZERO = timedelta(0)
 _SAMPLE = timedelta(hours=3)  # no zone changes its offset twice within three hours
 
 
@@ -50,16 +51,25 @@ def _change_between(zone: ZoneInfo, before: datetime, after: datetime) -> dateti
 
 @cache
 def year_changes(zone: ZoneInfo, year: int) -> tuple[tuple[int, int], ...]:
-    """(utc_us, offset_us) pairs: the offset from the start of the UTC ``year``, then at each change in it."""
+    """(utc_us, offset_us) pairs: the offset from the start of the UTC ``year``, then at each change in it.
+
+    Once per zone and year, but ~2,900 samples: each compares ``utcoffset()`` as ``zoneinfo`` gives it (equal
+    offsets are equal ``timedelta``s), and only a change is turned into microseconds."""
     moment, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    changes = [(to_us(moment), _offset_us(zone, moment))]
+    last = _offset(zone, moment)
+    changes = [(to_us(moment), last // MICROSECOND)]
     while moment < end:
         following = min(moment + _SAMPLE, end)
-        if _offset_us(zone, following) != changes[-1][1]:
+        if _offset(zone, following) != last:
             change = _change_between(zone, moment, following)
-            changes.append((to_us(change), _offset_us(zone, change)))
+            last = _offset(zone, change)
+            changes.append((to_us(change), last // MICROSECOND))
         moment = following
     return tuple(changes)
+
+
+def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
+    return moment.astimezone(zone).utcoffset() or _ZERO
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,14 @@ import operator
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from shared.domain.calendar import Busy
 from shared.domain.intervals import SpanSet, merged
 from shared.domain.zone_offsets import to_us
 
 _LIMIT = 4096  # lists remembered at once (a run's views hold a few per person); beyond it, start afresh
+_INSTANTS_LIMIT = 1 << 17
 
 
 class _Spans:
@@ -67,7 +69,7 @@ def _still_prefix(seen: list[Busy], items: Sequence[Busy]) -> bool:
 def _build(items: Sequence[Busy], statuses: frozenset[str], lead: int, pad: int) -> _Spans:
     spans = _Spans()
     spans.seen = list(items)
-    blocked = merged([(to_us(item.start) - lead, to_us(item.end)) for item in items if item.status in statuses])
+    blocked = merged([(_us(item.start) - lead, _us(item.end)) for item in items if item.status in statuses])
     spans.blocked = ([start for start, _ in blocked], [end for _, end in blocked])
     buffer = merged([(start - pad, end + pad) for start, end in blocked])
     spans.buffer = ([start for start, _ in buffer], [end for _, end in buffer])
@@ -78,7 +80,7 @@ def _add_items(spans: _Spans, new: Sequence[Busy], statuses: frozenset[str], lea
     for item in new:
         spans.seen.append(item)
         if item.status in statuses:
-            start, end = to_us(item.start) - lead, to_us(item.end)
+            start, end = _us(item.start) - lead, _us(item.end)
             if start < end:
                 _add(spans.blocked, start, end)
                 _add(spans.buffer, start - pad, end + pad)
@@ -95,6 +97,22 @@ def _add(spans: tuple[list[int], list[int]], start: int, end: int) -> None:
     else:
         starts[first:stop] = [min(start, starts[first])]
         ends[first:stop] = [max(end, ends[stop - 1])]
+
+
+_instants: dict[datetime, int] = {}  # UTC instants of busy items already read (people share half hours)
+
+
+def _us(moment: datetime) -> int:
+    """``to_us``, remembered for UTC instants (the ones Graph's answers give; a UTC time has no fold, so equal
+    keys are one instant)."""
+    if moment.tzinfo is not UTC:
+        return to_us(moment)
+    found = _instants.get(moment)
+    if found is None:
+        if len(_instants) >= _INSTANTS_LIMIT:
+            _instants.clear()
+        found = _instants[moment] = to_us(moment)
+    return found
 
 
 def _copy(spans: tuple[list[int], list[int]]) -> SpanSet[int]:

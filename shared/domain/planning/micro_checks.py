@@ -14,18 +14,17 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from itertools import chain
 
 from shared.domain.calendar import Busy
-from shared.domain.intervals import SpanSet
+from shared.domain.intervals import nearest_first
 from shared.domain.planning.busy_spans import person_spans
 from shared.domain.planning.checks import soft_by_zone
 from shared.domain.planning.hours import Hours
-from shared.domain.planning.model import YearRequest
 from shared.domain.planning.moves import MOVE_DAYS
 from shared.domain.planning.pair_sets import busy_sets, weekly_sets
 from shared.domain.slot_sets import WEEK_US
-from shared.domain.slots_explain import minutes_outside
-from shared.domain.slots_rules import Attendee, Rule, SlotRules, day_end_minute, in_working_hours
+from shared.domain.slots_rules import Attendee, Rule, SlotRules, day_end_minute
 from shared.domain.zone_offsets import DAY_US, MINUTE_US, day_number, from_us, local_clock, to_us
 
 THURSDAY = 3  # the weekday of day 0 (1970-01-01), Monday being 0
@@ -227,10 +226,19 @@ class MicroCheck:
 
     def grid_days(self, start: int, end: int) -> tuple[list[int], list[int]]:
         """``grid`` and the manager-local day number of each start."""
-        clock, step, duration, workdays = self.clock, self.step, self.duration, self.workdays
-        first_wall, last_wall = self.first_wall, self.last_wall
         found: list[int] = []
         days: list[int] = []
+        for starts, same in self.grid_runs(start, end):
+            found.extend(starts)
+            days.extend([same] * len(starts) if same is not None else map(self.clock.day, starts))
+        return found, days
+
+    def grid_runs(self, start: int, end: int) -> list[tuple[range, int | None]]:
+        """``grid`` as one run of starts per manager-local working day, in order, each with the local day of all
+        its starts when it is one (a start's local day is not always the day it was stepped from)."""
+        clock, step, duration, workdays = self.clock, self.step, self.duration, self.workdays
+        first_wall, last_wall = self.first_wall, self.last_wall
+        found: list[tuple[range, int | None]] = []
         day, final = clock.day(start), clock.day(end)
         while day <= final:
             if (day + THURSDAY) % 7 in workdays:
@@ -240,11 +248,9 @@ class MicroCheck:
                 last = closes - duration
                 if first <= last:
                     starts = range(first, last + 1, step)
-                    found.extend(starts)
-                    same = clock.one_day(starts[0], starts[-1])  # a start's local day is not always ``day``
-                    days.extend([same] * len(starts) if same is not None else map(clock.day, starts))
+                    found.append((starts, clock.one_day(starts[0], starts[-1])))
             day += 1
-        return found, days
+        return found
 
     def days_grid(self, first_day: int, last_day: int, lowest: int, highest: int) -> list[int]:
         """Grid starts on manager-local days ``first_day`` to ``last_day`` whose slot lies in ``[lowest, highest]``
@@ -270,18 +276,15 @@ class MicroCheck:
             index += 1
             current = clock.utc(wall + index * step)
 
-    def nearby(self, pattern_start: int) -> list[int]:
+    def nearby(self, pattern_start: int) -> Iterator[int]:
         """``moves.nearby_starts``: the same manager-local time on the nearest days, then the grid within a
         week either way, nearest first (never the pattern start itself)."""
         clock = self.clock
         wall = clock.wall(pattern_start)
         found = [clock.utc(wall + days * sign * DAY_US) for days in range(1, MOVE_DAYS + 1) for sign in (1, -1)]
         reach = MOVE_DAYS * DAY_US
-        others = [
-            s for s in self.grid(pattern_start - reach, pattern_start + reach + self.duration) if s != pattern_start
-        ]
-        others.sort(key=lambda s: (abs(s - pattern_start), s))
-        return found + others
+        grid = self.grid(pattern_start - reach, pattern_start + reach + self.duration)
+        return chain(found, (s for s in nearest_first(grid, pattern_start) if s != pattern_start))
 
     def first_fit(self, load: DayLoad, starts: Iterable[int], fits: Callable[[int], bool]) -> int | None:
         """``moves.first_fit``: the first strict start that passes the hard rules and ``fits``; else the first
@@ -323,40 +326,3 @@ def _busy_bounds(
         return (blocked.bounds(),), (buffer.bounds(),)
     sets = [person_spans(busy.get(p.key, ()), statuses, lead, pad) for p in people]
     return tuple(b.bounds() for b, _ in sets), tuple(f.bounds() for _, f in sets)
-
-
-def closest_micro(
-    check: MicroCheck, starts: Sequence[int], request: YearRequest, in_window: Mapping[str, Sequence[Busy]]
-) -> list[tuple[datetime, tuple[str, ...]]]:
-    """``slots_explain.closest_options`` for a request with no slot: the manager's hours from their own weekly
-    set (``weekly_sets`` of the manager alone), hard busy time and the day's load by bisect and day number; the
-    minutes outside the others' hours as ``slots_explain`` reads them, for the starts left."""
-    people, rules = request.people, request.rules
-    manager, others = people[0], people[1:]
-    hours = weekly_sets(((manager.zone, manager.hours),), rules, check.span[0], check.span[1])[0]
-    lead, statuses = check.duration - 1, rules.hard_statuses()
-    blocked = SpanSet(
-        (to_us(item.start) - lead, to_us(item.end))
-        for p in people
-        for item in in_window.get(p.key, ())
-        if item.status in statuses
-    )
-    booked = {day_number(day): count for day, count in request.booked_days.items()}
-    best_per_day: dict[int, tuple[int, int, tuple[str, ...]]] = {}
-    for start in starts:
-        if hours.covers(start):
-            if start not in hours:
-                continue
-        elif not in_working_hours(manager, from_us(start), from_us(start + check.duration)):
-            continue
-        day = check.clock.day(start)
-        if booked.get(day, 0) >= rules.max_per_day or start in blocked:
-            continue
-        begin, end = from_us(start), from_us(start + check.duration)
-        minutes = [minutes_outside(p, begin, end) for p in others]
-        distance = sum(minutes)
-        if day not in best_per_day or (distance, start) < best_per_day[day][:2]:
-            outside = tuple(p.name for p, m in zip(others, minutes, strict=True) if m > 0)
-            best_per_day[day] = (distance, start, outside)
-    ranked = sorted(best_per_day.values(), key=lambda item: (item[0], item[1]))
-    return [(from_us(start), outside) for _, start, outside in ranked[: rules.closest_count]]

@@ -6,11 +6,12 @@ The same search as ``first_choice.choose_first`` (grid, hard and soft rules, ran
 
 from __future__ import annotations
 
-from collections import Counter
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from shared.domain.planning.first_choice import POOL, spread_offset
 from shared.domain.planning.micro_checks import THURSDAY, DayLoad, MicroCheck
+from shared.domain.planning.micro_runs import RunVerdicts
 from shared.domain.planning.model import YearRequest
 from shared.domain.slots_rules import Rule
 from shared.domain.zone_offsets import day_number, to_us
@@ -30,20 +31,24 @@ class MicroChoice:
 
 
 def ranked(valid: list[Candidate], check: MicroCheck, load: DayLoad, spread_key: str) -> list[Candidate]:
-    """``first_choice.ranked``: fewer relaxed rules, lighter day and week, then spread round-robin."""
+    """``first_choice.ranked``: fewer relaxed rules, lighter day and week, then spread round-robin (the day's
+    load and week's load are the day's, so the round-robin counts per relaxed rules and day)."""
     offset = spread_offset(spread_key, len(valid))
     rotated = valid[offset:] + valid[:offset]
-    seen_per_day: dict[tuple[int, int, int, int], int] = {}
+    seen_per_day: dict[tuple[int, int], int] = {}
+    loads: dict[int, tuple[int, int]] = {}
     days, weeks = load.days, load.weeks
     keyed = []
     for position, candidate in enumerate(rotated):
-        day = candidate[2]
-        key = (len(candidate[1]), days.get(day, 0), weeks.get((day + THURSDAY) // 7, 0), day)
-        turn = seen_per_day.get(key, 0)
-        seen_per_day[key] = turn + 1
-        keyed.append(((key[0], key[1], key[2], turn, position), candidate))
-    keyed.sort(key=lambda item: item[0])
-    return [candidate for _, candidate in keyed]
+        relaxed, day = len(candidate[1]), candidate[2]
+        on_day = loads.get(day)
+        if on_day is None:
+            on_day = loads[day] = (days.get(day, 0), weeks.get((day + THURSDAY) // 7, 0))
+        turn = seen_per_day.get((relaxed, day), 0)
+        seen_per_day[relaxed, day] = turn + 1
+        keyed.append((relaxed, *on_day, turn, position, candidate))  # positions differ: candidates never compared
+    keyed.sort()
+    return [item[-1] for item in keyed]
 
 
 class _Verdicts:
@@ -69,27 +74,25 @@ def _missed_windows(
         return 0
     reach = max(0, request.max_gap_days - 7 * request.rhythm_weeks)
     day_of = check.clock.day
-    days = {day_of(start) for start in weeks if not verdicts.fails(start)}
-    return sum(1 for earliest, latest in windows if not any(earliest - reach <= d <= latest + reach for d in days))
+    days = sorted({day_of(start) for start in weeks if not verdicts.fails(start)})
+    return sum(1 for earliest, latest in windows if not _any_between(days, earliest - reach, latest + reach))
+
+
+def _any_between(days: list[int], low: int, high: int) -> bool:
+    """Whether a day of the sorted ``days`` is in ``[low, high]``."""
+    index = bisect_left(days, low)
+    return index < len(days) and days[index] <= high
 
 
 def choose_first(request: YearRequest, check: MicroCheck, load: DayLoad) -> MicroChoice:
     """``first_choice.choose_first`` on microseconds."""
-    rejected = Counter[str]()
-    allow_fallback = request.rules.allow_fallback
-    starts, days = check.grid_days(to_us(request.window_start), to_us(request.window_end))
-    valid: list[Candidate] = []
-    for start, day, verdict in zip(starts, days, check.classify(starts, days, load), strict=True):
-        if isinstance(verdict, Rule):
-            rejected[verdict.value] += 1
-            continue
-        broken = verdict
-        if broken:
-            rejected[broken[0].value] += 1
-            if not allow_fallback:
-                continue
-        valid.append((start, broken, day))
-    counts = dict(sorted(rejected.items()))
+    runs = check.grid_runs(to_us(request.window_start), to_us(request.window_end))
+    verdicts_of_runs = RunVerdicts(check, load, request.rules.allow_fallback)
+    for run in runs:
+        verdicts_of_runs.add(run)
+    starts = [start for run, _ in runs for start in run]
+    valid = verdicts_of_runs.valid
+    counts = {rule.value: count for rule, count in sorted(verdicts_of_runs.rejected.items())}
     windows = [(day_number(w.earliest), day_number(w.latest)) for w in request.milestones]
     best: Candidate | None = None
     best_score, verdicts = (1 << 30, 1 << 30), _Verdicts(check, load)

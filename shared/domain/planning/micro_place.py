@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from shared.domain.intervals import nearest_first
 from shared.domain.planning.checks import MOVE_REASONS
 from shared.domain.planning.micro_checks import DayGaps, DayLoad, MicroCheck
 from shared.domain.planning.model import MilestoneWindow, YearRequest
@@ -49,10 +50,6 @@ class Bounds:
     def of(cls, request: YearRequest) -> Bounds:
         windows = tuple((day_number(w.earliest), day_number(w.latest)) for w in request.milestones)
         return cls(to_us(request.window_start), to_us(request.window_end), to_us(request.horizon_end), windows)
-
-
-def _nearest_first(starts: Sequence[int], around: int) -> list[int]:
-    return sorted(starts, key=lambda s: (abs(s - around), s))
 
 
 def place_pattern(
@@ -150,7 +147,7 @@ def _move_into(
     if before is None:
         starts = [s for s in starts if s + check.duration <= bounds.window_end]
     load.remove(current.day)
-    moved = check.first_fit(load, _nearest_first(starts, current.start), _always)
+    moved = check.first_fit(load, nearest_first(starts, current.start), _always)
     if moved is None:
         load.add(current.day)
         return False
@@ -335,7 +332,7 @@ def _place(
         return fits(start)
 
     load.remove(current.day)
-    moved = check.first_fit(load, _nearest_first([s for s in starts if allowed(s)], current.start), _always)
+    moved = check.first_fit(load, nearest_first(starts, current.start), allowed)
     if moved is None:
         load.add(current.day)
         return False

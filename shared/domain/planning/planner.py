@@ -10,7 +10,8 @@ from shared.domain.calendar import Busy
 from shared.domain.planning import micro_first
 from shared.domain.planning.checks import Load, PairCheck, gaps_for
 from shared.domain.planning.first_choice import FirstChoice, choose_first
-from shared.domain.planning.micro_checks import DayGaps, DayLoad, MicroCheck, closest_micro
+from shared.domain.planning.micro_checks import DayGaps, DayLoad, MicroCheck
+from shared.domain.planning.micro_closest import closest_micro
 from shared.domain.planning.micro_place import (
     Bounds,
     Placed,

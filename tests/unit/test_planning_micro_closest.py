@@ -1,0 +1,38 @@
+"""How far a start lies outside a person's hours, on microseconds, is what ``slots_explain`` reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.domain.people import WorkingHours
+from shared.domain.planning.micro_closest import _Outside
+from shared.domain.slots_explain import minutes_outside
+from shared.domain.slots_rules import Attendee
+from shared.domain.zone_offsets import MINUTE_US, from_us, local_clock, to_us
+from tests.unit.test_planning_micro import ZONES
+from tests.unit.test_planning_properties import working_hours
+
+pytestmark = pytest.mark.unit
+
+FIRST, LAST = to_us(datetime(2026, 1, 1, tzinfo=UTC)), to_us(datetime(2027, 12, 31, tzinfo=UTC))
+
+
+@given(
+    st.sampled_from([*ZONES, "UTC", "Europe/Berlin", "America/New_York"]),
+    working_hours(),
+    st.one_of(  # any microsecond, or a quarter hour (so some slots end exactly at a local midnight)
+        st.integers(to_us(datetime(2025, 10, 1, tzinfo=UTC)), to_us(datetime(2028, 3, 1, tzinfo=UTC))),
+        st.integers(0, 3 * 365 * 96).map(lambda q: to_us(datetime(2025, 10, 1, tzinfo=UTC)) + q * 15 * MINUTE_US),
+    ),
+    st.sampled_from([15, 30, 45, 60, 90]),
+)
+def test_minutes_outside_on_microseconds(name: str, hours: WorkingHours, start: int, minutes: int) -> None:
+    person = Attendee("p@x.test", "P", hours, ZoneInfo(name))
+    end = start + minutes * MINUTE_US
+    outside = _Outside(person, local_clock(person.zone, FIRST, LAST))
+    assert outside.minutes(start, end) == minutes_outside(person, from_us(start), from_us(end))
