@@ -51,6 +51,7 @@ class InMemoryStore:
         self.tables: dict[str, dict[Key, Entry]] = {}
         self._etags = itertools.count(1)
         self._table_names: set[str] = set()  # names ``check_table_name`` passed
+        self._rows_of: dict[tuple[str, str], set[str]] = {}  # (table, partition): its row keys, for ``query``
 
     def get(self, table: str, partition: str, row: str) -> Record:
         found = self.find(table, partition, row)
@@ -79,10 +80,11 @@ class InMemoryStore:
 
     def delete(self, table: str, partition: str, row: str) -> None:
         self.tables.get(table, {}).pop((partition, row), None)
+        self._rows_of.get((table, partition), set()).discard(row)
 
     def query(self, table: str, partition: str | None = None) -> list[Record]:
         rows = self.tables.get(table, {})
-        keys = sorted(rows if partition is None else (key for key in rows if key[0] == partition))
+        keys = sorted(rows) if partition is None else [(partition, row) for row in self._rows_in(table, partition)]
         return [Record(table, p, r, _copy(rows[p, r][0]), rows[p, r][1]) for p, r in keys]
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
@@ -98,14 +100,17 @@ class InMemoryStore:
 
     def _roll_back(self, table: str, before: dict[Key, Entry | None] | None) -> None:
         if before is None:
-            self.tables.pop(table, None)
+            for partition, row in self.tables.pop(table, {}):
+                self._rows_of[table, partition].discard(row)
             return
         rows = self.tables[table]
         for key, entry in before.items():
             if entry is None:
                 rows.pop(key, None)
+                self._rows_of.get((table, key[0]), set()).discard(key[1])
             else:
                 rows[key] = entry
+                self._rows_of.setdefault((table, key[0]), set()).add(key[1])
 
     def _apply(self, table: str, partition: str, op: TransactionOp) -> None:
         exists = (partition, op.row) in self.tables.get(table, {})
@@ -145,7 +150,11 @@ class InMemoryStore:
         text = _json_text(data)
         etag = f'W/"{next(self._etags)}"'
         self.tables.setdefault(table, {})[(partition, row)] = (json.loads(text), etag)
+        self._rows_of.setdefault((table, partition), set()).add(row)
         return text, etag
+
+    def _rows_in(self, table: str, partition: str) -> list[str]:
+        return sorted(self._rows_of.get((table, partition), ()))
 
     @staticmethod
     def _record(table: str, partition: str, row: str, written: tuple[str, str]) -> Record:
