@@ -85,28 +85,4 @@ def _passed_card(reply: CardReply, language: str) -> dict[str, Any]:
 
 def invoke_response(reply: CardReply, language: str = "en") -> AdaptiveCardInvokeResponse:
     """The card to show after an action, its texts in ``language`` (the invoking client's)."""
-    return CardAnswer(status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=card_for(reply, language))
-
-
-class SharedCard(dict[str, Any]):
-    """An answer card that a deep copy shares: it is built for one answer and nothing changes it afterwards."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> SharedCard:
-        return self
-
-
-class CardAnswer(AdaptiveCardInvokeResponse):
-    """The SDK's invoke response, dumped with the card as it is (a :class:`SharedCard`) instead of a copy.
-
-    The SDK (1.9.0) dumps the response to JSON data, wraps it in an invoke-response activity, and
-    ``TurnContext.send_activities`` deep-copies that activity, the whole card with it, before our HTTP adapter
-    ``json.dumps`` it: the card was walked three times. The card is the renderer's plain JSON data, so the dump
-    carries the same data (``tests/unit/test_card_answer.py``) and the deep copy shares it.
-    """
-
-    def model_dump(self, **options: Any) -> dict[str, Any]:
-        if not isinstance(self.value, dict):
-            return super().model_dump(**options)
-        dumped: dict[str, Any] = super().model_dump(**{**options, "exclude": {"value"}})
-        dumped["value"] = SharedCard(self.value)
-        return dumped
+    return AdaptiveCardInvokeResponse(status_code=HTTPStatus.OK, type=ADAPTIVE_CARD, value=card_for(reply, language))
