@@ -76,8 +76,8 @@ def test_when_the_transaction_fails_nothing_is_written() -> None:
     assert partition(store) == before and store.query("cards") == cards
 
 
-class ChatWritesFirst(InMemoryStore):
-    """A chat message adds a micro-need between the submission's read of the agenda and its write."""
+class WritesFirstOnce(InMemoryStore):
+    """Another writer lands between the submission's read and its first transaction (``race``), once."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,8 +86,18 @@ class ChatWritesFirst(InMemoryStore):
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         if not self.raced:
             self.raced = True
-            agenda_store.add_micro_need(self, partition, "from chat", NOW)
+            self.race(table, partition, ops)
         super().transact(table, partition, ops)
+
+    def race(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        raise NotImplementedError
+
+
+class ChatWritesFirst(WritesFirstOnce):
+    """A chat message adds a micro-need between the submission's read of the agenda and its write."""
+
+    def race(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        agenda_store.add_micro_need(self, partition, "from chat", NOW)
 
 
 def test_an_agenda_changed_from_chat_meanwhile_is_read_again_and_keeps_both() -> None:
@@ -124,23 +134,16 @@ def test_an_agenda_that_keeps_changing_is_an_answer_on_the_card_and_nothing_of_t
     assert "big-bang" not in texts and store.find(agenda_store.AGENDAS, "ada", "occ-1") is None
 
 
-class AnotherSubmitWinsFirst(InMemoryStore):
+class AnotherSubmitWinsFirst(WritesFirstOnce):
     """A second submission of the same card lands between this one's read and its transaction."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.raced = False
-
-    def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
-        if not self.raced:
-            self.raced = True
-            card = next(op for op in ops if op.row.startswith("card-"))
-            written = self.find(table, partition, card.row)
-            if written is None:
-                self.insert(table, partition, card.row, {**card.data, "status": "submitted"})
-            else:
-                self.update(written, {**written.data, "status": "submitted"})
-        super().transact(table, partition, ops)
+    def race(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
+        card = next(op for op in ops if op.row.startswith("card-"))
+        written = self.find(table, partition, card.row)
+        if written is None:
+            self.insert(table, partition, card.row, {**card.data, "status": "submitted"})
+        else:
+            self.update(written, {**written.data, "status": "submitted"})
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["card row in the agenda", "cards row only"])
