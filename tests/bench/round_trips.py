@@ -3,7 +3,8 @@
 Runs ``sync, plan, schedule`` (the handlers ``wegrow cycle`` uses) with the real msgraph-sdk adapters
 against an in-process Graph emulator, with in-memory tables and queues (storage is not Graph, so it
 does not change the count). Every pair is due, so the first cycle schedules the whole tenant.
-The figures are counts from the emulator's ``/_emulator/log``, not timings.
+The figures are counts from the emulator's ``/_emulator/log``, not timings. ``tests.bench.cycle`` runs the same
+cycle with the product's Table and Queue adapters on Azurite (:class:`Storage`), and counts their calls.
 
     python -m tests.bench.round_trips --people 300 1000 [--seed 7] [--horizon-days 366] [--json]
 
@@ -17,21 +18,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from shared.domain.people import Pair
+from shared.ports.storage import Queues, Store
 from shared.services.plan_cycle import Planned
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_handlers import run_cycle
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import extras_from_row
-from tests.bench.cpu import CpuSample, Meter, measured
+from tests.bench.cpu import CpuSample, Meter, cpu_of, measured
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 
@@ -45,6 +48,43 @@ def every_pair_is_due(pair: Pair, start: date, end: date) -> Sequence[Planned]:
     return [_Due("regular check-in")]
 
 
+class Counted:
+    """A Store or Queues that counts its calls by "method table-or-queue" (one storage request each, but a
+    query's further pages). The cycle sees it through the port, so only the port's methods are counted."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.counts: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._inner, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            where = args[0].table if name == "update" else args[0] if args else ""
+            self.counts[f"{name} {where}"] += 1
+            return method(*args, **kwargs)
+
+        return counted
+
+    def take_counts(self) -> dict[str, int]:
+        counts, self.counts = dict(self.counts), Counter()
+        return counts
+
+
+@dataclass(frozen=True)
+class Storage:
+    """Where the cycle keeps its tables and queues: in memory, or Azurite (its processes' CPU is counted apart)."""
+
+    store: Store
+    queues: Queues
+    pids: frozenset[int] = frozenset()  # the storage emulator's processes, left out of the Graph emulator's CPU
+    name: str = "memory"
+
+    @classmethod
+    def in_memory(cls) -> Storage:
+        return cls(InMemoryStore(), InMemoryQueues())
+
+
 @dataclass(frozen=True)
 class RoundTrips:
     people: int
@@ -55,8 +95,12 @@ class RoundTrips:
     first_operations: dict[str, int]
     rerun: int
     extras: int = 0  # single planning conversations created for milestones no occurrence could reach
-    first_cpu: CpuSample | None = None  # wall, worker CPU, emulators' CPU (only an emulator subprocess counts)
+    first_cpu: CpuSample | None = None  # wall, worker CPU, Graph emulator's CPU (only an emulator subprocess counts)
     rerun_cpu: CpuSample | None = None
+    storage: str = "memory"
+    storage_cpu_s: float = 0.0  # the storage emulator's processes, both cycles (0 in memory)
+    first_storage_calls: dict[str, int] | None = None  # Store and Queues calls by "method table-or-queue"
+    rerun_storage_calls: dict[str, int] | None = None
 
     @property
     def first_per_pair(self) -> float:
@@ -87,9 +131,14 @@ def company_policy(horizon_days: int) -> SchedulingPolicy:
     return SchedulingPolicy.from_cadence(company.cadence, fiscal=company.fiscal_calendar, horizon_days=horizon_days)
 
 
-async def measure_on(base_url: str, root: str, people: int, horizon_days: int = 366) -> RoundTrips:
+async def measure_on(
+    base_url: str, root: str, people: int, horizon_days: int = 366, storage: Storage | None = None
+) -> RoundTrips:
     """First cycle, then an unchanged re-run, on the emulator at ``base_url`` (its log is cleared first)."""
-    store, queues, policy = InMemoryStore(), InMemoryQueues(), company_policy(horizon_days)
+    storage = storage or Storage.in_memory()
+    counted_store, counted_queues = Counted(storage.store), Counted(storage.queues)
+    store, queues, policy = cast(Store, counted_store), cast(Queues, counted_queues), company_policy(horizon_days)
+    storage_before = sum(cpu_of(storage.pids).values())
     async with adapters_for(base_url) as graph:
 
         def context() -> ScheduleContext:
@@ -97,13 +146,13 @@ async def measure_on(base_url: str, root: str, people: int, horizon_days: int = 
             return ScheduleContext(graph.calendar, graph.directory, store, policy, now, "bench")
 
         _log(root, clear=True)
-        with measured(Meter()) as first_cpu:
+        with measured(Meter(exclude=storage.pids)) as first_cpu:
             first = await run_cycle(context(), queues, every_pair_is_due)
-        first_log = _log(root)
+        first_log, first_calls = _log(root), counted_store.take_counts() | counted_queues.take_counts()
         _log(root, clear=True)
-        with measured(Meter()) as rerun_cpu:
+        with measured(Meter(exclude=storage.pids)) as rerun_cpu:
             await run_cycle(context(), queues, every_pair_is_due)
-        rerun_log = _log(root)
+        rerun_log, rerun_calls = _log(root), counted_store.take_counts() | counted_queues.take_counts()
     return RoundTrips(
         people=people,
         pairs=first.pairs,
@@ -115,6 +164,10 @@ async def measure_on(base_url: str, root: str, people: int, horizon_days: int = 
         extras=sum(len(extras_from_row(r.data)) for r in store.query(SERIES)),
         first_cpu=first_cpu[0],
         rerun_cpu=rerun_cpu[0],
+        storage=storage.name,
+        storage_cpu_s=sum(cpu_of(storage.pids).values()) - storage_before,
+        first_storage_calls=first_calls,
+        rerun_storage_calls=rerun_calls,
     )
 
 
