@@ -3,20 +3,24 @@
 The path is the production one: ``card_delivery.deliver_card`` -> ``send_cards.send_card`` (one shared
 ``CardRateLimiter``, as the container keeps one per worker) -> ``TeamsMessenger`` (Agents SDK) against
 ``python -m devstack.connector_emulator`` (per-conversation windows and the global per-app limit on), with the
-Teams app installed through ``python -m devstack.graph_emulator`` (latency on). Tables are in memory: storage
-is not what the connector limits. Messages are handled ``CONCURRENCY`` at a time, as the Functions host runs a
-queue trigger's batch (host.json ``batchSize`` 16).
+Teams app installed through ``python -m devstack.graph_emulator`` (latency on). Messages are handled
+``CONCURRENCY`` at a time, as the Functions host runs a queue trigger's batch (host.json ``batchSize`` 16).
 
 Two passes over the same recipients: a first card (install + open the conversation + send) and a second
 card (the stored conversation: send only). The figure is connector operations accepted per second over the
 connector's configured per-app limit; opening a conversation counts against that limit like a message. Graph
 HTTP round trips per card (``$batch`` POSTs and the catalog lookup) are counted by the emulator.
 
-The worker's CPU per card sent (this process: the services, the Agents SDK, msgraph-sdk) is measured per pass,
-and the emulators' CPU apart. With ``--busy-core-s`` a bounded busy loop takes one of the cores meanwhile, so the
-figure shows whether fan-out keeps the connector's limit busy on a worker with less than a core to itself.
+Tables are the product's ``TableStore`` on Azurite in its own processes (issue 20: the worker's own CPU, with the
+Table client's share in it); ``--store memory`` swaps in the in-memory fake, to see what storage costs. The Table
+requests per card sent are counted by method and table (``table_requests``; none with ``--store memory``).
 
-    python -m tests.bench.card_fanout --recipients 300 [--busy-core-s 600] [--profile first.prof]
+The worker's CPU per card sent (this process: the services, the Table client, the Agents SDK, msgraph-sdk) is
+measured per pass, and the emulators' CPU apart (Graph, connector, Azurite; ``azurite_cpu_ms_per_card`` alone).
+With ``--busy-core-s`` a bounded busy loop takes one of the cores meanwhile, so the figure shows whether fan-out
+keeps the connector's limit busy on a worker with less than a core to itself.
+
+    python -m tests.bench.card_fanout --recipients 300 [--busy-core-s 600] [--store memory] [--profile first.prof]
 
 ``--profile FILE`` runs the first pass under cProfile on process time and writes its stats to FILE (read them with
 ``pstats``); the profiler roughly doubles that pass's CPU, so read its shares, not its figures.
@@ -28,11 +32,14 @@ import argparse
 import asyncio
 import cProfile
 import json
+import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, nullcontext
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -44,18 +51,21 @@ from shared.adapters.config_file import load_company_config
 from shared.adapters.graph.client import aclose_graph_client, build_graph_client
 from shared.adapters.graph.retry import RetryStats
 from shared.adapters.graph.teamwork import GraphTeamsInstaller, InstallRefused
+from shared.adapters.storage.tables import TableStore
 from shared.adapters.teams.agent import connection_manager
 from shared.adapters.teams.http import FunctionsAdapter
 from shared.adapters.teams.messenger import TeamsMessenger
 from shared.config import load_settings
 from shared.container.cards import render_kind
 from shared.domain.people import Person
+from shared.ports.storage import Store
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind
 from shared.services.due_cards import DueCard, occurrence_key
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
-from tests.bench.cpu import Meter, busy_core, measured
+from tests.bench.card_action import start_azurite
+from tests.bench.cpu import Meter, busy_core, child_pids, cpu_of, measured
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fakes.storage import InMemoryStore
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator
@@ -66,6 +76,49 @@ CONCURRENCY = 16
 GLOBAL_RPS = 30
 GRAPH_LATENCY_MS = 50
 CONNECTOR_LATENCY_MS = 20
+
+
+@dataclass
+class Tables:
+    """The store the worker writes to, the Table requests it sent (by method and table), Azurite's processes."""
+
+    store: Store
+    requests: Counter[str] = field(default_factory=Counter)
+    azurite_pids: frozenset[int] = frozenset()
+
+    def azurite_cpu_s(self) -> float:
+        return sum(cpu_of(self.azurite_pids).values())
+
+
+def counting(store: TableStore, requests: Counter[str]) -> TableStore:
+    """``store`` with every request it sends counted by method and table (at its HTTP client's one entry point)."""
+    http = store._http  # the bench counts what goes on the wire; the product has no hook for it
+    send = http.request
+
+    def request(method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Any:
+        requests[f"{method} {re.split(r'[(?]', path.lstrip('/'), maxsplit=1)[0]}"] += 1
+        return send(method, path, body, headers)
+
+    http.request = request  # type: ignore[method-assign]
+    return store
+
+
+@contextmanager
+def tables(kind: str) -> Iterator[Tables]:
+    """``azurite``: the product's TableStore on Azurite (its own processes); ``memory``: the in-memory fake."""
+    if kind == "memory":
+        yield Tables(InMemoryStore())
+        return
+    from azure.data.tables import TableServiceClient
+
+    before = child_pids()
+    azurite = start_azurite()
+    try:
+        requests: Counter[str] = Counter()
+        store = counting(TableStore(TableServiceClient.from_connection_string(azurite.connection_string)), requests)
+        yield Tables(store, requests, frozenset(child_pids() - before))
+    finally:
+        azurite.stop()
 
 
 def pairs_from(tenant: dict[str, Any], count: int) -> list[tuple[Person, Person]]:
@@ -83,7 +136,7 @@ def pairs_from(tenant: dict[str, Any], count: int) -> list[tuple[Person, Person]
 
 
 @asynccontextmanager
-async def sender(graph_url: str, connector_url: str, store: InMemoryStore) -> AsyncIterator[CardDeps]:
+async def sender(graph_url: str, connector_url: str, store: Store) -> AsyncIterator[CardDeps]:
     settings = load_settings(
         storage_connection="UseDevelopmentStorage=true", graph_base_url=graph_url, connector_url=connector_url
     )
@@ -136,10 +189,11 @@ async def measure_on(
     graph: GraphEmulator,
     connector: ConnectorEmulatorClient,
     recipients: int,
+    storage: Tables,
     exclude: frozenset[int] = frozenset(),
     profile: str | None = None,
 ) -> dict[str, Any]:
-    store = InMemoryStore()
+    store = storage.store
     pairs = pairs_from(graph.tenant(), recipients)
     for employee, manager in pairs:
         for person in (employee, manager):
@@ -149,8 +203,11 @@ async def measure_on(
         for name, event in (("first", "week-1"), ("warm", "week-2")):
             before, graph_before = connector.log(), graph.log()["http_round_trips"]
             profiler = cProfile.Profile(time.process_time) if profile and name == "first" else None
+            storage.requests.clear()
+            azurite_before = storage.azurite_cpu_s()
             with measured(Meter(exclude=exclude)) as cpu, profiler or nullcontext():
                 seconds, results = await fan_out(deps, _bodies(pairs, event))
+            azurite_s = storage.azurite_cpu_s() - azurite_before
             if profiler is not None and profile:
                 profiler.dump_stats(profile)
             after, graph_trips = connector.log(), graph.log()["http_round_trips"] - graph_before
@@ -162,7 +219,10 @@ async def measure_on(
                              "fraction_of_limit": operations / seconds / GLOBAL_RPS,
                              "graph_round_trips_per_card": graph_trips / sent,
                              "worker_cpu_ms_per_card": cpu[0].worker_s * 1000 / sent,
-                             "emulators_cpu_ms_per_card": cpu[0].emulators_s * 1000 / sent}  # fmt: skip
+                             "emulators_cpu_ms_per_card": cpu[0].emulators_s * 1000 / sent,
+                             "azurite_cpu_ms_per_card": azurite_s * 1000 / sent,
+                             "table_requests_per_card": sum(storage.requests.values()) / sent,
+                             "table_requests": dict(sorted(storage.requests.items()))}  # fmt: skip
     return figures
 
 
@@ -179,20 +239,26 @@ def start_connector() -> tuple[subprocess.Popen[str], ConnectorEmulatorClient]:
     return process, client
 
 
-def run(recipients: int, busy_s: float = 0.0, profile: str | None = None) -> dict[str, Any]:
+def run(recipients: int, busy_s: float = 0.0, profile: str | None = None, store: str = "azurite") -> dict[str, Any]:
     """Both passes; with ``busy_s`` a child spins one core meanwhile (at most that long)."""
-    graph = start_emulator("--latency-ms", str(GRAPH_LATENCY_MS), "--throttle", people=max(recipients * 2, 200))
-    process, connector = start_connector()
-    try:
-        with busy_core(busy_s) as busy:
-            exclude = frozenset({busy} if busy else ())
-            figures = asyncio.run(measure_on(graph, connector, recipients, exclude, profile))
-            return {**figures, "busy_core": busy is not None, "profiled_first_pass": profile is not None}
-    finally:
-        connector.close()
-        process.terminate()
-        process.wait(timeout=10)
-        stop_emulator(graph.process)
+    with tables(store) as storage:
+        graph = start_emulator("--latency-ms", str(GRAPH_LATENCY_MS), "--throttle", people=max(recipients * 2, 200))
+        process, connector = start_connector()
+        try:
+            with busy_core(busy_s) as busy:
+                exclude = frozenset({busy} if busy else ())
+                figures = asyncio.run(measure_on(graph, connector, recipients, storage, exclude, profile))
+                done = {"busy_core": busy is not None, "profiled_first_pass": profile is not None, "store": store}
+                return {**figures, **done}
+        finally:
+            stop(graph, process, connector)
+
+
+def stop(graph: GraphEmulator, process: subprocess.Popen[str], connector: ConnectorEmulatorClient) -> None:
+    connector.close()
+    process.terminate()
+    process.wait(timeout=10)
+    stop_emulator(graph.process)
 
 
 if __name__ == "__main__":
@@ -200,5 +266,6 @@ if __name__ == "__main__":
     parser.add_argument("--recipients", type=int, default=300)
     parser.add_argument("--busy-core-s", type=float, default=0.0, help="spin one core meanwhile, at most this long")
     parser.add_argument("--profile", default=None, help="cProfile the first pass (process time) into this file")
+    parser.add_argument("--store", choices=("azurite", "memory"), default="azurite", help="tables: Azurite or a dict")
     args = parser.parse_args()
-    print(json.dumps(run(args.recipients, args.busy_core_s, args.profile)))
+    print(json.dumps(run(args.recipients, args.busy_core_s, args.profile, args.store)))
