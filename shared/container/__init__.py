@@ -135,6 +135,9 @@ class Container:
     def bot(self) -> Bot:
         from shared.adapters.teams.agent import build_bot
         from shared.adapters.teams.bot_messages import BotServices
+        from shared.adapters.teams.sdk_telemetry import follow_settings
+
+        follow_settings(self.settings)
 
         services = BotServices(
             self.store,
@@ -173,8 +176,10 @@ class Container:
         from shared.adapters.teams.agent import connection_manager
         from shared.adapters.teams.http import FunctionsAdapter
         from shared.adapters.teams.messenger import TeamsMessenger
+        from shared.adapters.teams.sdk_telemetry import follow_settings
 
         settings = self.settings
+        follow_settings(settings)
         return TeamsMessenger(
             FunctionsAdapter(connection_manager(settings)),
             self.teams_installer,
