@@ -98,11 +98,12 @@ async def send_card(
 
 
 def _claim(store: Store, message: SendCard) -> CardRecord:
-    """The card's row: written now (pending, with its recipient) or found from an earlier attempt."""
+    """The card's row: written now (pending, with its recipient) or found from an earlier attempt.
+
+    The insert comes first: a message is nearly always a card's first attempt, whose row does not exist yet, so
+    that is one Table request; a retry's insert is refused (409) and its row is then read, as a read first would.
+    """
     cid = card_id(message.occurrence_id, message.kind)
-    existing = card_row(store, cid)
-    if existing is not None:
-        return existing
     data = {**message.template_data, "cardId": cid}
     pending = CardRecord(
         cid, message.kind, message.occurrence_id, message.recipient_id, message.employee_id, CardStatus.PENDING, data
@@ -111,7 +112,8 @@ def _claim(store: Store, message: SendCard) -> CardRecord:
         return insert_card(store, pending)
     except AlreadyExists:
         found = card_row(store, cid)
-        assert found is not None
+        if found is None:  # deleted between the two requests (retention): this attempt writes it again
+            return insert_card(store, pending)
         return found
 
 
