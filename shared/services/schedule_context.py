@@ -11,7 +11,7 @@ from shared.domain.people import Pair, Person
 from shared.domain.planning import YearPlan
 from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory
-from shared.ports.storage import Store
+from shared.ports.storage import Record, Store
 from shared.services.scheduling_cache import ScheduleRunCache
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, Lease
@@ -46,6 +46,7 @@ class Work:
     manager: Person
     report: Person
     sid: str
+    record: Record | None = None  # the pair's series record as read when the pair was claimed (under its lease)
 
 
 @dataclass(slots=True)
@@ -56,14 +57,16 @@ class Run:
     repeats: dict[int, int] = field(default_factory=dict)  # index of a repeated pair -> index of its first
 
 
-def write_record(ctx: ScheduleContext, pair: Pair, data: dict[str, Any]) -> None:
-    ctx.store.upsert(SERIES, pair.manager_id, pair.report_id, {**data, "checked_at": ctx.now.isoformat()})
+def write_record(ctx: ScheduleContext, pair: Pair, data: dict[str, Any]) -> Record:
+    return ctx.store.upsert(SERIES, pair.manager_id, pair.report_id, {**data, "checked_at": ctx.now.isoformat()})
 
 
-def record_event(ctx: ScheduleContext, pair: Pair, event: SeriesEvent, why: str, plan: YearPlan | None = None) -> None:
+def record_event(
+    ctx: ScheduleContext, pair: Pair, event: SeriesEvent, why: str, plan: YearPlan | None = None
+) -> Record:
     until = event.recurrence.end_date.isoformat() if event.recurrence and event.recurrence.end_date else ""
     data: dict[str, Any] = {"state": "active", "series_id": event.series_id, "event_id": event.event_id}
     data |= {"first_start": event.first_start.isoformat(), "until": until, "why": why, "ical_uid": event.ical_uid or ""}
     if plan is not None:
         data |= plan_row(plan)
-    write_record(ctx, pair, data)
+    return write_record(ctx, pair, data)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from shared.domain.calendar import Busy, SeriesSpec
 from shared.domain.planning import YearPlan
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.directory import MailboxUnavailable
+from shared.ports.storage import NotFound, Record, StaleWrite, Store
 from shared.services.conversation_lifecycle import record_plan
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.scheduling_bookings import choose_and_claim
@@ -44,9 +46,9 @@ async def create(run: Run, missing: Sequence[Work]) -> None:
         if isinstance(event, MailboxUnavailable):
             run.outcomes[item.index] = skipped(item, event, ctx)
             continue
-        record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
+        record = record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
         run.outcomes[item.index] = PairOutcome("created", plan.explanation.sentence, event.event_id)
-        new.append(NewSeries(event, plan, spec, item.pair.report_id))
+        new.append(NewSeries(event, plan, spec, item.pair.report_id, record))
     if new:
         await fix_up(ctx, new)
 
@@ -59,10 +61,25 @@ async def fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
     for item in new:
         manager_id, report_id = item.spec.organizer_id, item.report_id
         record_plan(ctx.store, manager_id, report_id, item.plan, ctx.now)
-        found = ctx.store.find(SERIES, manager_id, report_id)
-        if found is not None and found.data.get(FIXUPS) == "pending":
-            extras = extras_row(fixed.extra_events.get(item.spec.series_id, []))
-            ctx.store.upsert(SERIES, manager_id, report_id, {**found.data, FIXUPS: "done", **extras})
+        if item.record is not None and item.record.data.get(FIXUPS) != "pending":
+            continue  # written without pending fix-ups (whoever writes them pending marks them done)
+        extras = extras_row(fixed.extra_events.get(item.spec.series_id, []))
+        if not _marked_done(ctx.store, item.record, extras):
+            found = ctx.store.find(SERIES, manager_id, report_id)
+            if found is not None and found.data.get(FIXUPS) == "pending":
+                ctx.store.upsert(SERIES, manager_id, report_id, {**found.data, FIXUPS: "done", **extras})
+
+
+def _marked_done(store: Store, record: Record | None, extras: dict[str, Any]) -> bool:
+    """Mark the fix-ups of the record this worker wrote or read done without reading it again: True when the
+    record was pending and is still unchanged (its ETag), so the write landed; else the caller reads it."""
+    if record is None or record.etag is None or record.data.get(FIXUPS) != "pending":
+        return False
+    try:
+        store.update(record, {**record.data, FIXUPS: "done", **extras})
+    except (StaleWrite, NotFound):
+        return False
+    return True
 
 
 def _plan(run: Run, item: Work) -> tuple[YearPlan, SeriesSpec] | None:

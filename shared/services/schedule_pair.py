@@ -22,10 +22,11 @@ from shared.domain.calendar import SeriesEvent
 from shared.domain.people import Pair
 from shared.domain.series import series_id
 from shared.ports.directory import MailboxUnavailable, NoMailbox
+from shared.ports.storage import Record
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.schedule_create import create, fix_up, no_mailbox, skipped
 from shared.services.scheduling_messages import SCHEDULE_PAIR
-from shared.services.scheduling_records import SERIES, acquire_lease, load_person, release_lease
+from shared.services.scheduling_records import SERIES, acquire_lease, release_lease
 from shared.services.scheduling_records_plan import FIXUPS, plan_from_row
 from shared.services.scheduling_slots import build_spec
 from shared.services.series_fixups import NewSeries
@@ -66,7 +67,8 @@ async def schedule_pairs(ctx: ScheduleContext, requests: Sequence[tuple[Pair, st
 
 
 def _claim(run: Run, requests: Sequence[tuple[Pair, str]]) -> list[Work]:
-    """Lease each pair and load both people; settle the pairs that cannot be scheduled now."""
+    """Lease each pair, load both people (once per run) and the pair's series record; settle the pairs that
+    cannot be scheduled now."""
     ctx, ttl, seen = run.ctx, timedelta(seconds=run.ctx.policy.lease_seconds), dict[str, int]()
     work: list[Work] = []
     for index, (pair, reason) in enumerate(requests):
@@ -79,21 +81,21 @@ def _claim(run: Run, requests: Sequence[tuple[Pair, str]]) -> list[Work]:
             run.outcomes[index] = PairOutcome("leased", "another worker holds this pair")
             continue
         run.leases.append(lease)
-        manager, report = load_person(ctx.store, pair.manager_id), load_person(ctx.store, pair.report_id)
+        manager, report = ctx.cache.person(ctx.store, pair.manager_id), ctx.cache.person(ctx.store, pair.report_id)
         if manager is None or report is None or not (manager.account_enabled and report.account_enabled):
             run.outcomes[index] = PairOutcome("skipped", "manager or report unknown or disabled")
             continue
-        work.append(Work(index, pair, reason, manager, report, _series_id_of(ctx, pair)))
+        record = ctx.store.find(SERIES, pair.manager_id, pair.report_id)
+        work.append(Work(index, pair, reason, manager, report, _series_id_of(ctx, pair, record), record))
     return work
 
 
-def _series_id_of(ctx: ScheduleContext, pair: Pair) -> str:
+def _series_id_of(ctx: ScheduleContext, pair: Pair, record: Record | None) -> str:
     """The stored id of the pair's live series, else the one this policy version gives.
 
     A policy version bump changes the computed id; the series already on the calendar keeps its id, so it is
     found (never twinned) and ended by the id it was created with.
     """
-    record = ctx.store.find(SERIES, pair.manager_id, pair.report_id)
     if record is not None and record.data.get("state") in KEEPS_SERIES_ID and record.data.get("series_id"):
         return str(record.data["series_id"])
     return series_id(ctx.policy.tenant_id, pair.manager_id, pair.report_id, ctx.policy.policy_version)
@@ -122,7 +124,7 @@ async def _schedule(run: Run, work: Sequence[Work]) -> None:
 def _removed_by_organiser(ctx: ScheduleContext, item: Work) -> bool:
     """The series was recorded live (or already removed) but is gone from the organiser's calendar: the manager
     deleted it in Outlook. It stays deleted: recorded and counted, never recreated until the manager asks."""
-    record = ctx.store.find(SERIES, item.pair.manager_id, item.pair.report_id)
+    record = item.record
     if record is None or record.data.get("series_id") != item.sid:
         return False
     state = record.data.get("state")
@@ -142,7 +144,7 @@ async def _reconcile(ctx: ScheduleContext, item: Work, event: SeriesEvent) -> Pa
     The master is never rewritten after creation (Exchange drops the manager's own moves and answers when it
     is): series run without an end date, so there is nothing to extend.
     """
-    record = ctx.store.find(SERIES, item.pair.manager_id, item.pair.report_id)
+    record = item.record
     status = "unchanged"
     if record is None or record.data.get("event_id") != event.event_id:
         status = "recovered"
@@ -154,6 +156,6 @@ async def _reconcile(ctx: ScheduleContext, item: Work, event: SeriesEvent) -> Pa
         plan = plan_from_row(record.data)
         if plan is not None:
             spec = build_spec(ctx, item.manager, item.report, event.series_id, event.first_start, item.reason)
-            await fix_up(ctx, [NewSeries(event, plan, spec, item.pair.report_id)])
+            await fix_up(ctx, [NewSeries(event, plan, spec, item.pair.report_id, record)])
             status = "resumed"
     return PairOutcome(status, event_id=event.event_id)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from shared.domain.calendar import Busy
 from shared.domain.people import Person
 from shared.domain.planning import YearPlan
-from shared.ports.storage import AlreadyExists, Store, TransactionOp
+from shared.ports.storage import AlreadyExists, Record, Store, TransactionOp
 from shared.services.scheduling_cache import ManagerView
 from shared.services.scheduling_slots import plan_pair
 
@@ -88,7 +88,7 @@ def _claim(store: Store, person_ids: Sequence[str], spans: Sequence[Span], serie
             inserted, taken = _insert(store, person_id, chunk, series)
             if taken:
                 for owner, rows_taken in claimed:
-                    _release_rows(store, owner, rows_taken, series)
+                    _release_held(store, owner, rows_taken, series)
                 return [(person_id, row) for row in taken]
             claimed.append((person_id, inserted))
     return []
@@ -101,7 +101,8 @@ def _insert(store: Store, person_id: str, rows: Sequence[str], series: str) -> t
         return list(rows), []
     except AlreadyExists:
         pass
-    found = {row: store.find(BOOKINGS, person_id, row) for row in rows}
+    held = _held(store, person_id)
+    found = {row: held.get(row) for row in rows}
     taken = [row for row, record in found.items() if record is not None and record.data.get("series_id") != series]
     missing = [row for row, record in found.items() if record is None]
     if taken or not missing:
@@ -125,7 +126,7 @@ def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], s
     if previous is not None:
         stale = [row for row in json.loads(str(previous.data.get("rows") or "[]")) if row not in rows]
         for person_id in person_ids:
-            _release_rows(store, person_id, stale, series)
+            _release_held(store, person_id, stale, series)
     store.upsert(BOOKINGS, PLANS, series, {"rows": json.dumps(sorted(rows))})
     return []
 
@@ -136,9 +137,19 @@ def bucket_span(row: str) -> Span:
     return start, start + BUCKET
 
 
-def _release_rows(store: Store, person_id: str, rows: Sequence[str], series: str) -> None:
+def _held(store: Store, person_id: str) -> dict[str, Record]:
+    """Every bucket the person holds, by row: one read of their partition (a person's buckets over the horizon,
+    a few hundred at most: retention purges past ones), instead of one read per bucket a refused claim asks about."""
+    return {record.row: record for record in store.query(BOOKINGS, person_id)}
+
+
+def _release_held(store: Store, person_id: str, rows: Sequence[str], series: str) -> None:
+    """Delete ``series``'s buckets among ``rows`` (never another conversation's), with one read of the partition."""
+    if not rows:
+        return
+    held = _held(store, person_id)
     for row in rows:
-        record = store.find(BOOKINGS, person_id, row)
+        record = held.get(row)
         if record is not None and record.data.get("series_id") == series:
             store.delete(BOOKINGS, person_id, row)
 

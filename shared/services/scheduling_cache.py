@@ -5,7 +5,8 @@ are older than ``HOURS_FRESH_DAYS`` (people change them in Outlook without a dir
 read is fetched again (the directory batches 20 users per call) and stored back. Free/busy is one getSchedule
 per manager (the manager and up to 19 reports) over the whole horizon, cut into 62-day windows by the
 adapter, and the group's getSchedule calls go together in ``$batch``es of 20. Each view starts with the
-manager's WeGrow load per local day: the conversations their live series already hold.
+manager's WeGrow load per local day: the conversations their live series already hold. Each person's row is
+read at most once per run (``person_row``), and kept as this run writes it.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from shared.domain.people import Person, WorkingHours
 from shared.domain.timezones import UnknownTimeZone, resolve_zone
 from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
-from shared.ports.storage import Store
+from shared.ports.storage import Record, Store
 from shared.services.scheduling_load import load_by_day, manager_starts
-from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, load_person, person_row
+from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, person_from_row, person_row
 
 HOURS_FRESH_DAYS = 7
 
@@ -40,6 +41,17 @@ class ScheduleRunCache:
     views: dict[str, ManagerView] = field(default_factory=dict)
     hours: dict[str, WorkingHours] = field(default_factory=dict)
     no_mailbox: dict[str, str] = field(default_factory=dict)  # person id -> why Graph says there is no mailbox
+    people: dict[str, Record | None] = field(default_factory=dict)  # person rows read (or written) this run
+
+    def person_row(self, store: Store, person_id: str) -> Record | None:
+        """The person's stored row, read once per run."""
+        if person_id not in self.people:
+            self.people[person_id] = store.find(PEOPLE, PEOPLE_PARTITION, person_id)
+        return self.people[person_id]
+
+    def person(self, store: Store, person_id: str) -> Person | None:
+        row = self.person_row(store, person_id)
+        return None if row is None else person_from_row(person_id, row.data)
 
     async def view(
         self,
@@ -63,7 +75,7 @@ class ScheduleRunCache:
     ) -> None:
         """Load the views of ``managers`` not loaded yet: one working-hours fetch for the stale ones."""
         missing = list({m.id: m for m in managers if m.id not in self.views}.values())
-        teams = {m.id: _team(m, store) for m in missing}
+        teams = {m.id: self._team(m, store) for m in missing}
         people = list({p.id: p for team in teams.values() for p in team}.values())
         await self._hours(people, store, directory, window[0])
         reachable = {m.id: [p for p in teams[m.id] if p.id not in self.no_mailbox] for m in missing}
@@ -86,7 +98,7 @@ class ScheduleRunCache:
         for person in people:
             if person.id in self.hours or person.id in self.no_mailbox:
                 continue
-            row = store.find(PEOPLE, PEOPLE_PARTITION, person.id)
+            row = self.person_row(store, person.id)
             data: dict[str, Any] = dict(row.data) if row is not None else {}
             if data.get("mailbox") == "ok" and _fresh(data, now):
                 self.hours[person.id] = person.working_hours
@@ -100,8 +112,13 @@ class ScheduleRunCache:
             if person.id in fetched.hours:
                 hours = fetched.hours[person.id]
                 fresh = person_row(replace(person, working_hours=hours))
-                store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, {**fresh, **_read_now(now)})
+                written = store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, {**fresh, **_read_now(now)})
+                self.people[person.id] = written
             self.hours.setdefault(person.id, fetched.hours.get(person.id, person.working_hours))
+
+    def _team(self, manager: Person, store: Store) -> list[Person]:
+        report_ids = [r.row for r in store.query(PAIRS, manager.id) if r.data.get("active")]
+        return [manager, *(p for p in (self.person(store, rid) for rid in report_ids) if p is not None)]
 
 
 def _read_now(now: datetime) -> dict[str, str]:
@@ -122,8 +139,3 @@ def _booked(
     except UnknownTimeZone:
         return Counter()
     return load_by_day(manager_starts(store, manager.id, rhythm_weeks, until), zone)
-
-
-def _team(manager: Person, store: Store) -> list[Person]:
-    report_ids = [r.row for r in store.query(PAIRS, manager.id) if r.data.get("active")]
-    return [manager, *(p for p in (load_person(store, rid) for rid in report_ids) if p is not None)]

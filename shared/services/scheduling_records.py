@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from shared.domain.people import Pair, Person, Weekday, WorkingHours
-from shared.ports.storage import AlreadyExists, StaleWrite, Store
+from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, Store
 
 PEOPLE, PAIRS, SERIES, LEASES, SYNC = "people", "pairs", "series", "leases", "sync"
 PEOPLE_PARTITION = "people"
@@ -73,6 +73,7 @@ class Lease:
 
     key: str
     holder: str
+    written: Record | None = field(default=None, compare=False)  # the lease row as taken (its ETag)
 
 
 def acquire_lease(store: Store, pair_key: str, holder: str, now: datetime, ttl: timedelta) -> Lease | None:
@@ -81,19 +82,25 @@ def acquire_lease(store: Store, pair_key: str, holder: str, now: datetime, ttl: 
     current = store.find(LEASES, "pair", pair_key)
     try:
         if current is None:
-            store.insert(LEASES, "pair", pair_key, data)
-            return Lease(pair_key, holder)
+            return Lease(pair_key, holder, store.insert(LEASES, "pair", pair_key, data))
         expires = str(current.data.get("expires") or "")
         expired = not expires or datetime.fromisoformat(expires) <= now
         if current.data.get("holder") not in {holder, ""} and not expired:
             return None
-        store.update(current, data)
+        return Lease(pair_key, holder, store.update(current, data))
     except (AlreadyExists, StaleWrite):
         return None
-    return Lease(pair_key, holder)
 
 
 def release_lease(store: Store, lease: Lease) -> None:
+    """Free the lease if this holder still has it. The row as taken is freed by its ETag without a read; a row
+    written since (or gone) is read first, as it always was."""
+    if lease.written is not None and lease.written.etag is not None:
+        try:
+            store.update(lease.written, {"holder": "", "expires": ""})
+            return
+        except (StaleWrite, NotFound):
+            pass
     current = store.find(LEASES, "pair", lease.key)
     if current is not None and current.data.get("holder") == lease.holder:
         try:

@@ -21,6 +21,7 @@ from shared.domain.planning import Conversation, YearPlan
 from shared.domain.series import SERIES_NAMESPACE, milestone_body
 from shared.ports.calendar import Calendar
 from shared.ports.directory import MailboxUnavailable
+from shared.ports.storage import Record
 
 SKIP_COMMENT = "No time inside both working days was free this week, so this conversation is skipped."
 PLANNING_SUBJECT = "Planning conversation"
@@ -34,6 +35,7 @@ class NewSeries:
     plan: YearPlan
     spec: SeriesSpec
     report_id: str
+    record: Record | None = None  # the series record as this worker last wrote or read it (with its ETag)
 
 
 @dataclass(slots=True)

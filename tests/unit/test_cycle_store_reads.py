@@ -1,0 +1,83 @@
+"""A scheduling run reads each stored row it needs once: people once per run, the series record once per pair,
+a lease freed and fix-ups marked done by the ETag of the row as written, a refused claim's buckets in one read."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import cast
+
+import pytest
+
+from shared.domain.people import Pair
+from shared.ports.storage import Store
+from shared.services.schedule_create import _marked_done
+from shared.services.schedule_pair import schedule_pairs
+from shared.services.scheduling_bookings import BOOKINGS, claim, claim_many
+from shared.services.scheduling_records import LEASES, PEOPLE, SERIES, acquire_lease, release_lease
+from shared.services.scheduling_records_plan import FIXUPS
+from shared.services.sync_org import sync_org
+from tests.bench.round_trips import Counted
+from tests.unit.scheduling_world import NOW, World
+
+pytestmark = pytest.mark.unit
+PAIRS = [Pair("m1", "r1", "Sales"), Pair("m1", "r2", "Sales"), Pair("m2", "r3", "R&D")]
+
+
+async def test_a_run_reads_each_person_once_and_each_series_record_once() -> None:
+    world = World()
+    await sync_org(world.directory, world.store, world.queues)
+    counted = Counted(world.store)
+    ctx = world.ctx()
+    ctx.store = cast(Store, counted)
+    outcomes = await schedule_pairs(ctx, [(pair, "regular check-in") for pair in PAIRS])
+    assert [o.status for o in outcomes] == ["created"] * 3
+    calls = counted.take_counts()
+    assert calls[f"find {PEOPLE}"] <= 5 + len(PAIRS)  # m1, r1, r2, m2, r3; the report again as conversations are
+    # recorded (conversation_lifecycle.record_many)
+    assert calls[f"find {SERIES}"] == 3
+    assert calls[f"find {LEASES}"] == 3  # taken after a read; freed by ETag
+    assert all(world.store.get(LEASES, "pair", p.key).data["holder"] == "" for p in PAIRS)
+    assert all(world.store.get(SERIES, p.manager_id, p.report_id).data[FIXUPS] == "done" for p in PAIRS)
+
+
+def test_a_lease_taken_over_meanwhile_is_left_to_its_new_holder() -> None:
+    store, ttl = World().store, timedelta(seconds=30)
+    lease = acquire_lease(store, "m1|r1", "w1", NOW, ttl)
+    assert lease is not None and lease.written is not None
+    assert acquire_lease(store, "m1|r1", "w2", NOW + 2 * ttl, ttl) is not None  # w1's lease expired
+    release_lease(store, lease)
+    assert store.get(LEASES, "pair", "m1|r1").data["holder"] == "w2"
+
+
+def test_a_lease_freed_by_etag_reads_nothing() -> None:
+    world = World()
+    counted = Counted(world.store)
+    lease = acquire_lease(cast(Store, counted), "m1|r1", "w1", NOW, timedelta(seconds=30))
+    assert lease is not None
+    counted.take_counts()
+    release_lease(cast(Store, counted), lease)
+    assert counted.take_counts() == {f"update {LEASES}": 1}
+    assert world.store.get(LEASES, "pair", "m1|r1").data == {"holder": "", "expires": ""}
+
+
+def test_fixups_are_marked_done_only_on_the_record_as_written() -> None:
+    store = World().store
+    written = store.upsert(SERIES, "m1", "r1", {"state": "active", FIXUPS: "pending"})
+    changed = store.upsert(SERIES, "m1", "r1", {"state": "active", FIXUPS: "pending", "why": "edited"})
+    assert not _marked_done(store, written, {})
+    assert store.get(SERIES, "m1", "r1").data == changed.data
+    assert _marked_done(store, changed, {"extras": "[]"})
+    assert store.get(SERIES, "m1", "r1").data == {**changed.data, FIXUPS: "done", "extras": "[]"}
+
+
+def test_a_refused_claim_reads_the_persons_buckets_once() -> None:
+    world, nine = World(), NOW + timedelta(days=1, hours=3)  # ann's buckets go in first, then bob's are refused
+    assert claim(world.store, ["bob"], nine + timedelta(minutes=30), nine + timedelta(minutes=45), "series-b")
+    counted = Counted(world.store)
+    spans = [(nine, nine + timedelta(minutes=45)), (nine + timedelta(days=42), nine + timedelta(days=42, minutes=45))]
+    assert not claim_many(cast(Store, counted), ["ann", "bob"], spans, "series-a")
+    calls: Counter[str] = Counter(counted.take_counts())
+    assert calls[f"query {BOOKINGS}"] == 2 and calls[f"find {BOOKINGS}"] == 0  # bob's buckets, then ann's to free
+    assert world.store.query(BOOKINGS, "ann") == []
+    assert [r.data["series_id"] for r in world.store.query(BOOKINGS, "bob")] == ["series-b"]
