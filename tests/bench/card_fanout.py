@@ -13,17 +13,20 @@ HTTP round trips per card (``$batch`` POSTs and the catalog lookup) are counted 
 
 Tables are the product's ``TableStore`` on Azurite in its own processes (issue 20: the worker's own CPU, with the
 Table client's share in it); ``--store memory`` swaps in the in-memory fake, to see what storage costs. The Table
-requests per card sent are counted by method and table (``table_requests``; none with ``--store memory``).
+requests per card sent are counted by method and table (``table_requests``; none with ``--store memory``), and
+the wall time they took (``table_wait_ms_per_card``: the Store is synchronous, so the event loop, and every card in
+flight on it, waits that long).
 
 The worker's CPU per card sent (this process: the services, the Table client, the Agents SDK, msgraph-sdk) is
 measured per pass, and the emulators' CPU apart (Graph, connector, Azurite; ``azurite_cpu_ms_per_card`` alone).
 With ``--busy-core-s`` a bounded busy loop takes one of the cores meanwhile, so the figure shows whether fan-out
 keeps the connector's limit busy on a worker with less than a core to itself.
 
-    python -m tests.bench.card_fanout --recipients 300 [--busy-core-s 600] [--store memory] [--profile first.prof]
+    python -m tests.bench.card_fanout --recipients 300 [--busy-core-s 600] [--store memory] [--profile f.prof]
 
-``--profile FILE`` runs the first pass under cProfile on process time and writes its stats to FILE (read them with
-``pstats``); the profiler roughly doubles that pass's CPU, so read its shares, not its figures.
+``--profile FILE`` runs the first pass (``--profile-pass warm``: the later one) under cProfile on process time and
+writes its stats to FILE (read them with ``pstats``); the profiler roughly doubles that pass's CPU, so read its
+shares, not its figures.
 """
 
 from __future__ import annotations
@@ -85,19 +88,29 @@ class Tables:
     store: Store
     requests: Counter[str] = field(default_factory=Counter)
     azurite_pids: frozenset[int] = frozenset()
+    waited_s: list[float] = field(default_factory=lambda: [0.0])  # wall time spent in Table requests
+
+    def clear(self) -> None:
+        self.requests.clear()
+        self.waited_s[0] = 0.0
 
     def azurite_cpu_s(self) -> float:
         return sum(cpu_of(self.azurite_pids).values())
 
 
-def counting(store: TableStore, requests: Counter[str]) -> TableStore:
-    """``store`` with every request it sends counted by method and table (at its HTTP client's one entry point)."""
+def counting(store: TableStore, requests: Counter[str], waited_s: list[float]) -> TableStore:
+    """``store`` with every request it sends counted by method and table (at its HTTP client's one entry point),
+    and the wall time they took added up: the Store is synchronous, so that is time the event loop waited."""
     http = store._http  # the bench counts what goes on the wire; the product has no hook for it
     send = http.request
 
     def request(method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Any:
         requests[f"{method} {re.split(r'[(?]', path.lstrip('/'), maxsplit=1)[0]}"] += 1
-        return send(method, path, body, headers)
+        started = time.perf_counter()
+        try:
+            return send(method, path, body, headers)
+        finally:
+            waited_s[0] += time.perf_counter() - started
 
     http.request = request  # type: ignore[method-assign]
     return store
@@ -115,8 +128,11 @@ def tables(kind: str) -> Iterator[Tables]:
     azurite = start_azurite()
     try:
         requests: Counter[str] = Counter()
-        store = counting(TableStore(TableServiceClient.from_connection_string(azurite.connection_string)), requests)
-        yield Tables(store, requests, frozenset(child_pids() - before))
+        waited_s = [0.0]
+        service = TableServiceClient.from_connection_string(azurite.connection_string)
+        yield Tables(
+            counting(TableStore(service), requests, waited_s), requests, frozenset(child_pids() - before), waited_s
+        )
     finally:
         azurite.stop()
 
@@ -192,6 +208,7 @@ async def measure_on(
     storage: Tables,
     exclude: frozenset[int] = frozenset(),
     profile: str | None = None,
+    profile_pass: str = "first",
 ) -> dict[str, Any]:
     store = storage.store
     pairs = pairs_from(graph.tenant(), recipients)
@@ -202,8 +219,8 @@ async def measure_on(
     async with sender(graph.base_url, connector.url, store) as deps:
         for name, event in (("first", "week-1"), ("warm", "week-2")):
             before, graph_before = connector.log(), graph.log()["http_round_trips"]
-            profiler = cProfile.Profile(time.process_time) if profile and name == "first" else None
-            storage.requests.clear()
+            profiler = cProfile.Profile(time.process_time) if profile and name == profile_pass else None
+            storage.clear()
             azurite_before = storage.azurite_cpu_s()
             with measured(Meter(exclude=exclude)) as cpu, profiler or nullcontext():
                 seconds, results = await fan_out(deps, _bodies(pairs, event))
@@ -222,6 +239,7 @@ async def measure_on(
                              "emulators_cpu_ms_per_card": cpu[0].emulators_s * 1000 / sent,
                              "azurite_cpu_ms_per_card": azurite_s * 1000 / sent,
                              "table_requests_per_card": sum(storage.requests.values()) / sent,
+                             "table_wait_ms_per_card": storage.waited_s[0] * 1000 / sent,
                              "table_requests": dict(sorted(storage.requests.items()))}  # fmt: skip
     return figures
 
@@ -239,7 +257,13 @@ def start_connector() -> tuple[subprocess.Popen[str], ConnectorEmulatorClient]:
     return process, client
 
 
-def run(recipients: int, busy_s: float = 0.0, profile: str | None = None, store: str = "azurite") -> dict[str, Any]:
+def run(
+    recipients: int,
+    busy_s: float = 0.0,
+    profile: str | None = None,
+    store: str = "azurite",
+    profile_pass: str = "first",
+) -> dict[str, Any]:
     """Both passes; with ``busy_s`` a child spins one core meanwhile (at most that long)."""
     with tables(store) as storage:
         graph = start_emulator("--latency-ms", str(GRAPH_LATENCY_MS), "--throttle", people=max(recipients * 2, 200))
@@ -247,8 +271,9 @@ def run(recipients: int, busy_s: float = 0.0, profile: str | None = None, store:
         try:
             with busy_core(busy_s) as busy:
                 exclude = frozenset({busy} if busy else ())
-                figures = asyncio.run(measure_on(graph, connector, recipients, storage, exclude, profile))
-                done = {"busy_core": busy is not None, "profiled_first_pass": profile is not None, "store": store}
+                figures = asyncio.run(measure_on(graph, connector, recipients, storage, exclude, profile, profile_pass))
+                profiled = {"profiled_first_pass": profile is not None and profile_pass == "first"}
+                done = {"busy_core": busy is not None, **profiled, "store": store}
                 return {**figures, **done}
         finally:
             stop(graph, process, connector)
@@ -265,7 +290,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=300)
     parser.add_argument("--busy-core-s", type=float, default=0.0, help="spin one core meanwhile, at most this long")
-    parser.add_argument("--profile", default=None, help="cProfile the first pass (process time) into this file")
+    parser.add_argument("--profile", default=None, help="cProfile a pass (process time) into this file")
+    parser.add_argument("--profile-pass", choices=("first", "warm"), default="first", help="the pass to profile")
     parser.add_argument("--store", choices=("azurite", "memory"), default="azurite", help="tables: Azurite or a dict")
     args = parser.parse_args()
-    print(json.dumps(run(args.recipients, args.busy_core_s, args.profile, args.store)))
+    print(json.dumps(run(args.recipients, args.busy_core_s, args.profile, args.store, args.profile_pass)))
