@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from shared.domain.calendar import Busy
 from shared.domain.people import Person
 from shared.domain.planning import YearPlan
-from shared.ports.storage import AlreadyExists, Record, Store, TransactionOp
+from shared.ports.storage import AlreadyExists, Record, Store, StoreError, TransactionOp
 from shared.services.scheduling_cache import ManagerView
 from shared.services.scheduling_slots import plan_pair
 
@@ -144,14 +144,20 @@ def _held(store: Store, person_id: str) -> dict[str, Record]:
 
 
 def _release_held(store: Store, person_id: str, rows: Sequence[str], series: str) -> None:
-    """Delete ``series``'s buckets among ``rows`` (never another conversation's), with one read of the partition."""
+    """Delete ``series``'s buckets among ``rows`` (never another conversation's): one read of the partition, one
+    transaction per 100 buckets."""
     if not rows:
         return
     held = _held(store, person_id)
-    for row in rows:
-        record = held.get(row)
-        if record is not None and record.data.get("series_id") == series:
-            store.delete(BOOKINGS, person_id, row)
+    mine = [
+        row for row in dict.fromkeys(rows) if (r := held.get(row)) is not None and r.data.get("series_id") == series
+    ]
+    for chunk in (mine[i : i + TRANSACTION_LIMIT] for i in range(0, len(mine), TRANSACTION_LIMIT)):
+        try:
+            store.transact(BOOKINGS, person_id, [TransactionOp("delete", row) for row in chunk])
+        except StoreError:  # one went meanwhile (a transaction is all or nothing): one at a time, as ever
+            for row in chunk:
+                store.delete(BOOKINGS, person_id, row)
 
 
 def choose_and_claim(ctx: ScheduleContext, view: ManagerView, manager: Person, report: Person, series: str) -> YearPlan:

@@ -1,5 +1,6 @@
 """A scheduling run reads each stored row it needs once: people once per run, the series record once per pair,
-a lease freed and fix-ups marked done by the ETag of the row as written, a refused claim's buckets in one read."""
+a lease freed and fix-ups marked done by the ETag of the row as written, a refused claim's buckets in one read
+(and the buckets it had taken freed in one transaction)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from typing import cast
 import pytest
 
 from shared.domain.people import Pair
-from shared.ports.storage import Store
+from shared.ports.storage import Record, Store
 from shared.services.schedule_create import _marked_done
 from shared.services.schedule_pair import schedule_pairs
-from shared.services.scheduling_bookings import BOOKINGS, claim, claim_many
+from shared.services.scheduling_bookings import BOOKINGS, _release_held, claim, claim_many
 from shared.services.scheduling_records import LEASES, PEOPLE, SERIES, acquire_lease, release_lease
 from shared.services.scheduling_records_plan import FIXUPS
 from shared.services.sync_org import sync_org
 from tests.bench.round_trips import Counted
+from tests.fakes.storage import InMemoryStore
 from tests.unit.scheduling_world import NOW, World
 
 pytestmark = pytest.mark.unit
@@ -71,7 +73,7 @@ def test_fixups_are_marked_done_only_on_the_record_as_written() -> None:
     assert store.get(SERIES, "m1", "r1").data == {**changed.data, FIXUPS: "done", "extras": "[]"}
 
 
-def test_a_refused_claim_reads_the_persons_buckets_once() -> None:
+def test_a_refused_claim_reads_the_persons_buckets_once_and_frees_its_own_in_one_transaction() -> None:
     world, nine = World(), NOW + timedelta(days=1, hours=3)  # ann's buckets go in first, then bob's are refused
     assert claim(world.store, ["bob"], nine + timedelta(minutes=30), nine + timedelta(minutes=45), "series-b")
     counted = Counted(world.store)
@@ -79,5 +81,25 @@ def test_a_refused_claim_reads_the_persons_buckets_once() -> None:
     assert not claim_many(cast(Store, counted), ["ann", "bob"], spans, "series-a")
     calls: Counter[str] = Counter(counted.take_counts())
     assert calls[f"query {BOOKINGS}"] == 2 and calls[f"find {BOOKINGS}"] == 0  # bob's buckets, then ann's to free
+    assert calls[f"transact {BOOKINGS}"] == 3 and calls[f"delete {BOOKINGS}"] == 0  # ann's in, bob's refused, ann's out
     assert world.store.query(BOOKINGS, "ann") == []
     assert [r.data["series_id"] for r in world.store.query(BOOKINGS, "bob")] == ["series-b"]
+
+
+class _LosesARowAfterReading(InMemoryStore):
+    """A store where another worker deletes one bucket right after the partition is read."""
+
+    def query(self, table: str, partition: str | None = None) -> list[Record]:
+        found = super().query(table, partition)
+        if found:
+            self.delete(table, found[0].partition, found[0].row)
+        return found
+
+
+def test_buckets_freed_one_at_a_time_when_one_went_meanwhile() -> None:
+    store, nine = _LosesARowAfterReading(), NOW + timedelta(days=1, hours=3)
+    assert claim(store, ["ann"], nine, nine + timedelta(minutes=45), "series-a")
+    assert claim(store, ["ann"], nine + timedelta(hours=1), nine + timedelta(hours=2), "series-b")
+    rows = [r.row for r in InMemoryStore.query(store, BOOKINGS, "ann")]
+    _release_held(store, "ann", rows, "series-a")
+    assert {r.data["series_id"] for r in InMemoryStore.query(store, BOOKINGS, "ann")} == {"series-b"}
