@@ -117,17 +117,23 @@ def _insert(store: Store, person_id: str, rows: Sequence[str], series: str) -> t
 def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], series: str) -> list[tuple[str, str]]:
     """``claim_many`` for a series' whole plan: the (person, bucket) pairs others hold, empty when claimed. The
     buckets of the series' previous plan that the new one does not use are given back (a re-plan after a crash
-    must not keep blocking other conversations)."""
+    must not keep blocking other conversations). A new series' plan row is inserted without a read first."""
     taken = _claim(store, person_ids, spans, series)
     if taken:
         return taken
     rows = set(_rows(spans))
+    plan = {"rows": json.dumps(sorted(rows))}
+    try:
+        store.insert(BOOKINGS, PLANS, series, plan)
+        return []
+    except AlreadyExists:  # the series had a plan before
+        pass
     previous = store.find(BOOKINGS, PLANS, series)
     if previous is not None:
         stale = [row for row in json.loads(str(previous.data.get("rows") or "[]")) if row not in rows]
         for person_id in person_ids:
             _release_held(store, person_id, stale, series)
-    store.upsert(BOOKINGS, PLANS, series, {"rows": json.dumps(sorted(rows))})
+    store.upsert(BOOKINGS, PLANS, series, plan)
     return []
 
 
