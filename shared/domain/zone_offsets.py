@@ -21,6 +21,7 @@ MINUTE_US = 60 * SECOND_US
 DAY_US = 24 * 60 * MINUTE_US
 _ZERO = timedelta(0)
 _SAMPLE = timedelta(hours=3)  # no zone changes its offset twice within three hours
+_DAY = timedelta(days=1)  # nor changes it and back within a day
 
 
 def to_us(moment: datetime) -> int:
@@ -53,11 +54,25 @@ def _change_between(zone: ZoneInfo, before: datetime, after: datetime) -> dateti
 def year_changes(zone: ZoneInfo, year: int) -> tuple[tuple[int, int], ...]:
     """(utc_us, offset_us) pairs: the offset from the start of the UTC ``year``, then at each change in it.
 
-    Once per zone and year, but ~2,900 samples: each compares ``utcoffset()`` as ``zoneinfo`` gives it (equal
-    offsets are equal ``timedelta``s), and only a change is turned into microseconds."""
+    Once per zone and year. The year is read a day at a time (~370 ``utcoffset()`` samples, compared as the
+    ``timedelta``s ``zoneinfo`` gives), and a day whose end reads another offset is read again every three
+    hours as the whole year once was, so the changes are the ones that scan found (no zone changes its offset
+    and back within a day: tests/unit/test_zone_offsets_changes.py compares both scans over every zone)."""
     moment, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     last = _offset(zone, moment)
     changes = [(to_us(moment), last // MICROSECOND)]
+    while moment < end:
+        day_end = min(moment + _DAY, end)
+        if _offset(zone, day_end) != last:
+            last = _scan(zone, moment, day_end, last, changes)
+        moment = day_end
+    return tuple(changes)
+
+
+def _scan(
+    zone: ZoneInfo, moment: datetime, end: datetime, last: timedelta, changes: list[tuple[int, int]]
+) -> timedelta:
+    """The changes in ``(moment, end]`` read every three hours (appended to ``changes``); the offset after them."""
     while moment < end:
         following = min(moment + _SAMPLE, end)
         if _offset(zone, following) != last:
@@ -65,7 +80,7 @@ def year_changes(zone: ZoneInfo, year: int) -> tuple[tuple[int, int], ...]:
             last = _offset(zone, change)
             changes.append((to_us(change), last // MICROSECOND))
         moment = following
-    return tuple(changes)
+    return last
 
 
 def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
