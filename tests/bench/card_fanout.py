@@ -14,8 +14,11 @@ HTTP round trips per card (``$batch`` POSTs and the catalog lookup) are counted 
 Tables are the product's ``TableStore`` on Azurite in its own processes (issue 20: the worker's own CPU, with the
 Table client's share in it); ``--store memory`` swaps in the in-memory fake, to see what storage costs. The Table
 requests per card sent are counted by method and table (``table_requests``; none with ``--store memory``), and
-the wall time they took (``table_wait_ms_per_card``: the Store is synchronous, so the event loop, and every card in
-flight on it, waits that long).
+the wall time they took (``table_wait_ms_per_card``: the Store is synchronous; the send path calls it in worker
+threads, where those waits overlap, but a Store call made on the event loop holds every card in flight that long).
+The cards are delivered with the dependencies the container gives the ``send-card`` trigger
+(``shared.container.cards.card_deps_from``): the recipient's language is read per card, and the channel is Teams
+(no email sender configured, so the channel costs no read).
 
 The worker's CPU per card sent (this process: the services, the Table client, the Agents SDK, msgraph-sdk) is
 measured per pass, and the emulators' CPU apart (Graph, connector, Azurite; ``azurite_cpu_ms_per_card`` alone).
@@ -62,10 +65,12 @@ from shared.config import load_settings
 from shared.container.cards import render_kind
 from shared.domain.people import Person
 from shared.ports.storage import Store
+from shared.services.card_channels import channel_for
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind
 from shared.services.due_cards import DueCard, occurrence_key
+from shared.services.languages import language_for
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, person_row
 from tests.bench.card_action import start_azurite
 from tests.bench.cpu import Meter, busy_core, child_pids, cpu_of, measured
@@ -100,7 +105,7 @@ class Tables:
 
 def counting(store: TableStore, requests: Counter[str], waited_s: list[float]) -> TableStore:
     """``store`` with every request it sends counted by method and table (at its HTTP client's one entry point),
-    and the wall time they took added up: the Store is synchronous, so that is time the event loop waited."""
+    and the wall time they took added up (module docstring)."""
     http = store._http  # the bench counts what goes on the wire; the product has no hook for it
     send = http.request
 
@@ -172,7 +177,11 @@ async def sender(graph_url: str, connector_url: str, store: Store) -> AsyncItera
     clock = FixedClock(START - timedelta(days=2))
     config = load_company_config(None)
     try:
-        yield CardDeps(store, messenger, clock, limiter, config, render_kind)
+        yield CardDeps(
+            store, messenger, clock, limiter, config, render_kind,
+            language_of=lambda person: language_for(store, person, config.default_language),
+            channel_of=lambda person: channel_for(store, config, person, email_available=False),
+        )  # fmt: skip
     finally:
         await aclose_graph_client(client)
 
