@@ -17,10 +17,10 @@ from shared.domain.calendar import Busy, SeriesSpec
 from shared.domain.planning import YearPlan
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.directory import MailboxUnavailable
-from shared.ports.storage import NotFound, Record, StaleWrite, Store
+from shared.ports.storage import NotFound, Record, StaleWrite, Store, StoreError, TransactionOp
 from shared.services.conversation_lifecycle import record_plan
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
-from shared.services.scheduling_bookings import choose_and_claim
+from shared.services.scheduling_bookings import TRANSACTION_LIMIT, choose_and_claim
 from shared.services.scheduling_records import SERIES
 from shared.services.scheduling_records_plan import FIXUPS, closest_row, extras_row
 from shared.services.scheduling_slots import book, build_spec, busy_window
@@ -58,16 +58,42 @@ async def fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
     fixed = await apply_fixups(ctx.calendar, new, ctx.now + ctx.policy.horizon)
     if fixed.problems:  # left to the weekly check, which moves what is still out of hours or clashing
         log.warning("schedule-pair: %d fix-up problem(s): %s", len(fixed.problems), "; ".join(fixed.problems[:5]))
+    pending: dict[str, list[tuple[NewSeries, dict[str, Any]]]] = {}
     for item in new:
-        manager_id, report_id = item.spec.organizer_id, item.report_id
-        record_plan(ctx.store, manager_id, report_id, item.plan, ctx.now)
+        record_plan(ctx.store, item.spec.organizer_id, item.report_id, item.plan, ctx.now)
         if item.record is not None and item.record.data.get(FIXUPS) != "pending":
             continue  # written without pending fix-ups (whoever writes them pending marks them done)
         extras = extras_row(fixed.extra_events.get(item.spec.series_id, []))
-        if not _marked_done(ctx.store, item.record, extras):
-            found = ctx.store.find(SERIES, manager_id, report_id)
-            if found is not None and found.data.get(FIXUPS) == "pending":
-                ctx.store.upsert(SERIES, manager_id, report_id, {**found.data, FIXUPS: "done", **extras})
+        pending.setdefault(item.spec.organizer_id, []).append((item, extras))
+    for manager_id, items in pending.items():
+        for item, extras in _marked_together(ctx.store, manager_id, items):
+            if not _marked_done(ctx.store, item.record, extras):
+                found = ctx.store.find(SERIES, manager_id, item.report_id)
+                if found is not None and found.data.get(FIXUPS) == "pending":
+                    ctx.store.upsert(SERIES, manager_id, item.report_id, {**found.data, FIXUPS: "done", **extras})
+
+
+def _marked_together(
+    store: Store, manager_id: str, items: list[tuple[NewSeries, dict[str, Any]]]
+) -> list[tuple[NewSeries, dict[str, Any]]]:
+    """Mark a manager's pending records done in transactions of up to 100 ETag-guarded updates of the records as
+    this worker wrote them; the ones left to mark one by one (a lone record, or a transaction refused because a
+    record changed since: all or nothing)."""
+    guarded = [(item, extras) for item, extras in items if item.record is not None and item.record.etag is not None]
+    left = [(item, extras) for item, extras in items if item.record is None or item.record.etag is None]
+    if len(guarded) < 2:
+        return items
+    for chunk in (guarded[i : i + TRANSACTION_LIMIT] for i in range(0, len(guarded), TRANSACTION_LIMIT)):
+        ops = [_done_op(item.record, extras) for item, extras in chunk if item.record is not None]
+        try:
+            store.transact(SERIES, manager_id, ops)
+        except StoreError:
+            left += chunk
+    return left
+
+
+def _done_op(record: Record, extras: dict[str, Any]) -> TransactionOp:
+    return TransactionOp("update", record.row, {**record.data, FIXUPS: "done", **extras}, record.etag)
 
 
 def _marked_done(store: Store, record: Record | None, extras: dict[str, Any]) -> bool:

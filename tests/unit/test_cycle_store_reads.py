@@ -10,13 +10,16 @@ from typing import cast
 
 import pytest
 
+from shared.domain.calendar import SeriesEvent, SeriesSpec
 from shared.domain.people import Pair
+from shared.domain.planning import YearPlan
 from shared.ports.storage import Record, Store
-from shared.services.schedule_create import _marked_done
+from shared.services.schedule_create import _marked_done, _marked_together
 from shared.services.schedule_pair import schedule_pairs
 from shared.services.scheduling_bookings import BOOKINGS, _release_held, claim, claim_many
 from shared.services.scheduling_records import LEASES, PEOPLE, SERIES, acquire_lease, release_lease
 from shared.services.scheduling_records_plan import FIXUPS
+from shared.services.series_fixups import NewSeries
 from shared.services.sync_org import sync_org
 from tests.bench.round_trips import Counted
 from tests.fakes.storage import InMemoryStore
@@ -103,3 +106,26 @@ def test_buckets_freed_one_at_a_time_when_one_went_meanwhile() -> None:
     rows = [r.row for r in InMemoryStore.query(store, BOOKINGS, "ann")]
     _release_held(store, "ann", rows, "series-a")
     assert {r.data["series_id"] for r in InMemoryStore.query(store, BOOKINGS, "ann")} == {"series-b"}
+
+
+def _new(store: Store, report_id: str, fixups: str = "pending") -> NewSeries:
+    record = store.upsert(SERIES, "m1", report_id, {"state": "active", FIXUPS: fixups})
+    return NewSeries(cast(SeriesEvent, None), cast(YearPlan, None), cast(SeriesSpec, None), report_id, record)
+
+
+def test_a_managers_pending_fixups_are_marked_done_in_one_transaction() -> None:
+    world = World()
+    items = [(_new(world.store, "r1"), {}), (_new(world.store, "r2"), {"extras": "[]"})]
+    counted = Counted(world.store)
+    assert _marked_together(cast(Store, counted), "m1", items) == []
+    assert counted.take_counts() == {f"transact {SERIES}": 1}
+    assert [world.store.get(SERIES, "m1", r).data[FIXUPS] for r in ("r1", "r2")] == ["done", "done"]
+    assert world.store.get(SERIES, "m1", "r2").data["extras"] == "[]"
+
+
+def test_a_record_changed_since_leaves_the_managers_records_to_mark_one_by_one() -> None:
+    world = World()
+    items = [(_new(world.store, "r1"), {}), (_new(world.store, "r2"), {})]
+    world.store.upsert(SERIES, "m1", "r2", {"state": "active", FIXUPS: "pending", "why": "edited"})
+    assert _marked_together(world.store, "m1", items) == items
+    assert [world.store.get(SERIES, "m1", r).data[FIXUPS] for r in ("r1", "r2")] == ["pending", "pending"]
