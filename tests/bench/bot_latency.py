@@ -122,6 +122,8 @@ def start_host(connection: str, *options: str) -> tuple[subprocess.Popen[str], s
            "WEGROW_TENANT_ID": TENANT, "PYTHONUNBUFFERED": "1"}  # fmt: skip
     profile = os.environ.get("WEGROW_BENCH_PROFILE")  # a path: run the host under pyinstrument, text report there
     profiler = ["-m", "pyinstrument", "-r", "text", "-o", profile] if profile else []
+    if profile and profile.endswith(".prof"):  # cProfile's stats instead (pstats), every function's own time
+        profiler = ["-m", "cProfile", "-o", profile]
     host = ["-m", "devstack.functions_host", "--port", str(port), "--no-schedule", *options]
     command = [sys.executable, *profiler, *host]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
