@@ -40,7 +40,7 @@ from shared.domain.card_verdicts import (
 )
 from shared.ports.clock import Clock, SystemClock
 from shared.ports.storage import Queues, StaleWrite, Store
-from shared.services import agenda_store, prep_reopen
+from shared.services import card_storing, prep_reopen
 from shared.services.card_records import (
     CardKind,
     CardRecord,
@@ -48,11 +48,9 @@ from shared.services.card_records import (
     CardStatus,
     ClaimRefused,
     card_row,
-    claim,
     conversation_date,
     conversation_state,
     find_card,
-    release,
     set_status,
 )
 from shared.services.card_submissions import parse_confirmation, parse_outcome_submission, parse_prep, with_decision
@@ -144,7 +142,7 @@ def handle_card_action(
     With ``config``, the outcome and confirmation cards answer with the card itself (refilled with the reason
     next to each answer when refused; what was stored when accepted).
     """
-    rows = _prep_rows(store, verb, data, actor_id)
+    rows = card_storing.prep_rows(store, VERB_KINDS.get(verb), data, actor_id)
     card = _authorised_card(store, data, actor_id, rows=rows)
     if isinstance(card, CardReply):
         return card
@@ -166,7 +164,7 @@ def handle_card_action(
     except ValidationError as error:
         return _refused_card(store, card, data, error, config) or _invalid(card, error)
     try:
-        stored = _store(store, clock, card, submission, rows)
+        stored = card_storing.store_submission(store, clock, card, submission, rows)
     except ClaimRefused:
         logger.info("card %s: submission refused, the card is claimed by another submission", card.card_id)
         return CardReply(Verdict.REFUSED, ALREADY, card.kind)
@@ -199,38 +197,6 @@ def handle_card_action(
         return CardReply(Verdict.ACCEPTED, SAVED, card.kind, card.card_id, shown, rebuilt=True, stored=stored)
     summary = _summary(card, submission)
     return CardReply(Verdict.ACCEPTED, SAVED, card.kind, card.card_id, summary, stored=stored)
-
-
-def _prep_rows(store: Store, verb: str, data: Mapping[str, Any], actor_id: str | None) -> PrepRows | None:
-    """For a prep card's submission: the card's row and the agenda in the actor's partition, in one read."""
-    card_ref = data.get("cardId")
-    if VERB_KINDS.get(verb) is not CardKind.PREP or not actor_id or not isinstance(card_ref, str):
-        return None
-    if not card_ref or len(card_ref) > 64:
-        return None
-    from shared.services.prep_submit import read_rows
-
-    return read_rows(store, card_ref, actor_id)
-
-
-def _store(store: Store, clock: Clock, card: CardRecord, submission: Any, rows: PrepRows | None) -> CardRecord:
-    """Store a submission; returns the card row as written (raises ClaimRefused, AgendaFull, ValidationError).
-
-    A prep card goes in one transaction with the agenda (``prep_submit``; ``rows``: what was read for it). Other
-    cards are claimed (an ETag-guarded write), stored, and marked submitted by the caller; a claim that stored
-    nothing is given back.
-    """
-    if card.kind is CardKind.PREP:
-        from shared.services.prep_submit import submit_prep
-
-        return submit_prep(store, card, submission, clock.now(), rows)
-    claimed = claim(store, card, clock.now())
-    try:
-        _STORERS[card.kind](store, clock, claimed, submission)
-    except (AgendaFull, ValidationError, StaleWrite):
-        release(store, claimed)
-        raise
-    return claimed
 
 
 _ANSWERED_WITH_THE_CARD = (CardKind.OUTCOME, CardKind.CONFIRM)
@@ -353,25 +319,8 @@ def _summary(card: CardRecord, submission: BaseModel) -> dict[str, Any]:
     return {**card.template_data, "submitted": submission.model_dump(mode="json")}
 
 
-def _store_outcomes(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
-    from shared.services.outcome_cards import store_log  # the outcome, its note and earlier actions closed
-
-    store_log(store, card, submission, clock.now())
-
-
-def _store_confirmation(store: Store, clock: Clock, card: CardRecord, submission: Any) -> None:
-    from shared.services.outcome_cards import store_answer
-
-    agenda_store.save_confirmation(store, card.occurrence_id, submission, card.recipient_id, clock.now())
-    store_answer(store, card, submission, clock.now())
-
-
 _PARSERS: dict[CardKind, Callable[[Mapping[str, Any]], BaseModel]] = {
     CardKind.PREP: parse_prep,
     CardKind.OUTCOME: parse_outcome_submission,
     CardKind.CONFIRM: parse_confirmation,
-}
-_STORERS: dict[CardKind, Callable[[Store, Clock, CardRecord, Any], None]] = {  # prep: prep_submit
-    CardKind.OUTCOME: _store_outcomes,
-    CardKind.CONFIRM: _store_confirmation,
 }
