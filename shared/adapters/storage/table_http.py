@@ -69,6 +69,7 @@ class TableHttp:
         self._named_key = getattr(credential, "named_key", None)
         if self._named_key is None and not hasattr(credential, "get_token"):
             raise ValueError("table storage: expected an account key or a token credential")
+        self._key = base64.b64decode(self._named_key.key) if self._named_key is not None else b""
         self._token: Any = None
         self._token_lock = threading.Lock()
         self._local = threading.local()
@@ -134,8 +135,7 @@ class TableHttp:
             return "Bearer " + self._bearer()
         resource = "/" + self._named_key.name + path.split("?", 1)[0]
         text = "\n".join([method, "", headers.get("Content-Type", ""), headers["x-ms-date"], resource])
-        key = base64.b64decode(self._named_key.key)
-        signature = base64.b64encode(hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()).decode()
+        signature = base64.b64encode(hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()).decode()
         return f"SharedKey {self._named_key.name}:{signature}"
 
     def _bearer(self) -> str:
@@ -218,14 +218,28 @@ class _Wire:
         return line
 
     def _head(self) -> tuple[int, dict[str, str]]:
-        parts = self._line().split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+        status_line, *lines = self._head_block().decode("latin-1").split("\n")
+        parts = status_line.split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/"):
             raise http.client.BadStatusLine(repr(parts))
         headers: dict[str, str] = {}
-        while (line := self._line()) not in (b"\r\n", b"\n"):
-            name, _, value = line.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
+        for line in lines:
+            name, colon, value = line.partition(":")
+            if colon:
+                headers[name.strip().lower()] = value.strip()
         return int(parts[1]), headers
+
+    def _head_block(self) -> bytes:
+        """The status line and headers up to the blank line: in one read when they are already buffered (nearly
+        always: one packet), else line by line (an answer arriving in pieces, bare LF line ends)."""
+        buffered = self._reader.peek(_MAX_LINE)
+        end = buffered.find(b"\r\n\r\n")
+        if end >= 0:
+            return self._reader.read(end + 4)
+        lines = [self._line()]
+        while lines[-1] not in (b"\r\n", b"\n") or len(lines) == 1:
+            lines.append(self._line())
+        return b"".join(lines)
 
     def _exactly(self, size: int) -> bytes:
         data = self._reader.read(size)
