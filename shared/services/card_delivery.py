@@ -4,17 +4,12 @@ Coach requests arrive with a coach UPN (the bot only knows ``settings.coach_pool
 resolved through the ``people`` table, and only a UPN that is in the coach pool, and is not the
 requester or the requester's manager, ever receives one.
 
-The Store is synchronous, one HTTP round trip per call: reading what the card needs and rendering it run in a
-worker thread (``asyncio.to_thread``), so the messages handled at once (a queue trigger's batch) do not wait on
-each other's Table round trips on the event loop.
-
 Privacy: a ``cards`` row keeps the message's ids only (manager id, start), never the card's content: a
 refresh rebuilds every card from the store as it is then (docs/cards.md, "Refresh rebuilds, never replays").
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -63,22 +58,16 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
     """Handle one ``send-card`` message; raises Undeliverable or ValidationError for a bad message."""
     if body.get("kind") == CardKind.COACH_REQUEST and not body.get("recipient_upn"):
         return await _deliver_to_pool(deps, body)
-    message, card, language = await asyncio.to_thread(_card_for, deps, body)
+    message = SendCard.model_validate(_with_recipient(deps, dict(body)))
+    data = build_template_data(deps, message)
+    language = deps.language_of(message.recipient_id) if deps.language_of else DEFAULT_LANGUAGE
+    card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)}, language)
     kept = message.model_copy(update={"template_data": ids_only(message.template_data)})
     channel, result = await _send(deps, kept, card, language)
     logger.info("card %s (%s): %s by %s", card_id(message.occurrence_id, message.kind), message.kind, result, channel)
     if result is SendResult.SENT and deps.on_sent is not None:
         deps.on_sent(channel, language)
     return result
-
-
-def _card_for(deps: CardDeps, body: Mapping[str, Any]) -> tuple[SendCard, dict[str, Any], str]:
-    """The message, its rendered card and language: the Store's reads, run in a worker thread (module docstring)."""
-    message = SendCard.model_validate(_with_recipient(deps, dict(body)))
-    data = build_template_data(deps, message)
-    language = deps.language_of(message.recipient_id) if deps.language_of else DEFAULT_LANGUAGE
-    card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)}, language)
-    return message, card, language
 
 
 async def _send(deps: CardDeps, message: SendCard, card: dict[str, Any], language: str) -> tuple[Channel, SendResult]:

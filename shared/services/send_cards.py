@@ -4,14 +4,10 @@ Order of effects: the ``cards`` row is written (pending, with its recipient) bef
 marked ``sent`` after, so a retry finds it and does not send twice once it is marked. A 429 backs
 off (tenacity, honouring Retry-After); a 403 is permanent ("not reachable in Teams"); a stale
 conversation is re-created (app reinstalled) and the card sent again, never reported as sent.
-
-The Store's calls (synchronous, one Table round trip each) run in a worker thread (``asyncio.to_thread``): the
-sends handled at once keep the event loop while one of them waits on Table Storage.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from enum import StrEnum
@@ -79,7 +75,7 @@ async def send_card(
     message: SendCard,
     card: Mapping[str, Any],
 ) -> SendResult:
-    record = await asyncio.to_thread(_claim, store, message)
+    record = _claim(store, message)
     if record.status in (CardStatus.SENT, CardStatus.SUBMITTED):
         return SendResult.ALREADY_SENT
     if record.status is CardStatus.UNREACHABLE:
@@ -95,9 +91,9 @@ async def send_card(
             await _send_with_backoff(messenger, limiter, ref, card, record.card_id)
     except RecipientUnreachable:
         logger.warning("card %s: recipient not reachable in Teams", record.card_id)
-        await asyncio.to_thread(set_status, store, record, CardStatus.UNREACHABLE, clock.now())
+        set_status(store, record, CardStatus.UNREACHABLE, clock.now())
         return SendResult.UNREACHABLE
-    await asyncio.to_thread(mark_sent, store, record, clock.now(), conversation_id=ref.conversation_id)
+    mark_sent(store, record, clock.now(), conversation_id=ref.conversation_id)
     return SendResult.SENT
 
 

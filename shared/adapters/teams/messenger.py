@@ -3,8 +3,7 @@
 Reaching a user: the app is installed for them through Graph (an ``AppInstaller``; 409 counts as
 installed), then the SDK's ``create_conversation`` opens (or reopens: 1:1 conversations are stable per
 user) the conversation on the Bot Connector at ``settings.connector_url``. The reference is kept in
-table ``conversations`` under the user's key, so later sends skip both steps. The Store's calls (synchronous, one
-Table round trip each) run in a worker thread, off the event loop the other sends share.
+table ``conversations`` under the user's key, so later sends skip both steps.
 
 Sending: one message activity with the card, addressed from the stored reference the way the SDK's
 ``TurnContext.send_activity`` addresses it (``apply_conversation_reference``: bot as sender, the user as
@@ -29,7 +28,6 @@ already checked). Anything else, e.g. a tampered stored reference, is ``Recipien
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from functools import partial
@@ -112,7 +110,7 @@ class TeamsMessenger:
             await self._connectors.aclose()
 
     async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
-        stored = None if refresh else await asyncio.to_thread(self.stored_reference, user.user_id)
+        stored = None if refresh else self.stored_reference(user.user_id)
         if stored is not None:
             return stored
         try:
@@ -121,7 +119,7 @@ class TeamsMessenger:
             raise RecipientUnreachable(str(error)) from None
         conversation_id = await self._open_conversation(user.user_id)
         ref = ConversationRef(user.user_id, conversation_id, self._service_url, self._tenant_id)
-        await asyncio.to_thread(self._store.upsert, CONVERSATIONS, user.user_id, TEAMS_ROW, _ref_row(ref, chat.chat_id))
+        self._store.upsert(CONVERSATIONS, user.user_id, TEAMS_ROW, _ref_row(ref, chat.chat_id))
         return ref
 
     def stored_reference(self, user_id: str) -> ConversationRef | None:
