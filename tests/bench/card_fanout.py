@@ -14,8 +14,8 @@ HTTP round trips per card (``$batch`` POSTs and the catalog lookup) are counted 
 Tables are the product's ``TableStore`` on Azurite in its own processes (issue 20: the worker's own CPU, with the
 Table client's share in it); ``--store memory`` swaps in the in-memory fake, to see what storage costs. The Table
 requests per card sent are counted by method and table (``table_requests``; none with ``--store memory``), and
-the wall time they took (``table_wait_ms_per_card``: the Store is synchronous; the send path calls it in worker
-threads, where those waits overlap, but a Store call made on the event loop holds every card in flight that long).
+the wall time they took (``table_wait_ms_per_card``: the Store is synchronous and the send path calls it on the
+event loop, so every card in flight waits that long).
 The cards are delivered with the dependencies the container gives the ``send-card`` trigger
 (``shared.container.cards.card_deps_from``): the recipient's language is read per card, and the channel is Teams
 (no email sender configured, so the channel costs no read).
