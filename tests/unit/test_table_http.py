@@ -18,6 +18,7 @@ from azure.core.credentials import AzureNamedKeyCredential
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.adapters.storage import table_http
 from shared.adapters.storage.table_http import TableHttp
 
 KEY = AzureNamedKeyCredential("devstoreaccount1", "a2V5")
@@ -174,6 +175,35 @@ def test_each_call_is_one_client_span_without_the_keys(server: Server) -> None:
         "http.request.method": "GET", "server.address": f"127.0.0.1:{server.port}", "http.response.status_code": 404
     }  # fmt: skip
     assert "employee-object-id" not in str(span.to_json())
+
+
+def test_spans_go_to_the_configured_provider_and_none_are_made_without_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.trace import ProxyTracerProvider
+
+    monkeypatch.setattr(table_http, "get_tracer_provider", ProxyTracerProvider)  # OpenTelemetry's default: no SDK
+    assert table_http._tracer() is None
+    configured = TracerProvider()
+    monkeypatch.setattr(table_http, "get_tracer_provider", lambda: configured)
+    monkeypatch.setattr(table_http, "get_tracer", configured.get_tracer)
+    table_http._provider_tracer.cache_clear()
+    try:
+        tracer = table_http._tracer()
+        assert tracer is not None and tracer.start_span("x").is_recording()
+    finally:
+        table_http._provider_tracer.cache_clear()
+
+
+@settings(max_examples=30, deadline=None)
+@given(second=st.integers(min_value=0, max_value=4_102_444_800))  # 1970 to 2100
+def test_the_request_date_is_rfc_1123_for_the_current_second(second: int) -> None:
+    from email.utils import formatdate, parsedate_to_datetime
+
+    table_http._DATE[0] = (-1, "")
+    first = table_http._http_date(lambda: second + 0.25)
+    again = table_http._http_date(lambda: second + 0.75)  # the same second: the text formatted before
+    assert first == again == formatdate(second, usegmt=True)
+    assert parsedate_to_datetime(first).timestamp() == second
 
 
 def test_a_token_credential_signs_with_a_bearer_token_renewed_before_it_expires(server: Server) -> None:
