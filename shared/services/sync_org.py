@@ -1,7 +1,9 @@
 """Org sync: follow the directory delta, store people and pairs, and emit pair changes.
 
-An unchanged org costs one delta round trip and no writes. Changes go to the ``pair-changed`` queue:
-``new-pair``, ``manager-change`` (with the old manager), ``leaver`` and ``disabled``.
+An unchanged org costs one delta round trip and no writes. Pair changes are ``new-pair``, ``manager-change`` (with
+the old manager), ``leaver`` and ``disabled``; all are in the summary, and the ones with something to end go to the
+``pair-changed`` queue (:data:`QUEUED_KINDS`). A new pair is left to planning, which creates its series, so a queue
+message for it would cost two Storage calls (send, then complete) and do nothing: on a first sync, every pair.
 
 A delta item is a partial update (Graph sends "at least the properties that have been updated"): it is merged
 into the stored person, so a job-title change without ``manager@delta`` leaves the manager as it was. Each
@@ -38,6 +40,7 @@ from shared.services.scheduling_records import (
 )
 
 PAIR_CHANGED = "pair-changed"
+QUEUED_KINDS = frozenset({"manager-change", "leaver", "disabled"})  # repair.handle_pair_changed ends their series
 LEAVERS_PARTITION = "leavers"
 DELTA_PARTITION, DELTA_ROW = "directory", "users"
 
@@ -137,7 +140,8 @@ def _missing_from_full(store: Store, delta: DirectoryDelta) -> list[str]:
 
 
 async def sync_org(directory: Directory, store: Store, queues: Queues, pilot: PilotConfig | None = None) -> SyncSummary:
-    """One delta round from the stored token; store what changed and queue one message per pair change.
+    """One delta round from the stored token; store what changed and queue one message per pair change that ends
+    something (a new pair is only counted: planning schedules it).
 
     ``pilot``: the configured pilot groups, whose membership is read and stored for planning (None: leave the
     stored pilot membership as it is)."""
@@ -154,7 +158,8 @@ async def sync_org(directory: Directory, store: Store, queues: Queues, pilot: Pi
         store.delete(PEOPLE, PEOPLE_PARTITION, person_id)
     summary.people_changed = len(delta.people) + len(delta.removed_ids)  # a full sync counts everyone
     for event in summary.events:
-        queues.send(PAIR_CHANGED, event)
+        if event["kind"] in QUEUED_KINDS:
+            queues.send(PAIR_CHANGED, event)
     if delta.delta_token and delta.delta_token != token:
         store.upsert(SYNC, DELTA_PARTITION, DELTA_ROW, {"token": delta.delta_token})
     if pilot is not None:

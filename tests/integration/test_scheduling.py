@@ -16,7 +16,7 @@ from shared.services.plan_cycle import Planned
 from shared.services.schedule_pair import SCHEDULE_PAIR, ScheduleContext
 from shared.services.scheduling_handlers import CycleSummary, drain, run_cycle
 from shared.services.scheduling_policy import SchedulingPolicy
-from shared.services.scheduling_records import SERIES
+from shared.services.scheduling_records import SERIES, active_pairs
 from tests.contract.test_graph_adapter_support import adapters_for
 from tests.fixtures.graph import GraphEmulator
 
@@ -105,7 +105,7 @@ async def test_kill_mid_way_then_rerun_leaves_exactly_one_series_per_pair(stack:
 
 async def test_two_concurrent_workers_create_no_duplicates(stack: dict[str, Any]) -> None:
     await run_cycle(ctx(stack, stack["adapters"].calendar), stack["queues"], everyone, steps=("sync",))
-    await drain_pair_changed_twice(stack)
+    queue_every_pair_twice(stack)
     one, two = CountingCalendar(stack["adapters"].calendar), CountingCalendar(stack["adapters"].calendar)
     await asyncio.gather(
         drain(ctx(stack, one, "w1"), stack["queues"], CycleSummary()),
@@ -115,15 +115,14 @@ async def test_two_concurrent_workers_create_no_duplicates(stack: dict[str, Any]
     assert created and len(created) == len(set(created))
 
 
-async def drain_pair_changed_twice(stack: dict[str, Any]) -> None:
-    """Queue every new pair's schedule-pair message twice, as a duplicate delivery would."""
+def queue_every_pair_twice(stack: dict[str, Any]) -> None:
+    """Queue every synced pair's schedule-pair message twice, as a duplicate delivery would."""
     queues = stack["queues"]
-    while messages := queues.receive("pair-changed"):
-        for message in messages:
-            body = {"manager_id": message.body["manager_id"], "report_id": message.body["report_id"]}
-            queues.send(SCHEDULE_PAIR, body)
-            queues.send(SCHEDULE_PAIR, body)
-            queues.complete("pair-changed", message)
+    assert queues.receive("pair-changed") == []  # new pairs are left to planning, never queued (sync_org)
+    for pair in active_pairs(stack["store"]):
+        body = {"manager_id": pair.manager_id, "report_id": pair.report_id}
+        queues.send(SCHEDULE_PAIR, body)
+        queues.send(SCHEDULE_PAIR, body)
 
 
 async def test_far_apart_zones_get_no_slot_with_the_reason(stack: dict[str, Any]) -> None:

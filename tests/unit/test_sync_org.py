@@ -14,7 +14,8 @@ from tests.unit.scheduling_world import World
 pytestmark = pytest.mark.unit
 
 
-async def test_first_sync_stores_pairs_and_emits_new_pairs() -> None:
+async def test_first_sync_stores_pairs_and_counts_new_pairs_without_queueing_them() -> None:
+    """Planning schedules a new pair; a ``pair-changed`` message for it would cost a send and a complete for nothing."""
     world = World()
     summary = await sync_org(world.directory, world.store, world.queues)
     assert {(p.manager_id, p.report_id, p.org_unit) for p in active_pairs(world.store)} == {
@@ -22,7 +23,10 @@ async def test_first_sync_stores_pairs_and_emits_new_pairs() -> None:
         ("m1", "r2", "Sales"),
         ("m2", "r3", "R&D"),
     }
-    assert sorted(e["report_id"] for e in world.drain(PAIR_CHANGED)) == ["r1", "r2", "r3"]
+    assert sorted((e["kind"], e["report_id"]) for e in summary.events) == [
+        ("new-pair", "r1"), ("new-pair", "r2"), ("new-pair", "r3")
+    ]  # fmt: skip
+    assert world.drain(PAIR_CHANGED) == []
     assert summary.round_trips == 1
 
 
