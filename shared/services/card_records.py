@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 from shared.ports.storage import AlreadyExists, Record, StaleWrite, Store
 from shared.services.agenda_store import AGENDAS
@@ -157,9 +157,17 @@ def agenda_row(card: str) -> str:
     return IN_AGENDA + card
 
 
+MAX_CARD_ID = 64  # longer ids are never ours: no read is spent on them
+
+
+def plausible_card_id(card: object) -> TypeGuard[str]:
+    """A card id worth a read: a non-empty string no longer than any id WeGrow makes."""
+    return isinstance(card, str) and 0 < len(card) <= MAX_CARD_ID
+
+
 def card_row(store: Store, card: str) -> CardRecord | None:
     """The card's ``cards`` row: how it was sent (for a prep card, not whether it was answered)."""
-    if not card or len(card) > 64:
+    if not plausible_card_id(card):
         return None
     record = store.find(CARDS, card, ROW)
     return CardRecord.from_record(record) if record else None
@@ -171,7 +179,7 @@ def find_card(store: Store, card: str, owner: str | None = None) -> CardRecord |
     ``owner``: whose agenda partition to look in first (the actor, the employee), saving a round trip for a prep
     card; any other card then costs one read more.
     """
-    if not card or len(card) > 64:
+    if not plausible_card_id(card):
         return None
     if owner and (in_agenda := store.find(AGENDAS, owner, agenda_row(card))) is not None:
         return CardRecord.from_record(in_agenda)

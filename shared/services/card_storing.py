@@ -17,21 +17,17 @@ from shared.domain.agenda import AgendaFull
 from shared.ports.clock import Clock
 from shared.ports.storage import StaleWrite, Store
 from shared.services import agenda_store
-from shared.services.card_records import CardKind, CardRecord, claim, release
+from shared.services.card_records import CardKind, CardRecord, claim, plausible_card_id, release
 
 if TYPE_CHECKING:
     from shared.services.prep_submit import PrepRows
-
-MAX_CARD_ID = 64  # longer ids are never ours: no read is spent on them
 
 
 def prep_rows(store: Store, kind: CardKind | None, data: Mapping[str, Any], actor_id: str | None) -> PrepRows | None:
     """For a prep card's submission (``kind``: the verb's card kind): the card's row and the agenda in the actor's
     partition, in one read. None for any other submission, or one without a plausible card id."""
     card_ref = data.get("cardId")
-    if kind is not CardKind.PREP or not actor_id or not isinstance(card_ref, str):
-        return None
-    if not card_ref or len(card_ref) > MAX_CARD_ID:
+    if kind is not CardKind.PREP or not actor_id or not plausible_card_id(card_ref):
         return None
     from shared.services.prep_submit import read_rows
 

@@ -240,9 +240,9 @@ class _Wire:
         end = buffered.find(b"\r\n\r\n")
         if end >= 0:
             return self._reader.read(end + 4)
-        lines = [self._line()]
-        while lines[-1] not in (b"\r\n", b"\n") or len(lines) == 1:
-            lines.append(self._line())
+        lines = [self._line()]  # the status line
+        while (line := self._line()) not in (b"\r\n", b"\n"):
+            lines.append(line)
         return b"".join(lines)
 
     def _exactly(self, size: int) -> bytes:
