@@ -70,10 +70,37 @@ def say(page: Page, text: str) -> None:
 
 
 def newest_card(page: Page, heading: str, timeout_s: float = 90) -> Locator:
+    """The newest card with this heading, once it has stopped being rendered again (see :func:`settled`)."""
     card = page.locator(".ac-adaptiveCard").filter(has_text=heading).last
     card.wait_for(timeout=timeout_s * 1000)
+    settled(page, card)
     card.scroll_into_view_if_needed()
     return card
+
+
+STAMP = "(el, mark) => { const had = el.dataset.wegrowTest; el.dataset.wegrowTest = mark; return had || '' }"
+
+
+def settled(page: Page, card: Locator, quiet_ms: int = 1500, tries: int = 20) -> None:
+    """Wait until the card's element stays the same for ``quiet_ms``.
+
+    On a loaded machine the Playground sometimes renders a card's message a second time, a moment after the
+    first: the newest matching element is then a fresh copy with empty inputs, and what was typed into the first
+    copy is not what Save sends (CI at 8b0b989 saved an empty prep this way). The element is stamped and the stamp
+    looked for again after a quiet spell; a fresh copy has none.
+    """
+    for attempt in range(tries):
+        mark = f"settle-{attempt}"
+        card.evaluate(STAMP, mark)
+        page.wait_for_timeout(quiet_ms)
+        if card.evaluate(STAMP, mark) == mark:
+            return
+    raise AssertionError(f"the card kept being rendered again for {tries * quiet_ms / 1000:.0f} s")
+
+
+def same_card(card: Locator, mark: str) -> bool:
+    """Whether the newest matching element is still the one stamped ``mark`` (not a fresh copy)."""
+    return bool(card.evaluate(STAMP, mark) == mark)
 
 
 def shot(target: Page | Locator, name: str) -> None:
@@ -114,7 +141,6 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
     agenda.get_by_role("button", name="Log outcomes").click()
     log = newest_card(page, "Action 1")
-    page.wait_for_timeout(1500)  # the card's Universal Actions refresh may re-render it once: let it land
     choices = [
         ("Action 1: quadrant", "Uphill"),
         ("Action 1: gap", "Time: manage"),
@@ -141,7 +167,7 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
 
 
 def kept(field: Locator, value: str) -> None:
-    """Type into a card input and make sure the value is still there (a late refresh re-renders the card)."""
+    """Type into a card input and make sure the value is still there (a late re-render clears the card)."""
     for _ in range(5):
         field.fill(value)
         field.page.wait_for_timeout(500)
@@ -167,9 +193,9 @@ def queued_card(page: Page, heading: str, kind: str) -> Locator:
 def choose(page: Page, card: Locator, label: str, option: str) -> None:
     """The Playground renders a compact Input.ChoiceSet as a Fluent UI combobox with a pop-up list.
 
-    The choice must still show after a moment: a late Universal Actions refresh re-renders the card and clears it.
+    The choice must still show after a moment: a late re-render of the card's message clears it.
     """
-    for _ in range(4):  # on a loaded machine the pop-up may not open on the first click (or a refresh closes it)
+    for _ in range(4):  # on a loaded machine the pop-up may not open on the first click (or a re-render closes it)
         _pick(page, card, label, option)
         page.wait_for_timeout(500)
         if shows(card, label, option):
@@ -200,10 +226,13 @@ def shows(card: Locator, label: str, option: str) -> bool:
 
 def fill_prep(page: Page, prep: Locator) -> None:
     """The learning goal, item 1 shared and item 2 private, all checked again before Save: a late Universal Actions
-    refresh re-renders the card and clears what was entered before it (CI at 3f945d3 saved item 1 unshared)."""
+    re-render of the card's message clears what was entered before it (CI at 3f945d3 saved item 1 unshared), and
+    a fresh copy of the card is caught by its missing stamp (:func:`settled`)."""
     goal = prep.get_by_label("My learning goals")
     shared, private = (prep.get_by_label(f"Share item {n} with my manager") for n in (1, 2))
-    for _ in range(3):
+    for attempt in range(3):
+        mark = f"fill-{attempt}"
+        prep.evaluate(STAMP, mark)
         if goal.input_value() != LEARNING_GOAL:
             goal.fill(LEARNING_GOAL)
         if not shared.is_checked():
@@ -211,13 +240,14 @@ def fill_prep(page: Page, prep: Locator) -> None:
         if private.is_checked():
             private.uncheck()  # marked private
         page.wait_for_timeout(1000)
-        if goal.input_value() == LEARNING_GOAL and shared.is_checked() and not private.is_checked():
+        entered = goal.input_value() == LEARNING_GOAL and shared.is_checked() and not private.is_checked()
+        if entered and same_card(prep, mark):
             return
     raise AssertionError("the prep card kept losing what was entered")
 
 
 def choose_all(page: Page, card: Locator, choices: list[tuple[str, str]]) -> None:
-    """Choose each, then check them all again: a refresh after the last choice clears the earlier ones."""
+    """Choose each, then check them all again: a re-render after the last choice clears the earlier ones."""
     for _ in range(3):
         for label, option in choices:
             if not shows(card, label, option):
