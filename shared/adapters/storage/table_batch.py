@@ -13,6 +13,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 
 _STATUS = re.compile(rb"^HTTP/1\.1 (\d{3})", re.MULTILINE)
 _MINIMAL = "application/json;odata=minimalmetadata"
+_BY_ADDRESS = {  # op kind -> method, Accept, If-Match (an update's is its ETag): ops sent to the entity's address
+    "upsert": ("PUT", "application/json", None),
+    "update": ("PUT", "application/json", "*"),
+    "delete": ("DELETE", _MINIMAL, "*"),
+}
 
 
 def submit(http: TableHttp, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
@@ -32,8 +38,8 @@ def submit(http: TableHttp, table: str, partition: str, ops: Sequence[Transactio
     from shared.adapters.storage.table_http import API_VERSION
 
     batch, changeset = f"batch_{uuid.uuid4()}", f"changeset_{uuid.uuid4()}"
-    date = formatdate(usegmt=True)
-    parts = [_part(n, http.base_url, table, partition, op, API_VERSION, date) for n, op in enumerate(ops)]
+    where = _Where(f"{http.base_url}/{table}", partition, key(partition), API_VERSION, formatdate(usegmt=True))
+    parts = [_part(where, n, op) for n, op in enumerate(ops)]
     changes = "".join(f"--{changeset}\r\n{part}\r\n" for part in parts)
     body = (
         f"--{batch}\r\nContent-Type: multipart/mixed; boundary={changeset}\r\n\r\n"
@@ -41,35 +47,44 @@ def submit(http: TableHttp, table: str, partition: str, ops: Sequence[Transactio
     ).encode()
     headers = {"Content-Type": f"multipart/mixed; boundary={batch}", "Accept": "application/json"}
     answer = http.request("POST", "/$batch", body, headers)
-    where = f"{table}/{partition}: transaction rolled back"
+    failed = f"{table}/{partition}: transaction rolled back"
     text = answer.body.decode("utf-8", "replace")
     if answer.status != 202:
-        raise _failure(answer.status, where, text)
+        raise _failure(answer.status, failed, text)
     for status in _STATUS.findall(answer.body):
         if not 200 <= int(status) < 300:
-            raise _failure(int(status), where, text)
+            raise _failure(int(status), failed, text)
 
 
-def _part(index: int, base: str, table: str, partition: str, op: TransactionOp, version: str, date: str) -> str:
-    keyed = f"{base}/{table}(PartitionKey='{key(partition)}',RowKey='{key(op.row)}')"
-    if op.kind == "insert":
-        method, url, accept, match = "POST", f"{base}/{table}", _MINIMAL, None
-    elif op.kind == "upsert":
-        method, url, accept, match = "PUT", keyed, "application/json", None
-    elif op.kind == "update":
-        method, url, accept, match = "PUT", keyed, "application/json", op.etag or "*"
-    elif op.kind == "delete":
-        method, url, accept, match = "DELETE", keyed, _MINIMAL, "*"
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What every part of one batch shares: the table's URL, the partition (as given and as quoted in an entity's
+    address, once per batch) and the request's version and date."""
+
+    table_url: str
+    partition: str
+    quoted_partition: str
+    version: str
+    date: str
+
+
+def _part(where: _Where, index: int, op: TransactionOp) -> str:
+    if op.kind == "insert":  # posted to the table: the entity's keys are in its body only
+        method, url, accept, match = "POST", where.table_url, _MINIMAL, None
+    elif op.kind in _BY_ADDRESS:
+        method, accept, match = _BY_ADDRESS[op.kind]
+        url = f"{where.table_url}(PartitionKey='{where.quoted_partition}',RowKey='{key(op.row)}')"
+        match = (op.etag or "*") if op.kind == "update" else match
     else:
         raise ValueError(f"unknown transaction op kind: {op.kind!r}")
-    content = "" if op.kind == "delete" else entity_and_data(partition, op.row, op.data)[0]
+    content = "" if op.kind == "delete" else entity_and_data(where.partition, op.row, op.data)[0]
     lines = [f"{method} {url} HTTP/1.1"]
     if content:
         lines += ["Content-Type: application/json", f"Content-Length: {len(content.encode())}"]
-    lines += [f"x-ms-version: {version}", "DataServiceVersion: 3.0", f"Accept: {accept}"]
+    lines += [f"x-ms-version: {where.version}", "DataServiceVersion: 3.0", f"Accept: {accept}"]
     if match is not None:
         lines.append(f"If-Match: {match}")
-    lines += [f"x-ms-date: {date}", f"Date: {date}"]
+    lines += [f"x-ms-date: {where.date}", f"Date: {where.date}"]
     head = "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n"
     return f"{head}Content-ID: {index}\r\n\r\n" + "\r\n".join(lines) + f"\r\n\r\n{content}"
 

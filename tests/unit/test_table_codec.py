@@ -1,0 +1,90 @@
+"""``codec.encoded`` skips the JSON text for plain values (issue 20): the entity and the copy must be what copying
+the whole of ``data`` through JSON first gives, and it must refuse what that refuses, with the same error type."""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import StrEnum
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from shared.adapters.storage.codec import JSON_MARKER, encoded, from_entity, json_copy
+
+
+class Status(StrEnum):
+    SENT = "sent"
+
+
+def whole_copy_first(partition: str, row: str, data: dict[Any, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The encoding as it was: the whole of ``data`` through JSON, then each copied value stored natively or as
+    JSON text."""
+    copied = json_copy(data)
+    entity: dict[str, Any] = {"PartitionKey": partition, "RowKey": row}
+    in_json = []
+    for name, value in copied.items():
+        native = isinstance(value, bool | str | float) or (isinstance(value, int) and -(2**31) <= value < 2**31)
+        entity[name] = value if native else json.dumps(value)
+        in_json += [] if native else [name]
+    if in_json:
+        entity[JSON_MARKER] = ",".join(in_json)
+    return entity, copied
+
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.sampled_from([2**31 - 1, 2**31, -(2**31), -(2**31) - 1, math.nan, math.inf, Status.SENT])
+    | st.floats()
+    | st.text(max_size=6)
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.tuples(inner) | st.dictionaries(st.text(max_size=3), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+_keys = st.sampled_from(["a", "status", "etag", "_json", "RowKey"]) | st.text(max_size=4) | st.integers(0, 3)
+
+
+def _outcome(encode: Any, data: dict[Any, Any]) -> tuple[str, Any]:
+    try:
+        entity, copied = encode("p'1", "r/2", data)
+    except (TypeError, ValueError) as error:
+        return type(error).__name__, ""
+    return "ok", (json.dumps(entity), json.dumps(copied), [type(v) for v in entity.values()])
+
+
+@given(st.dictionaries(_keys, _values, max_size=5))
+@example({"status": Status.SENT, "f": math.nan})
+@example({"status": Status.SENT, "big": 2**31, "small": -(2**31)})
+@example({1: "one", "1": "text"})
+@settings(max_examples=300)
+def test_encoded_is_the_whole_copy_encoding(data: dict[Any, Any]) -> None:
+    assert _outcome(encoded, data) == _outcome(whole_copy_first, data)
+
+
+def test_plain_values_are_stored_as_they_are_and_others_as_json_text() -> None:
+    entity, copied = encoded("p", "r", {"s": "x", "n": 7, "f": 0.5, "b": True, "big": 2**40, "o": {"k": [1]}})
+    assert entity == {"PartitionKey": "p", "RowKey": "r", "s": "x", "n": 7, "f": 0.5, "b": True,
+                      "big": "1099511627776", "o": '{"k": [1]}', JSON_MARKER: "big,o"}  # fmt: skip
+    assert from_entity(entity) == copied == {"s": "x", "n": 7, "f": 0.5, "b": True, "big": 2**40, "o": {"k": [1]}}
+
+
+def test_a_str_enum_is_stored_as_its_text_and_copied_as_a_plain_str() -> None:
+    entity, copied = encoded("p", "r", {"status": Status.SENT})
+    assert entity["status"] == "sent" and type(entity["status"]) is str and type(copied["status"]) is str
+    assert JSON_MARKER not in entity
+
+
+def test_nan_and_reserved_names_are_refused() -> None:
+    for bad, error in (({"f": math.nan}, ValueError), ({"etag": "x"}, ValueError), ({"o": object()}, TypeError)):
+        try:
+            encoded("p", "r", bad)
+        except error:
+            continue
+        raise AssertionError(f"{bad} was accepted")
