@@ -10,7 +10,7 @@ mailbox, then the company default.
 from __future__ import annotations
 
 from shared.domain.language import choose_language
-from shared.ports.storage import Store
+from shared.ports.storage import Record, Store
 
 LANGUAGES, ROW = "languages", "person"
 TEAMS, MAILBOX = "teams", "mailbox"
@@ -19,13 +19,24 @@ MAX_TAG = 35  # BCP 47 tags in practice; anything longer is not a locale
 
 def remember(store: Store, user_id: str, source: str, tag: str | None) -> bool:
     """Store ``tag`` as the person's ``source`` language tag when it is new; True when something was written."""
-    if not tag or len(tag) > MAX_TAG or source not in (TEAMS, MAILBOX):
+    if not _plausible(source, tag):
         return False
-    found = store.find(LANGUAGES, user_id, ROW)
+    return remember_over(store, store.find(LANGUAGES, user_id, ROW), user_id, source, tag)
+
+
+def remember_over(store: Store, found: Record | None, user_id: str, source: str, tag: str | None) -> bool:
+    """:func:`remember` with the person's row already read (``found``; None when they have none): a full directory
+    sync reads the whole table once instead of once per person."""
+    if not _plausible(source, tag):
+        return False
     if found is not None and found.data.get(source) == tag:
         return False
     store.upsert(LANGUAGES, user_id, ROW, {**(found.data if found else {}), source: tag})
     return True
+
+
+def _plausible(source: str, tag: str | None) -> bool:
+    return bool(tag) and len(tag or "") <= MAX_TAG and source in (TEAMS, MAILBOX)
 
 
 def language_for(store: Store, user_id: str, company_default: str) -> str:

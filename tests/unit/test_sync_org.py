@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import cast
 
 import pytest
 
+from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import WorkingHours
-from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, active_pairs, load_person
-from shared.services.sync_org import PAIR_CHANGED, sync_org
+from shared.ports.storage import Store
+from shared.services.languages import LANGUAGES, TEAMS, language_for, remember
+from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, SYNC, active_pairs, load_person
+from shared.services.sync_org import DELTA_PARTITION, DELTA_ROW, LEAVERS_PARTITION, PAIR_CHANGED, sync_org
+from tests.bench.round_trips import Counted
+from tests.fakes.directory import FakeDirectory
 from tests.unit.scheduling_world import World
 
 pytestmark = pytest.mark.unit
@@ -87,3 +93,54 @@ async def test_an_unreadable_mailbox_keeps_the_stored_hours_and_no_mailbox_is_re
     assert before is not None and after is not None and after.working_hours == before.working_hours
     row = world.store.find(PEOPLE, PEOPLE_PARTITION, "r2")
     assert row is not None and str(row.data["mailbox"]).startswith("no mailbox")
+
+
+async def test_a_full_sync_reads_the_people_and_languages_once_not_per_person() -> None:
+    """A first sync touches everyone: one query of the people partition and one of the languages table, no point
+    reads of either (thousands fewer round trips on a big tenant's first cycle)."""
+    world = World()
+    world.directory.languages["r1"] = "de-DE"
+    counted = Counted(world.store)
+    await sync_org(world.directory, cast(Store, counted), world.queues)
+    calls = counted.take_counts()
+    assert (calls[f"query {PEOPLE}"], calls[f"query {LANGUAGES}"]) == (1, 1)
+    assert calls.get(f"find {PEOPLE}", 0) == 0 and calls.get(f"find {LANGUAGES}", 0) == 0
+    assert calls[f"upsert {LANGUAGES}"] == 1  # only r1's mailbox has a language
+    assert language_for(world.store, "r1", "en") == "de"
+    assert len(active_pairs(world.store)) == 3
+
+
+async def test_a_full_resync_finds_leavers_and_keeps_what_was_stored() -> None:
+    """After an expired token: whoever the full listing leaves out has gone (tombstone, pairs closed); a Teams
+    language stays; a mailbox language that did not change is not written again."""
+    world = World()
+    world.directory.languages["r3"] = "ja-JP"
+    await sync_org(world.directory, world.store, world.queues)
+    remember(world.store, "r1", TEAMS, "de-AT")
+    world.directory.remove("r2")
+    world.store.delete(SYNC, DELTA_PARTITION, DELTA_ROW)  # the token expired: the next round lists everyone
+    counted = Counted(world.store)
+    summary = await sync_org(world.directory, cast(Store, counted), world.queues)
+    calls = counted.take_counts()
+    assert ("leaver", "m1", "r2") in {(e["kind"], e["manager_id"], e["report_id"]) for e in summary.events}
+    assert world.store.get(PEOPLE, LEAVERS_PARTITION, "r2").data == {"upn": "cy@x.test"}
+    assert load_person(world.store, "r2") is None
+    assert {(p.manager_id, p.report_id) for p in active_pairs(world.store)} == {("m1", "r1"), ("m2", "r3")}
+    assert calls.get(f"upsert {LANGUAGES}", 0) == 0  # r3's mailbox language is unchanged
+    assert (language_for(world.store, "r1", "en"), language_for(world.store, "r3", "en")) == ("de", "ja")
+
+
+async def test_a_person_listed_twice_in_a_full_sync_gets_both_changes() -> None:
+    """Graph may list an object again on a later page: the second change applies over the first, not over what
+    was stored before the round."""
+    world = World()
+    person = world.directory.people["r1"]
+    first, second = PersonChange.full(person), PersonChange("r1", {"job_title": "Principal"})
+
+    class TwiceDirectory(FakeDirectory):
+        async def delta(self, delta_token: str | None) -> DirectoryDelta:
+            return DirectoryDelta(people=[first, second], delta_token="1", round_trips=1, full=True)
+
+    await sync_org(TwiceDirectory(list(world.directory.people.values())), world.store, world.queues)
+    stored = load_person(world.store, "r1")
+    assert stored is not None and (stored.manager_id, stored.upn, stored.job_title) == ("m1", person.upn, "Principal")
