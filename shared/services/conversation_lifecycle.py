@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -46,24 +47,43 @@ def conversation_id(key: str, day: date) -> str:
     return "c-" + hashlib.sha256(f"{key}|{day.isoformat()}".encode()).hexdigest()[:24]
 
 
-class _PairReads:
-    """One pair's reads, made once for a group of changes: its pair row, the report and (optionally) its records."""
+@dataclass(frozen=True, slots=True)
+class PairFacts:
+    """What a conversation row says about its pair, when the caller has read it already: the pair's org unit and
+    the report's hire date (scheduling has both, from the run's pair list and its people)."""
 
-    def __init__(self, store: Store, manager_id: str, report_id: str, rows: dict[str, Record] | None = None) -> None:
+    org_unit: str
+    hire_date: date | None
+
+
+class _PairReads:
+    """One pair's reads, made once for a group of changes: its pair row, the report and (optionally) its records.
+    ``facts``: the pair row and the report as the caller read them (no read here)."""
+
+    def __init__(
+        self,
+        store: Store,
+        manager_id: str,
+        report_id: str,
+        rows: dict[str, Record] | None = None,
+        facts: PairFacts | None = None,
+    ) -> None:
         self.store, self.key, self.rows = store, pair_key(manager_id, report_id), rows
-        self.pair = store.find(PAIRS, manager_id, report_id)
-        self.person = load_person(store, report_id)
+        self.facts = facts or _read_facts(store, manager_id, report_id)
 
     def record(self, row: str) -> Record | None:
         return self.rows.get(row) if self.rows is not None else self.store.find(OUTCOMES, self.key, row)
 
     def context(self, day: date) -> dict[str, Any]:
-        person, pair = self.person, self.pair
-        stage = tenure_stage(person.hire_date, day) if person is not None and person.hire_date else None
-        return {
-            "org_unit": str(pair.data.get("org_unit") or "unassigned") if pair is not None else "unassigned",
-            "tenure_stage": str(stage) if stage is not None else "",
-        }
+        hired = self.facts.hire_date
+        stage = tenure_stage(hired, day) if hired else None
+        return {"org_unit": self.facts.org_unit, "tenure_stage": str(stage) if stage is not None else ""}
+
+
+def _read_facts(store: Store, manager_id: str, report_id: str) -> PairFacts:
+    pair, person = store.find(PAIRS, manager_id, report_id), load_person(store, report_id)
+    org_unit = str(pair.data.get("org_unit") or "unassigned") if pair is not None else "unassigned"
+    return PairFacts(org_unit, person.hire_date if person is not None else None)
 
 
 def conversation_context(store: Store, manager_id: str, report_id: str, day: date) -> dict[str, Any]:
@@ -137,16 +157,22 @@ def record_conversation(
 
 
 def record_many(
-    store: Store, manager_id: str, report_id: str, changes: Iterable[tuple[date, ConversationStatus]], now: datetime
+    store: Store,
+    manager_id: str,
+    report_id: str,
+    changes: Iterable[tuple[date, ConversationStatus]],
+    now: datetime,
+    facts: PairFacts | None = None,
 ) -> int:
-    """Several changes of one pair, in transactions of at most 100 operations; returns how many changed."""
+    """Several changes of one pair, in transactions of at most 100 operations; returns how many changed.
+    ``facts``: the pair's org unit and the report's hire date when the caller has them (else they are read)."""
     latest: dict[date, ConversationStatus] = {}
     for day, status in changes:  # one change per day: the highest-ranked
         if supersedes(status, latest.get(day)):
             latest[day] = status
     key = pair_key(manager_id, report_id)
     rows = {r.row: r for r in store.query(OUTCOMES, key) if r.row.startswith(CONVERSATION_PREFIX)}
-    reads = _PairReads(store, manager_id, report_id, rows)
+    reads = _PairReads(store, manager_id, report_id, rows, facts)
     ops: list[TransactionOp] = []
     changed = 0
     for day, status in sorted(latest.items()):
@@ -176,11 +202,14 @@ def conversation_moved(
     return record_many(store, manager_id, report_id, changes, now)
 
 
-def record_plan(store: Store, manager_id: str, report_id: str, plan: YearPlan, now: datetime) -> int:
-    """A new series' conversations are scheduled, its skipped weeks cancelled (repeatable: nothing changes twice)."""
+def record_plan(
+    store: Store, manager_id: str, report_id: str, plan: YearPlan, now: datetime, facts: PairFacts | None = None
+) -> int:
+    """A new series' conversations are scheduled, its skipped weeks cancelled (repeatable: nothing changes twice).
+    ``facts``: as :func:`record_many` takes them."""
     changes = [(utc_day(c.start), ConversationStatus.SCHEDULED) for c in plan.conversations]
     changes += [(utc_day(start), ConversationStatus.CANCELLED) for start, _ in plan.skipped]
-    return record_many(store, manager_id, report_id, changes, now)
+    return record_many(store, manager_id, report_id, changes, now, facts)
 
 
 def cancel_upcoming(store: Store, manager_id: str, report_id: str, now: datetime) -> int:

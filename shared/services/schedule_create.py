@@ -18,7 +18,7 @@ from shared.domain.planning import YearPlan
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import NotFound, Record, StaleWrite, Store, StoreError, TransactionOp
-from shared.services.conversation_lifecycle import record_plan
+from shared.services.conversation_lifecycle import PairFacts, record_plan
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.scheduling_bookings import TRANSACTION_LIMIT, choose_and_claim
 from shared.services.scheduling_records import SERIES
@@ -48,7 +48,8 @@ async def create(run: Run, missing: Sequence[Work]) -> None:
             continue
         record = record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
         run.outcomes[item.index] = PairOutcome("created", plan.explanation.sentence, event.event_id)
-        new.append(NewSeries(event, plan, spec, item.pair.report_id, record))
+        facts = PairFacts(item.pair.org_unit, item.report.hire_date)
+        new.append(NewSeries(event, plan, spec, item.pair.report_id, record, facts))
     if new:
         await fix_up(ctx, new)
 
@@ -60,7 +61,7 @@ async def fix_up(ctx: ScheduleContext, new: Sequence[NewSeries]) -> None:
         log.warning("schedule-pair: %d fix-up problem(s): %s", len(fixed.problems), "; ".join(fixed.problems[:5]))
     pending: dict[str, list[tuple[NewSeries, dict[str, Any]]]] = {}
     for item in new:
-        record_plan(ctx.store, item.spec.organizer_id, item.report_id, item.plan, ctx.now)
+        record_plan(ctx.store, item.spec.organizer_id, item.report_id, item.plan, ctx.now, item.facts)
         if item.record is not None and item.record.data.get(FIXUPS) != "pending":
             continue  # written without pending fix-ups (whoever writes them pending marks them done)
         extras = extras_row(fixed.extra_events.get(item.spec.series_id, []))

@@ -22,6 +22,7 @@ from shared.domain.series import SERIES_NAMESPACE, milestone_body
 from shared.ports.calendar import Calendar
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import Record
+from shared.services.conversation_lifecycle import PairFacts
 
 SKIP_COMMENT = "No time inside both working days was free this week, so this conversation is skipped."
 PLANNING_SUBJECT = "Planning conversation"
@@ -36,6 +37,7 @@ class NewSeries:
     spec: SeriesSpec
     report_id: str
     record: Record | None = None  # the series record as this worker last wrote or read it (with its ETag)
+    facts: PairFacts | None = None  # the pair's org unit and the report's hire date, as the run read them
 
 
 @dataclass(slots=True)

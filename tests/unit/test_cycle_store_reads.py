@@ -1,11 +1,11 @@
-"""A scheduling run reads each stored row it needs once: people once per run, the series record once per pair,
-a lease freed and fix-ups marked done by the ETag of the row as written, a refused claim's buckets in one read
-(and the buckets it had taken freed in one transaction)."""
+"""A scheduling run reads each stored row it needs once: people once per run (not again to record conversations),
+the series record once per pair, a lease freed and fix-ups marked done by the ETag of the row as written, a refused
+claim's buckets in one read (and the buckets it had taken freed in one transaction)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import cast
 
 import pytest
@@ -13,11 +13,14 @@ import pytest
 from shared.domain.calendar import SeriesEvent, SeriesSpec
 from shared.domain.people import Pair
 from shared.domain.planning import YearPlan
+from shared.domain.tenure import tenure_stage
 from shared.ports.storage import Record, Store
+from shared.services.conversation_lifecycle import OUTCOMES, pair_key
 from shared.services.schedule_create import _marked_done, _marked_together
 from shared.services.schedule_pair import schedule_pairs
 from shared.services.scheduling_bookings import BOOKINGS, _release_held, claim, claim_many
 from shared.services.scheduling_records import LEASES, PEOPLE, SERIES, acquire_lease, release_lease
+from shared.services.scheduling_records import PAIRS as PAIRS_TABLE
 from shared.services.scheduling_records_plan import FIXUPS
 from shared.services.series_fixups import NewSeries
 from shared.services.sync_org import sync_org
@@ -31,6 +34,8 @@ PAIRS = [Pair("m1", "r1", "Sales"), Pair("m1", "r2", "Sales"), Pair("m2", "r3", 
 
 async def test_a_run_reads_each_person_once_and_each_series_record_once() -> None:
     world = World()
+    hired = date(2024, 9, 2)
+    world.directory.change("r1", hire_date=hired)
     await sync_org(world.directory, world.store, world.queues)
     counted = Counted(world.store)
     ctx = world.ctx()
@@ -38,12 +43,18 @@ async def test_a_run_reads_each_person_once_and_each_series_record_once() -> Non
     outcomes = await schedule_pairs(ctx, [(pair, "regular check-in") for pair in PAIRS])
     assert [o.status for o in outcomes] == ["created"] * 3
     calls = counted.take_counts()
-    assert calls[f"find {PEOPLE}"] <= 5 + len(PAIRS)  # m1, r1, r2, m2, r3; the report again as conversations are
-    # recorded (conversation_lifecycle.record_many)
+    assert calls[f"find {PEOPLE}"] == 5  # m1, r1, r2, m2, r3: recording the conversations reads no one again
+    assert calls.get(f"find {PAIRS_TABLE}", 0) == 0  # their org unit is the run's (conversation_lifecycle.PairFacts)
     assert calls[f"find {SERIES}"] == 3
     assert calls[f"find {LEASES}"] == 3  # taken after a read; freed by ETag
     assert all(world.store.get(LEASES, "pair", p.key).data["holder"] == "" for p in PAIRS)
     assert all(world.store.get(SERIES, p.manager_id, p.report_id).data[FIXUPS] == "done" for p in PAIRS)
+    recorded = [r.data for r in world.store.query(OUTCOMES, pair_key("m1", "r1")) if r.row.startswith("conversation")]
+    assert recorded and all(r["org_unit"] == "Sales" for r in recorded)  # the conversations say what the rows say
+    stages = {
+        r["tenure_stage"] == str(tenure_stage(hired, date.fromisoformat(r["conversation_date"]))) for r in recorded
+    }
+    assert stages == {True}
 
 
 def test_a_lease_taken_over_meanwhile_is_left_to_its_new_holder() -> None:
