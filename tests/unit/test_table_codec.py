@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shared.adapters.storage.codec import JSON_MARKER, encoded, from_entity, json_copy
+from shared.adapters.storage.tables import _decoded
 
 
 class Status(StrEnum):
@@ -88,3 +89,55 @@ def test_nan_and_reserved_names_are_refused() -> None:
         except error:
             continue
         raise AssertionError(f"{bad} was accepted")
+
+
+_names = st.sampled_from(["a", "b", "n", "PartitionKey", "Timestamp", "etag", "odata.etag", "odata.metadata"])
+_raw = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
+    | st.sampled_from(['{"k": [1]}', "[1, 2]", "null", "12345678901", "NaN", "-Infinity", "2.5"])
+)
+
+
+@st.composite
+def service_entities(draw: st.DrawFn) -> dict[str, Any]:
+    """An entity as the service might send it: properties, some typed (``@odata.type``), some listed as JSON text."""
+    entity: dict[str, Any] = draw(st.dictionaries(_names, _raw, max_size=6))
+    for name in draw(st.lists(st.sampled_from(["a", "b", "n", "z"]), max_size=3)):
+        entity[name + "@odata.type"] = draw(st.sampled_from(["Edm.Int64", "Edm.Double", "Edm.String", "Edm.DateTime"]))
+    if draw(st.booleans()):
+        entity[JSON_MARKER] = ",".join(draw(st.lists(st.sampled_from(["a", "b", "z", ""]), max_size=3)))
+    return entity
+
+
+def applied_then_from_entity(entity: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """The decoding as it was: type annotations applied property by property, then ``codec.from_entity``."""
+    plain: dict[str, Any] = {}
+    for name, value in entity.items():
+        if name.startswith("odata.") or name.endswith("@odata.type"):
+            continue
+        kind = entity.get(name + "@odata.type")
+        if kind == "Edm.Int64":
+            value = int(value)
+        elif kind == "Edm.Double" and isinstance(value, str):
+            value = float(value)
+        plain[name] = value
+    return from_entity(plain), entity.get("odata.etag")
+
+
+def _decode_outcome(decode: Any, entity: dict[str, Any]) -> tuple[str, str]:
+    try:
+        return "ok", json.dumps(decode(entity), allow_nan=True)
+    except (TypeError, ValueError, json.JSONDecodeError) as error:
+        return "refused", type(error).__name__
+
+
+@given(service_entities())
+@example({"a": "5", "a@odata.type": "Edm.Int64", "b": "NaN", "b@odata.type": "Edm.Double", "odata.etag": "W/1"})
+@example({"a": '{"k": [1]}', "b": "[1, 2]", JSON_MARKER: "a,b,a,", "etag": "x", "Timestamp": "t"})
+@settings(max_examples=300)
+def test_a_read_entity_decodes_as_annotations_then_from_entity_did(entity: dict[str, Any]) -> None:
+    assert _decode_outcome(_decoded, entity) == _decode_outcome(applied_then_from_entity, entity)

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from shared.adapters.storage.codec import check_table_name, from_entity
+from shared.adapters.storage.codec import JSON_MARKER, RESERVED, check_table_name
 from shared.adapters.storage.table_batch import entity_and_data, key
 from shared.adapters.storage.table_http import Answer, TableHttp
 from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, StoreError, TransactionOp
@@ -174,15 +174,24 @@ def _check(answer: Answer, where: str) -> None:
 
 
 def _decoded(entity: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The JSON-safe data and ETag of an entity as the service sends it (minimal metadata)."""
-    plain: dict[str, Any] = {}
+    """The JSON-safe data and ETag of an entity as the service sends it (minimal metadata): what
+    ``codec.from_entity`` makes of it once the type annotations are applied, in one pass over the properties
+    (annotations are rare: minimal metadata types only what JSON cannot say, such as an Int64)."""
+    data: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     for name, value in entity.items():
-        if name.startswith("odata.") or name.endswith(_TYPE):
+        if name.endswith(_TYPE):
+            typed[name[: -len(_TYPE)]] = value
+        elif name not in RESERVED and not name.startswith("odata."):
+            data[name] = value
+    for name, kind in typed.items():
+        if name not in data:
             continue
-        kind = entity.get(name + _TYPE)
         if kind == "Edm.Int64":
-            value = int(value)
-        elif kind == "Edm.Double" and isinstance(value, str):
-            value = float(value)  # NaN and the infinities are sent as strings
-        plain[name] = value
-    return from_entity(plain), entity.get("odata.etag")
+            data[name] = int(data[name])
+        elif kind == "Edm.Double" and isinstance(data[name], str):
+            data[name] = float(data[name])  # NaN and the infinities are sent as strings
+    for name in set(str(entity.get(JSON_MARKER) or "").split(",")):
+        if name and name in data:
+            data[name] = json.loads(data[name])
+    return data, entity.get("odata.etag")
