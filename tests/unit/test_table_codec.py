@@ -131,7 +131,7 @@ def applied_then_from_entity(entity: dict[str, Any]) -> tuple[dict[str, Any], An
 def _decode_outcome(decode: Any, entity: dict[str, Any]) -> tuple[str, str]:
     try:
         return "ok", json.dumps(decode(entity), allow_nan=True)
-    except (TypeError, ValueError, json.JSONDecodeError) as error:
+    except (TypeError, ValueError, OverflowError) as error:  # JSONDecodeError is a ValueError
         return "refused", type(error).__name__
 
 

@@ -2,8 +2,8 @@
 
 azure-data-tables sends each call through azure-core's pipeline and ``requests``/urllib3: about 3 ms of CPU per call
 on the card-action path, against about 0.6 ms over a kept-alive ``http.client`` connection and less again when the
-answer is read directly (``_Wire``: http.client parses headers with the ``email`` package). This module does what
-that pipeline did for the Store's few calls:
+answer is read directly (``table_wire.Wire``: http.client parses headers with the ``email`` package). This module
+does what that pipeline did for the Store's few calls:
 
 - authentication as the SDK signs it: Shared Key (``SharedKey account:signature`` over the verb, Content-MD5,
   Content-Type, x-ms-date and the canonical resource) for an account key, or a bearer token for
@@ -34,7 +34,6 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from email.utils import formatdate
 from functools import cache, partial
 from typing import Any
@@ -43,21 +42,14 @@ from urllib.parse import urlsplit
 from opentelemetry.trace import ProxyTracerProvider, SpanKind, StatusCode, Tracer, get_tracer, get_tracer_provider
 
 from shared.adapters.storage.table_retry import with_retries
+from shared.adapters.storage.table_wire import Answer, Wire
 
 API_VERSION = "2019-02-02"  # what azure-data-tables 12.7 sends
 STORAGE_SCOPE = "https://storage.azure.com/.default"
 TIMEOUT_S = 60.0
 TOKEN_MARGIN_S = 300
 USER_AGENT = "wegrow-tables/1 (http.client)"
-_MAX_LINE = 65536
 _CA_BUNDLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # what requests reads, in its order
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    headers: dict[str, str]  # names in lower case
-    body: bytes
 
 
 class TableHttp:
@@ -79,7 +71,7 @@ class TableHttp:
         self._tracer = tracer
         self._proxy = _proxy_for(self.scheme, self.host)  # read once: scanning os.environ per call costs
         self._plain_proxy = bool(self._proxy) and self.scheme == "http"  # then the target is the absolute URL
-        self._open_wires: set[_Wire] = set()  # closed with the client (no socket left open)
+        self._open_wires: set[Wire] = set()  # closed with the client (no socket left open)
         weakref.finalize(self, _close_all, self._open_wires)
 
     def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Answer:
@@ -151,17 +143,17 @@ class TableHttp:
 
     # ----------------------------------------------------------------- connections
 
-    def _wire(self) -> tuple[_Wire, bool]:
-        wire: _Wire | None = getattr(self._local, "wire", None)
+    def _wire(self) -> tuple[Wire, bool]:
+        wire: Wire | None = getattr(self._local, "wire", None)
         if wire is not None:
             return wire, True
-        wire = _Wire(self._connect())
+        wire = Wire(self._connect())
         self._local.wire = wire
         self._open_wires.add(wire)
         return wire, False
 
     def _drop(self) -> None:
-        wire: _Wire | None = getattr(self._local, "wire", None)
+        wire: Wire | None = getattr(self._local, "wire", None)
         self._local.wire = None
         if wire is not None:
             self._open_wires.discard(wire)
@@ -180,85 +172,6 @@ class TableHttp:
             connection = http.client.HTTPConnection(target, timeout=TIMEOUT_S)
         connection.connect()
         return connection
-
-
-class _Wire:
-    """One kept-alive HTTP/1.1 connection, written and read directly.
-
-    http.client parses every response's headers with the ``email`` package: that was half of a table call's CPU.
-    Table Storage answers with a status line, plain headers and a body of Content-Length bytes or chunks.
-    """
-
-    def __init__(self, connection: http.client.HTTPConnection) -> None:
-        assert connection.sock is not None
-        self._connection = connection
-        self._socket = connection.sock
-        self._reader = connection.sock.makefile("rb")
-
-    def exchange(self, request: bytes) -> tuple[Answer, bool]:
-        """Send one request, read its answer; True when the server will close the connection."""
-        self._socket.sendall(request)
-        status, headers = self._head()
-        while status == 100:  # an interim answer: the real one follows
-            status, headers = self._head()
-        if status in (204, 304) or 100 <= status < 200:
-            body = b""
-        elif "chunked" in headers.get("transfer-encoding", "").lower():
-            body = self._chunks()
-        elif "content-length" in headers:
-            body = self._exactly(int(headers["content-length"]))
-        else:
-            return Answer(status, headers, self._reader.read()), True
-        return Answer(status, headers, body), headers.get("connection", "").lower() == "close"
-
-    def close(self) -> None:
-        self._reader.close()
-        self._connection.close()
-
-    def _line(self) -> bytes:
-        line = self._reader.readline(_MAX_LINE)
-        if not line.endswith(b"\n"):
-            raise http.client.RemoteDisconnected("table storage closed the connection")
-        return line
-
-    def _head(self) -> tuple[int, dict[str, str]]:
-        status_line, *lines = self._head_block().decode("latin-1").split("\n")
-        parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/"):
-            raise http.client.BadStatusLine(repr(parts))
-        headers: dict[str, str] = {}
-        for line in lines:
-            name, colon, value = line.partition(":")
-            if colon:
-                headers[name.strip().lower()] = value.strip()
-        return int(parts[1]), headers
-
-    def _head_block(self) -> bytes:
-        """The status line and headers up to the blank line: in one read when they are already buffered (nearly
-        always: one packet), else line by line (an answer arriving in pieces, bare LF line ends)."""
-        buffered = self._reader.peek(_MAX_LINE)
-        end = buffered.find(b"\r\n\r\n")
-        if end >= 0:
-            return self._reader.read(end + 4)
-        lines = [self._line()]  # the status line
-        while (line := self._line()) not in (b"\r\n", b"\n"):
-            lines.append(line)
-        return b"".join(lines)
-
-    def _exactly(self, size: int) -> bytes:
-        data = self._reader.read(size)
-        if len(data) != size:
-            raise http.client.IncompleteRead(data, size - len(data))
-        return data
-
-    def _chunks(self) -> bytes:
-        chunks = []
-        while size := int(self._line().split(b";", 1)[0], 16):
-            chunks.append(self._exactly(size))
-            self._line()  # the chunk's CRLF
-        while self._line() not in (b"\r\n", b"\n"):
-            pass  # trailers
-        return b"".join(chunks)
 
 
 def _tracer() -> Tracer | None:
@@ -286,7 +199,7 @@ def _http_date(now: Callable[[], float] = time.time) -> str:
     return cached[1]
 
 
-def _close_all(wires: set[_Wire]) -> None:
+def _close_all(wires: set[Wire]) -> None:
     for wire in list(wires):
         wire.close()
     wires.clear()

@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from shared.adapters.storage.codec import JSON_MARKER, RESERVED, check_table_name
 from shared.adapters.storage.table_batch import entity_and_data, key
-from shared.adapters.storage.table_http import Answer, TableHttp
+from shared.adapters.storage.table_http import TableHttp
+from shared.adapters.storage.table_wire import Answer
 from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, StoreError, TransactionOp
 
 if TYPE_CHECKING:
@@ -184,14 +185,13 @@ def _decoded(entity: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
             typed[name[: -len(_TYPE)]] = value
         elif name not in RESERVED and not name.startswith("odata."):
             data[name] = value
-    for name, kind in typed.items():
-        if name not in data:
-            continue
+    for name in [name for name in data if name in typed] if typed else ():  # in the properties' order
+        kind = typed[name]
         if kind == "Edm.Int64":
             data[name] = int(data[name])
         elif kind == "Edm.Double" and isinstance(data[name], str):
             data[name] = float(data[name])  # NaN and the infinities are sent as strings
-    for name in set(str(entity.get(JSON_MARKER) or "").split(",")):
-        if name and name in data:
-            data[name] = json.loads(data[name])
+    marked = set(str(entity.get(JSON_MARKER) or "").split(",")) - {""}
+    for name in [name for name in data if name in marked] if marked else ():
+        data[name] = json.loads(data[name])
     return data, entity.get("odata.etag")
