@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from azure.core.credentials import AzureNamedKeyCredential
 
 from devstack.azurite import Azurite
+from shared.adapters.storage.queue_http import QueueHttp, queue_http
 from shared.adapters.storage.queues import StorageQueues
-from shared.ports.storage import NotFound, Queues
+from shared.ports.storage import NotFound, Queues, StoreError
 from tests.fakes.storage import InMemoryQueues
 
 pytestmark = pytest.mark.contract
@@ -112,3 +115,23 @@ def test_azurite_with_location_keeps_queued_work_across_restart(azurite_persiste
     azurite_persistent.restart()
     [message] = queues().receive("schedule-pair")
     assert message.body == {"pair": "m1:r1"}
+
+
+def test_a_delayed_send_stays_invisible_until_its_delay(subject: tuple[Queues, Callable[[float], None]]) -> None:
+    queues, elapse = subject
+    queues.send("send-card", {"card": "later", "who": "Zoë 日本"}, delay=1)
+    queues.send("send-card", {"card": "now"})
+    assert [m.body for m in queues.receive("send-card", visibility_timeout=30)] == [{"card": "now"}]
+    elapse(1.5)
+    assert [m.body for m in queues.receive("send-card")] == [{"card": "later", "who": "Zoë 日本"}]
+
+
+def test_azurite_refuses_a_send_signed_with_another_key(azurite_queues: StorageQueues) -> None:
+    """The send is signed as Queue Shared Key wants it, and Azurite checks it: a wrong key gets 403, no message."""
+    service, name = azurite_queues._service, azurite_queues._writable("signed").queue_name
+    queue_http(service).send(name, '{"ok": true}')
+    account = str(service.credential.account_name)
+    wrong = QueueHttp(service.url, AzureNamedKeyCredential(account, base64.b64encode(b"x" * 64).decode()))
+    with pytest.raises(StoreError, match="HTTP 403"):
+        wrong.send(name, '{"ok": false}')
+    assert [m.body for m in azurite_queues.receive("signed")] == [{"ok": True}]

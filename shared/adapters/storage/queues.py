@@ -3,6 +3,9 @@
 Bodies are JSON objects, sent base64-encoded because Functions queue triggers expect base64 by
 default (host.json ``messageEncoding``). Queues are created on first send and remembered; reading a
 queue that does not exist yet behaves like an empty queue. ``prefix`` isolates tests sharing Azurite.
+
+Sends go over ``queue_http`` (one signed POST on a kept-alive connection, ~10x less CPU than the SDK's pipeline):
+in Azure the worker only sends; the Functions host receives and completes. The rest uses azure-storage-queue.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from shared.ports.storage import JsonDict, NotFound, QueueMessage
 if TYPE_CHECKING:
     from azure.storage.queue import QueueClient, QueueServiceClient
 
+    from shared.adapters.storage.queue_http import QueueHttp
     from shared.config import Settings
 
 
@@ -29,6 +33,7 @@ class StorageQueues:
         self._service = service
         self._prefix = prefix
         self._existing: set[str] = set()
+        self._sender: QueueHttp | None = None  # made on the first send
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StorageQueues:
@@ -43,7 +48,12 @@ class StorageQueues:
 
     def send(self, queue: str, body: JsonDict, delay: int = 0) -> None:
         text = json.dumps(body, allow_nan=False)
-        self._writable(queue).send_message(text, visibility_timeout=delay or None)
+        name = self._writable(queue).queue_name
+        if self._sender is None:
+            from shared.adapters.storage.queue_http import queue_http
+
+            self._sender = queue_http(self._service)
+        self._sender.send(name, text, delay)
 
     def receive(self, queue: str, max_messages: int = 16, visibility_timeout: int = 30) -> list[QueueMessage]:
         client = self._client(queue)

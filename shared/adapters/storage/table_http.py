@@ -55,6 +55,8 @@ _CA_BUNDLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # what requests reads, i
 class TableHttp:
     """Signed requests to one account's table endpoint (``scheme://host[:port][/account]`` as the SDK's ``url``)."""
 
+    SERVICE = "Table"  # in the span's name
+
     def __init__(self, url: str, credential: Any, sleep: Any = time.sleep, tracer: Tracer | None = None) -> None:
         parts = urlsplit(url.rstrip("/"))
         self.scheme, self.host, self.base_path = parts.scheme, parts.netloc, parts.path
@@ -86,7 +88,7 @@ class TableHttp:
             return self._retried(method, path, body, headers)
         table = re.split(r"[(?]", path.lstrip("/"), maxsplit=1)[0]
         attributes = {"http.request.method": method, "server.address": self.host}
-        span = tracer.start_span(f"Table {method} {table}", kind=SpanKind.CLIENT, attributes=attributes)
+        span = tracer.start_span(f"{self.SERVICE} {method} {table}", kind=SpanKind.CLIENT, attributes=attributes)
         try:  # not made the current span: nothing runs inside it, and attaching a context costs 20 us per call
             answer = self._retried(method, path, body, headers)
             span.set_attribute("http.response.status_code", answer.status)
