@@ -5,16 +5,14 @@ client. In Azure the Functions host receives and completes queue messages; the w
 goes this way (``queues.StorageQueues.send``). The message is what the SDK's ``TextBase64EncodePolicy`` sends: the
 text base64-encoded in a ``QueueMessage`` XML body, ``POST /{queue}/messages``.
 
-Signing differs from Table's: Queue Shared Key signs the full header list (twelve standard headers, then every
-``x-ms-`` header, then the canonical resource with its query). A token credential (the managed identity) is
-signed as for tables, with a bearer token.
+Only the string to sign differs from Table's (``_string_to_sign``): Queue Shared Key signs the full header list
+(eleven standard headers, then every ``x-ms-`` header, then the canonical resource with its query). The HMAC, and the
+bearer token of a token credential (the managed identity), are ``table_http``'s.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -33,20 +31,16 @@ class QueueHttp(TableHttp):
 
     SERVICE = "Queue"
 
-    def _authorization(self, method: str, path: str, headers: dict[str, str]) -> str:
-        if self._named_key is None:
-            return "Bearer " + self._bearer()
+    def _string_to_sign(self, account: str, method: str, path: str, headers: dict[str, str]) -> str:
+        """Queue Shared Key: the verb, eleven standard headers (a zero Content-Length as empty), every ``x-ms-``
+        header, then the canonical resource with its query."""
         standard = [headers.get(name, "") for name in _SIGNED]
         if standard[2] == "0":
-            standard[2] = ""  # a zero Content-Length is signed as empty
+            standard[2] = ""
         ms = sorted(
             (name.lower(), value.strip()) for name, value in headers.items() if name.lower().startswith("x-ms-")
         )
-        text = "\n".join(
-            [method, *standard, *(f"{name}:{value}" for name, value in ms), _resource(self._named_key.name, path)]
-        )
-        signature = base64.b64encode(hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()).decode()
-        return f"SharedKey {self._named_key.name}:{signature}"
+        return "\n".join([method, *standard, *(f"{name}:{value}" for name, value in ms), _resource(account, path)])
 
     def send(self, queue: str, text: str, delay: int = 0) -> None:
         """Put ``text`` on ``queue`` (which must exist), visible after ``delay`` seconds."""

@@ -131,10 +131,14 @@ class TableHttp:
     def _authorization(self, method: str, path: str, headers: dict[str, str]) -> str:
         if self._named_key is None:
             return "Bearer " + self._bearer()
-        resource = "/" + self._named_key.name + path.split("?", 1)[0]
-        text = "\n".join([method, "", headers.get("Content-Type", ""), headers["x-ms-date"], resource])
+        text = self._string_to_sign(self._named_key.name, method, path, headers)
         signature = base64.b64encode(hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()).decode()
         return f"SharedKey {self._named_key.name}:{signature}"
+
+    def _string_to_sign(self, account: str, method: str, path: str, headers: dict[str, str]) -> str:
+        """Table Shared Key: the verb, Content-MD5 (empty), Content-Type, x-ms-date and the canonical resource."""
+        resource = "/" + account + path.split("?", 1)[0]
+        return "\n".join([method, "", headers.get("Content-Type", ""), headers["x-ms-date"], resource])
 
     def _bearer(self) -> str:
         with self._token_lock:
