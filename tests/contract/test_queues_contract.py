@@ -128,7 +128,7 @@ def test_a_delayed_send_stays_invisible_until_its_delay(subject: tuple[Queues, C
 
 def test_azurite_refuses_a_send_signed_with_another_key(azurite_queues: StorageQueues) -> None:
     """The send is signed as Queue Shared Key wants it, and Azurite checks it: a wrong key gets 403, no message."""
-    service, name = azurite_queues._service, azurite_queues._writable("signed").queue_name
+    service, name = azurite_queues._service, azurite_queues._created("signed")
     queue_http(service).send(name, '{"ok": true}')
     account = str(service.credential.account_name)
     wrong = QueueHttp(service.url, AzureNamedKeyCredential(account, base64.b64encode(b"x" * 64).decode()))

@@ -48,7 +48,7 @@ class StorageQueues:
 
     def send(self, queue: str, body: JsonDict, delay: int = 0) -> None:
         text = json.dumps(body, allow_nan=False)
-        name = self._writable(queue).queue_name
+        name = self._created(queue)
         if self._sender is None:
             from shared.adapters.storage.queue_http import queue_http
 
@@ -95,13 +95,14 @@ class StorageQueues:
             message_decode_policy=TextBase64DecodePolicy(),
         )
 
-    def _writable(self, queue: str) -> QueueClient:
-        client = self._client(queue)
-        if client.queue_name not in self._existing:
+    def _created(self, queue: str) -> str:
+        """The queue's name in the account, created on its first send (a client is built only then)."""
+        name = self._prefix + queue
+        if name not in self._existing:
             with contextlib.suppress(ResourceExistsError):
-                client.create_queue()
-            self._existing.add(client.queue_name)
-        return client
+                self._client(queue).create_queue()
+            self._existing.add(name)
+        return name
 
 
 def _lost(queue: str, message: QueueMessage, error: HttpResponseError) -> Exception:
