@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from shared.adapters.storage.codec import JSON_MARKER, encoded, from_entity, json_copy
+from shared.adapters.storage.codec import JSON_MARKER, RESERVED, encoded, from_entity, json_copy
 from shared.adapters.storage.tables import _decoded
 
 
@@ -114,7 +114,7 @@ def service_entities(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def applied_then_from_entity(entity: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    """The decoding as it was: type annotations applied property by property, then ``codec.from_entity``."""
+    """The decoding as it was: type annotations applied property by property, then the JSON texts read back."""
     plain: dict[str, Any] = {}
     for name, value in entity.items():
         if name.startswith("odata.") or name.endswith("@odata.type"):
@@ -125,7 +125,9 @@ def applied_then_from_entity(entity: dict[str, Any]) -> tuple[dict[str, Any], An
         elif kind == "Edm.Double" and isinstance(value, str):
             value = float(value)
         plain[name] = value
-    return from_entity(plain), entity.get("odata.etag")
+    encoded = set(str(plain.get(JSON_MARKER, "")).split(",")) - {""}  # then the codec's reading, as it was
+    data = {name: json.loads(v) if name in encoded else v for name, v in plain.items() if name not in RESERVED}
+    return data, entity.get("odata.etag")
 
 
 def _decode_outcome(decode: Any, entity: dict[str, Any]) -> tuple[str, str]:

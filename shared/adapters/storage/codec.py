@@ -16,6 +16,7 @@ from math import isfinite
 from typing import Any
 
 JSON_MARKER = "_json"
+_TYPE = "@odata.type"  # a property's type annotation: ``name@odata.type``
 RESERVED = frozenset({"PartitionKey", "RowKey", "Timestamp", "etag", JSON_MARKER})
 _INT32 = range(-(2**31), 2**31)
 _TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{2,62}$")
@@ -74,12 +75,24 @@ def encoded(partition: str, row: str, data: Mapping[str, Any]) -> tuple[dict[str
 
 
 def from_entity(entity: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON-safe data of a stored entity (keys and system properties removed)."""
-    encoded = set(str(entity.get(JSON_MARKER, "")).split(",")) - {""}
+    """The JSON-safe data of an entity as the service sends it (minimal metadata): keys, system properties and
+    ``odata.*`` removed, the type annotations applied (minimal metadata types only what JSON cannot say, such as an
+    Int64), then the properties listed in ``_json`` read back from their JSON text. Both in the properties' order,
+    so of two unreadable values the first is the one refused."""
     data: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     for name, value in entity.items():
-        if name in RESERVED:
-            continue
-        raw = getattr(value, "value", value)  # EntityProperty (e.g. Int64) -> plain value
-        data[name] = json.loads(raw) if name in encoded else raw
+        if name.endswith(_TYPE):
+            typed[name[: -len(_TYPE)]] = value
+        elif name not in RESERVED and not name.startswith("odata."):
+            data[name] = value
+    for name in [name for name in data if name in typed] if typed else ():
+        kind = typed[name]
+        if kind == "Edm.Int64":
+            data[name] = int(data[name])
+        elif kind == "Edm.Double" and isinstance(data[name], str):
+            data[name] = float(data[name])  # NaN and the infinities are sent as strings
+    marked = set(str(entity.get(JSON_MARKER) or "").split(",")) - {""}
+    for name in [name for name in data if name in marked] if marked else ():
+        data[name] = json.loads(data[name])
     return data

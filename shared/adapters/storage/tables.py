@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from shared.adapters.storage.codec import JSON_MARKER, RESERVED, check_table_name
+from shared.adapters.storage.codec import check_table_name, from_entity
 from shared.adapters.storage.table_batch import entity_and_data, key
 from shared.adapters.storage.table_http import TableHttp
 from shared.adapters.storage.table_wire import Answer
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from shared.config import Settings
 
 _NO_CONTENT = {"Prefer": "return-no-content"}
-_TYPE = "@odata.type"
 
 
 class TableStore:
@@ -175,23 +174,5 @@ def _check(answer: Answer, where: str) -> None:
 
 
 def _decoded(entity: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The JSON-safe data and ETag of an entity as the service sends it (minimal metadata): what
-    ``codec.from_entity`` makes of it once the type annotations are applied, in one pass over the properties
-    (annotations are rare: minimal metadata types only what JSON cannot say, such as an Int64)."""
-    data: dict[str, Any] = {}
-    typed: dict[str, Any] = {}
-    for name, value in entity.items():
-        if name.endswith(_TYPE):
-            typed[name[: -len(_TYPE)]] = value
-        elif name not in RESERVED and not name.startswith("odata."):
-            data[name] = value
-    for name in [name for name in data if name in typed] if typed else ():  # in the properties' order
-        kind = typed[name]
-        if kind == "Edm.Int64":
-            data[name] = int(data[name])
-        elif kind == "Edm.Double" and isinstance(data[name], str):
-            data[name] = float(data[name])  # NaN and the infinities are sent as strings
-    marked = set(str(entity.get(JSON_MARKER) or "").split(",")) - {""}
-    for name in [name for name in data if name in marked] if marked else ():
-        data[name] = json.loads(data[name])
-    return data, entity.get("odata.etag")
+    """The JSON-safe data and ETag of an entity as the service sends it (minimal metadata)."""
+    return from_entity(entity), entity.get("odata.etag")
