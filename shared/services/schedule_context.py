@@ -12,6 +12,7 @@ from shared.domain.planning import YearPlan
 from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory
 from shared.ports.storage import Record, Store
+from shared.services.conversation_lifecycle import PairFacts
 from shared.services.scheduling_cache import ScheduleRunCache
 from shared.services.scheduling_policy import SchedulingPolicy
 from shared.services.scheduling_records import SERIES, Lease
@@ -47,6 +48,11 @@ class Work:
     report: Person
     sid: str
     record: Record | None = None  # the pair's series record as read when the pair was claimed (under its lease)
+
+    @property
+    def facts(self) -> PairFacts:
+        """What the pair's conversation rows carry (org unit, the report's hire date), as this run read them."""
+        return PairFacts(self.pair.org_unit, self.report.hire_date)
 
 
 @dataclass(slots=True)

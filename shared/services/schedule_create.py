@@ -18,7 +18,7 @@ from shared.domain.planning import YearPlan
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import NotFound, Record, StaleWrite, Store, StoreError, TransactionOp
-from shared.services.conversation_lifecycle import PairFacts, record_plan
+from shared.services.conversation_lifecycle import record_plan
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.scheduling_bookings import TRANSACTION_LIMIT, choose_and_claim
 from shared.services.scheduling_records import SERIES
@@ -48,8 +48,7 @@ async def create(run: Run, missing: Sequence[Work]) -> None:
             continue
         record = record_event(ctx, item.pair, event, plan.explanation.sentence, plan)
         run.outcomes[item.index] = PairOutcome("created", plan.explanation.sentence, event.event_id)
-        facts = PairFacts(item.pair.org_unit, item.report.hire_date)
-        new.append(NewSeries(event, plan, spec, item.pair.report_id, record, facts))
+        new.append(NewSeries(event, plan, spec, item.pair.report_id, record, item.facts))
     if new:
         await fix_up(ctx, new)
 

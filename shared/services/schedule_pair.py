@@ -23,7 +23,6 @@ from shared.domain.people import Pair
 from shared.domain.series import series_id
 from shared.ports.directory import MailboxUnavailable, NoMailbox
 from shared.ports.storage import Record
-from shared.services.conversation_lifecycle import PairFacts
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.schedule_create import create, fix_up, no_mailbox, skipped
 from shared.services.scheduling_messages import SCHEDULE_PAIR
@@ -157,7 +156,6 @@ async def _reconcile(ctx: ScheduleContext, item: Work, event: SeriesEvent) -> Pa
         plan = plan_from_row(record.data)
         if plan is not None:
             spec = build_spec(ctx, item.manager, item.report, event.series_id, event.first_start, item.reason)
-            facts = PairFacts(item.pair.org_unit, item.report.hire_date)
-            await fix_up(ctx, [NewSeries(event, plan, spec, item.pair.report_id, record, facts)])
+            await fix_up(ctx, [NewSeries(event, plan, spec, item.pair.report_id, record, item.facts)])
             status = "resumed"
     return PairOutcome(status, event_id=event.event_id)
