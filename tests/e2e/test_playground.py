@@ -93,7 +93,7 @@ def settled(page: Page, card: Locator, quiet_ms: int = 1500, tries: int = 20) ->
         mark = f"settle-{attempt}"
         card.evaluate(STAMP, mark)
         page.wait_for_timeout(quiet_ms)
-        if card.evaluate(STAMP, mark) == mark:
+        if same_card(card, mark):
             return
     raise AssertionError(f"the card kept being rendered again for {tries * quiet_ms / 1000:.0f} s")
 
@@ -225,7 +225,7 @@ def shows(card: Locator, label: str, option: str) -> bool:
 
 
 def fill_prep(page: Page, prep: Locator) -> None:
-    """The learning goal, item 1 shared and item 2 private, all checked again before Save: a late Universal Actions
+    """The learning goal, item 1 shared and item 2 private, all checked again before Save: a late
     re-render of the card's message clears what was entered before it (CI at 3f945d3 saved item 1 unshared), and
     a fresh copy of the card is caught by its missing stamp (:func:`settled`)."""
     goal = prep.get_by_label("My learning goals")

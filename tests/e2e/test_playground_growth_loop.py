@@ -117,7 +117,7 @@ def employee_prepares(world: World, page: Page) -> None:
 
 
 def fill_prep(page: Page, prep: Locator, kept_n: int, dropped_n: int) -> None:
-    """Edit, share, drop and ask for a coach, then check all of it again before Save: a late Universal Actions
+    """Edit, share, drop and ask for a coach, then check all of it again before Save: a late
     re-render of the card's message clears what was entered before it (CI once saved without the coach box)."""
     edited = prep.get_by_label(f"Item {kept_n}", exact=True)
     boxes = [
