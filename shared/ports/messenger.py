@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+from shared.ports.storage import EntityKey
 
 
 class RecipientUnreachable(Exception):
@@ -43,6 +45,10 @@ class ConversationRef:
 class Messenger(Protocol):
     async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
         """The stored reference, or install the app for the user and store a new one (``refresh``: always)."""
+        ...
+
+    def stored_keys(self, user: Recipient) -> Sequence[EntityKey]:
+        """The Store entities ``ensure_conversation`` reads for ``user`` first (for a caller to read ahead)."""
         ...
 
     async def send_card(self, ref: ConversationRef, card: Mapping[str, Any], message_id: str) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 JsonDict = dict[str, Any]
+EntityKey = tuple[str, str, str]  # table, partition, row
 
 
 # ---------------------------------------------------------------- storage
@@ -66,6 +68,20 @@ class Store(Protocol):
 
         Table Storage answers a filter of OR'ed row keys by scanning the partition (it is not a point read), so
         this is for small partitions only (one person's agenda), never for the directory's single partition.
+        """
+        ...
+
+    def read_ahead(
+        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+    ) -> AbstractContextManager[None]:
+        """A block whose ``find`` of one of ``keys`` (or of a row of a ``(table, partition)``), and ``query`` of one
+        of ``partitions``, may be answered from reads made when it began.
+
+        For a path that will read several entities one after another (a card: two people, a language, a
+        conversation, the pair's outcomes): Table Storage reads them all at once, one wait instead of one each.
+        Only the block's own task or thread is served, each read once, and a write through this store makes the
+        next read of what it touched go to the service; other writers are seen as had they landed a moment later
+        (``shared.adapters.storage.read_ahead``).
         """
         ...
 

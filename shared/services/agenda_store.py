@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.domain.agenda import GrowthAgenda, ItemKind, Visibility
 from shared.domain.agenda_edits import apply_item_changes
-from shared.ports.storage import Record, Store, TransactionOp
+from shared.ports.storage import EntityKey, Record, Store, TransactionOp
 from shared.services.card_submissions import OutcomeConfirmation, OutcomeLog, PrepSubmission
 
 AGENDAS = "agendas"
@@ -27,6 +27,11 @@ _TEXT_ITEMS = (
     ("unlearn", ItemKind.UNLEARN),
     ("learning_network", ItemKind.LEARNING_NETWORK),
 )
+
+
+def agenda_key(employee_id: str) -> EntityKey:
+    """Where the employee's current agenda is stored (what ``load_agenda`` reads)."""
+    return AGENDAS, employee_id, CURRENT_ROW
 
 
 def load_agenda(store: Store, employee_id: str) -> GrowthAgenda:

@@ -10,7 +10,7 @@ mailbox, then the company default.
 from __future__ import annotations
 
 from shared.domain.language import choose_language
-from shared.ports.storage import Record, Store
+from shared.ports.storage import EntityKey, Record, Store
 
 LANGUAGES, ROW = "languages", "person"
 TEAMS, MAILBOX = "teams", "mailbox"
@@ -37,6 +37,11 @@ def remember_over(store: Store, found: Record | None, user_id: str, source: str,
 
 def _plausible(source: str, tag: str | None) -> bool:
     return bool(tag) and len(tag or "") <= MAX_TAG and source in (TEAMS, MAILBOX)
+
+
+def language_key(user_id: str) -> EntityKey:
+    """The person's languages row (what ``language_for`` reads)."""
+    return LANGUAGES, user_id, ROW
 
 
 def language_for(store: Store, user_id: str, company_default: str) -> str:

@@ -11,11 +11,10 @@ by the next sweep, as they would be if they had landed a moment later.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
-from shared.ports.storage import NotFound, Record, Store, TransactionOp
-
-_Key = tuple[str, str, str]
+from shared.ports.storage import EntityKey, NotFound, Record, Store, TransactionOp
 
 
 class SweepReads:
@@ -23,7 +22,7 @@ class SweepReads:
 
     def __init__(self, inner: Store) -> None:
         self._inner = inner
-        self._seen: dict[_Key, Record | None] = {}
+        self._seen: dict[EntityKey, Record | None] = {}
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
         key = (table, partition, row)
@@ -37,6 +36,11 @@ class SweepReads:
             found = self._inner.find_rows(table, partition, unread)
             self._seen.update({(table, partition, row): found.get(row) for row in unread})
         return {row: seen for row in rows if (seen := self._seen[table, partition, row]) is not None}
+
+    def read_ahead(
+        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+    ) -> AbstractContextManager[None]:
+        return self._inner.read_ahead([key for key in keys if key not in self._seen], partitions)
 
     def get(self, table: str, partition: str, row: str) -> Record:
         found = self.find(table, partition, row)

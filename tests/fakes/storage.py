@@ -10,13 +10,16 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.adapters.storage import read_ahead
 from shared.adapters.storage.codec import RESERVED, check_table_name
 from shared.ports.storage import (
     AlreadyExists,
+    EntityKey,
     JsonDict,
     NotFound,
     QueueMessage,
@@ -52,6 +55,7 @@ class InMemoryStore:
         self._etags = itertools.count(1)
         self._table_names: set[str] = set()  # names ``check_table_name`` passed
         self._rows_of: dict[tuple[str, str], set[str]] = {}  # (table, partition): its row keys, for ``query``
+        self.read_ahead_calls: list[tuple[list[EntityKey], list[tuple[str, str]]]] = []  # each block's reads
 
     def get(self, table: str, partition: str, row: str) -> Record:
         found = self.find(table, partition, row)
@@ -60,8 +64,30 @@ class InMemoryStore:
         return found
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
+        ahead = read_ahead.current(self)
+        if ahead is not None:
+            answered, record = ahead.find((table, partition, row))
+            if answered:
+                return record
+        return self._stored(table, partition, row)
+
+    def read_ahead(
+        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+    ) -> AbstractContextManager[None]:
+        """As Table Storage: all read now, then served as ``read_ahead`` says."""
+        self.read_ahead_calls.append((list(keys), list(partitions)))
+        read = {key: self._stored(*key) for key in keys}
+        whole = {(table, partition): self._queried(table, partition) for table, partition in partitions}
+        return read_ahead.serving(read_ahead.Ahead(self, read, whole))
+
+    def _stored(self, table: str, partition: str, row: str) -> Record | None:
         entry = self.tables.get(table, {}).get((partition, row))
         return None if entry is None else Record(table, partition, row, _copy(entry[0]), entry[1])
+
+    def _forget(self, table: str, partition: str, row: str) -> None:
+        ahead = read_ahead.current(self)
+        if ahead is not None:
+            ahead.forget(table, partition, row)
 
     def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
         return {row: found for row in set(rows) if (found := self.find(table, partition, row)) is not None}
@@ -79,10 +105,17 @@ class InMemoryStore:
         return self._record(record.table, record.partition, record.row, self._put(*_keys(record), data))
 
     def delete(self, table: str, partition: str, row: str) -> None:
+        self._forget(table, partition, row)
         self.tables.get(table, {}).pop((partition, row), None)
         self._rows_of.get((table, partition), set()).discard(row)
 
     def query(self, table: str, partition: str | None = None) -> list[Record]:
+        ahead = read_ahead.current(self) if partition is not None else None
+        if ahead is not None and partition is not None and (read := ahead.query(table, partition)) is not None:
+            return read
+        return self._queried(table, partition)
+
+    def _queried(self, table: str, partition: str | None) -> list[Record]:
         rows = self.tables.get(table, {})
         keys = sorted(rows) if partition is None else [(partition, row) for row in self._rows_in(table, partition)]
         return [Record(table, p, r, _copy(rows[p, r][0]), rows[p, r][1]) for p, r in keys]
@@ -144,6 +177,7 @@ class InMemoryStore:
 
     def _put(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> tuple[str, str]:
         """Store a copy of ``data``: its JSON text and the new ETag."""
+        self._forget(table, partition, row)
         if table not in self._table_names:
             check_table_name(table)
             self._table_names.add(table)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -18,7 +19,7 @@ from shared.adapters.teams.views import card_for
 from shared.config import load_settings
 from shared.container.cards import render_kind
 from shared.domain.agenda import ITEM_TEXT_MAX, Visibility
-from shared.ports.storage import Record, Store, TransactionOp
+from shared.ports.storage import EntityKey, Record, Store, TransactionOp
 from shared.services import agenda_store
 from shared.services.card_actions import (
     DEFAULT_EXPIRY,
@@ -238,6 +239,11 @@ class RacingStore:
 
     def get(self, table: str, partition: str, row: str) -> Record:
         return self.inner.get(table, partition, row)
+
+    def read_ahead(
+        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+    ) -> AbstractContextManager[None]:
+        return nullcontext()  # every read goes through find, which races
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
         return self.inner.insert(table, partition, row, data)

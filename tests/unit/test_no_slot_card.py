@@ -53,6 +53,9 @@ class Messenger:
     async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
         return ConversationRef(user.user_id, f"conv-{user.user_id}", "http://127.0.0.1/")
 
+    def stored_keys(self, user: Recipient) -> list[tuple[str, str, str]]:
+        return []  # it stores nothing
+
     async def send_card(self, ref: ConversationRef, card: Mapping[str, Any], message_id: str) -> None:
         self.sent.append((ref.conversation_id, card))
 

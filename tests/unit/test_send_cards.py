@@ -34,6 +34,9 @@ class ScriptedMessenger:
         self.installs += 1 if refresh else 0
         return ConversationRef(user.user_id, f"a:{user.user_id}:{self.installs}", "http://127.0.0.1/")
 
+    def stored_keys(self, user: Recipient) -> list[tuple[str, str, str]]:
+        return []  # it stores nothing
+
     async def send_card(self, ref: ConversationRef, card: Mapping[str, Any], message_id: str) -> None:
         if self.failures:
             raise self.failures.pop(0)

@@ -6,11 +6,13 @@ Content-Length or in chunks of any size, a server that closes an idle kept-alive
 
 from __future__ import annotations
 
+import contextlib
+import http.client as http_client
 import itertools
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -32,6 +34,8 @@ class Server:
     requests: list[bytes] = field(default_factory=list)
     connections: int = 0
     pieces: list[int] = field(default_factory=list)  # send each reply cut at these offsets, a moment apart
+    answer: Callable[[bytes], bytes] | None = None  # the reply to a request (its head), instead of ``replies``
+    gate: threading.Barrier | None = None  # no reply until this many requests have arrived
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -48,6 +52,10 @@ class Server:
             threading.Thread(target=self._serve, args=(sock,), daemon=True).start()
 
     def _serve(self, sock: socket.socket) -> None:
+        with contextlib.suppress(ConnectionError):  # the client dropped a connection it will not read from again
+            self._answer(sock)
+
+    def _answer(self, sock: socket.socket) -> None:
         with sock, sock.makefile("rb") as reader:
             while True:
                 head = b""
@@ -59,7 +67,9 @@ class Server:
                 lengths = [h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")]
                 length = int(lengths[0]) if lengths else 0
                 self.requests.append(head + reader.read(length))
-                reply = self.replies.pop(0)
+                if self.gate is not None:
+                    self.gate.wait()
+                reply = self.answer(head) if self.answer is not None else self.replies.pop(0)
                 if not reply:
                     return
                 cuts = sorted({0, len(reply), *(c % (len(reply) + 1) for c in self.pieces)})
@@ -224,3 +234,75 @@ def test_a_token_credential_signs_with_a_bearer_token_renewed_before_it_expires(
     bearers = [line for sent in server.requests for line in sent.split(b"\r\n") if line.startswith(b"Authorization")]
     assert bearers == [b"Authorization: Bearer token-1"] + [b"Authorization: Bearer token-2"] * 2
     assert asked == [("https://storage.azure.com/.default",)] * 2
+
+
+def entity_reply(head: bytes) -> bytes:
+    """A 200 whose body names the entity asked for (``/t(PartitionKey='p',RowKey='<row>')``), 404 for row 'gone'."""
+    row = head.split(b"RowKey='", 1)[1].split(b"'", 1)[0]
+    if row == b"gone":
+        return b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+    body = b'{"RowKey": "%s"}' % row
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def paths(*rows: str) -> list[str]:
+    return [f"/t(PartitionKey='p',RowKey='{row}')" for row in rows]
+
+
+def test_get_many_sends_every_request_before_it_waits_for_an_answer() -> None:
+    """The server answers none until all four arrived: read one at a time, this would never finish."""
+    server = Server(answer=entity_reply, gate=threading.Barrier(4, timeout=10))
+    try:
+        answers = client(server).get_many(paths("a", "b", "gone", "d"))
+        assert [(a.status, a.body) for a in answers] == [
+            (200, b'{"RowKey": "a"}'), (200, b'{"RowKey": "b"}'), (404, b""), (200, b'{"RowKey": "d"}')
+        ]  # fmt: skip
+        assert server.connections == 4
+    finally:
+        server.close()
+
+
+def test_get_many_keeps_its_connections_and_sends_more_than_its_limit_in_turns() -> None:
+    server = Server(answer=entity_reply)
+    try:
+        http = client(server)
+        rows = [f"r{n}" for n in range(table_http.MAX_AT_ONCE + 3)]
+        assert [a.body for a in http.get_many(paths(*rows))] == [b'{"RowKey": "%s"}' % r.encode() for r in rows]
+        assert [a.body for a in http.get_many(paths("x", "y"))] == [b'{"RowKey": "x"}', b'{"RowKey": "y"}']
+        assert server.connections == table_http.MAX_AT_ONCE  # kept alive, and reused by the second call
+    finally:
+        server.close()
+
+
+def test_get_many_sends_a_busy_or_dropped_one_again_with_its_retries() -> None:
+    busy = b"HTTP/1.1 503 Server Busy\r\nContent-Length: 0\r\nRetry-After: 0\r\n\r\n"
+    asked: dict[bytes, int] = {}
+
+    def answer(head: bytes) -> bytes:
+        row = head.split(b"RowKey='", 1)[1].split(b"'", 1)[0]
+        asked[row] = asked.get(row, 0) + 1
+        if asked[row] == 1 and row in (b"busy", b"dropped"):
+            return busy if row == b"busy" else b""  # b"": the server closes the connection instead
+        return entity_reply(head)
+
+    server = Server(answer=answer)
+    try:
+        answers = client(server).get_many(paths("a", "busy", "dropped", "d"))
+        assert [a.body for a in answers] == [b'{"RowKey": "%s"}' % r for r in (b"a", b"busy", b"dropped", b"d")]
+        assert asked == {b"a": 1, b"busy": 2, b"dropped": 2, b"d": 1}
+    finally:
+        server.close()
+
+
+def test_get_many_that_fails_leaves_no_unread_answer_on_a_kept_connection() -> None:
+    """When one GET's retries run out, the answers after it are never read: their connections must not be reused."""
+    server = Server(answer=lambda head: b"" if b"RowKey='down'" in head else entity_reply(head))
+    try:
+        http = client(server)
+        with pytest.raises((OSError, http_client.HTTPException)):
+            http.get_many(paths("a", "down", "c", "d"))
+        assert [a.body for a in http.get_many(paths("x", "y", "z"))] == [
+            b'{"RowKey": "%s"}' % r for r in (b"x", b"y", b"z")
+        ]
+    finally:
+        server.close()

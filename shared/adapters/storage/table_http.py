@@ -33,20 +33,29 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from email.utils import formatdate
 from functools import cache, partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from opentelemetry.trace import ProxyTracerProvider, SpanKind, StatusCode, Tracer, get_tracer, get_tracer_provider
+from opentelemetry.trace import (
+    ProxyTracerProvider,
+    Span,
+    SpanKind,
+    StatusCode,
+    Tracer,
+    get_tracer,
+    get_tracer_provider,
+)
 
-from shared.adapters.storage.table_retry import with_retries
+from shared.adapters.storage.table_retry import RETRY_STATUSES, with_retries
 from shared.adapters.storage.table_wire import Answer, Wire
 
 API_VERSION = "2019-02-02"  # what azure-data-tables 12.7 sends
 STORAGE_SCOPE = "https://storage.azure.com/.default"
 TIMEOUT_S = 60.0
+MAX_AT_ONCE = 8  # GETs sent together (get_many): each needs a connection of its own
 TOKEN_MARGIN_S = 300
 USER_AGENT = "wegrow-tables/1 (http.client)"
 _CA_BUNDLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # what requests reads, in its order
@@ -83,26 +92,96 @@ class TableHttp:
         shows it as a dependency, as azure-core's spans were): the method, table and status, never the keys (an
         employee's id is a partition key).
         """
-        tracer = self._tracer or _tracer()
-        if tracer is None:  # no tracer provider: nothing would record the span
+        span = self._span(method, path)
+        if span is None:  # no tracer provider: nothing would record the span
             return self._retried(method, path, body, headers)
+        try:
+            answer = self._retried(method, path, body, headers)
+        except Exception as error:
+            _failed(span, error)
+            raise
+        _answered(span, answer)
+        return answer
+
+    def get_many(self, paths: Sequence[str]) -> list[Answer]:
+        """GETs of ``paths`` sent at once, each on its own kept-alive connection, then read in turn: one wait for
+        all of them instead of one each (at most ``MAX_AT_ONCE`` at a time). One that fails on the way (a connection
+        the server closed while idle, a busy answer) is sent again on its own, with the retries of :meth:`request`.
+        """
+        answers: list[Answer] = []
+        for start in range(0, len(paths), MAX_AT_ONCE):
+            answers += self._get_at_once(paths[start : start + MAX_AT_ONCE])
+        return answers
+
+    def _get_at_once(self, paths: Sequence[str]) -> list[Answer]:
+        spans = [self._span("GET", path) for path in paths]
+        wires = self._wires(len(paths))
+        sent = [self._sent(wire, self._head("GET", path, b"", {})) for wire, path in zip(wires, paths, strict=True)]
+        answers: list[Answer] = []
+        try:
+            for wire, was_sent, path, span in zip(wires, sent, paths, spans, strict=True):
+                answer = self._received(wire) if was_sent else None
+                if answer is None or answer.status in RETRY_STATUSES:
+                    answer = self._retried("GET", path, b"", None)
+                if span is not None:
+                    _answered(span, answer)
+                answers.append(answer)
+        except Exception as error:  # the retries ran out: no connection may keep an answer nobody read
+            for wire, was_sent, span in list(zip(wires, sent, spans, strict=True))[len(answers) :]:
+                if was_sent:
+                    self._drop(wire)
+                if span is not None:
+                    _failed(span, error)
+            raise
+        return answers
+
+    def _sent(self, wire: Wire, request: bytes) -> bool:
+        try:
+            wire.send(request)
+        except (OSError, http.client.HTTPException):
+            self._drop(wire)
+            return False
+        return True
+
+    def _received(self, wire: Wire) -> Answer | None:
+        """The answer on ``wire``, or None when its connection failed (dropped: the caller sends again)."""
+        try:
+            answer, close = wire.receive()
+        except (OSError, http.client.HTTPException):
+            self._drop(wire)
+            return None
+        if close:
+            self._drop(wire)
+        return answer
+
+    def _span(self, method: str, path: str) -> Span | None:
+        tracer = self._tracer or _tracer()
+        if tracer is None:
+            return None
         table = re.split(r"[(?]", path.lstrip("/"), maxsplit=1)[0]
         attributes = {"http.request.method": method, "server.address": self.host}
-        span = tracer.start_span(f"{self.SERVICE} {method} {table}", kind=SpanKind.CLIENT, attributes=attributes)
-        try:  # not made the current span: nothing runs inside it, and attaching a context costs 20 us per call
-            answer = self._retried(method, path, body, headers)
-            span.set_attribute("http.response.status_code", answer.status)
-            return answer
-        except Exception as error:
-            span.set_status(StatusCode.ERROR, type(error).__name__)
-            raise
-        finally:
-            span.end()
+        # not made the current span: nothing runs inside it, and attaching a context costs 20 us per call
+        return tracer.start_span(f"{self.SERVICE} {method} {table}", kind=SpanKind.CLIENT, attributes=attributes)
 
     def _retried(self, method: str, path: str, body: bytes, headers: dict[str, str] | None) -> Answer:
         return with_retries(partial(self._once, method, path, body, headers or {}), self._sleep)
 
     def _once(self, method: str, path: str, body: bytes, extra: dict[str, str]) -> Answer:
+        request = self._head(method, path, body, extra) + body
+        wire, reused = self._wire()
+        try:
+            answer, close = wire.exchange(request)
+        except (OSError, http.client.HTTPException):
+            self._drop(wire)
+            if not reused:
+                raise
+            return self._once(method, path, body, extra)  # the server closed an idle kept-alive connection
+        if close:
+            self._drop(wire)
+        return answer
+
+    def _head(self, method: str, path: str, body: bytes, extra: dict[str, str]) -> bytes:
+        """The request line and signed headers, encoded."""
         full = self.base_path + path
         headers = {"Host": self.host, "x-ms-version": API_VERSION, "DataServiceVersion": "3.0",
                    "MaxDataServiceVersion": "3.0;NetFx", "Accept": "application/json;odata=minimalmetadata",
@@ -114,17 +193,7 @@ class TableHttp:
         headers["Authorization"] = self._authorization(method, full, headers)
         target = f"{self.scheme}://{self.host}{full}" if self._plain_proxy else full
         head = f"{method} {target} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
-        wire, reused = self._wire()
-        try:
-            answer, close = wire.exchange(head.encode("latin-1") + body)
-        except (OSError, http.client.HTTPException):
-            self._drop()
-            if not reused:
-                raise
-            return self._once(method, path, body, extra)  # the server closed an idle kept-alive connection
-        if close:
-            self._drop()
-        return answer
+        return head.encode("latin-1")
 
     # -------------------------------------------------------------- authentication
 
@@ -150,20 +219,34 @@ class TableHttp:
     # ----------------------------------------------------------------- connections
 
     def _wire(self) -> tuple[Wire, bool]:
+        """This thread's connection, and whether it was open already."""
         wire: Wire | None = getattr(self._local, "wire", None)
         if wire is not None:
             return wire, True
-        wire = Wire(self._connect())
-        self._local.wire = wire
-        self._open_wires.add(wire)
+        wire = self._local.wire = self._opened()
         return wire, False
 
-    def _drop(self) -> None:
-        wire: Wire | None = getattr(self._local, "wire", None)
-        self._local.wire = None
-        if wire is not None:
-            self._open_wires.discard(wire)
-            wire.close()
+    def _wires(self, count: int) -> list[Wire]:
+        """``count`` connections of this thread: its own, then spares (kept alive too), opened as needed."""
+        spares: list[Wire] = getattr(self._local, "spares", None) or []
+        while len(spares) < count - 1:
+            spares.append(self._opened())
+        self._local.spares = spares
+        return [self._wire()[0], *spares[: count - 1]]
+
+    def _opened(self) -> Wire:
+        wire = Wire(self._connect())
+        self._open_wires.add(wire)
+        return wire
+
+    def _drop(self, wire: Wire) -> None:
+        if getattr(self._local, "wire", None) is wire:
+            self._local.wire = None
+        spares: list[Wire] = getattr(self._local, "spares", None) or []
+        if wire in spares:
+            spares.remove(wire)
+        self._open_wires.discard(wire)
+        wire.close()
 
     def _connect(self) -> http.client.HTTPConnection:
         """A connected socket, through a proxy when the environment names one (http.client does TLS and tunnels)."""
@@ -178,6 +261,16 @@ class TableHttp:
             connection = http.client.HTTPConnection(target, timeout=TIMEOUT_S)
         connection.connect()
         return connection
+
+
+def _answered(span: Span, answer: Answer) -> None:
+    span.set_attribute("http.response.status_code", answer.status)
+    span.end()
+
+
+def _failed(span: Span, error: Exception) -> None:
+    span.set_status(StatusCode.ERROR, type(error).__name__)
+    span.end()
 
 
 def _tracer() -> Tracer | None:

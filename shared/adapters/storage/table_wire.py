@@ -31,7 +31,14 @@ class Wire:
 
     def exchange(self, request: bytes) -> tuple[Answer, bool]:
         """Send one request, read its answer; True when the server will close the connection."""
+        self.send(request)
+        return self.receive()
+
+    def send(self, request: bytes) -> None:
         self._socket.sendall(request)
+
+    def receive(self) -> tuple[Answer, bool]:
+        """The answer to the request sent last; True when the server will close the connection."""
         status, headers = self._head()
         while status == 100:  # an interim answer: the real one follows
             status, headers = self._head()

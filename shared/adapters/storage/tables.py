@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from shared.adapters.storage import read_ahead
 from shared.adapters.storage.codec import check_table_name, from_entity
 from shared.adapters.storage.table_batch import entity_and_data, key
 from shared.adapters.storage.table_http import TableHttp
 from shared.adapters.storage.table_wire import Answer
-from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, StoreError, TransactionOp
+from shared.ports.storage import (
+    AlreadyExists,
+    EntityKey,
+    NotFound,
+    Record,
+    StaleWrite,
+    StoreError,
+    TransactionOp,
+)
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
@@ -59,7 +69,34 @@ class TableStore:
         return found
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
+        ahead = read_ahead.current(self)
+        if ahead is not None:
+            answered, record = ahead.find((table, partition, row))
+            if answered:
+                return record
         answer = self._http.request("GET", self._entity_path(table, partition, row))
+        return self._entity(answer, table, partition, row)
+
+    def read_ahead(
+        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+    ) -> AbstractContextManager[None]:
+        """Every entity and partition read at once (``TableHttp.get_many``), then served as ``read_ahead`` says.
+        A partition whose answer comes in pages is not kept: its ``query`` reads it again, page by page."""
+        entities, wholes = list(dict.fromkeys(keys)), list(dict.fromkeys(partitions))
+        paths = [self._entity_path(*key) for key in entities]
+        paths += [f"/{self._prefix}{table}()?{_in_partition(partition)}" for table, partition in wholes]
+        answers = self._http.get_many(paths)
+        read = {key: self._entity(answer, *key) for key, answer in zip(entities, answers, strict=False)}
+        whole = {}
+        for (table, partition), answer in zip(wholes, answers[len(entities) :], strict=True):
+            if answer.status != 404:
+                _check(answer, table)
+            if "x-ms-continuation-nextpartitionkey" not in answer.headers:
+                entities_read = json.loads(answer.body).get("value", []) if answer.status != 404 else []
+                whole[table, partition] = [self._record(table, entity) for entity in entities_read]
+        return read_ahead.serving(read_ahead.Ahead(self, read, whole))
+
+    def _entity(self, answer: Answer, table: str, partition: str, row: str) -> Record | None:
         if answer.status == 404:  # no such entity, or no such table yet
             return None
         _check(answer, f"{table}/{partition}/{row}")
@@ -79,12 +116,16 @@ class TableStore:
         return found
 
     def query(self, table: str, partition: str | None = None) -> list[Record]:
-        where = "" if partition is None else "$filter=" + quote(f"PartitionKey eq '{_quoted(partition)}'", safe="")
-        records = []
-        for entity in self._pages(f"/{self._prefix}{table}()", where, table):
-            data, etag = _decoded(entity)
-            records.append(Record(table, entity["PartitionKey"], entity["RowKey"], data, etag))
-        return records
+        ahead = read_ahead.current(self) if partition is not None else None
+        if ahead is not None and partition is not None and (read := ahead.query(table, partition)) is not None:
+            return read
+        where = "" if partition is None else _in_partition(partition)
+        return [self._record(table, entity) for entity in self._pages(f"/{self._prefix}{table}()", where, table)]
+
+    @staticmethod
+    def _record(table: str, entity: Mapping[str, Any]) -> Record:
+        data, etag = _decoded(entity)
+        return Record(table, entity["PartitionKey"], entity["RowKey"], data, etag)
 
     def _pages(self, path: str, query: str, table: str) -> Iterator[dict[str, Any]]:
         resume = ""
@@ -105,6 +146,7 @@ class TableStore:
     # ----------------------------------------------------------------- writes
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        self._forget(table, partition, row)
         content, written = entity_and_data(partition, row, data)
         answer = self._http.request("POST", f"/{self._writable(table)}", content.encode(), _NO_CONTENT)
         if answer.status == 409:
@@ -113,6 +155,7 @@ class TableStore:
         return Record(table, partition, row, written, answer.headers["etag"])
 
     def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
+        self._forget(table, partition, row)
         content, written = entity_and_data(partition, row, data)
         self._writable(table)
         answer = self._http.request("PUT", self._entity_path(table, partition, row), content.encode())
@@ -123,6 +166,7 @@ class TableStore:
         if record.etag is None:
             raise ValueError("update needs a record read from the store (it carries the ETag)")
         where = f"{record.table}/{record.partition}/{record.row}"
+        self._forget(record.table, record.partition, record.row)
         content, written = entity_and_data(record.partition, record.row, data)
         path = self._entity_path(record.table, record.partition, record.row)
         answer = self._http.request("PUT", path, content.encode(), {"If-Match": record.etag})
@@ -135,6 +179,7 @@ class TableStore:
 
     def delete(self, table: str, partition: str, row: str) -> None:
         """Delete if present; deleting a missing entity is not an error."""
+        self._forget(table, partition, row)
         answer = self._http.request("DELETE", self._entity_path(table, partition, row), headers={"If-Match": "*"})
         if answer.status != 404:  # a missing entity or table
             _check(answer, f"{table}/{partition}/{row}")
@@ -142,11 +187,19 @@ class TableStore:
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         if not ops:
             return
+        for op in ops:
+            self._forget(table, partition, op.row)
         from shared.adapters.storage import table_batch
 
         table_batch.submit(self._http, self._writable(table), partition, ops)
 
     # ---------------------------------------------------------------- helpers
+
+    def _forget(self, table: str, partition: str, row: str) -> None:
+        """A write makes what a read_ahead block read of that entity stale: the next find reads it again."""
+        ahead = read_ahead.current(self)
+        if ahead is not None:
+            ahead.forget(table, partition, row)
 
     def _entity_path(self, table: str, partition: str, row: str) -> str:
         return f"/{self._prefix}{table}(PartitionKey='{key(partition)}',RowKey='{key(row)}')"
@@ -162,6 +215,10 @@ class TableStore:
                 _check(answer, name)
             self._existing.add(name)
         return name
+
+
+def _in_partition(partition: str) -> str:
+    return "$filter=" + quote(f"PartitionKey eq '{_quoted(partition)}'", safe="")
 
 
 def _quoted(value: str) -> str:

@@ -28,7 +28,7 @@ already checked). Anything else, e.g. a tampered stored reference, is ``Recipien
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from functools import partial
 from typing import Any, Protocol
@@ -49,7 +49,7 @@ from shared.adapters.teams.sdk_fixes import CardActivity, client_factory
 from shared.config import TEAMS_CONNECTOR_HOSTS, connector_url_allowed
 from shared.first_try import once_then_async
 from shared.ports.messenger import ConversationRef, Recipient, RecipientUnreachable, StaleConversation, Throttled
-from shared.ports.storage import Store
+from shared.ports.storage import EntityKey, Store
 
 CONVERSATIONS = "conversations"
 TEAMS_ROW = "teams"
@@ -121,6 +121,9 @@ class TeamsMessenger:
         ref = ConversationRef(user.user_id, conversation_id, self._service_url, self._tenant_id)
         self._store.upsert(CONVERSATIONS, user.user_id, TEAMS_ROW, _ref_row(ref, chat.chat_id))
         return ref
+
+    def stored_keys(self, user: Recipient) -> Sequence[EntityKey]:
+        return [(CONVERSATIONS, user.user_id, TEAMS_ROW)]
 
     def stored_reference(self, user_id: str) -> ConversationRef | None:
         found = self._store.find(CONVERSATIONS, user_id, TEAMS_ROW)

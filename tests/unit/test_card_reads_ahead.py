@@ -1,0 +1,73 @@
+"""A conversation's card reads the rows it needs at once (``Store.read_ahead``), and then reads none of them again."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+
+from shared.ports.messenger import ConversationRef, Recipient
+from shared.ports.storage import EntityKey, Record
+from shared.services.card_delivery import deliver_card
+from shared.services.card_records import CardKind
+from shared.services.languages import language_for
+from tests.fakes.storage import InMemoryStore
+from tests.unit.test_card_actions_followups import START, RecordingMessenger, deps, seed_pair
+
+CONVERSATION = ("conversations", "{}", "teams")
+
+
+class CountingStore(InMemoryStore):
+    """Counts the reads that reach the stored tables (a read_ahead block's own included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: Counter[tuple[str, ...]] = Counter()
+
+    def _stored(self, table: str, partition: str, row: str) -> Record | None:
+        self.reads[table, partition, row] += 1
+        return super()._stored(table, partition, row)
+
+    def _queried(self, table: str, partition: str | None) -> list[Record]:
+        self.reads[table, str(partition)] += 1
+        return super()._queried(table, partition)
+
+
+class StoringMessenger(RecordingMessenger):
+    """Reads its stored conversation first, as the Teams messenger does."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        super().__init__()
+        self.store = store
+
+    def stored_keys(self, user: Recipient) -> Sequence[EntityKey]:
+        return [("conversations", user.user_id, "teams")]
+
+    async def ensure_conversation(self, user: Recipient, *, refresh: bool = False) -> ConversationRef:
+        self.store.find("conversations", user.user_id, "teams")
+        return await super().ensure_conversation(user, refresh=refresh)
+
+
+@pytest.mark.parametrize(
+    ("kind", "recipient", "agenda"), [(CardKind.PREP, "ada", True), (CardKind.AGENDA, "grace", True),
+                                      (CardKind.OUTCOME, "grace", False)],
+)  # fmt: skip
+async def test_a_card_reads_its_rows_in_one_block_and_each_once(kind: CardKind, recipient: str, agenda: bool) -> None:
+    store = CountingStore()
+    seed_pair(store, "grace", "ada")
+    store.reads.clear()
+    messenger = StoringMessenger(store)
+    card_deps = replace(deps(store, messenger), language_of=lambda who: language_for(store, who, "en"))
+    message = {"kind": kind.value, "occurrence_id": "occ-ahead", "recipient_id": recipient, "employee_id": "ada",
+               "template_data": {"managerId": "grace", "start": START}}  # fmt: skip
+    assert str(await deliver_card(card_deps, message)) == "sent"
+    people = [("people", "people", "ada"), ("people", "people", "grace")]
+    expected = [*people, *([("agendas", "ada", "current")] if agenda else []), ("languages", recipient, "person"),
+                ("conversations", recipient, "teams")]  # fmt: skip
+    assert store.read_ahead_calls == [(expected, [("outcomes", "grace__ada")])]
+    assert {key: store.reads[key] for key in [*expected, ("outcomes", "grace__ada")]} == dict.fromkeys(
+        [*expected, ("outcomes", "grace__ada")], 1
+    )
+    assert len(messenger.cards) == 1
