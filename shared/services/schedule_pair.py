@@ -22,11 +22,11 @@ from shared.domain.calendar import SeriesEvent
 from shared.domain.people import Pair
 from shared.domain.series import series_id
 from shared.ports.directory import MailboxUnavailable, NoMailbox
-from shared.ports.storage import Record
+from shared.ports.storage import EntityKey, Record
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.schedule_create import create, fix_up, no_mailbox, skipped
 from shared.services.scheduling_messages import SCHEDULE_PAIR
-from shared.services.scheduling_records import SERIES, acquire_lease, release_lease
+from shared.services.scheduling_records import SERIES, acquire_lease, lease_key, person_key, release_lease
 from shared.services.scheduling_records_plan import FIXUPS, plan_from_row
 from shared.services.scheduling_slots import build_spec
 from shared.services.series_fixups import NewSeries
@@ -71,23 +71,39 @@ def _claim(run: Run, requests: Sequence[tuple[Pair, str]]) -> list[Work]:
     cannot be scheduled now."""
     ctx, ttl, seen = run.ctx, timedelta(seconds=run.ctx.policy.lease_seconds), dict[str, int]()
     work: list[Work] = []
-    for index, (pair, reason) in enumerate(requests):
-        if pair.key in seen:
-            run.repeats[index] = seen[pair.key]
-            continue
-        seen[pair.key] = index
-        lease = acquire_lease(ctx.store, pair.key, ctx.worker, ctx.now, ttl)
-        if lease is None:
-            run.outcomes[index] = PairOutcome("leased", "another worker holds this pair")
-            continue
-        run.leases.append(lease)
-        manager, report = ctx.cache.person(ctx.store, pair.manager_id), ctx.cache.person(ctx.store, pair.report_id)
-        if manager is None or report is None or not (manager.account_enabled and report.account_enabled):
-            run.outcomes[index] = PairOutcome("skipped", "manager or report unknown or disabled")
-            continue
-        record = ctx.store.find(SERIES, pair.manager_id, pair.report_id)
-        work.append(Work(index, pair, reason, manager, report, _series_id_of(ctx, pair, record), record))
+    with ctx.store.read_ahead(_claim_reads(ctx, [pair for pair, _ in requests])):
+        for index, (pair, reason) in enumerate(requests):
+            _claim_one(run, index, pair, reason, seen, work, ttl)
     return work
+
+
+def _claim_reads(ctx: ScheduleContext, pairs: Sequence[Pair]) -> list[EntityKey]:
+    """The rows claiming reads pair after pair, to read at once (issue 20): each pair's lease (its ETag guards
+    taking it) and the people this run has not read yet. Never the series record: the lease guards that one, so it
+    is read once the lease is held, not before."""
+    unread = {person for pair in pairs for person in (pair.manager_id, pair.report_id)} - ctx.cache.people.keys()
+    return [*(lease_key(pair.key) for pair in pairs), *(person_key(person) for person in sorted(unread))]
+
+
+def _claim_one(
+    run: Run, index: int, pair: Pair, reason: str, seen: dict[str, int], work: list[Work], ttl: timedelta
+) -> None:
+    ctx = run.ctx
+    if pair.key in seen:
+        run.repeats[index] = seen[pair.key]
+        return
+    seen[pair.key] = index
+    lease = acquire_lease(ctx.store, pair.key, ctx.worker, ctx.now, ttl)
+    if lease is None:
+        run.outcomes[index] = PairOutcome("leased", "another worker holds this pair")
+        return
+    run.leases.append(lease)
+    manager, report = ctx.cache.person(ctx.store, pair.manager_id), ctx.cache.person(ctx.store, pair.report_id)
+    if manager is None or report is None or not (manager.account_enabled and report.account_enabled):
+        run.outcomes[index] = PairOutcome("skipped", "manager or report unknown or disabled")
+        return
+    record = ctx.store.find(SERIES, pair.manager_id, pair.report_id)
+    work.append(Work(index, pair, reason, manager, report, _series_id_of(ctx, pair, record), record))
 
 
 def _series_id_of(ctx: ScheduleContext, pair: Pair, record: Record | None) -> str:

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from shared.domain.people import Pair, Person, Weekday, WorkingHours
-from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, Store
+from shared.ports.storage import AlreadyExists, EntityKey, NotFound, Record, StaleWrite, Store
 
 PEOPLE, PAIRS, SERIES, LEASES, SYNC = "people", "pairs", "series", "leases", "sync"
 PEOPLE_PARTITION = "people"
@@ -74,6 +74,16 @@ class Lease:
     key: str
     holder: str
     written: Record | None = field(default=None, compare=False)  # the lease row as taken (its ETag)
+
+
+def lease_key(pair_key: str) -> EntityKey:
+    """The pair's lease row (what ``acquire_lease`` reads first)."""
+    return LEASES, "pair", pair_key
+
+
+def person_key(person_id: str) -> EntityKey:
+    """The person's people row."""
+    return PEOPLE, PEOPLE_PARTITION, person_id
 
 
 def acquire_lease(store: Store, pair_key: str, holder: str, now: datetime, ttl: timedelta) -> Lease | None:

@@ -57,6 +57,18 @@ async def test_a_run_reads_each_person_once_and_each_series_record_once() -> Non
     assert stages == {True}
 
 
+async def test_claiming_reads_leases_and_people_at_once_and_a_series_record_only_under_its_lease() -> None:
+    world = World()
+    await sync_org(world.directory, world.store, world.queues)
+    world.store.read_ahead_calls.clear()
+    outcomes = await schedule_pairs(world.ctx(), [(pair, "regular check-in") for pair in PAIRS])
+    assert [o.status for o in outcomes] == ["created"] * 3
+    claim_block, *later = world.store.read_ahead_calls
+    leases = [(LEASES, "pair", p.key) for p in PAIRS]
+    assert claim_block == ([*leases, *((PEOPLE, "people", who) for who in ("m1", "m2", "r1", "r2", "r3"))], [])
+    assert not [key for keys, _ in [claim_block, *later] for key in keys if key[0] == SERIES]
+
+
 def test_a_lease_taken_over_meanwhile_is_left_to_its_new_holder() -> None:
     store, ttl = World().store, timedelta(seconds=30)
     lease = acquire_lease(store, "m1|r1", "w1", NOW, ttl)
