@@ -5,20 +5,14 @@ from __future__ import annotations
 import pytest
 
 from shared.ports.storage import AlreadyExists, NotFound, Record, StaleWrite, Store, TransactionOp
-from shared.services.sweep_reads import SweepReads
-from tests.fakes.storage import InMemoryStore
+from tests.fixtures.stores import store_of
 
 pytestmark = pytest.mark.contract
 
 
 @pytest.fixture(params=["fake", "sweep-reads", "azurite"])
 def store(request: pytest.FixtureRequest) -> Store:
-    if request.param == "fake":
-        return InMemoryStore()
-    if request.param == "sweep-reads":  # the cards sweep's read-once view must still behave as a Store
-        return SweepReads(InMemoryStore())
-    result: Store = request.getfixturevalue("azurite_store")
-    return result
+    return store_of(request, request.param)
 
 
 def test_implements_the_port(store: Store) -> None:

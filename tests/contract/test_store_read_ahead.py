@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from shared.ports.storage import Record, Store
-from shared.services.sweep_reads import SweepReads
-from tests.fakes.storage import InMemoryStore
+from tests.fixtures.stores import store_of
 
 pytestmark = pytest.mark.contract
 
@@ -20,21 +19,13 @@ A, MISSING, PARTITION = ("people", "p", "a"), ("people", "p", "missing"), ("outc
 
 @pytest.fixture(params=["fake", "sweep-reads", "azurite"])
 def store(request: pytest.FixtureRequest) -> Store:
-    if request.param == "fake":
-        return InMemoryStore()
-    if request.param == "sweep-reads":
-        return SweepReads(InMemoryStore())
-    result: Store = request.getfixturevalue("azurite_store")
-    return result
+    return store_of(request, request.param)
 
 
 @pytest.fixture(params=["fake", "azurite"])
 def plain_store(request: pytest.FixtureRequest) -> Store:
     """The stores that read again on a second find (the sweep view keeps its first read by design)."""
-    if request.param == "fake":
-        return InMemoryStore()
-    result: Store = request.getfixturevalue("azurite_store")
-    return result
+    return store_of(request, request.param)
 
 
 def seeded(store: Store) -> None:

@@ -21,6 +21,7 @@ from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, 
 from tests.fakes.storage import InMemoryStore
 from tests.fixtures.bot_container import FixedClock
 from tests.fixtures.jwks import KeyServer
+from tests.fixtures.stores import store_of
 from tests.integration.test_bot_endpoint import ADA, GRACE, NOW, action, card_text, env, message, post, replies
 from tests.unit.test_card_actions import saved_agenda_rows
 from tests.unit.test_card_integrity import RacingStore
@@ -133,10 +134,7 @@ async def test_chat_writes_are_rate_limited_per_user(env: Container, bot_jwks: K
 
 @pytest.fixture(params=["fake", "azurite"])
 def store(request: pytest.FixtureRequest) -> Store:
-    if request.param == "fake":
-        return InMemoryStore()
-    result: Store = request.getfixturevalue("azurite_store")
-    return result
+    return store_of(request, request.param)
 
 
 def test_two_concurrent_outcome_logs_apply_once(store: Store) -> None:
