@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -106,10 +107,30 @@ def test_a_first_prep_submit_of_an_open_conversation_reads_the_pair_once(
     agenda_store.add_micro_need(store, "ada", "an earlier need", NOW)
     cid = seed_prep(store, "occ-2", managerId="grace", start=(NOW + timedelta(days=7)).isoformat())
     proxy.counts.clear()
+    at_once = at_once_batches(store)
     reply = submit_as_the_bot(store, cid, {"newMicroNeed": "Pairing with SRE"})
     assert reply.verdict is Verdict.EDITABLE and reply.view["saved"] is True
     reads = {"GET people": 2, "GET pairs": 1, "GET agendas": 2, "GET outcomes": 1}
     assert requests(proxy) == {**reads, "POST $batch": 1}
+    # 4 waits, not 7: the card's row and agenda; the people, the pair and the outcomes at once; the transaction;
+    # the agenda as written
+    assert [sorted(re.sub(r"^/t[0-9a-f]{10}", "", p).split("(")[0] for p in batch) for batch in at_once] == [
+        ["outcomes", "pairs", "people", "people"]
+    ]
+
+
+def at_once_batches(store: TableStore) -> list[list[str]]:
+    """The paths of each group of GETs the store sends at once (``TableHttp.get_many``), recorded from now on."""
+    batches: list[list[str]] = []
+    http = store._http
+    get_many = http.get_many
+
+    def recorded(paths: list[str]) -> list[Any]:
+        batches.append(list(paths))
+        return get_many(paths)
+
+    http.get_many = recorded  # type: ignore[method-assign]
+    return batches
 
 
 def test_a_prep_submit_that_does_not_fit_writes_nothing(counted: tuple[TableStore, TableProxy]) -> None:
