@@ -81,7 +81,8 @@ class Store(Protocol):
         conversation, the pair's outcomes): Table Storage reads them all at once, one wait instead of one each.
         Only the block's own task or thread is served, each read once, and a write through this store makes the
         next read of what it touched go to the service; other writers are seen as had they landed a moment later
-        (``shared.adapters.storage.read_ahead``).
+        (``shared.adapters.storage.read_ahead``). A partition is read whole: small ones only (a pair's outcomes),
+        never the directory's single partition.
         """
         ...
 
