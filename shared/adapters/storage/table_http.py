@@ -11,10 +11,9 @@ does what that pipeline did for the Store's few calls:
 - retries as azure-core's defaults (``table_retry``, tenacity): on a dropped or refused connection and on 408, 429,
   500, 502, 503 and 504, at most 3 times, 0.8 s, 1.6 s, 3.2 s apart (or the server's Retry-After); a kept-alive
   connection the server closed while idle is reopened at once;
-- one connection per thread, kept alive (the Store is called from worker threads), opened by http.client (TLS,
-  proxy tunnel) and then written and read directly;
-- HTTPS with certifi's CA bundle (what ``requests`` used), or ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``; a proxy from
-  the environment (``HTTPS_PROXY``/``HTTP_PROXY``, ``NO_PROXY``) is honoured;
+- one connection per thread, kept alive (the Store is called from worker threads), and spares for GETs sent at
+  once (``get_many``); HTTPS with certifi's CA bundle or the environment's, through the environment's proxy
+  (``table_connections``);
 - one OpenTelemetry client span per call once a tracer provider is configured (Application Insights' dependency, as
   azure-core's spans and the requests/urllib3 instrumentations gave before), with the method, table and status
   only: keys are people's ids. Without a provider no span is made at all.
@@ -28,11 +27,9 @@ import base64
 import hashlib
 import hmac
 import http.client
-import os
 import re
 import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
 from email.utils import formatdate
 from functools import cache, partial
@@ -49,16 +46,15 @@ from opentelemetry.trace import (
     get_tracer_provider,
 )
 
+from shared.adapters.storage.table_connections import Connections
 from shared.adapters.storage.table_retry import RETRY_STATUSES, with_retries
 from shared.adapters.storage.table_wire import Answer, Wire
 
 API_VERSION = "2019-02-02"  # what azure-data-tables 12.7 sends
 STORAGE_SCOPE = "https://storage.azure.com/.default"
-TIMEOUT_S = 60.0
 MAX_AT_ONCE = 8  # GETs sent together (get_many): each needs a connection of its own
 TOKEN_MARGIN_S = 300
 USER_AGENT = "wegrow-tables/1 (http.client)"
-_CA_BUNDLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")  # what requests reads, in its order
 
 
 class TableHttp:
@@ -77,13 +73,9 @@ class TableHttp:
         self._key = base64.b64decode(self._named_key.key) if self._named_key is not None else b""
         self._token: Any = None
         self._token_lock = threading.Lock()
-        self._local = threading.local()
         self._sleep = sleep
         self._tracer = tracer
-        self._proxy = _proxy_for(self.scheme, self.host)  # read once: scanning os.environ per call costs
-        self._plain_proxy = bool(self._proxy) and self.scheme == "http"  # then the target is the absolute URL
-        self._open_wires: set[Wire] = set()  # closed with the client (no socket left open)
-        weakref.finalize(self, _close_all, self._open_wires)
+        self._connections = Connections(self.scheme, self.host)
 
     def request(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Answer:
         """``path`` below the base path (``/cards(...)``, ``/Tables``), with its query; retried as the module says.
@@ -115,7 +107,7 @@ class TableHttp:
 
     def _get_at_once(self, paths: Sequence[str]) -> list[Answer]:
         spans = [self._span("GET", path) for path in paths]
-        wires = self._wires(len(paths))
+        wires = self._connections.several(len(paths))
         sent = [self._sent(wire, self._head("GET", path, b"", {})) for wire, path in zip(wires, paths, strict=True)]
         answers: list[Answer] = []
         try:
@@ -129,7 +121,7 @@ class TableHttp:
         except Exception as error:  # the retries ran out: no connection may keep an answer nobody read
             for wire, was_sent, span in list(zip(wires, sent, spans, strict=True))[len(answers) :]:
                 if was_sent:
-                    self._drop(wire)
+                    self._connections.drop(wire)
                 if span is not None:
                     _failed(span, error)
             raise
@@ -139,7 +131,7 @@ class TableHttp:
         try:
             wire.send(request)
         except (OSError, http.client.HTTPException):
-            self._drop(wire)
+            self._connections.drop(wire)
             return False
         return True
 
@@ -148,10 +140,10 @@ class TableHttp:
         try:
             answer, close = wire.receive()
         except (OSError, http.client.HTTPException):
-            self._drop(wire)
+            self._connections.drop(wire)
             return None
         if close:
-            self._drop(wire)
+            self._connections.drop(wire)
         return answer
 
     def _span(self, method: str, path: str) -> Span | None:
@@ -168,16 +160,16 @@ class TableHttp:
 
     def _once(self, method: str, path: str, body: bytes, extra: dict[str, str]) -> Answer:
         request = self._head(method, path, body, extra) + body
-        wire, reused = self._wire()
+        wire, reused = self._connections.main()
         try:
             answer, close = wire.exchange(request)
         except (OSError, http.client.HTTPException):
-            self._drop(wire)
+            self._connections.drop(wire)
             if not reused:
                 raise
             return self._once(method, path, body, extra)  # the server closed an idle kept-alive connection
         if close:
-            self._drop(wire)
+            self._connections.drop(wire)
         return answer
 
     def _head(self, method: str, path: str, body: bytes, extra: dict[str, str]) -> bytes:
@@ -191,7 +183,7 @@ class TableHttp:
         if body or method in ("POST", "PUT"):
             headers["Content-Length"] = str(len(body))
         headers["Authorization"] = self._authorization(method, full, headers)
-        target = f"{self.scheme}://{self.host}{full}" if self._plain_proxy else full
+        target = f"{self.scheme}://{self.host}{full}" if self._connections.plain_proxy else full
         head = f"{method} {target} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         return head.encode("latin-1")
 
@@ -215,52 +207,6 @@ class TableHttp:
             if token is None or token.expires_on - TOKEN_MARGIN_S <= time.time():
                 token = self._token = self._credential.get_token(STORAGE_SCOPE)
             return str(token.token)
-
-    # ----------------------------------------------------------------- connections
-
-    def _wire(self) -> tuple[Wire, bool]:
-        """This thread's connection, and whether it was open already."""
-        wire: Wire | None = getattr(self._local, "wire", None)
-        if wire is not None:
-            return wire, True
-        wire = self._local.wire = self._opened()
-        return wire, False
-
-    def _wires(self, count: int) -> list[Wire]:
-        """``count`` connections of this thread: its own, then spares (kept alive too), opened as needed."""
-        spares: list[Wire] = getattr(self._local, "spares", None) or []
-        while len(spares) < count - 1:
-            spares.append(self._opened())
-        self._local.spares = spares
-        return [self._wire()[0], *spares[: count - 1]]
-
-    def _opened(self) -> Wire:
-        wire = Wire(self._connect())
-        self._open_wires.add(wire)
-        return wire
-
-    def _drop(self, wire: Wire) -> None:
-        if getattr(self._local, "wire", None) is wire:
-            self._local.wire = None
-        spares: list[Wire] = getattr(self._local, "spares", None) or []
-        if wire in spares:
-            spares.remove(wire)
-        self._open_wires.discard(wire)
-        wire.close()
-
-    def _connect(self) -> http.client.HTTPConnection:
-        """A connected socket, through a proxy when the environment names one (http.client does TLS and tunnels)."""
-        target = urlsplit(self._proxy).netloc if self._proxy else self.host
-        if self.scheme == "https":
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                target, timeout=TIMEOUT_S, context=_tls_context()
-            )
-            if self._proxy:
-                connection.set_tunnel(self.host)
-        else:
-            connection = http.client.HTTPConnection(target, timeout=TIMEOUT_S)
-        connection.connect()
-        return connection
 
 
 def _answered(span: Span, answer: Answer) -> None:
@@ -296,35 +242,3 @@ def _http_date(now: Callable[[], float] = time.time) -> str:
     if cached[0] != second:
         cached = _DATE[0] = (second, formatdate(second, usegmt=True))
     return cached[1]
-
-
-def _close_all(wires: set[Wire]) -> None:
-    for wire in list(wires):
-        wire.close()
-    wires.clear()
-
-
-def _proxy_for(scheme: str, host: str) -> str | None:
-    if not any(key.lower().endswith("_proxy") for key in os.environ):
-        return None
-    from urllib.request import getproxies, proxy_bypass
-
-    proxy = getproxies().get(scheme)
-    return None if not proxy or proxy_bypass(host.split(":")[0]) else proxy
-
-
-_TLS: list[Any] = []
-
-
-def _tls_context() -> Any:
-    """One TLS context per process: the CA bundle from the environment, else certifi's, as ``requests`` had it."""
-    if not _TLS:
-        import ssl
-
-        bundle = next((os.environ[name] for name in _CA_BUNDLES if os.environ.get(name)), None)
-        if bundle is None:
-            import certifi
-
-            bundle = certifi.where()
-        _TLS.append(ssl.create_default_context(cafile=bundle))
-    return _TLS[0]
