@@ -25,8 +25,9 @@ from shared.services.card_actions import (
     handle_card_action,
     handle_refresh,
 )
+from shared.services.card_records import conversation_reads
 from shared.services.prep_reopen import saved_prep_card
-from shared.services.scheduling_records import PAIRS, person_key
+from shared.services.scheduling_records import PAIRS
 from shared.services.sweep_reads import SweepReads
 
 
@@ -60,8 +61,5 @@ def _conversation_reads(
     manager_id = str(card.template_data.get("managerId") or "") if card is not None else ""
     if card is None or not manager_id:
         return [], []
-    from shared.services.conversation_lifecycle import OUTCOMES, pair_key  # what the answer's rebuild imports too
-
-    employee_id = card.employee_id
-    keys = [person_key(employee_id), person_key(manager_id), (PAIRS, manager_id, employee_id)]
-    return keys, [(OUTCOMES, pair_key(manager_id, employee_id))]
+    keys, partitions = conversation_reads(manager_id, card.employee_id)
+    return [*keys, (PAIRS, manager_id, card.employee_id)], partitions

@@ -27,14 +27,12 @@ from shared.services import card_content as content
 from shared.services.card_channels import mark_teams_unreachable
 from shared.services.card_email import EmailSender, email_card
 from shared.services.card_rate import CardRateLimiter
-from shared.services.card_records import CardKind, card_id, ids_only
-from shared.services.conversation_lifecycle import OUTCOMES, pair_key
+from shared.services.card_records import CONVERSATION_KINDS, CardKind, card_id, conversation_reads, ids_only
 from shared.services.languages import language_key
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_person
 from shared.services.send_cards import SendCard, SendResult, send_card
 
 logger = logging.getLogger(__name__)
-_MEETING_KINDS = (CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME, CardKind.CONFIRM)  # cards of one conversation
 Render = Callable[[CardKind, dict[str, Any], str], dict[str, Any]]  # kind, data, language
 
 
@@ -76,17 +74,17 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
 
 def _reads_ahead(deps: CardDeps, message: SendCard) -> tuple[list[EntityKey], list[tuple[str, str]]]:
     """What a conversation's card reads one after another, to read at once (issue 20: one wait instead of six): the
-    two people, the employee's agenda, the pair's outcomes, the recipient's language and stored conversation."""
+    two people and the pair's outcomes, the employee's agenda, the recipient's language and stored conversation."""
     manager_id = str(message.template_data.get("managerId") or "")
-    if message.kind not in _MEETING_KINDS or not manager_id:
+    if message.kind not in CONVERSATION_KINDS or not manager_id:
         return [], []
-    keys = [(PEOPLE, PEOPLE_PARTITION, message.employee_id), (PEOPLE, PEOPLE_PARTITION, manager_id)]
+    keys, partitions = conversation_reads(manager_id, message.employee_id)
     if message.kind in (CardKind.PREP, CardKind.AGENDA):
         keys.append(agenda_store.agenda_key(message.employee_id))
     if deps.language_of is not None:
         keys.append(language_key(message.recipient_id))
     keys += deps.messenger.stored_keys(Recipient(message.recipient_id, message.recipient_upn))
-    return keys, [(OUTCOMES, pair_key(manager_id, message.employee_id))]
+    return keys, partitions
 
 
 async def _send(deps: CardDeps, message: SendCard, card: dict[str, Any], language: str) -> tuple[Channel, SendResult]:
@@ -167,7 +165,7 @@ def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
         if reminder is None or reminder["done"]:
             raise Undeliverable("a reminder goes to its card's recipient, and only while that card is not submitted")
         return reminder
-    if message.kind not in _MEETING_KINDS:
+    if message.kind not in CONVERSATION_KINDS:
         return dict(message.template_data)
     meeting = _meeting(deps.store, message)
     if message.kind is CardKind.CONFIRM:

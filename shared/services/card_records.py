@@ -26,9 +26,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
-from shared.ports.storage import AlreadyExists, Record, StaleWrite, Store
+from shared.ports.storage import AlreadyExists, EntityKey, Record, StaleWrite, Store
 from shared.services.agenda_store import AGENDAS
-from shared.services.scheduling_records import PAIRS, load_person
+from shared.services.scheduling_records import PAIRS, load_person, person_key
 
 CARDS = "cards"
 ROW = "card"
@@ -113,6 +113,14 @@ class CardState(StrEnum):
     CURRENT = "current"
     PAIR_ENDED = "pair_ended"  # manager change or leaver: the card is no longer its recipient's
     EXPIRED = "expired"  # the conversation passed more than the expiry ago
+
+
+def conversation_reads(manager_id: str, employee_id: str) -> tuple[list[EntityKey], list[tuple[str, str]]]:
+    """The rows the cards of a pair's conversation read (``Store.read_ahead``'s keys and partitions): both people's
+    rows, and the pair's outcomes partition (earlier actions, the logged outcome)."""
+    from shared.services.conversation_lifecycle import OUTCOMES, pair_key  # imports planning: not at cold start
+
+    return [person_key(employee_id), person_key(manager_id)], [(OUTCOMES, pair_key(manager_id, employee_id))]
 
 
 def pair_is_current(store: Store, manager_id: str, employee_id: str) -> bool:

@@ -64,12 +64,8 @@ class InMemoryStore:
         return found
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
-        ahead = read_ahead.current(self)
-        if ahead is not None:
-            answered, record = ahead.find((table, partition, row))
-            if answered:
-                return record
-        return self._stored(table, partition, row)
+        answered, record = read_ahead.served_find(self, (table, partition, row))
+        return record if answered else self._stored(table, partition, row)
 
     def read_ahead(
         self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
@@ -83,11 +79,6 @@ class InMemoryStore:
     def _stored(self, table: str, partition: str, row: str) -> Record | None:
         entry = self.tables.get(table, {}).get((partition, row))
         return None if entry is None else Record(table, partition, row, _copy(entry[0]), entry[1])
-
-    def _forget(self, table: str, partition: str, row: str) -> None:
-        ahead = read_ahead.current(self)
-        if ahead is not None:
-            ahead.forget(table, partition, row)
 
     def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
         return {row: found for row in set(rows) if (found := self.find(table, partition, row)) is not None}
@@ -105,15 +96,13 @@ class InMemoryStore:
         return self._record(record.table, record.partition, record.row, self._put(*_keys(record), data))
 
     def delete(self, table: str, partition: str, row: str) -> None:
-        self._forget(table, partition, row)
+        read_ahead.forget(self, table, partition, row)
         self.tables.get(table, {}).pop((partition, row), None)
         self._rows_of.get((table, partition), set()).discard(row)
 
     def query(self, table: str, partition: str | None = None) -> list[Record]:
-        ahead = read_ahead.current(self) if partition is not None else None
-        if ahead is not None and partition is not None and (read := ahead.query(table, partition)) is not None:
-            return read
-        return self._queried(table, partition)
+        read = read_ahead.served_query(self, table, partition)
+        return read if read is not None else self._queried(table, partition)
 
     def _queried(self, table: str, partition: str | None) -> list[Record]:
         rows = self.tables.get(table, {})
@@ -177,7 +166,7 @@ class InMemoryStore:
 
     def _put(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> tuple[str, str]:
         """Store a copy of ``data``: its JSON text and the new ETag."""
-        self._forget(table, partition, row)
+        read_ahead.forget(self, table, partition, row)
         if table not in self._table_names:
             check_table_name(table)
             self._table_names.add(table)

@@ -65,10 +65,29 @@ class Ahead:
 _CURRENT: ContextVar[Ahead | None] = ContextVar("store_read_ahead", default=None)
 
 
-def current(owner: object) -> Ahead | None:
+def _current(owner: object) -> Ahead | None:
     """The innermost block of this task or thread, if it reads through ``owner`` (a Store)."""
     ahead = _CURRENT.get()
     return ahead if ahead is not None and ahead.owner is owner else None
+
+
+def served_find(owner: object, key: EntityKey) -> tuple[bool, Record | None]:
+    """``owner``'s find of ``key`` answered by the current block: (True, the record or None), else (False, None)."""
+    ahead = _current(owner)
+    return ahead.find(key) if ahead is not None else (False, None)
+
+
+def served_query(owner: object, table: str, partition: str | None) -> list[Record] | None:
+    """``owner``'s query of one partition answered by the current block, else None (read it from the service)."""
+    ahead = _current(owner) if partition is not None else None
+    return ahead.query(table, partition) if ahead is not None and partition is not None else None
+
+
+def forget(owner: object, table: str, partition: str, row: str) -> None:
+    """A write through ``owner``: what the current block read of that row (and its partition) is stale now."""
+    ahead = _current(owner)
+    if ahead is not None:
+        ahead.forget(table, partition, row)
 
 
 @contextmanager

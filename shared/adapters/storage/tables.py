@@ -69,11 +69,9 @@ class TableStore:
         return found
 
     def find(self, table: str, partition: str, row: str) -> Record | None:
-        ahead = read_ahead.current(self)
-        if ahead is not None:
-            answered, record = ahead.find((table, partition, row))
-            if answered:
-                return record
+        answered, record = read_ahead.served_find(self, (table, partition, row))
+        if answered:
+            return record
         answer = self._http.request("GET", self._entity_path(table, partition, row))
         return self._entity(answer, table, partition, row)
 
@@ -116,8 +114,7 @@ class TableStore:
         return found
 
     def query(self, table: str, partition: str | None = None) -> list[Record]:
-        ahead = read_ahead.current(self) if partition is not None else None
-        if ahead is not None and partition is not None and (read := ahead.query(table, partition)) is not None:
+        if (read := read_ahead.served_query(self, table, partition)) is not None:
             return read
         where = "" if partition is None else _in_partition(partition)
         return [self._record(table, entity) for entity in self._pages(f"/{self._prefix}{table}()", where, table)]
@@ -146,7 +143,7 @@ class TableStore:
     # ----------------------------------------------------------------- writes
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        self._forget(table, partition, row)
+        read_ahead.forget(self, table, partition, row)
         content, written = entity_and_data(partition, row, data)
         answer = self._http.request("POST", f"/{self._writable(table)}", content.encode(), _NO_CONTENT)
         if answer.status == 409:
@@ -155,7 +152,7 @@ class TableStore:
         return Record(table, partition, row, written, answer.headers["etag"])
 
     def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        self._forget(table, partition, row)
+        read_ahead.forget(self, table, partition, row)
         content, written = entity_and_data(partition, row, data)
         self._writable(table)
         answer = self._http.request("PUT", self._entity_path(table, partition, row), content.encode())
@@ -166,7 +163,7 @@ class TableStore:
         if record.etag is None:
             raise ValueError("update needs a record read from the store (it carries the ETag)")
         where = f"{record.table}/{record.partition}/{record.row}"
-        self._forget(record.table, record.partition, record.row)
+        read_ahead.forget(self, record.table, record.partition, record.row)
         content, written = entity_and_data(record.partition, record.row, data)
         path = self._entity_path(record.table, record.partition, record.row)
         answer = self._http.request("PUT", path, content.encode(), {"If-Match": record.etag})
@@ -179,7 +176,7 @@ class TableStore:
 
     def delete(self, table: str, partition: str, row: str) -> None:
         """Delete if present; deleting a missing entity is not an error."""
-        self._forget(table, partition, row)
+        read_ahead.forget(self, table, partition, row)
         answer = self._http.request("DELETE", self._entity_path(table, partition, row), headers={"If-Match": "*"})
         if answer.status != 404:  # a missing entity or table
             _check(answer, f"{table}/{partition}/{row}")
@@ -188,18 +185,12 @@ class TableStore:
         if not ops:
             return
         for op in ops:
-            self._forget(table, partition, op.row)
+            read_ahead.forget(self, table, partition, op.row)
         from shared.adapters.storage import table_batch
 
         table_batch.submit(self._http, self._writable(table), partition, ops)
 
     # ---------------------------------------------------------------- helpers
-
-    def _forget(self, table: str, partition: str, row: str) -> None:
-        """A write makes what a read_ahead block read of that entity stale: the next find reads it again."""
-        ahead = read_ahead.current(self)
-        if ahead is not None:
-            ahead.forget(table, partition, row)
 
     def _entity_path(self, table: str, partition: str, row: str) -> str:
         return f"/{self._prefix}{table}(PartitionKey='{key(partition)}',RowKey='{key(row)}')"
