@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -146,6 +146,15 @@ def cadences(draw: st.DrawFn) -> CompanyConfig:
     horizon_days=st.integers(0, 800),
     last=st.one_of(st.none(), st.integers(-120, 30)),
 )
+@example(  # found by CI: the last conversation 8 days ahead, so the next is due on day 71 of a 70-day horizon
+    config=with_changes(
+        fiscal_calendar={"start_month": 1, "milestones": [{"id": "m0", "name": "M0", "month": 1, "day": 1}]},
+        cadence={"rhythm_weeks": 9, "min_gap_days": 7, "regular_window_days": 1, "milestone_window_days": 3},
+    ),
+    start=date(2025, 1, 1),
+    horizon_days=70,
+    last=8,
+)
 def test_never_two_conversations_closer_than_the_minimum_gap(
     config: CompanyConfig, start: date, horizon_days: int, last: int | None
 ) -> None:
@@ -160,5 +169,8 @@ def test_never_two_conversations_closer_than_the_minimum_gap(
         assert b.earliest - a.latest >= gap
     if plan and last_conversation is not None:
         assert plan[0].earliest - last_conversation >= gap
-    if horizon_days >= config.cadence.rhythm_weeks * 7 + config.cadence.min_gap_days:
-        assert plan  # a long enough horizon always gets a conversation
+    # a long enough horizon always gets a conversation: one rhythm and a gap past the start, or past the last
+    # conversation when that is still ahead of the start (the next one is due a rhythm after it)
+    ahead = max(0, last or 0)
+    if horizon_days >= ahead + config.cadence.rhythm_weeks * 7 + config.cadence.min_gap_days:
+        assert plan
