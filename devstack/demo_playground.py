@@ -115,6 +115,23 @@ class Playground:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def debug_log(self) -> Path:
+        """The Playground's own debug log (``M365_AGENTS_PLAYGROUND_LOGFILE``), begun afresh at each start."""
+        return self.work_dir / "playground-debug.log"
+
+    def reached_bot(self) -> bool:
+        """Whether the Playground has reached the bot endpoint since it started.
+
+        Its page asks the server for its config on load, and the server answers only after it has waited
+        (``wait-on``, up to 15 s) for the bot endpoint to answer; it logs ``wait-on(<pid>) complete`` then.
+        """
+        try:
+            text = self.debug_log.read_text(errors="replace")
+        except FileNotFoundError:
+            return False
+        return any(line.startswith("log wait-on(") and line.endswith(" complete") for line in text.splitlines())
+
+    @property
     def connector_url(self) -> str:
         return f"http://127.0.0.1:{self.relay_port}/"
 
@@ -153,13 +170,14 @@ class Playground:
             self._start_relay()
         config = self.work_dir / "playground.yml"
         config.write_text(config_yaml(user, others))
+        self.debug_log.unlink(missing_ok=True)
         log_path = self.work_dir / "playground.log"
         log_file = log_path.open("wb")
         env = {
             **os.environ,
             "TEAMSAPPTESTER_BROWSER": "none",
             "M365_AGENTS_PLAYGROUND_CONFIG_PATH": str(config),
-            "M365_AGENTS_PLAYGROUND_LOGFILE": str(self.work_dir / "playground-debug.log"),
+            "M365_AGENTS_PLAYGROUND_LOGFILE": str(self.debug_log),
             **({"LANG": posix_locale(self.locale), "LC_ALL": posix_locale(self.locale)} if self.locale else {}),
         }
         command = [str(BIN), "-e", self._bot_url(), "-c", "msteams", "-p", str(self.port),
@@ -182,7 +200,7 @@ class Playground:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # it reads its config after listening, and exits if it is bad
             if self._child.process.poll() is not None:
-                debug = (self.work_dir / "playground-debug.log").read_text(errors="replace")
+                debug = self.debug_log.read_text(errors="replace")
                 raise StackError("the Playground exited:\n" + "\n".join(debug.splitlines()[-4:]))
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(self.url, timeout=2).status_code == 200:

@@ -41,6 +41,10 @@ OUT = REPO / "out" / "e2e"
 PEOPLE = 40
 
 
+class PlaygroundRetried(UserWarning):
+    """A browser-test step was retried after the Playground did not answer; pyproject shows it (not an error)."""
+
+
 def require_chromium() -> None:
     """Fail (not skip) with the way to fix it: the browser test is part of ``make test``."""
     if not CHROMIUM.exists():

@@ -80,7 +80,7 @@ def sign_in_as(world: World, page: Page, user: PlaygroundUser) -> None:
     world.playground.stop()
     world.playground.start(user)
     open_chat(page, world)
-    chat_ready(page)
+    chat_ready(page, world)
 
 
 def test_the_growth_loop(loop_world: tuple[World, tuple[PlaygroundUser, PlaygroundUser]], page: Page) -> None:
@@ -153,13 +153,13 @@ def item_texts(card: Locator) -> list[str]:
 
 def coaches_take_the_request(world: World, page: Page, first: PlaygroundUser, second: PlaygroundUser) -> None:
     sign_in_as(world, page, first)
-    request = queued_card(page, "Confidential coaching request", "coach_request")
+    request = queued_card(page, world, "Confidential coaching request", "coach_request")
     request.get_by_role("button", name="I'll take it").click()
     page.get_by_text("You took it").first.wait_for()
     shot(world, page, "04-first-coach-took-it")
 
     sign_in_as(world, page, second)
-    request = queued_card(page, "Confidential coaching request", "coach_request")
+    request = queued_card(page, world, "Confidential coaching request", "coach_request")
     taken = page.get_by_text(f"Taken by {first.display_name}").or_(page.get_by_text("Already taken by"))
     if request.get_by_role("button", name="I'll take it").count():  # the Playground runs no Universal Actions refresh
         request.get_by_role("button", name="I'll take it").click()
@@ -170,7 +170,7 @@ def coaches_take_the_request(world: World, page: Page, first: PlaygroundUser, se
 def manager_diagnoses_the_gap(world: World, page: Page) -> None:
     world.sign_in(world.manager)
     open_chat(page, world)
-    chat_ready(page)
+    chat_ready(page, world)
     world.run_function("cards")
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()
@@ -208,8 +208,8 @@ def fill_action(page: Page, log: Locator, world: World, gap_and_type: tuple[str,
 def employee_disputes(world: World, page: Page) -> None:
     world.sign_in(world.employee)
     open_chat(page, world)
-    chat_ready(page)
-    confirm = queued_card(page, "Confirm what you agreed", "(confirm)")
+    chat_ready(page, world)
+    confirm = queued_card(page, world, "Confirm what you agreed", "(confirm)")
     assert OUTCOME in confirm.inner_text()
     kept(confirm.get_by_label("Comment", exact=False), DISPUTE)
     confirm.get_by_role("button", name="Dispute", exact=True).click()
@@ -240,7 +240,7 @@ def second_conversation(world: World) -> DueCard:
 def manager_closes_the_earlier_action(world: World, page: Page) -> None:
     world.sign_in(world.manager)
     open_chat(page, world)
-    chat_ready(page)
+    chat_ready(page, world)
     world.run_function("send_card", second_conversation(world).message())
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()
@@ -262,7 +262,7 @@ def employee_sees_the_action_done(world: World, page: Page) -> None:
     """The first action, closed as done by the manager, has left "my actions" (it lists open actions only)."""
     world.sign_in(world.employee)
     open_chat(page, world)
-    chat_ready(page)
+    chat_ready(page, world)
     mentions_before = page.get_by_text(OUTCOME).count()  # the chat's history may still show it
     say(page, "my actions")
     answer = page.get_by_text("Your open actions").or_(page.get_by_text("You have no open actions"))
