@@ -41,6 +41,9 @@ class Record:
     etag: str | None = None
 
 
+TRANSACTION_LIMIT = 100  # operations in one entity group transaction (Table Storage's limit)
+
+
 @dataclass(frozen=True, slots=True)
 class TransactionOp:
     """One operation of an atomic batch within a single partition."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from shared.domain.calendar import Busy
 from shared.domain.people import Person
 from shared.domain.planning import YearPlan
-from shared.ports.storage import AlreadyExists, Record, Store, StoreError, TransactionOp
+from shared.ports.storage import TRANSACTION_LIMIT, AlreadyExists, Record, Store, StoreError, TransactionOp
 from shared.services.scheduling_cache import ManagerView
 from shared.services.scheduling_slots import plan_pair
 
@@ -32,7 +32,6 @@ MAX_ATTEMPTS = 12
 
 
 Span = tuple[datetime, datetime]
-TRANSACTION_LIMIT = 100  # Table Storage entity group transactions
 PLANS = "plans"  # partition of one row per series: the buckets its current plan holds
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import Person
 from shared.ports.directory import Directory, MailboxHours
-from shared.ports.storage import Queues, Record, Store
+from shared.ports.storage import TRANSACTION_LIMIT, Queues, Record, Store, TransactionOp
 from shared.services.languages import LANGUAGES, MAILBOX, remember_over
 from shared.services.languages import ROW as LANGUAGE_ROW
 from shared.services.pilot_scope import PilotConfig, refresh_pilot_scope
@@ -66,8 +66,11 @@ class _StoredRows:
         self._people = {r.row: r for r in store.query(PEOPLE, PEOPLE_PARTITION)} if full else None
         self._languages = {r.partition: r for r in store.query(LANGUAGES) if r.row == LANGUAGE_ROW} if full else None
         self._applied: set[str] = set()  # read again if the delta lists them twice: the first change was written
+        self._written: dict[str, dict[str, Any]] = {}  # people rows not stored yet (``write_person``, ``flush``)
 
     def person_row(self, person_id: str) -> Record | None:
+        if person_id in self._written:
+            return Record(PEOPLE, PEOPLE_PARTITION, person_id, self._written[person_id])
         if self._people is None or person_id in self._applied:
             return self._store.find(PEOPLE, PEOPLE_PARTITION, person_id)
         return self._people.get(person_id)
@@ -83,6 +86,18 @@ class _StoredRows:
 
     def applied(self, person_id: str) -> None:
         self._applied.add(person_id)
+
+    def write_person(self, person_id: str, row: dict[str, Any]) -> None:
+        """Keep the person's row to store with the others (``flush``): they share one partition, so a first sync
+        stores a hundred per request instead of one (issue 20). Read back from here until then."""
+        self._written[person_id] = row
+
+    def flush(self) -> None:
+        """Store the kept people rows, a transaction of up to ``TRANSACTION_LIMIT`` at a time."""
+        ops = [TransactionOp("upsert", person_id, row) for person_id, row in self._written.items()]
+        for start in range(0, len(ops), TRANSACTION_LIMIT):
+            self._store.transact(PEOPLE, PEOPLE_PARTITION, ops[start : start + TRANSACTION_LIMIT])
+        self._written.clear()
 
     def missing_from(self, delta: DirectoryDelta) -> list[str]:
         """A full sync lists everyone: whoever is stored but not in it has gone (nobody on a delta sync)."""
@@ -142,7 +157,7 @@ def _apply_person(
 ) -> list[dict[str, Any]]:
     old = stored_rows.person(change.id)
     person = change.applied_to(old)
-    store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, _person_row_with_mailbox(stored_rows, person, mailboxes))
+    stored_rows.write_person(person.id, _person_row_with_mailbox(stored_rows, person, mailboxes))
     language = mailboxes.languages.get(person.id)
     remember_over(store, stored_rows.language_row(person.id), person.id, MAILBOX, language)
     stored_rows.applied(person.id)
@@ -189,6 +204,7 @@ async def sync_org(directory: Directory, store: Store, queues: Queues, pilot: Pi
     stored_rows = _StoredRows(store, delta.full)
     for change in sorted(delta.people, key=lambda c: c.id):
         summary.events += _apply_person(store, change, mailboxes, stored_rows)
+    stored_rows.flush()  # before a leaver's row is deleted below
     for person_id in sorted({*delta.removed_ids, *stored_rows.missing_from(delta)}):
         summary.events += _close_pairs_of(store, person_id, "leaver")
         _keep_tombstone(store, stored_rows, person_id)

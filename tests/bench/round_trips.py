@@ -48,6 +48,13 @@ def every_pair_is_due(pair: Pair, start: date, end: date) -> Sequence[Planned]:
     return [_Due("regular check-in")]
 
 
+def _where(method: str, args: tuple[Any, ...]) -> str:
+    """The table or queue a counted call touches; a read-ahead block (its rows read in one wait) counts as one."""
+    if method == "read_ahead":
+        return "blocks"
+    return str(args[0].table if method == "update" else args[0] if args else "")
+
+
 class Counted:
     """A Store or Queues that counts its calls by "method table-or-queue" (one storage request each, but a
     query's further pages). The cycle sees it through the port, so only the port's methods are counted."""
@@ -60,7 +67,7 @@ class Counted:
         method = getattr(self._inner, name)
 
         def counted(*args: Any, **kwargs: Any) -> Any:
-            where = args[0].table if name == "update" else args[0] if args else ""
+            where = _where(name, args)
             self.counts[f"{name} {where}"] += 1
             return method(*args, **kwargs)
 

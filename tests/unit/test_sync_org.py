@@ -8,13 +8,14 @@ from typing import cast
 import pytest
 
 from shared.domain.directory import DirectoryDelta, PersonChange
-from shared.domain.people import WorkingHours
+from shared.domain.people import Person, WorkingHours
 from shared.ports.storage import Store
 from shared.services.languages import LANGUAGES, TEAMS, language_for, remember
 from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, SYNC, active_pairs, load_person
 from shared.services.sync_org import DELTA_PARTITION, DELTA_ROW, LEAVERS_PARTITION, PAIR_CHANGED, sync_org
 from tests.bench.round_trips import Counted
 from tests.fakes.directory import FakeDirectory
+from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.scheduling_world import World
 
 pytestmark = pytest.mark.unit
@@ -144,3 +145,27 @@ async def test_a_person_listed_twice_in_a_full_sync_gets_both_changes() -> None:
     await sync_org(TwiceDirectory(list(world.directory.people.values())), world.store, world.queues)
     stored = load_person(world.store, "r1")
     assert stored is not None and (stored.manager_id, stored.upn, stored.job_title) == ("m1", person.upn, "Principal")
+
+
+async def test_a_full_sync_stores_the_people_a_hundred_rows_per_transaction() -> None:
+    """The people share one partition: a first sync of 250 people stores them in 3 transactions, not 250 writes,
+    and every row is there afterwards, a person listed twice with their second change."""
+    everyone = [Person("m0", "boss@x.test", "Boss")] + [
+        Person(f"p{n:03}", f"p{n:03}@x.test", f"Person {n}", manager_id="m0") for n in range(249)
+    ]
+    twice = PersonChange("p007", {"job_title": "Principal"})
+
+    class TwiceDirectory(FakeDirectory):
+        async def delta(self, delta_token: str | None) -> DirectoryDelta:
+            found = await super().delta(delta_token)
+            return DirectoryDelta([*found.people, twice], found.removed_ids, "1", found.round_trips, full=True)
+
+    store = InMemoryStore()
+    counted = Counted(store)
+    await sync_org(TwiceDirectory(everyone), cast(Store, counted), InMemoryQueues())
+    calls = counted.take_counts()
+    assert calls[f"transact {PEOPLE}"] == 3 and f"upsert {PEOPLE}" not in calls
+    assert len(list(store.query(PEOPLE, PEOPLE_PARTITION))) == 250
+    stored = load_person(store, "p007")
+    assert stored is not None and (stored.manager_id, stored.job_title) == ("m0", "Principal")
+    assert len(active_pairs(store)) == 249
