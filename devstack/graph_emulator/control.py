@@ -69,6 +69,10 @@ def setup(app: web.Application, state: EmulatorState) -> None:
     async def get_log(request: web.Request) -> web.Response:
         return _json(state.log.as_dict())
 
+    async def get_patched(request: web.Request) -> web.Response:
+        """PATCH requests per event id since the log was cleared: which events were moved or changed, and how often."""
+        return _json({"events": dict(sorted(state.log.patched_events.items()))})
+
     async def get_violations(request: web.Request) -> web.Response:
         return _json({"violations": state.log.violations})
 
@@ -132,6 +136,7 @@ def setup(app: web.Application, state: EmulatorState) -> None:
             return _problem(400, str(exc))
 
     app.router.add_get("/_emulator/log", get_log)
+    app.router.add_get("/_emulator/log/patched", get_patched)
     app.router.add_post("/_emulator/log/clear", clear_log)
     app.router.add_get("/_emulator/violations", get_violations)
     app.router.add_post("/_emulator/reset", reset)

@@ -56,6 +56,8 @@ def app_of(request: web.Request) -> str:
 
 async def run(state: EmulatorState, request: web.Request, handler: Handler, *, inner: bool) -> web.StreamResponse:
     state.log.operations[operation_name(request)] += 1
+    if request.method == "PATCH" and "event_id" in request.match_info:
+        state.log.patched_events[request.match_info["event_id"]] += 1
     if inner:
         state.log.inner_batch_requests += 1
     response = await _throttled(state, request, handler, inner=inner)

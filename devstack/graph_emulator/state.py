@@ -83,6 +83,7 @@ class RequestLog:
     faulted: int = 0
     max_concurrency: dict[str, int] = field(default_factory=dict)  # mailbox (user id) -> highest in flight
     violations: list[dict[str, Any]] = field(default_factory=list)  # OpenAPI violations (validation on)
+    patched_events: Counter[str] = field(default_factory=Counter)  # event id -> PATCH requests (GET .../log/patched)
 
     def as_dict(self) -> dict[str, Any]:
         return {

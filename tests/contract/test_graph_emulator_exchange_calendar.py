@@ -539,3 +539,24 @@ def test_an_attendee_may_delete_their_copy_and_the_organisers_series_stays(graph
     assert schedule(graph, organiser, [guest["mail"]]).json()["value"][0]["availabilityView"] == "000000"
     assert [e["id"] for e in get(graph, organiser, "events", **by_uid)["value"]] == [event["id"]]
     assert graph.violations() == []
+
+
+def test_the_log_counts_patches_per_event_direct_and_batched(graph: GraphEmulator) -> None:
+    """``GET /_emulator/log/patched``: how often each event was changed, so a test can tell one pair's move from
+    another's (the operation counts say only how many PATCHes the whole tenant saw)."""
+    organiser, guest = mailbox_people(graph, 2)
+    series = create(graph, organiser, start=utc("2031-01-04", 9), end=utc("2031-01-04", 10),
+                    attendees=[attendee(guest)], recurrence=weekly_saturdays())  # fmt: skip
+    first, second, *_ = instances(graph, organiser, series["id"])
+    url = f"{graph.base_url}/users/{organiser['id']}/events"
+    graph.clear_log()
+    for hour in (15, 16):
+        moved = {"start": utc("2031-01-04", hour), "end": utc("2031-01-04", hour + 1)}
+        assert httpx.patch(f"{url}/{first['id']}", json=moved, timeout=30).status_code == 200
+    later = {"start": utc("2031-01-11", 15), "end": utc("2031-01-11", 16)}
+    item = {"id": "1", "method": "PATCH", "url": f"/users/{organiser['id']}/events/{second['id']}", "body": later,
+            "headers": {"Content-Type": "application/json"}}  # fmt: skip
+    batch = httpx.post(f"{graph.base_url}/$batch", json={"requests": [item]}, timeout=30)
+    assert batch.status_code == 200 and batch.json()["responses"][0]["status"] == 200, batch.text
+    patched = httpx.get(f"{graph.root}/_emulator/log/patched", timeout=30).json()["events"]
+    assert patched == {first["id"]: 2, second["id"]: 1}
