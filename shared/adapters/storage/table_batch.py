@@ -121,13 +121,27 @@ def entity_and_data(partition: str, row: str, data: Mapping[str, Any]) -> tuple[
 def _field(name: str, value: Any) -> str:
     """One property of a flat entity as JSON text, with its type when JSON cannot say it."""
     kind = type(value)
+    named = _NAMED.get(name) or _name_texts(name)
     if kind is str:
-        return f'{_text(name)}:{_text(value)},{_text(name + _TYPE)}:"Edm.String"'
+        return named[0] + _text(value) + named[1]
     if kind is bool:
-        return f"{_text(name)}:{'true' if value else 'false'}"
+        return named[0] + ("true" if value else "false")
     if kind is float:
-        return f'{_text(name)}:{float.__repr__(value)},{_text(name + _TYPE)}:"Edm.Double"'
-    return f"{_text(name)}:{int.__repr__(value)}"  # an Int32
+        return named[0] + float.__repr__(value) + named[2]
+    return named[0] + int.__repr__(value)  # an Int32
+
+
+_NAMED: dict[str, tuple[str, str, str]] = {}  # property name -> its texts (``_name_texts``)
+
+
+def _name_texts(name: str) -> tuple[str, str, str]:
+    """The text before a property's value, and after a text or a float value (its type): names recur row after
+    row, so they are quoted once (up to a few thousand names; others each time)."""
+    quoted, typed = _text(name), _text(name + _TYPE)
+    texts = (f"{quoted}:", f',{typed}:"Edm.String"', f',{typed}:"Edm.Double"')
+    if len(_NAMED) < 4096:
+        _NAMED[name] = texts
+    return texts
 
 
 def _failure(status: int, where: str, text: str) -> StoreError:
