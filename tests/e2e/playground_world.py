@@ -63,7 +63,7 @@ class World:
     def user(self, person: Person) -> PlaygroundUser:
         return PlaygroundUser(person.id, person.display_name, person.upn)
 
-    def sign_in(self, person: Person) -> None:
+    def sign_in(self, person: Person | PlaygroundUser) -> None:
         """The Playground simulates one user: restart it (same ports) as ``person``.
 
         The other person is deliberately not in its user list: a card for them must fail (500
@@ -71,7 +71,11 @@ class World:
         opens a throwaway conversation for them and the card is "sent" into a chat nobody will see.
         """
         self.playground.stop()
-        self.playground.start(self.user(person))
+        self.playground.start(person if isinstance(person, PlaygroundUser) else self.user(person))
+
+    def runner_log(self) -> list[str]:
+        """The lines the stack's Functions runner has logged so far."""
+        return (self.out / "logs" / "functions.log").read_text(errors="replace").splitlines()
 
     def run_function(self, name: str, message: dict[str, Any] | None = None) -> None:
         """The host's admin endpoint: fire a timer, or run a queue function on one message (JSON text)."""

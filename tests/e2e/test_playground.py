@@ -32,7 +32,9 @@ import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from devstack.demo_playground import PlaygroundUser
 from devstack.render_workbook import save_emulator_workbook
+from shared.domain.people import Person
 from tests.e2e.playground_world import CHROMIUM, CHROMIUM_ARGS, OUT, PlaygroundRetried, World, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -85,13 +87,19 @@ def chat_ready(page: Page, world: World) -> None:
                           f"{chat_trail(world)}", PlaygroundRetried, stacklevel=2)  # fmt: skip
 
 
+def chat_as(world: World, page: Page, who: Person | PlaygroundUser) -> None:
+    """Restart the Playground as ``who``, open the chat and wait until the bot answers in it (cards may come then)."""
+    world.sign_in(who)
+    open_chat(page, world)
+    chat_ready(page, world)
+
+
 TRAIL_MARKS = ("Replying to activity", "Reply to conversation", "No route found", "Error accessing", "ERROR")
 
 
 def chat_trail(world: World, lines: int = 12) -> str:
     """The runner's last lines about bot turns and replies, and the Playground's last debug lines."""
-    runner = (world.out / "logs" / "functions.log").read_text(errors="replace").splitlines()
-    turns = [line[:240] for line in runner if any(mark in line for mark in TRAIL_MARKS)]
+    turns = [line[:240] for line in world.runner_log() if any(mark in line for mark in TRAIL_MARKS)]
     playground = world.playground.debug_log.read_text(errors="replace").splitlines()
     return "runner:\n" + "\n".join(turns[-lines:]) + "\nplayground:\n" + "\n".join(playground[-lines:])
 
@@ -160,9 +168,7 @@ def test_employee_prepares_manager_sees_shared_items_and_logs_outcome(world: Wor
     saved = newest_card(page, "Saved")
     shot(saved, "03-prep-saved")
 
-    world.sign_in(world.manager)
-    open_chat(page, world)
-    chat_ready(page, world)
+    chat_as(world, page, world.manager)
     world.run_function("cards")  # the prep is in, so the agenda card is due for the manager
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()
@@ -218,8 +224,7 @@ def queued_card(page: Page, world: World, heading: str, kind: str) -> Locator:
     try:
         return newest_card(page, heading, timeout_s=180)
     except PlaywrightTimeout:
-        log = (world.out / "logs" / "functions.log").read_text(errors="replace").splitlines()
-        lines = [line for line in log if kind in line or "poison" in line or "confirmation card" in line]
+        lines = [line for line in world.runner_log() if kind in line or "poison" in line or "confirmation card" in line]
         raise AssertionError(f"no {heading!r} card; the runner logged:\n" + "\n".join(lines[-20:])) from None
 
 

@@ -31,7 +31,7 @@ from shared.services.card_records import CardKind
 from shared.services.due_cards import DueCard, PairOccurrence, pair_occurrences
 from tests.e2e import test_playground as ui
 from tests.e2e.playground_world import PEOPLE, World, started_world
-from tests.e2e.test_playground import chat_ready, choose, choose_all, kept, newest_card, open_chat, queued_card, say
+from tests.e2e.test_playground import chat_as, choose, choose_all, kept, newest_card, open_chat, queued_card, say
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 page = ui.page  # the browser page fixture
@@ -74,13 +74,6 @@ def loop_world() -> Iterator[tuple[World, tuple[PlaygroundUser, PlaygroundUser]]
 def shot(world: World, target: Page | Locator, name: str) -> None:
     world.out.mkdir(parents=True, exist_ok=True)
     target.screenshot(path=str(world.out / f"{name}.png"))
-
-
-def sign_in_as(world: World, page: Page, user: PlaygroundUser) -> None:
-    world.playground.stop()
-    world.playground.start(user)
-    open_chat(page, world)
-    chat_ready(page, world)
 
 
 def test_the_growth_loop(loop_world: tuple[World, tuple[PlaygroundUser, PlaygroundUser]], page: Page) -> None:
@@ -152,13 +145,13 @@ def item_texts(card: Locator) -> list[str]:
 
 
 def coaches_take_the_request(world: World, page: Page, first: PlaygroundUser, second: PlaygroundUser) -> None:
-    sign_in_as(world, page, first)
+    chat_as(world, page, first)
     request = queued_card(page, world, "Confidential coaching request", "coach_request")
     request.get_by_role("button", name="I'll take it").click()
     page.get_by_text("You took it").first.wait_for()
     shot(world, page, "04-first-coach-took-it")
 
-    sign_in_as(world, page, second)
+    chat_as(world, page, second)
     request = queued_card(page, world, "Confidential coaching request", "coach_request")
     taken = page.get_by_text(f"Taken by {first.display_name}").or_(page.get_by_text("Already taken by"))
     if request.get_by_role("button", name="I'll take it").count():  # the Playground runs no Universal Actions refresh
@@ -168,9 +161,7 @@ def coaches_take_the_request(world: World, page: Page, first: PlaygroundUser, se
 
 
 def manager_diagnoses_the_gap(world: World, page: Page) -> None:
-    world.sign_in(world.manager)
-    open_chat(page, world)
-    chat_ready(page, world)
+    chat_as(world, page, world.manager)
     world.run_function("cards")
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()
@@ -206,9 +197,7 @@ def fill_action(page: Page, log: Locator, world: World, gap_and_type: tuple[str,
 
 
 def employee_disputes(world: World, page: Page) -> None:
-    world.sign_in(world.employee)
-    open_chat(page, world)
-    chat_ready(page, world)
+    chat_as(world, page, world.employee)
     confirm = queued_card(page, world, "Confirm what you agreed", "(confirm)")
     assert OUTCOME in confirm.inner_text()
     kept(confirm.get_by_label("Comment", exact=False), DISPUTE)
@@ -238,9 +227,7 @@ def second_conversation(world: World) -> DueCard:
 
 
 def manager_closes_the_earlier_action(world: World, page: Page) -> None:
-    world.sign_in(world.manager)
-    open_chat(page, world)
-    chat_ready(page, world)
+    chat_as(world, page, world.manager)
     world.run_function("send_card", second_conversation(world).message())
     agenda = newest_card(page, "Growth conversation agenda")
     text = agenda.inner_text()
@@ -260,9 +247,7 @@ def manager_closes_the_earlier_action(world: World, page: Page) -> None:
 
 def employee_sees_the_action_done(world: World, page: Page) -> None:
     """The first action, closed as done by the manager, has left "my actions" (it lists open actions only)."""
-    world.sign_in(world.employee)
-    open_chat(page, world)
-    chat_ready(page, world)
+    chat_as(world, page, world.employee)
     mentions_before = page.get_by_text(OUTCOME).count()  # the chat's history may still show it
     say(page, "my actions")
     answer = page.get_by_text("Your open actions").or_(page.get_by_text("You have no open actions"))
