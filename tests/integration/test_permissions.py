@@ -149,7 +149,7 @@ async def scripted_session(graph: GraphEmulator) -> set[str]:
             await calendar.cancel(manager["id"], event.event_id, "permissions session")
         installer = GraphTeamsInstaller(client, TEAMS_APP, policy=FAST_POLICY)
         await installer.install(report["id"])
-        await installer.install(report["id"])  # a re-run: 409, then the existing installation is looked up
+        await installer.install(report["id"])  # a re-run: 409, already installed
         book = GraphWorkbook(client, "hr", "WeGrow/permissions-session.xlsx", build_template)
         row = ["Pat Doe" if column == "Employee" else "" for column in COLUMNS[OUTCOMES_TABLE]]
         await book.append_rows(OUTCOMES_TABLE, [["row-1", *row[1:]]])

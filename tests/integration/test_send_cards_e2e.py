@@ -114,7 +114,7 @@ async def test_stale_conversation_is_reinstalled_and_the_card_sent_again(stack: 
     assert ref is not None and stack.installer.installs == [manager.id]
     stack.connector.forget(ref.conversation_id)
     stack.deps.store.upsert("conversations", manager.id, "teams", {
-        "conversation_id": "a:gone-stale", "service_url": ref.service_url, "tenant_id": ref.tenant_id, "chat_id": "x",
+        "conversation_id": "a:gone-stale", "service_url": ref.service_url, "tenant_id": ref.tenant_id,
     })  # fmt: skip
     second = due(stack, CardKind.OUTCOME)
     assert await deliver_card(stack.deps, second) is SendResult.SENT

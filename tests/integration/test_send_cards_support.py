@@ -50,9 +50,9 @@ class CountingInstaller:
     inner: GraphTeamsInstaller
     installs: list[str] = field(default_factory=list)
 
-    async def install(self, user_id: str) -> Any:
+    async def install(self, user_id: str) -> None:
         self.installs.append(user_id)
-        return await self.inner.install(user_id)
+        await self.inner.install(user_id)
 
 
 @dataclass

@@ -108,9 +108,12 @@ async def test_a_throttled_get_schedule_is_retried_and_its_json_body_sent_as_gra
     assert bodies[0]["schedules"] == ["ann@x.com", "gone@x.com"] and bodies[0]["availabilityViewInterval"] == 30
 
 
-async def test_an_install_answered_409_is_found_by_its_app_id_and_its_chat_read() -> None:
+async def test_an_install_answered_409_is_already_installed_and_nothing_more_is_read() -> None:
+    sent: list[str] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        sent.append(f"{request.method} {path.removeprefix('/v1.0')}")
         if path.endswith("/appCatalogs/teamsApps"):
             apps = [
                 {"id": "store-app", "distributionMethod": "store"},
@@ -120,30 +123,27 @@ async def test_an_install_answered_409_is_found_by_its_app_id_and_its_chat_read(
         if path.endswith("/installedApps") and request.method == "POST":
             assert json.loads(request.content)["teamsApp@odata.bind"].endswith("/teamsApps/org-app")
             return httpx.Response(409, json={"error": {"code": "Conflict"}})
-        if path.endswith("/installedApps"):
-            return httpx.Response(200, json={"value": [{"id": None}, {"id": "inst-1"}]})
-        if path.endswith("/installedApps/inst-1/chat"):
-            return httpx.Response(200, json={"id": "19:chat"})
-        return httpx.Response(404, json={"error": {"code": "NotFound"}})
+        return httpx.Response(200, json={"value": [{"id": "inst-1"}]})
 
     installer = GraphTeamsInstaller(client_for(batching(handler)), "manifest-id", policy=POLICY, stats=RetryStats())
-    found = await installer.install("u1")
-    assert (found.installation_id, found.chat_id) == ("inst-1", "19:chat")
+    assert await installer.install("u1") is None
+    assert sent == ["GET /appCatalogs/teamsApps", "POST /users/u1/teamwork/installedApps"]
 
 
-async def test_a_chat_without_an_id_or_a_user_graph_refuses_is_an_install_refusal() -> None:
+async def test_a_user_graph_refuses_or_does_not_know_is_an_install_refusal() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/appCatalogs/teamsApps"):
             return httpx.Response(200, json={"value": [{"id": "org-app", "distributionMethod": "organization"}]})
         if request.url.path.startswith("/v1.0/users/u2/"):
             return httpx.Response(403, json={"error": {"code": "Forbidden"}})
-        if request.url.path.endswith("/installedApps"):
-            return httpx.Response(201, json={"id": "inst-1"})
-        return httpx.Response(200, json={"id": None})
+        if request.url.path.startswith("/v1.0/users/gone/"):
+            return httpx.Response(404, json={"error": {"code": "NotFound"}})
+        return httpx.Response(201, json={"id": "inst-1"})
 
     installer = GraphTeamsInstaller(client_for(batching(handler)), "manifest-id", policy=POLICY, stats=RetryStats())
-    with pytest.raises(InstallRefused) as empty_chat:
-        await installer.install("u1")
+    await installer.install("u1")
+    with pytest.raises(InstallRefused) as unknown:
+        await installer.install("gone")
     with pytest.raises(InstallRefused) as forbidden:
         await installer.install("u2")
-    assert (empty_chat.value.status, forbidden.value.status) == (404, 403)
+    assert (unknown.value.status, forbidden.value.status) == (404, 403)

@@ -50,8 +50,8 @@ class Connector:
 
 
 class Installer:
-    async def install(self, user_id: str) -> Any:
-        return SimpleNamespace(chat_id="19:chat")
+    async def install(self, user_id: str) -> None:
+        return None
 
 
 def messenger(connector: Connector) -> TeamsMessenger:

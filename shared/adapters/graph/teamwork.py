@@ -1,4 +1,4 @@
-"""Install the WeGrow Teams app for a user and find the bot's 1:1 chat (Graph teamwork).
+"""Install the WeGrow Teams app for a user (Graph teamwork), so the bot may open a 1:1 conversation with them.
 
 The setting holds the app's manifest id. The org catalog gives an uploaded app an id of its own, which is
 what ``teamsApp@odata.bind`` needs, so the installer looks it up once (``GET /appCatalogs/teamsApps?$filter=
@@ -7,25 +7,25 @@ An empty answer raises ``AppNotPublished``: a Teams admin must upload the app; r
 the flow in learn.microsoft.com/microsoftteams/platform/graph-api/proactive-bots-and-messages/
 graph-proactive-bots-and-messages ("Get the teamsAppId of your app").
 
-``POST /users/{id}/teamwork/installedApps`` with ``teamsApp@odata.bind`` installs the app; 409 means
-it is already installed, which is just as good. The installation is then found by its app id and
-``installedApps/{installation}/chat`` gives the chat id. Permissions (application): ``AppCatalog.Read.All``
+``POST /users/{id}/teamwork/installedApps`` with ``teamsApp@odata.bind`` installs the app; 409 means it is
+already installed, which is just as good. That is all a card needs: the messenger then opens the conversation on
+the Bot Connector (``create_conversation``), which answers with the conversation's id, so neither the installation's
+id nor its chat (``GET .../installedApps/{id}/chat``) is read. Permissions (application): ``AppCatalog.Read.All``
 (the lookup) and ``TeamsAppInstallation.ReadWriteSelfForUser.All``.
 
 The POST is safe to retry: a second install answers 409 and is treated as success.
 
-The per-user requests (install, find, chat) join their URL here with the percent-encoding the SDK's URI template
-applies (every character of an id but the unreserved ones; the template expansion, ``stduritemplate``, took about
-14% of a first card's CPU), and the requests of recipients handled at the same time go together in one JSON
-``$batch`` (:mod:`coalesce`) through the SDK's request adapter (auth, middleware, base URL): each caller still gets
-its own answer or status, under its own retries. The catalog lookup, once per process, keeps the request builder.
+The install joins its URL here with the percent-encoding the SDK's URI template applies (every character of an
+id but the unreserved ones; the template expansion, ``stduritemplate``, took about 14% of a first card's CPU), and
+the installs of recipients handled at the same time go together in one JSON ``$batch`` (:mod:`coalesce`) through
+the SDK's request adapter (auth, middleware, base URL): each caller still gets its own answer or status, under its
+own retries. The catalog lookup, once per process, keeps the request builder.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -73,14 +73,8 @@ class CatalogUnreadable(Exception):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TeamsInstall:
-    installation_id: str
-    chat_id: str
-
-
 class GraphTeamsInstaller:
-    """Makes sure the app is installed for a user and returns the installation and its chat id."""
+    """Makes sure the app is installed for a user."""
 
     def __init__(
         self,
@@ -138,48 +132,22 @@ class GraphTeamsInstaller:
         apps.sort(key=lambda app: text(app, "distributionMethod") != ORG_CATALOG)
         return text(apps[0], "id") if apps else None
 
-    async def install(self, user_id: str) -> TeamsInstall:
-        """Install (or find the existing install) and read its chat.
+    async def install(self, user_id: str) -> None:
+        """Install the app for the user; already installed (409) is just as good.
 
         Raises InstallRefused on 403/404 for this user, AppNotPublished or CatalogUnreadable for everyone.
         """
         app_id = await self.catalog_id()
+        body = {"teamsApp@odata.bind": CATALOG_BIND.format(app_id=app_id)}
         try:
-            installation_id = await self._install(user_id, app_id) or await self._find(user_id, app_id)
-            if not installation_id:
-                raise InstallRefused(404)
-            return TeamsInstall(installation_id, await self._chat_id(user_id, installation_id))
-        except InstallRefused:
-            raise
+            await self._retry(lambda: self._send("POST", _apps_path(user_id), body))
         except Exception as error:
             status = status_of(error)
+            if status == 409:
+                return
             if status in REFUSED_STATUSES:
                 raise InstallRefused(status) from None
             raise
-
-    async def _install(self, user_id: str, app_id: str) -> str | None:
-        """The new installation's id, or None when Graph says it is already installed (409)."""
-        body = {"teamsApp@odata.bind": CATALOG_BIND.format(app_id=app_id)}
-        try:
-            created = await self._retry(lambda: self._send("POST", _apps_path(user_id), body))
-        except Exception as error:
-            if status_of(error) == 409:
-                return None
-            raise
-        return text(created, "id")
-
-    async def _find(self, user_id: str, app_id: str) -> str | None:
-        query = f"?$filter={_encoded(f"teamsApp/id eq '{app_id}'")}&$expand=teamsApp"
-        page = await self._retry(lambda: self._send("GET", _apps_path(user_id) + query))
-        found = [text(item, "id") for item in objects(page, "value") if text(item, "id")]
-        return found[0] if found else None
-
-    async def _chat_id(self, user_id: str, installation_id: str) -> str:
-        path = f"{_apps_path(user_id)}/{_encoded(installation_id)}/chat"
-        chat_id = text(await self._retry(lambda: self._send("GET", path)), "id")
-        if not chat_id:
-            raise InstallRefused(404)
-        return chat_id
 
     async def _send(self, method: str, path: str, body: Any = None) -> Any:
         """``method`` on ``path`` (relative to the version root), batched with the requests made meanwhile."""

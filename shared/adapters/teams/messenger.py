@@ -58,15 +58,10 @@ DEFAULT_RETRY_AFTER = 1.0
 OPEN_ATTEMPTS = 5  # opening a conversation is idempotent (1:1 conversations are stable per user)
 
 
-class InstalledChat(Protocol):
-    @property
-    def chat_id(self) -> str: ...
-
-
 class AppInstaller(Protocol):
-    """Installs the Teams app for a user (Graph teamwork); raises when Graph refuses (403/404)."""
+    """Installs the Teams app for a user (Graph teamwork; already installed is fine); raises when Graph refuses."""
 
-    async def install(self, user_id: str) -> InstalledChat: ...
+    async def install(self, user_id: str) -> None: ...
 
 
 class TeamsMessenger:
@@ -114,12 +109,12 @@ class TeamsMessenger:
         if stored is not None:
             return stored
         try:
-            chat = await self._installer.install(user.user_id)
+            await self._installer.install(user.user_id)
         except self._refused as error:
             raise RecipientUnreachable(str(error)) from None
         conversation_id = await self._open_conversation(user.user_id)
         ref = ConversationRef(user.user_id, conversation_id, self._service_url, self._tenant_id)
-        self._store.upsert(CONVERSATIONS, user.user_id, TEAMS_ROW, _ref_row(ref, chat.chat_id))
+        self._store.upsert(CONVERSATIONS, user.user_id, TEAMS_ROW, _ref_row(ref))
         return ref
 
     def stored_keys(self, user: Recipient) -> Sequence[EntityKey]:
@@ -183,13 +178,8 @@ def _default_hosts(configured: str) -> frozenset[str]:
     return frozenset(TEAMS_CONNECTOR_HOSTS) | ({configured} if configured else frozenset())
 
 
-def _ref_row(ref: ConversationRef, chat_id: str) -> dict[str, str]:
-    return {
-        "conversation_id": ref.conversation_id,
-        "service_url": ref.service_url,
-        "tenant_id": ref.tenant_id,
-        "chat_id": chat_id,
-    }
+def _ref_row(ref: ConversationRef) -> dict[str, str]:
+    return {"conversation_id": ref.conversation_id, "service_url": ref.service_url, "tenant_id": ref.tenant_id}
 
 
 @contextmanager
