@@ -105,7 +105,7 @@ async def test_a_throttled_get_schedule_is_retried_and_its_json_body_sent_as_gra
     assert [b.status for b in busy["gone@x.com"]] == ["unknown"]
     assert stats.throttled == 1 and bodies[0] == bodies[1]
     assert bodies[0]["startTime"] == {"dateTime": "2030-03-04T00:00:00", "timeZone": "UTC"}
-    assert bodies[0]["schedules"] == ["ann@x.com", "gone@x.com"] and bodies[0]["availabilityViewInterval"] == 30
+    assert bodies[0]["schedules"] == ["ann@x.com", "gone@x.com"] and bodies[0]["availabilityViewInterval"] == 1440
 
 
 async def test_an_install_answered_409_is_already_installed_and_nothing_more_is_read() -> None:

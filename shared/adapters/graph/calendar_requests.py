@@ -15,7 +15,10 @@ from shared.adapters.graph.mapping_events import series_expand, series_filter
 from shared.domain.calendar import Busy
 
 PREFER_UTC = 'outlook.timezone="UTC"'
-AVAILABILITY_VIEW_MINUTES = 30
+# WeGrow reads scheduleItems only, never the availabilityView digits: one digit per day (1440, the longest interval
+# getSchedule accepts) instead of per half hour (the default 30: 2,976 digits per mailbox over a 62-day window,
+# a quarter of a first cycle's getSchedule bytes)
+AVAILABILITY_VIEW_MINUTES = 1440
 INSTANCE_FIELDS = ("id", "start", "end", "attendees", "seriesMasterId", "isCancelled", "type")
 
 
