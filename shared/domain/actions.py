@@ -15,6 +15,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.domain.agenda import ItemText, NameText
+from shared.domain.people import pair_key
 from shared.domain.quadrants import Quadrant
 from shared.domain.status import Progress
 from shared.domain.tenure import TenureStage
@@ -159,7 +160,7 @@ class Outcome(BaseModel):
 
     @property
     def pair_key(self) -> str:
-        return f"{self.manager_id}__{self.report_id}"
+        return pair_key(self.manager_id, self.report_id)
 
     @property
     def id(self) -> str:

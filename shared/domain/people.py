@@ -61,6 +61,11 @@ class Person:
         return (self.mail or self.upn).lower()
 
 
+def pair_key(manager_id: str, report_id: str) -> str:
+    """A pair's key: its partition in ``outcomes``, its lease, its message and card ids (``manager__report``)."""
+    return f"{manager_id}__{report_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Pair:
     """A manager and one direct report: the unit WeGrow schedules conversations for."""
@@ -71,4 +76,4 @@ class Pair:
 
     @property
     def key(self) -> str:
-        return f"{self.manager_id}__{self.report_id}"
+        return pair_key(self.manager_id, self.report_id)

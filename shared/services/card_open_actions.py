@@ -21,8 +21,9 @@ from pydantic import ValidationError
 
 from shared.domain.actions import ActionType, Gap, OutcomeAction, Owner
 from shared.domain.agenda import ITEM_TEXT_MAX
+from shared.domain.people import pair_key
 from shared.ports.storage import Store
-from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key
+from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES
 
 logger = logging.getLogger(__name__)
 

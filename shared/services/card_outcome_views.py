@@ -19,11 +19,12 @@ from typing import Any
 
 from shared.domain.actions import Confirmation, Gap, asks_if_it_worked, outcome_id
 from shared.domain.company import CompanyConfig
+from shared.domain.people import pair_key
 from shared.domain.quadrants import Quadrant
 from shared.ports.storage import Store
 from shared.services.card_submissions import DOMAIN_TYPES, OutcomeLog
 from shared.services.outcome_review import earlier_actions
-from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key, private_note
+from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, private_note
 
 QUADRANT_LABELS = {"sweet_spot": "Sweet spot", "uphill": "Uphill", "gift": "Gift", "waste": "Waste"}
 ACTION_TYPES = (

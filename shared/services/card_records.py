@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
+from shared.domain.people import pair_key
 from shared.ports.storage import AlreadyExists, EntityKey, Record, StaleWrite, Store
 from shared.services.agenda_store import AGENDAS
 from shared.services.scheduling_records import PAIRS, load_person, person_key
@@ -118,7 +119,7 @@ class CardState(StrEnum):
 def conversation_reads(manager_id: str, employee_id: str) -> tuple[list[EntityKey], list[tuple[str, str]]]:
     """The rows the cards of a pair's conversation read (``Store.read_ahead``'s keys and partitions): both people's
     rows, and the pair's outcomes partition (earlier actions, the logged outcome)."""
-    from shared.services.conversation_lifecycle import OUTCOMES, pair_key  # imports planning: not at cold start
+    from shared.services.conversation_lifecycle import OUTCOMES  # imports planning: not at cold start
 
     return [person_key(employee_id), person_key(manager_id)], [(OUTCOMES, pair_key(manager_id, employee_id))]
 

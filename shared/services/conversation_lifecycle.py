@@ -28,6 +28,7 @@ from shared.domain.conversation_status import (
     is_missed,
     supersedes,
 )
+from shared.domain.people import pair_key
 from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
 from shared.ports.storage import Record, Store, TransactionOp
@@ -37,10 +38,6 @@ OUTCOMES = "outcomes"
 OUTCOME_PREFIX, OUTBOX_PREFIX, CONVERSATION_PREFIX = "outcome:", "outbox:", "conversation:"
 PENDING, EXPORTED = "pending", "exported"
 MAX_OPS = 100  # a Table Storage transaction holds at most 100 operations
-
-
-def pair_key(manager_id: str, report_id: str) -> str:
-    return f"{manager_id}__{report_id}"
 
 
 def conversation_id(key: str, day: date) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from shared.domain.conversation_status import ConversationStatus, PrepState
+from shared.domain.people import pair_key
 from shared.ports.storage import Store, TransactionOp
 from shared.services.conversation_lifecycle import (
     CONVERSATION_PREFIX,
     OUTCOMES,
     conversation_id,
     outbox_op,
-    pair_key,
     status_ops,
     ticket_fields,
 )

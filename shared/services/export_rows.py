@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from shared.domain.people import pair_key
 from shared.ports.storage import Store
 from shared.ports.workbook import (
     CONFIRMATION_LABELS,
@@ -24,7 +25,7 @@ from shared.ports.workbook import (
     WORKED_LABELS,
     Row,
 )
-from shared.services.conversation_lifecycle import CONVERSATION_PREFIX, OUTCOMES, conversation_id, pair_key
+from shared.services.conversation_lifecycle import CONVERSATION_PREFIX, OUTCOMES, conversation_id
 from shared.services.scheduling_records import load_person
 
 STATUS_LABELS = {"open": "Open", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}

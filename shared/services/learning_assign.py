@@ -23,6 +23,7 @@ from shared.domain.card_verdicts import LEARNING_REFUSED as REFUSED
 from shared.domain.card_verdicts import LEARNING_UNAVAILABLE as UNAVAILABLE
 from shared.domain.card_verdicts import WRONG_CARD_LEARNING as WRONG_CARD
 from shared.domain.company import CompanyConfig
+from shared.domain.people import pair_key
 from shared.ports.clock import Clock
 from shared.ports.learning import AssignmentRefused, AssignmentRequest, LearningCatalog, LearningUnavailable
 from shared.ports.storage import Store
@@ -31,7 +32,7 @@ from shared.services.card_records import CardKind, CardRecord, CardState, conver
 from shared.services.learning_records import assignment, assignment_key, save_assignment, stored_contents
 from shared.services.learning_sync import note_unavailable
 from shared.services.learning_views import is_training_for_knowledge, offered
-from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key
+from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES
 
 logger = logging.getLogger(__name__)
 Rebuild = Callable[[CardRecord], dict[str, Any] | None]

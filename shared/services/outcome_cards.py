@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.domain.company import CompanyConfig
+from shared.domain.people import pair_key
 from shared.ports.storage import StaleWrite, Store
 from shared.services import agenda_store
 from shared.services.card_records import CardKind, CardRecord, conversation_date
@@ -31,7 +32,7 @@ from shared.services.card_submissions import (
     used_slots,
 )
 from shared.services.outcome_review import closing_ops
-from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, pair_key, record_confirmation, store_outcome
+from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, record_confirmation, store_outcome
 
 logger = logging.getLogger(__name__)
 _RACE_RETRIES = 3

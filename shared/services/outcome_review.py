@@ -16,10 +16,11 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.domain.actions import ActionType, OutcomeAction, asks_if_it_worked
+from shared.domain.people import pair_key
 from shared.ports.storage import Store, TransactionOp
 from shared.services.card_open_actions import open_actions
 from shared.services.card_submissions import EarlierAction
-from shared.services.conversation_lifecycle import OUTCOME_PREFIX, OUTCOMES, pair_key
+from shared.services.conversation_lifecycle import OUTCOME_PREFIX, OUTCOMES
 from shared.services.record_outcome import refresh_ops
 
 MAX_EARLIER = 15

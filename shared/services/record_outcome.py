@@ -26,6 +26,7 @@ from typing import Any
 
 from shared.domain.actions import Confirmation, outcome_id
 from shared.domain.conversation_status import ConversationStatus
+from shared.domain.people import pair_key
 from shared.ports.storage import StaleWrite, Store, TransactionOp
 from shared.services.card_submissions import DOMAIN_TYPES, OutcomeConfirmation, OutcomeLog
 from shared.services.conversation_lifecycle import (
@@ -37,7 +38,6 @@ from shared.services.conversation_lifecycle import (
     conversation_context,
     conversation_id,
     outbox_op,
-    pair_key,
     record_conversation,
     status_ops,
 )

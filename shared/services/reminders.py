@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.domain.conversation_status import ConversationStatus, PrepState
+from shared.domain.people import pair_key
 from shared.domain.reminders import ReminderPolicy, ReminderTarget, prep_state, reminder_due
 from shared.ports.storage import Store
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, pair_is_current
@@ -22,7 +23,6 @@ from shared.services.conversation_lifecycle import (
     CONVERSATION_PREFIX,
     OUTCOMES,
     conversation_id,
-    pair_key,
     record_conversation,
     utc_day,
 )

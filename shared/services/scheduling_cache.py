@@ -24,7 +24,7 @@ from shared.ports.calendar import Calendar
 from shared.ports.directory import Directory, MailboxUnavailable, NoMailbox
 from shared.ports.storage import Record, Store
 from shared.services.scheduling_load import load_by_day, manager_starts
-from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, person_from_row, person_row
+from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, person_from_row, person_key, person_row
 
 HOURS_FRESH_DAYS = 7
 
@@ -46,7 +46,7 @@ class ScheduleRunCache:
     def person_row(self, store: Store, person_id: str) -> Record | None:
         """The person's stored row, read once per run."""
         if person_id not in self.people:
-            self.people[person_id] = store.find(PEOPLE, PEOPLE_PARTITION, person_id)
+            self.people[person_id] = store.find(*person_key(person_id))
         return self.people[person_id]
 
     def person(self, store: Store, person_id: str) -> Person | None:

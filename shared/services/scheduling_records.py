@@ -55,7 +55,7 @@ def person_from_row(person_id: str, data: Mapping[str, Any]) -> Person:
 
 
 def load_person(store: Store, person_id: str) -> Person | None:
-    found = store.find(PEOPLE, PEOPLE_PARTITION, person_id)
+    found = store.find(*person_key(person_id))
     return None if found is None else person_from_row(person_id, found.data)
 
 

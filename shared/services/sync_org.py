@@ -38,6 +38,7 @@ from shared.services.scheduling_records import (
     SERIES,
     SYNC,
     person_from_row,
+    person_key,
     person_row,
 )
 
@@ -72,7 +73,7 @@ class _StoredRows:
         if person_id in self._written:
             return Record(PEOPLE, PEOPLE_PARTITION, person_id, self._written[person_id])
         if self._people is None or person_id in self._applied:
-            return self._store.find(PEOPLE, PEOPLE_PARTITION, person_id)
+            return self._store.find(*person_key(person_id))
         return self._people.get(person_id)
 
     def person(self, person_id: str) -> Person | None:

@@ -33,9 +33,10 @@ from shared.adapters.storage.tables import TableStore
 from shared.adapters.workbook.template import build_template
 from shared.config import load_settings
 from shared.container import Container
+from shared.domain.people import pair_key
 from shared.services.card_actions import Verdict, handle_card_action
 from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, find_card
-from shared.services.record_outcome import OUTCOMES, conversation_id, pair_key
+from shared.services.record_outcome import OUTCOMES, conversation_id
 from shared.services.scheduling_records import SERIES
 from tests.contract.test_graph_adapter_support import FAST_POLICY
 from tests.fixtures.graph import GraphEmulator, start_emulator, stop_emulator

@@ -12,13 +12,14 @@ import pytest
 
 from shared.adapters.config_file import load_company_config
 from shared.container.cards import render_kind
+from shared.domain.people import pair_key
 from shared.ports.messenger import ConversationRef, Recipient
 from shared.services import agenda_store
 from shared.services.card_actions import Verdict, handle_card_action, handle_log_outcomes, handle_refresh
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
-from shared.services.record_outcome import OUTCOMES, pair_key
+from shared.services.record_outcome import OUTCOMES
 from tests.fakes.storage import InMemoryQueues, InMemoryStore
 from tests.unit.test_outcomes_world import seed_pair
 

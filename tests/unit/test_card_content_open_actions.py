@@ -11,9 +11,10 @@ from shared.adapters.cards.renderer import render_card
 from shared.adapters.cards.validate import check_card
 from shared.adapters.config_file import load_company_config
 from shared.domain.actions import ActionType, Gap, Owner
+from shared.domain.people import pair_key
 from shared.services.card_content import Meeting, agenda_data
 from shared.services.card_open_actions import open_actions
-from shared.services.record_outcome import OUTCOMES, pair_key
+from shared.services.record_outcome import OUTCOMES
 from shared.services.scheduling_records import load_person
 from tests.fakes.storage import InMemoryStore
 from tests.unit.test_outcomes_world import FixedClock, action, log_and_confirm, seed_pair

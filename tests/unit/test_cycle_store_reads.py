@@ -11,11 +11,11 @@ from typing import cast
 import pytest
 
 from shared.domain.calendar import SeriesEvent, SeriesSpec
-from shared.domain.people import Pair
+from shared.domain.people import Pair, pair_key
 from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
 from shared.ports.storage import Record, Store
-from shared.services.conversation_lifecycle import OUTCOMES, pair_key
+from shared.services.conversation_lifecycle import OUTCOMES
 from shared.services.schedule_create import _marked_done, _marked_together
 from shared.services.schedule_pair import schedule_pairs
 from shared.services.scheduling_bookings import BOOKINGS, _release_held, claim, claim_many
