@@ -4,7 +4,9 @@ Table ``outcomes``, partition = the pair key (``manager__report``):
 - row ``conversation:<conversation id>``: manager and report ids, conversation date, org unit, tenure stage,
   occurrence id and ``status`` (``shared/domain/conversation_status.py``);
 - row ``outbox:<conversation id>:<status>`` (kind ``conversation``), written in the same transaction, so the
-  export writes the Conversations row (in place of the row of an earlier status) and emits the event.
+  export writes the Conversations row (in place of the row of an earlier status) and emits the event. The
+  conversations one transaction schedules share one such ticket (``scheduled_ticket``, with their ``count``): a
+  new series schedules a year of them, and a scheduled conversation only counts as an event.
 
 The conversation id is derived from (pair, conversation date). A change that does not outrank the stored
 status writes nothing, so every writer can repeat itself: series creation and fix-ups (scheduled,
@@ -16,7 +18,7 @@ sweep (overdue, ``reminders.mark_overdue``) and the missed sweep (:func:`sweep_m
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -171,17 +173,40 @@ def record_many(
     rows = {r.row: r for r in store.query(OUTCOMES, key) if r.row.startswith(CONVERSATION_PREFIX)}
     reads = _PairReads(store, manager_id, report_id, rows, facts)
     ops: list[TransactionOp] = []
+    scheduled: list[Mapping[str, Any]] = []  # this transaction's newly scheduled conversations: one ticket for all
     changed = 0
     for day, status in sorted(latest.items()):
-        new = status_ops(store, manager_id, report_id, day, status, now, reads=reads)
+        grouped = status is ConversationStatus.SCHEDULED
+        new = status_ops(store, manager_id, report_id, day, status, now, ticket=not grouped, reads=reads)
         changed += bool(new)
-        if len(ops) + len(new) > MAX_OPS:
-            store.transact(OUTCOMES, pair_key(manager_id, report_id), ops)
-            ops = []
+        if len(ops) + len(new) + 1 > MAX_OPS:  # room for the scheduled ticket
+            _transact(store, key, ops, scheduled, now)
+            ops, scheduled = [], []
         ops += new
+        if grouped and new:
+            scheduled.append(new[0].data)
     if ops:
-        store.transact(OUTCOMES, pair_key(manager_id, report_id), ops)
+        _transact(store, key, ops, scheduled, now)
     return changed
+
+
+def _transact(
+    store: Store, key: str, ops: list[TransactionOp], scheduled: list[Mapping[str, Any]], now: datetime
+) -> None:
+    """One transaction of a pair's changes, with one ticket for the conversations it schedules (if any)."""
+    store.transact(OUTCOMES, key, [*ops, scheduled_ticket(scheduled, now)] if scheduled else ops)
+
+
+def scheduled_ticket(scheduled: list[Mapping[str, Any]], now: datetime) -> TransactionOp:
+    """One outbox entry for conversations newly scheduled together (a new series' year: about 26), written in their
+    transaction: the export emits one ``conversation_scheduled`` event per conversation (``count``) and writes no
+    row (a scheduled conversation is not a fact yet). Keyed by its first conversation, scheduled once only, so a
+    repeat writes no ticket; dated by its last conversation, so retention keeps it while any of them is ahead."""
+    first, last = scheduled[0], max(scheduled, key=lambda data: str(data["conversation_date"]))
+    fields = {"manager_id": first["manager_id"], "report_id": first["report_id"], "org_unit": first["org_unit"]}
+    return outbox_op(f"{first['conversation_id']}:{ConversationStatus.SCHEDULED}", "conversation", now,
+                     state=str(ConversationStatus.SCHEDULED), count=len(scheduled),
+                     conversation_date=last["conversation_date"], **fields)  # fmt: skip
 
 
 def utc_day(instant: datetime) -> date:

@@ -6,9 +6,11 @@ before appending, so a crash between the append and the marking, or a retried ex
 One Conversations row per conversation: when its status changes (a late outcome turns a missed
 conversation into a held one), the row of the earlier status is overwritten in place (``update_rows``),
 and a row of a status that ranks lower than the one already written is left out. A ``scheduled``
-entry writes no row (not a fact yet); it only emits its event. An entry whose rows are in the workbook already
-(``refresh``: an action's status, the confirmation or the prep changed; or an entry re-written while its export
-ran) has them overwritten in place and emits no event again, so nothing is counted twice.
+entry writes no row (not a fact yet); it only emits its event, once per conversation it stands for (the
+conversations one transaction schedules share a ticket: ``conversation_lifecycle.scheduled_ticket``).
+An entry whose rows are in the workbook already (``refresh``: an action's status, the confirmation or the prep
+changed; or an entry re-written while its export ran) has them overwritten in place and emits no event again,
+so nothing is counted twice.
 Only action data leaves: no agenda items, no confirmation comments; people appear by UPN.
 Each export also rebuilds the view tables (Plateau risk, Learning needs, Coaching: ``export_views``) and
 saves everything with one ``flush`` before any entry is marked exported.
@@ -53,6 +55,7 @@ CONVERSATION_EVENTS = {
     "overdue": CONVERSATION_OVERDUE,
 }
 TABLES = (OUTCOMES_TABLE, CONVERSATIONS_TABLE)
+MAX_TICKET_COUNT = 100  # a ticket is written in its conversations' transaction: at most 100 operations
 Written = dict[str, set[str]]
 
 
@@ -102,7 +105,14 @@ def _collect_conversation(batch: _Batch, data: Mapping[str, Any], people: People
             batch.refresh.add(str(row[0]))
         return
     if state in CONVERSATION_EVENTS:
-        batch.events.append((CONVERSATION_EVENTS[state], {"org_unit": str(data.get("org_unit") or "")}))
+        event = (CONVERSATION_EVENTS[state], {"org_unit": str(data.get("org_unit") or "")})
+        batch.events.extend([event] * _conversations_of(data))
+
+
+def _conversations_of(data: Mapping[str, Any]) -> int:
+    """How many conversations a ticket stands for: ``count`` on one for conversations scheduled together, else 1."""
+    count = data.get("count")
+    return count if type(count) is int and 1 <= count <= MAX_TICKET_COUNT else 1
 
 
 def _collect_outcome(store: Store, batch: _Batch, entry: Record, people: People, written: set[str]) -> None:

@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationStatus, supersedes
+from shared.ports.telemetry import CONVERSATION_CANCELLED, CONVERSATION_SCHEDULED
 from shared.ports.workbook import CONVERSATIONS_TABLE
 from shared.services.conversation_lifecycle import (
+    MAX_OPS,
     OUTBOX_PREFIX,
     OUTCOMES,
     cancel_upcoming,
@@ -19,9 +21,10 @@ from shared.services.conversation_lifecycle import (
     conversation_moved,
     conversation_statuses,
     record_conversation,
+    record_many,
     sweep_missed,
 )
-from shared.services.export_outcomes import export_outcomes, pending_entries
+from shared.services.export_outcomes import _conversations_of, export_outcomes, pending_entries
 from tests.fakes.storage import InMemoryStore
 from tests.fakes.workbook import InMemoryWorkbook
 from tests.unit.test_outcomes_world import TODAY, FixedClock, action, log_and_confirm, seed_pair
@@ -140,3 +143,64 @@ def test_a_lower_status_in_the_same_export_never_overwrites_a_higher_one(store: 
     log_and_confirm(store, FixedClock(), "grace", "ada", [action()])
     export(store, workbook)
     assert workbook.column(CONVERSATIONS_TABLE, "Status") == ["Held"]
+
+
+class EmittedEvents:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def emit(self, name: str, **attributes: object) -> None:
+        self.names.append(name)
+
+
+def scheduled_days(count: int) -> list[tuple[date, ConversationStatus]]:
+    return [(TODAY + timedelta(days=14 * n), ConversationStatus.SCHEDULED) for n in range(count)]
+
+
+@pytest.mark.parametrize("count", [1, 26, 99, 150])
+def test_conversations_scheduled_together_share_one_ticket_and_count_one_event_each(
+    store: InMemoryStore, count: int
+) -> None:
+    assert record_many(store, "grace", "ada", scheduled_days(count), NOW) == count
+    rows = store.query(OUTCOMES, KEY)
+    assert sum(r.row.startswith("conversation:") for r in rows) == count
+    ticket_rows = [r for r in rows if r.row.startswith(OUTBOX_PREFIX)]
+    assert sum(int(r.data["count"]) for r in ticket_rows) == count
+    assert len(ticket_rows) == (1 if count < MAX_OPS else 2)  # one per transaction of at most 100 operations
+    assert all(r.data["state"] == "scheduled" and r.data["org_unit"] == "Sales" for r in ticket_rows)
+    assert record_many(store, "grace", "ada", scheduled_days(count), NOW) == 0  # repeated: nothing, no ticket
+    assert store.query(OUTCOMES, KEY) == rows
+    events, workbook = EmittedEvents(), InMemoryWorkbook()
+    asyncio.run(export_outcomes(store, workbook, NOW, events))
+    assert events.names == [CONVERSATION_SCHEDULED] * count
+    assert not workbook_rows(workbook)  # a scheduled conversation is not a fact yet
+    asyncio.run(export_outcomes(store, workbook, NOW, events))
+    assert events.names == [CONVERSATION_SCHEDULED] * count  # exported once
+
+
+def test_a_plan_s_cancelled_weeks_keep_a_ticket_each_beside_the_scheduled_one(store: InMemoryStore) -> None:
+    changes = [*scheduled_days(4), (TODAY + timedelta(days=7), ConversationStatus.CANCELLED)]
+    assert record_many(store, "grace", "ada", changes, NOW) == 5
+    states = sorted(str(r.data["state"]) for r in store.query(OUTCOMES, KEY) if r.row.startswith(OUTBOX_PREFIX))
+    assert states == ["cancelled", "scheduled"]
+    events, workbook = EmittedEvents(), InMemoryWorkbook()
+    asyncio.run(export_outcomes(store, workbook, NOW, events))
+    assert sorted(events.names) == [CONVERSATION_CANCELLED] + [CONVERSATION_SCHEDULED] * 4
+    assert len(workbook_rows(workbook)) == 1
+
+
+def test_a_shared_ticket_is_dated_by_its_last_conversation(store: InMemoryStore) -> None:
+    record_many(store, "grace", "ada", scheduled_days(3), NOW)
+    [ticket] = [r for r in store.query(OUTCOMES, KEY) if r.row.startswith(OUTBOX_PREFIX)]
+    assert ticket.data["conversation_date"] == (TODAY + timedelta(days=28)).isoformat()  # retention keeps it
+    assert ticket.row == f"{OUTBOX_PREFIX}{conversation_id(KEY, TODAY)}:scheduled"
+
+
+@pytest.mark.parametrize("count", [0, -1, 101, "3", 2.0, True])
+def test_an_odd_ticket_count_counts_as_one_conversation(count: object) -> None:
+    assert _conversations_of({"count": count}) == 1
+    assert _conversations_of({}) == 1 and _conversations_of({"count": 26}) == 26
+
+
+def workbook_rows(workbook: InMemoryWorkbook) -> list[object]:
+    return list(workbook.tables.get(CONVERSATIONS_TABLE, []))
