@@ -32,7 +32,6 @@ from shared.services.languages import LANGUAGES, MAILBOX, remember_over
 from shared.services.languages import ROW as LANGUAGE_ROW
 from shared.services.pilot_scope import PilotConfig, refresh_pilot_scope
 from shared.services.scheduling_records import (
-    PAIRS,
     PEOPLE,
     PEOPLE_PARTITION,
     SERIES,
@@ -41,6 +40,7 @@ from shared.services.scheduling_records import (
     person_key,
     person_row,
 )
+from shared.services.sync_pairs import SyncedPairs
 
 PAIR_CHANGED = "pair-changed"
 QUEUED_KINDS = frozenset({"manager-change", "leaver", "disabled"})  # repair.handle_pair_changed ends their series
@@ -112,20 +112,10 @@ def _pair_event(kind: str, manager_id: str, report_id: str, **extra: str) -> dic
     return {"kind": kind, "manager_id": manager_id, "report_id": report_id, **extra}
 
 
-def _close_pairs_of(store: Store, person_id: str, kind: str) -> list[dict[str, Any]]:
-    """Mark every pair the person is in (as report or manager) inactive, and describe each."""
-    events = []
-    for record in store.query(PAIRS):
-        if person_id in {record.partition, record.row} and record.data.get("active"):
-            store.upsert(PAIRS, record.partition, record.row, {**record.data, "active": False, "closed": kind})
-            events.append(_pair_event(kind, record.partition, record.row))
-    return events
-
-
-def _open_pair(store: Store, person: Person) -> None:
+def _open_pair(pairs: SyncedPairs, person: Person) -> None:
     assert person.manager_id is not None
     org_unit = person.department or "unassigned"
-    store.upsert(PAIRS, person.manager_id, person.id, {"active": True, "org_unit": org_unit})
+    pairs.write(person.manager_id, person.id, {"active": True, "org_unit": org_unit})
 
 
 def _recheck_no_mailbox(store: Store, person: Person, old: Person) -> None:
@@ -154,7 +144,7 @@ def _person_row_with_mailbox(stored_rows: _StoredRows, person: Person, mailboxes
 
 
 def _apply_person(
-    store: Store, change: PersonChange, mailboxes: MailboxHours, stored_rows: _StoredRows
+    store: Store, change: PersonChange, mailboxes: MailboxHours, stored_rows: _StoredRows, pairs: SyncedPairs
 ) -> list[dict[str, Any]]:
     old = stored_rows.person(change.id)
     person = change.applied_to(old)
@@ -165,17 +155,17 @@ def _apply_person(
     if old is not None:
         _recheck_no_mailbox(store, person, old)
     if not person.account_enabled:
-        return _close_pairs_of(store, person.id, "disabled") if old is None or old.account_enabled else []
+        return pairs.close_all(person.id, "disabled") if old is None or old.account_enabled else []
     events: list[dict[str, Any]] = []
     old_manager = old.manager_id if old is not None and old.account_enabled else None
     if person.manager_id == old_manager:
         if person.manager_id and old is not None and old.department != person.department:
-            _open_pair(store, person)
+            _open_pair(pairs, person)
         return events
     if old_manager:
-        store.upsert(PAIRS, old_manager, person.id, {"active": False, "closed": "manager-change"})
+        pairs.write(old_manager, person.id, {"active": False, "closed": "manager-change"})
     if person.manager_id:
-        _open_pair(store, person)
+        _open_pair(pairs, person)
         kind = "manager-change" if old_manager else "new-pair"
         extra = {"old_manager_id": old_manager} if old_manager else {}
         events.append(_pair_event(kind, person.manager_id, person.id, **extra))
@@ -202,12 +192,12 @@ async def sync_org(directory: Directory, store: Store, queues: Queues, pilot: Pi
     delta = await directory.delta(token)
     summary = SyncSummary(round_trips=delta.round_trips)
     mailboxes = await directory.mailbox_hours([c.id for c in delta.people]) if delta.people else MailboxHours()
-    stored_rows = _StoredRows(store, delta.full)
+    stored_rows, pairs = _StoredRows(store, delta.full), SyncedPairs(store)
     for change in sorted(delta.people, key=lambda c: c.id):
-        summary.events += _apply_person(store, change, mailboxes, stored_rows)
+        summary.events += _apply_person(store, change, mailboxes, stored_rows, pairs)
     stored_rows.flush()  # before a leaver's row is deleted below
     for person_id in sorted({*delta.removed_ids, *stored_rows.missing_from(delta)}):
-        summary.events += _close_pairs_of(store, person_id, "leaver")
+        summary.events += pairs.close_all(person_id, "leaver")
         _keep_tombstone(store, stored_rows, person_id)
         store.delete(PEOPLE, PEOPLE_PARTITION, person_id)
     summary.people_changed = len(delta.people) + len(delta.removed_ids)  # a full sync counts everyone

@@ -11,7 +11,7 @@ from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import Person, WorkingHours
 from shared.ports.storage import Store
 from shared.services.languages import LANGUAGES, TEAMS, language_for, remember
-from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, SYNC, active_pairs, load_person
+from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, SYNC, active_pairs, load_person
 from shared.services.sync_org import DELTA_PARTITION, DELTA_ROW, LEAVERS_PARTITION, PAIR_CHANGED, sync_org
 from tests.bench.round_trips import Counted
 from tests.fakes.directory import FakeDirectory
@@ -169,3 +169,29 @@ async def test_a_full_sync_stores_the_people_a_hundred_rows_per_transaction() ->
     stored = load_person(store, "p007")
     assert stored is not None and (stored.manager_id, stored.job_title) == ("m0", "Principal")
     assert len(active_pairs(store)) == 249
+
+
+async def test_a_first_sync_with_disabled_managers_reads_the_pairs_once() -> None:
+    """Closing a person's pairs needs every pair they are in; that was a query of the whole pairs table per
+    disabled account or leaver, so a first sync grew with the square of the tenant. Now one query per sync, and the
+    pairs opened earlier in the same sync are closed too (disabled managers applied after their reports)."""
+    managers = [Person(f"z{n}", f"z{n}@x.test", f"Manager {n}", account_enabled=False) for n in range(3)]
+    reports = [
+        Person(f"a{n:02}", f"a{n:02}@x.test", f"Report {n}", manager_id=f"z{n % 3}", department="Ops")
+        for n in range(12)
+    ]
+    store = InMemoryStore()
+    counted = Counted(store)
+    summary = await sync_org(FakeDirectory([*managers, *reports]), cast(Store, counted), InMemoryQueues())
+    calls = counted.take_counts()
+    assert calls[f"query {PAIRS}"] == 1
+    closed = sorted((e["manager_id"], e["report_id"]) for e in summary.events if e["kind"] == "disabled")
+    assert closed == sorted((r.manager_id or "", r.id) for r in reports)
+    assert active_pairs(store) == []
+
+
+async def test_a_sync_that_closes_no_pair_reads_no_pairs() -> None:
+    world = World()
+    counted = Counted(world.store)
+    await sync_org(world.directory, cast(Store, counted), world.queues)
+    assert f"query {PAIRS}" not in counted.take_counts()

@@ -1,0 +1,59 @@
+"""The ``pairs`` table as one directory sync sees it: each pair's row, who is in which pairs, and the sync's writes.
+
+Closing a person's pairs (they left, or their account was disabled) must find every active pair they are in, as
+manager (their partition) or as report (a row in their manager's partition, whichever manager that is). That was a
+query of the whole table per such person: on a first sync of a large tenant, one per disabled account, so the sync
+grew with the square of the tenant (issue 20). Now the table is read once per sync, when the first pair is closed,
+and every write this sync makes goes through here, so a later close also sees the pairs opened earlier in the run.
+A sync that closes nothing reads nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.ports.storage import Store
+from shared.services.scheduling_records import PAIRS
+
+PairKey = tuple[str, str]  # (manager id, report id): the row's partition and row keys
+
+
+class SyncedPairs:
+    """Pairs read once (on the first close) and kept in step with the sync's own writes."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._rows: dict[PairKey, Mapping[str, Any]] | None = None
+        self._of_person: dict[str, set[PairKey]] = {}
+
+    def write(self, manager_id: str, report_id: str, data: Mapping[str, Any]) -> None:
+        """Store the pair's row (an upsert), and remember it when the table has been read."""
+        self._store.upsert(PAIRS, manager_id, report_id, data)
+        if self._rows is not None:
+            self._remember((manager_id, report_id), data)
+
+    def close_all(self, person_id: str, kind: str) -> list[dict[str, Any]]:
+        """Mark every active pair the person is in (as manager or report) inactive, closed by ``kind``; each one's
+        pair event, in the table's order (partition, then row)."""
+        rows = self._read()
+        events = []
+        for manager_id, report_id in sorted(self._of_person.get(person_id, ())):
+            data = rows[manager_id, report_id]
+            if data.get("active"):
+                self.write(manager_id, report_id, {**data, "active": False, "closed": kind})
+                events.append({"kind": kind, "manager_id": manager_id, "report_id": report_id})
+        return events
+
+    def _read(self) -> dict[PairKey, Mapping[str, Any]]:
+        if self._rows is None:
+            self._rows = {}
+            for record in self._store.query(PAIRS):
+                self._remember((record.partition, record.row), record.data)
+        return self._rows
+
+    def _remember(self, key: PairKey, data: Mapping[str, Any]) -> None:
+        assert self._rows is not None
+        self._rows[key] = dict(data)
+        for person_id in key:
+            self._of_person.setdefault(person_id, set()).add(key)
