@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 
 JsonDict = dict[str, Any]
 EntityKey = tuple[str, str, str]  # table, partition, row
+Where = Mapping[str, Sequence[str]]  # a query's filter: property name -> the texts it may hold
 
 
 # ---------------------------------------------------------------- storage
@@ -39,6 +40,11 @@ class Record:
     row: str
     data: Mapping[str, Any]
     etag: str | None = None
+
+
+def matches(data: Mapping[str, Any], where: Where) -> bool:
+    """Whether a row's data passes a query's ``where``: each named property is text, and one of the texts given."""
+    return all(isinstance(data.get(name), str) and data[name] in texts for name, texts in where.items())
 
 
 TRANSACTION_LIMIT = 100  # operations in one entity group transaction (Table Storage's limit)
@@ -99,7 +105,11 @@ class Store(Protocol):
 
     def delete(self, table: str, partition: str, row: str) -> None: ...
 
-    def query(self, table: str, partition: str | None = None) -> list[Record]: ...
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
+        """The table's rows (or one partition's), in key order. ``where``: only the rows whose text property ``name``
+        is one of its values, for each name given; the service filters, so a scan of a big table for a few rows
+        (pending outbox entries, conversations awaiting an outcome) sends back only those."""
+        ...
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         """Apply all ops atomically within one partition, or none."""

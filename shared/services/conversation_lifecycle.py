@@ -251,7 +251,8 @@ def sweep_missed(store: Store, today: date, after_days: int = MISSED_AFTER_DAYS,
     """Mark every scheduled or overdue conversation ``after_days`` past its date as missed; returns the count."""
     stamp = now or datetime.combine(today, datetime.min.time())
     missed = 0
-    for record in store.query(OUTCOMES):
+    awaiting = sorted(str(status) for status in AWAITING_OUTCOME)
+    for record in store.query(OUTCOMES, where={"status": awaiting}):  # the service filters the table
         if not record.row.startswith(CONVERSATION_PREFIX) or record.data.get("status") not in AWAITING_OUTCOME:
             continue
         day = date.fromisoformat(str(record.data["conversation_date"]))

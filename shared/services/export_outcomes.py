@@ -76,7 +76,8 @@ class _Batch:
 
 
 def pending_entries(store: Store, limit: int | None = None) -> list[Record]:
-    entries = [r for r in store.query(OUTCOMES) if r.row.startswith(OUTBOX_PREFIX) and r.data.get("status") == PENDING]
+    pending = store.query(OUTCOMES, where={"status": [PENDING]})  # the service filters: not the whole table back
+    entries = [r for r in pending if r.row.startswith(OUTBOX_PREFIX)]
     return entries[:limit] if limit else entries
 
 

@@ -41,7 +41,7 @@ def members(store: Store) -> list[Member]:
 def last_held(store: Store) -> dict[str, date]:
     """The date of each report's last held conversation, by report id."""
     held: dict[str, date] = {}
-    for record in store.query(OUTCOMES):
+    for record in store.query(OUTCOMES, where={"status": [str(ConversationStatus.HELD)]}):  # the service filters
         if record.row.startswith(CONVERSATION_PREFIX) and record.data.get("status") == ConversationStatus.HELD:
             report, day = str(record.data["report_id"]), date.fromisoformat(str(record.data["conversation_date"]))
             held[report] = max(day, held.get(report, day))

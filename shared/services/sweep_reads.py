@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from shared.ports.storage import EntityKey, NotFound, Record, Store, TransactionOp
+from shared.ports.storage import EntityKey, NotFound, Record, Store, TransactionOp, Where
 
 
 class SweepReads:
@@ -64,8 +64,8 @@ class SweepReads:
         self._forget(table, partition, row)
         self._inner.delete(table, partition, row)
 
-    def query(self, table: str, partition: str | None = None) -> list[Record]:
-        return self._inner.query(table, partition)
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
+        return self._inner.query(table, partition, where)
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         self._seen = {key: found for key, found in self._seen.items() if key[:2] != (table, partition)}

@@ -127,6 +127,36 @@ def test_query_by_partition_and_whole_table_sorted(store: Store) -> None:
     assert store.query("missingtable") == []
 
 
+def test_a_query_where_a_text_property_is_one_of_some_texts(store: Store) -> None:
+    """The service filters: each named property must be text and one of the texts given; quotes in a text are
+    data; a row without the property, or with a non-text value, never matches; no texts match nothing."""
+    rows = [("p1", "a", "pending"), ("p1", "b", "exported"), ("p2", "c", "pending"), ("p2", "d", "o'clock"),
+            ("p3", "e", None), ("p3", "f", 7)]  # fmt: skip
+    for partition, row, status in rows:
+        store.insert("outcomes", partition, row, {"status": status, "kind": "x" if row < "c" else "y"})
+    store.insert("outcomes", "p3", "g", {"kind": "x"})
+
+    def keys(found: list[Record]) -> list[tuple[str, str]]:
+        return [(r.partition, r.row) for r in found]
+
+    assert keys(store.query("outcomes", where={"status": ["pending"]})) == [("p1", "a"), ("p2", "c")]
+    assert keys(store.query("outcomes", "p2", where={"status": ["pending", "o'clock"]})) == [("p2", "c"), ("p2", "d")]
+    assert keys(store.query("outcomes", where={"status": ["pending"], "kind": ["y"]})) == [("p2", "c")]
+    assert store.query("outcomes", where={"status": ["7", "null", "None"]}) == []
+    assert store.query("outcomes", where={"status": []}) == []
+    assert store.query("missingtable", where={"status": ["pending"]}) == []
+    [found] = store.query("outcomes", "p1", where={"status": ["exported"]})
+    assert found.data == {"status": "exported", "kind": "x"} and found.etag
+
+
+def test_a_filtered_query_is_never_answered_from_a_block_of_reads(store: Store) -> None:
+    store.insert("outcomes", "p1", "a", {"status": "pending"})
+    store.insert("outcomes", "p1", "b", {"status": "exported"})
+    with store.read_ahead([], [("outcomes", "p1")]):
+        assert [r.row for r in store.query("outcomes", "p1", where={"status": ["pending"]})] == ["a"]
+        assert [r.row for r in store.query("outcomes", "p1")] == ["a", "b"]
+
+
 def test_find_rows_answers_the_rows_that_exist_in_one_partition(store: Store) -> None:
     ours = {row: store.insert("agendas", "ada", row, {"row": row}) for row in ("current", "card-1", "o'brien")}
     store.insert("agendas", "grace", "card-2", {"row": "card-2"})

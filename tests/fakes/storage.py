@@ -26,6 +26,8 @@ from shared.ports.storage import (
     Record,
     StaleWrite,
     TransactionOp,
+    Where,
+    matches,
 )
 
 Key = tuple[str, str]
@@ -100,7 +102,9 @@ class InMemoryStore:
         self.tables.get(table, {}).pop((partition, row), None)
         self._rows_of.get((table, partition), set()).discard(row)
 
-    def query(self, table: str, partition: str | None = None) -> list[Record]:
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
+        if where:  # the service filters; a block of reads holds whole partitions only
+            return [r for r in self._queried(table, partition) if matches(r.data, where)]
         read = read_ahead.served_query(self, table, partition)
         return read if read is not None else self._queried(table, partition)
 

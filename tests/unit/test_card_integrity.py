@@ -19,7 +19,7 @@ from shared.adapters.teams.views import card_for
 from shared.config import load_settings
 from shared.container.cards import render_kind
 from shared.domain.agenda import ITEM_TEXT_MAX, Visibility
-from shared.ports.storage import EntityKey, Record, Store, TransactionOp
+from shared.ports.storage import EntityKey, Record, Store, TransactionOp, Where
 from shared.services import agenda_store
 from shared.services.card_actions import (
     DEFAULT_EXPIRY,
@@ -257,8 +257,8 @@ class RacingStore:
     def delete(self, table: str, partition: str, row: str) -> None:
         self.inner.delete(table, partition, row)
 
-    def query(self, table: str, partition: str | None = None) -> list[Record]:
-        return self.inner.query(table, partition)
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
+        return self.inner.query(table, partition, where)
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         self.inner.transact(table, partition, ops)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationStatus, supersedes
+from shared.ports.storage import Record, Where
 from shared.ports.telemetry import CONVERSATION_CANCELLED, CONVERSATION_SCHEDULED
 from shared.ports.workbook import CONVERSATIONS_TABLE
 from shared.services.conversation_lifecycle import (
@@ -204,3 +205,27 @@ def test_an_odd_ticket_count_counts_as_one_conversation(count: object) -> None:
 
 def workbook_rows(workbook: InMemoryWorkbook) -> list[object]:
     return list(workbook.tables.get(CONVERSATIONS_TABLE, []))
+
+
+class WhereRecorder(InMemoryStore):
+    """Records each whole-table query of ``outcomes`` and the filter it asked the service for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scans: list[object] = []
+
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
+        if table == OUTCOMES and partition is None:
+            self.scans.append(where)
+        return super().query(table, partition, where)
+
+
+def test_the_export_and_the_missed_sweep_ask_the_service_for_their_rows_only() -> None:
+    """They read across every pair's partition: the table filters the rows by status, so a big outcomes table does
+    not come back whole every fifteen minutes. Left whole: the views' action quadrants (every logged outcome)."""
+    store = WhereRecorder()
+    seed_pair(store, "grace", "ada", "Sales")
+    record_many(store, "grace", "ada", scheduled_days(3), NOW)
+    assert sweep_missed(store, TODAY + timedelta(days=MISSED_AFTER_DAYS), now=NOW) == 1
+    export(store, InMemoryWorkbook())
+    assert store.scans == [{"status": ["overdue", "scheduled"]}, {"status": ["pending"]}, {"status": ["held"]}, None]

@@ -14,7 +14,7 @@ from shared.domain.calendar import SeriesEvent, SeriesSpec
 from shared.domain.people import Pair, pair_key
 from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
-from shared.ports.storage import Record, Store
+from shared.ports.storage import Record, Store, Where
 from shared.services.conversation_lifecycle import OUTCOMES
 from shared.services.schedule_create import _marked_done, _marked_together
 from shared.services.schedule_pair import schedule_pairs
@@ -115,8 +115,8 @@ def test_a_refused_claim_reads_the_persons_buckets_once_and_frees_its_own_in_one
 class _LosesARowAfterReading(InMemoryStore):
     """A store where another worker deletes one bucket right after the partition is read."""
 
-    def query(self, table: str, partition: str | None = None) -> list[Record]:
-        found = super().query(table, partition)
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
+        found = super().query(table, partition, where)
         if found:
             self.delete(table, found[0].partition, found[0].row)
         return found

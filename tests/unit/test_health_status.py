@@ -10,7 +10,7 @@ from typing import Any
 import azure.functions as func
 import pytest
 
-from shared.ports.storage import Record
+from shared.ports.storage import Record, Where
 from shared.services.health import StatusCache, summary_status
 from shared.services.runs import record_run
 from shared.services.triggers import QueueTrigger, TimerTrigger, Triggers
@@ -46,9 +46,9 @@ class CountingStore:
         self.reads += 1
         return self.inner.find(table, partition, row)
 
-    def query(self, table: str, partition: str | None = None) -> list[Record]:
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
         self.reads += 1
-        return self.inner.query(table, partition)
+        return self.inner.query(table, partition, where)
 
     def __getattr__(self, name: str) -> Any:  # writes go straight through, uncounted
         return getattr(self.inner, name)

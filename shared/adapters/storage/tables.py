@@ -30,6 +30,8 @@ from shared.ports.storage import (
     StaleWrite,
     StoreError,
     TransactionOp,
+    Where,
+    matches,
 )
 
 if TYPE_CHECKING:
@@ -113,11 +115,15 @@ class TableStore:
             found[entity["RowKey"]] = Record(table, partition, entity["RowKey"], data, etag)
         return found
 
-    def query(self, table: str, partition: str | None = None) -> list[Record]:
-        if (read := read_ahead.served_query(self, table, partition)) is not None:
+    def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
+        if not where and (read := read_ahead.served_query(self, table, partition)) is not None:
             return read
-        where = "" if partition is None else _in_partition(partition)
-        return [self._record(table, entity) for entity in self._pages(f"/{self._prefix}{table}()", where, table)]
+        if where and not all(where.values()):  # a property that may hold none of no texts: nothing to ask for
+            return []
+        path, query = f"/{self._prefix}{table}()", _filter(partition, where)
+        found = [self._record(table, entity) for entity in self._pages(path, query, table)]
+        # a value stored as JSON text (None, a list, a big integer) can equal a text on the service: not ours
+        return [record for record in found if matches(record.data, where)] if where else found
 
     @staticmethod
     def _record(table: str, entity: Mapping[str, Any]) -> Record:
@@ -209,7 +215,17 @@ class TableStore:
 
 
 def _in_partition(partition: str) -> str:
-    return "$filter=" + quote(f"PartitionKey eq '{_quoted(partition)}'", safe="")
+    return _filter(partition, None)
+
+
+def _filter(partition: str | None, where: Where | None) -> str:
+    """The OData ``$filter`` of a query: its partition, and each ``where`` property equal to one of its texts."""
+    clauses = [] if partition is None else [f"PartitionKey eq '{_quoted(partition)}'"]
+    for name, texts in (where or {}).items():
+        if not name.isidentifier():
+            raise ValueError(f"not a property name a query can filter on: {name!r}")
+        clauses.append("(" + " or ".join(f"{name} eq '{_quoted(text)}'" for text in texts) + ")")
+    return "$filter=" + quote(" and ".join(clauses), safe="") if clauses else ""
 
 
 def _quoted(value: str) -> str:
