@@ -33,13 +33,13 @@ from shared.domain.conversation_status import (
 from shared.domain.people import pair_key
 from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
-from shared.ports.storage import Record, Store, TransactionOp
+from shared.ports.storage import TRANSACTION_LIMIT, Record, Store, TransactionOp
 from shared.services.scheduling_records import PAIRS, load_person
 
 OUTCOMES = "outcomes"
 OUTCOME_PREFIX, OUTBOX_PREFIX, CONVERSATION_PREFIX = "outcome:", "outbox:", "conversation:"
 PENDING, EXPORTED = "pending", "exported"
-MAX_OPS = 100  # a Table Storage transaction holds at most 100 operations
+MAX_OPS = TRANSACTION_LIMIT  # a Table Storage transaction holds at most 100 operations
 
 
 def conversation_id(key: str, day: date) -> str:
@@ -253,7 +253,7 @@ def sweep_missed(store: Store, today: date, after_days: int = MISSED_AFTER_DAYS,
     missed = 0
     awaiting = sorted(str(status) for status in AWAITING_OUTCOME)
     for record in store.query(OUTCOMES, where={"status": awaiting}):  # the service filters the table
-        if not record.row.startswith(CONVERSATION_PREFIX) or record.data.get("status") not in AWAITING_OUTCOME:
+        if not record.row.startswith(CONVERSATION_PREFIX):
             continue
         day = date.fromisoformat(str(record.data["conversation_date"]))
         if is_missed(day, today, after_days):

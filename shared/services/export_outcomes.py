@@ -27,7 +27,7 @@ from typing import Any
 
 from shared.domain.conversation_status import RANK, ConversationStatus
 from shared.domain.tenure import TenureThresholds
-from shared.ports.storage import Record, StaleWrite, Store
+from shared.ports.storage import TRANSACTION_LIMIT, Record, StaleWrite, Store
 from shared.ports.telemetry import (
     ACTION_LOGGED,
     CONVERSATION_CANCELLED,
@@ -55,7 +55,6 @@ CONVERSATION_EVENTS = {
     "overdue": CONVERSATION_OVERDUE,
 }
 TABLES = (OUTCOMES_TABLE, CONVERSATIONS_TABLE)
-MAX_TICKET_COUNT = 100  # a ticket is written in its conversations' transaction: at most 100 operations
 Written = dict[str, set[str]]
 
 
@@ -113,7 +112,8 @@ def _collect_conversation(batch: _Batch, data: Mapping[str, Any], people: People
 def _conversations_of(data: Mapping[str, Any]) -> int:
     """How many conversations a ticket stands for: ``count`` on one for conversations scheduled together, else 1."""
     count = data.get("count")
-    return count if type(count) is int and 1 <= count <= MAX_TICKET_COUNT else 1
+    # a ticket is written in its conversations' transaction, so it stands for fewer than a transaction's operations
+    return count if type(count) is int and 1 <= count <= TRANSACTION_LIMIT else 1
 
 
 def _collect_outcome(store: Store, batch: _Batch, entry: Record, people: People, written: set[str]) -> None:

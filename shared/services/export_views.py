@@ -42,7 +42,7 @@ def last_held(store: Store) -> dict[str, date]:
     """The date of each report's last held conversation, by report id."""
     held: dict[str, date] = {}
     for record in store.query(OUTCOMES, where={"status": [str(ConversationStatus.HELD)]}):  # the service filters
-        if record.row.startswith(CONVERSATION_PREFIX) and record.data.get("status") == ConversationStatus.HELD:
+        if record.row.startswith(CONVERSATION_PREFIX):
             report, day = str(record.data["report_id"]), date.fromisoformat(str(record.data["conversation_date"]))
             held[report] = max(day, held.get(report, day))
     return held

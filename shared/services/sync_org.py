@@ -40,7 +40,7 @@ from shared.services.scheduling_records import (
     person_key,
     person_row,
 )
-from shared.services.sync_pairs import SyncedPairs
+from shared.services.sync_pairs import SyncedPairs, pair_event
 
 PAIR_CHANGED = "pair-changed"
 QUEUED_KINDS = frozenset({"manager-change", "leaver", "disabled"})  # repair.handle_pair_changed ends their series
@@ -108,10 +108,6 @@ class _StoredRows:
         return [row for row in self._people if row not in present]
 
 
-def _pair_event(kind: str, manager_id: str, report_id: str, **extra: str) -> dict[str, Any]:
-    return {"kind": kind, "manager_id": manager_id, "report_id": report_id, **extra}
-
-
 def _open_pair(pairs: SyncedPairs, person: Person) -> None:
     assert person.manager_id is not None
     org_unit = person.department or "unassigned"
@@ -168,9 +164,9 @@ def _apply_person(
         _open_pair(pairs, person)
         kind = "manager-change" if old_manager else "new-pair"
         extra = {"old_manager_id": old_manager} if old_manager else {}
-        events.append(_pair_event(kind, person.manager_id, person.id, **extra))
+        events.append(pair_event(kind, person.manager_id, person.id, **extra))
     elif old_manager:
-        events.append(_pair_event("manager-change", "", person.id, old_manager_id=old_manager))
+        events.append(pair_event("manager-change", "", person.id, old_manager_id=old_manager))
     return events
 
 

@@ -19,6 +19,11 @@ from shared.services.scheduling_records import PAIRS
 PairKey = tuple[str, str]  # (manager id, report id): the row's partition and row keys
 
 
+def pair_event(kind: str, manager_id: str, report_id: str, **extra: str) -> dict[str, Any]:
+    """What sync tells about a pair that opened or closed (``pair-changed`` messages carry the ending ones)."""
+    return {"kind": kind, "manager_id": manager_id, "report_id": report_id, **extra}
+
+
 class SyncedPairs:
     """Pairs read once (on the first close) and kept in step with the sync's own writes."""
 
@@ -42,7 +47,7 @@ class SyncedPairs:
             data = rows[manager_id, report_id]
             if data.get("active"):
                 self.write(manager_id, report_id, {**data, "active": False, "closed": kind})
-                events.append({"kind": kind, "manager_id": manager_id, "report_id": report_id})
+                events.append(pair_event(kind, manager_id, report_id))
         return events
 
     def _read(self) -> dict[PairKey, Mapping[str, Any]]:

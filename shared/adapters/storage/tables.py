@@ -84,7 +84,7 @@ class TableStore:
         A partition whose answer comes in pages is not kept: its ``query`` reads it again, page by page."""
         entities, wholes = list(dict.fromkeys(keys)), list(dict.fromkeys(partitions))
         paths = [self._entity_path(*key) for key in entities]
-        paths += [f"/{self._prefix}{table}()?{_in_partition(partition)}" for table, partition in wholes]
+        paths += [f"/{self._prefix}{table}()?{_filter(partition, None)}" for table, partition in wholes]
         answers = self._http.get_many(paths)
         read = {key: self._entity(answer, *key) for key, answer in zip(entities, answers, strict=False)}
         whole = {}
@@ -212,10 +212,6 @@ class TableStore:
                 _check(answer, name)
             self._existing.add(name)
         return name
-
-
-def _in_partition(partition: str) -> str:
-    return _filter(partition, None)
 
 
 def _filter(partition: str | None, where: Where | None) -> str:
