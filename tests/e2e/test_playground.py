@@ -224,7 +224,8 @@ def queued_card(page: Page, world: World, heading: str, kind: str) -> Locator:
     try:
         return newest_card(page, heading, timeout_s=180)
     except PlaywrightTimeout:
-        lines = [line for line in world.runner_log() if kind in line or "poison" in line or "confirmation card" in line]
+        told = (kind, kind.replace("_", " "), "poison", "confirmation card")
+        lines = [line for line in world.runner_log() if any(word in line for word in told)]
         raise AssertionError(f"no {heading!r} card; the runner logged:\n" + "\n".join(lines[-20:])) from None
 
 

@@ -106,7 +106,25 @@ def employee_prepares(world: World, page: Page) -> None:
     fill_prep(page, prep, kept_n, dropped_n)
     shot(world, prep, "02-prep-edited")
     prep.get_by_role("button", name="Save my preparation").click()
-    shot(world, newest_card(page, "Saved"), "03-prep-saved")
+    shot(world, saved_with_coach(page), "03-prep-saved")
+
+
+def saved_with_coach(page: Page) -> Locator:
+    """The saved prep card, rebuilt from storage, with the coach request on it.
+
+    Saving queues the coach request only when the submission asked for one. A late re-render between the last
+    check and the click can clear the box (see :func:`fill_prep`), and the saved card, which shows what was
+    stored, then has it unchecked: the person ticks it again and saves, as anyone would.
+    """
+    for _ in range(3):
+        saved = newest_card(page, "Saved")
+        wants_coach = saved.get_by_label("I'd rather talk to a coach")
+        if wants_coach.is_checked():
+            return saved
+        wants_coach.check()
+        saved.get_by_role("button", name="Save my preparation").click()
+        page.wait_for_timeout(1000)
+    raise AssertionError("the saved preparation never kept the coach request")
 
 
 def fill_prep(page: Page, prep: Locator, kept_n: int, dropped_n: int) -> None:
