@@ -1,17 +1,14 @@
 """Card triggers: the ``cards`` timer queues the due cards, the ``send-card`` queue sends each one once.
 
-Thin: each imports its service lazily and takes adapters from the container. A message naming someone
-who cannot get the card (``Undeliverable``) is logged and dropped; anything else that fails is raised,
-so the queue retries it and finally moves it to ``send-card-poison``.
+Thin: each imports its service lazily and takes adapters from the container; ``card_queue.handle_send_card``
+says what happens to a message that names someone who cannot get the card, or fails.
 """
 
 import json
-import logging
 
 import azure.functions as func
 
 bp = func.Blueprint()
-logger = logging.getLogger(__name__)
 STORAGE_CONNECTION = "AzureWebJobsStorage"
 
 
@@ -37,22 +34,8 @@ async def cards(timer: func.TimerRequest) -> None:
 async def send_card(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.container.cards import card_deps_from
-    from shared.services.card_delivery import Undeliverable, deliver_card
-    from shared.services.ops_telemetry import card_refused, card_result, poison_watch
-    from shared.services.runs import tracked_run
+    from shared.services.card_queue import handle_send_card
 
     c = container()
-    body = json.loads(msg.get_body())
-    with (
-        tracked_run(c.store, c.clock, "send_card") as note,
-        poison_watch(c.telemetry, "send-card", msg.dequeue_count or 0),
-    ):
-        try:
-            result = await deliver_card(card_deps_from(c), body)
-        except Undeliverable as refused:
-            logger.warning("send-card dropped: %s", refused)
-            note.detail = "undeliverable"
-            card_refused(c.telemetry, body)
-            return
-        note.detail = str(result)
-        card_result(c.telemetry, body, str(result))
+    body, attempt = json.loads(msg.get_body()), msg.dequeue_count or 0
+    await handle_send_card(c.store, c.clock, lambda: (card_deps_from(c), c.telemetry), body, attempt)

@@ -76,10 +76,10 @@ async def graph_notifications(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.container.notifications import notification_deps_from
     from shared.services.notification_handling import handle_notification
-    from shared.services.runs import tracked_run
+    from shared.services.runs import QUEUE_QUIET, tracked_run
 
     c = container()
-    with tracked_run(c.store, c.clock, "graph_notifications") as note:
+    with tracked_run(c.store, c.clock, "graph_notifications", quiet=QUEUE_QUIET) as note:
         deps = notification_deps_from(c, f"fn-{os.getpid()}")
         body = json.loads(msg.get_body())
         note.detail = await handle_notification(deps, body if isinstance(body, dict) else {})

@@ -57,12 +57,12 @@ async def schedule_pair(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.container.scheduling import context_from
     from shared.services.ops_telemetry import poison_watch, schedule_results
-    from shared.services.runs import tracked_run
+    from shared.services.runs import QUEUE_QUIET, tracked_run
     from shared.services.scheduling_handlers import handle_schedule_message
 
     c = container()
     with (
-        tracked_run(c.store, c.clock, "schedule_pair") as note,
+        tracked_run(c.store, c.clock, "schedule_pair", quiet=QUEUE_QUIET) as note,
         poison_watch(c.telemetry, "schedule-pair", msg.dequeue_count or 0),
     ):
         body = json.loads(msg.get_body())
@@ -77,9 +77,9 @@ async def pair_changed(msg: func.QueueMessage) -> None:
     from shared.container import container
     from shared.container.scheduling import context_from
     from shared.services.repair import handle_pair_changed
-    from shared.services.runs import tracked_run
+    from shared.services.runs import QUEUE_QUIET, tracked_run
 
     c = container()
-    with tracked_run(c.store, c.clock, "pair_changed") as note:
+    with tracked_run(c.store, c.clock, "pair_changed", quiet=QUEUE_QUIET) as note:
         note.detail = await handle_pair_changed(context_from(c, f"fn-{os.getpid()}"), json.loads(msg.get_body()))
     logger.info("pair-changed: %s", note.detail)

@@ -1,6 +1,7 @@
-"""Card fan-out on the real send path: prep cards to many people through ``deliver_card``.
+"""Card fan-out on the real send path: prep cards to many people through the ``send-card`` handler.
 
-The path is the production one: ``card_delivery.deliver_card`` -> ``send_cards.send_card`` (one shared
+The path is the production one: ``card_queue.handle_send_card`` (what the trigger runs: the run record, ops
+telemetry) -> ``card_delivery.deliver_card`` -> ``send_cards.send_card`` (one shared
 ``CardRateLimiter``, as the container keeps one per worker) -> ``TeamsMessenger`` (Agents SDK) against
 ``python -m devstack.connector_emulator`` (per-conversation windows and the global per-app limit on), with the
 Teams app installed through ``python -m devstack.graph_emulator`` (latency on). Messages are handled
@@ -65,8 +66,10 @@ from shared.config import load_settings
 from shared.container.cards import render_kind
 from shared.domain.people import Person
 from shared.ports.storage import Store
+from shared.ports.telemetry import NullEvents
 from shared.services.card_channels import channel_for
-from shared.services.card_delivery import CardDeps, deliver_card
+from shared.services.card_delivery import CardDeps
+from shared.services.card_queue import handle_send_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind
 from shared.services.due_cards import DueCard, occurrence_key
@@ -206,7 +209,7 @@ async def fan_out(deps: CardDeps, bodies: Sequence[dict[str, Any]]) -> tuple[flo
     async def one(body: dict[str, Any]) -> None:
         async with gate:
             try:
-                name = str(await deliver_card(deps, body))
+                name = await handle_send_card(deps.store, deps.clock, lambda: (deps, NullEvents()), body, 1)
             except Exception as error:  # counted, never hidden
                 name = f"error:{type(error).__name__}"
             results[name] = results.get(name, 0) + 1
