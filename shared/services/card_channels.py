@@ -12,13 +12,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.domain.card_channel import Channel, choose_channel
-from shared.ports.storage import Store
+from shared.ports.storage import EntityKey, Store
 
 if TYPE_CHECKING:
     from shared.domain.company import CompanyConfig
 
 DELIVERY, ROW = "delivery", "person"
 PREFERENCE, UNREACHABLE = "preference", "teams_unreachable"
+
+
+def delivery_key(person_id: str) -> EntityKey:
+    """The person's ``delivery`` row (what ``channel_for`` reads when email is on)."""
+    return DELIVERY, person_id, ROW
 
 
 def _row(store: Store, person_id: str) -> dict[str, object]:

@@ -24,7 +24,7 @@ from shared.ports.messenger import Messenger, Recipient
 from shared.ports.storage import EntityKey, Store
 from shared.services import agenda_store
 from shared.services import card_content as content
-from shared.services.card_channels import mark_teams_unreachable
+from shared.services.card_channels import delivery_key, mark_teams_unreachable
 from shared.services.card_email import EmailSender, email_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CONVERSATION_KINDS, CardKind, card_id, conversation_reads, ids_only
@@ -74,7 +74,8 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
 
 def _reads_ahead(deps: CardDeps, message: SendCard) -> tuple[list[EntityKey], list[tuple[str, str]]]:
     """What a conversation's card reads one after another, to read at once (issue 20: one wait instead of six): the
-    two people and the pair's outcomes, the employee's agenda, the recipient's language and stored conversation."""
+    two people and the pair's outcomes, the employee's agenda, the recipient's language, delivery row (with email
+    on) and stored conversation."""
     manager_id = str(message.template_data.get("managerId") or "")
     if message.kind not in CONVERSATION_KINDS or not manager_id:
         return [], []
@@ -83,6 +84,8 @@ def _reads_ahead(deps: CardDeps, message: SendCard) -> tuple[list[EntityKey], li
         keys.append(agenda_store.agenda_key(message.employee_id))
     if deps.language_of is not None:
         keys.append(language_key(message.recipient_id))
+    if deps.email is not None:  # the channel is then chosen from the person's delivery row
+        keys.append(delivery_key(message.recipient_id))
     keys += deps.messenger.stored_keys(Recipient(message.recipient_id, message.recipient_upn))
     return keys, partitions
 

@@ -10,11 +10,13 @@ import pytest
 
 from shared.ports.messenger import ConversationRef, Recipient
 from shared.ports.storage import EntityKey, Record
+from shared.services.card_channels import channel_for
 from shared.services.card_delivery import deliver_card
+from shared.services.card_email import EmailSender
 from shared.services.card_records import CardKind
 from shared.services.languages import language_for
 from tests.fakes.storage import InMemoryStore
-from tests.unit.test_card_actions_followups import START, RecordingMessenger, deps, seed_pair
+from tests.unit.test_card_actions_followups import CONFIG, START, RecordingMessenger, deps, seed_pair
 
 CONVERSATION = ("conversations", "{}", "teams")
 
@@ -71,3 +73,24 @@ async def test_a_card_reads_its_rows_in_one_block_and_each_once(kind: CardKind, 
         [*expected, ("outcomes", "grace__ada")], 1
     )
     assert len(messenger.cards) == 1
+
+
+async def test_with_email_on_the_delivery_row_is_read_in_the_block_too() -> None:
+    """Email on: the channel comes from the recipient's delivery row, read with the others, not after them."""
+    store = CountingStore()
+    seed_pair(store, "grace", "ada")
+    store.reads.clear()
+    messenger = StoringMessenger(store)
+    email = EmailSender(mailer=None, sender="wegrow@contoso.test", originator="originator-id")  # type: ignore[arg-type]
+    card_deps = replace(
+        deps(store, messenger),
+        email=email,
+        channel_of=lambda who: channel_for(store, CONFIG, who, email_available=True),
+    )
+    message = {"kind": "prep", "occurrence_id": "occ-mail", "recipient_id": "ada", "employee_id": "ada",
+               "template_data": {"managerId": "grace", "start": START}}  # fmt: skip
+    assert str(await deliver_card(card_deps, message)) == "sent"
+    ((keys, _),) = store.read_ahead_calls
+    assert ("delivery", "ada", "person") in keys
+    assert store.reads["delivery", "ada", "person"] == 1
+    assert len(messenger.cards) == 1, "no preference and Teams reachable: the card went to Teams"
