@@ -29,7 +29,7 @@ from shared.services.card_email import EmailSender, email_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CONVERSATION_KINDS, CardKind, card_id, conversation_reads, ids_only
 from shared.services.languages import language_key
-from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, load_person
+from shared.services.scheduling_records import load_person, people_with_upn
 from shared.services.send_cards import SendCard, SendResult, send_card
 
 logger = logging.getLogger(__name__)
@@ -130,8 +130,8 @@ def _with_recipient(deps: CardDeps, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _person_id_by_upn(store: Store, upn: str) -> str | None:
-    found = (r.row for r in store.query(PEOPLE, PEOPLE_PARTITION) if str(r.data.get("upn", "")).lower() == upn)
-    return next(found, None)
+    found = people_with_upn(store, upn)
+    return found[0].row if found else None
 
 
 def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:

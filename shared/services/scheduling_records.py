@@ -59,6 +59,14 @@ def load_person(store: Store, person_id: str) -> Person | None:
     return None if found is None else person_from_row(person_id, found.data)
 
 
+def people_with_upn(store: Store, upn: str, partition: str = PEOPLE_PARTITION) -> list[Record]:
+    """The rows of ``partition`` whose UPN is ``upn`` (any case): the service filters (UPNs are stored lower case
+    by ``person_row``), so a lookup reads the row it finds, not the whole directory."""
+    wanted = upn.strip()
+    found = store.query(PEOPLE, partition, where={"upn": list(dict.fromkeys((wanted.lower(), wanted)))})
+    return [record for record in found if str(record.data.get("upn", "")).lower() == wanted.lower()]
+
+
 def active_pairs(store: Store) -> list[Pair]:
     return [
         Pair(manager_id=r.partition, report_id=r.row, org_unit=str(r.data.get("org_unit") or "unassigned"))

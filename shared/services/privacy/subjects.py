@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.ports.storage import Store
-from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION
+from shared.services.scheduling_records import PEOPLE, PEOPLE_PARTITION, people_with_upn
 from shared.services.sync_org import LEAVERS_PARTITION
 
 AUDIT = "audit"
@@ -36,9 +36,8 @@ def find_subject(store: Store, who: str) -> Subject:
         found = store.find(PEOPLE, partition, wanted)
         if found is not None:
             return Subject(found.row, str(found.data.get("upn", "")).lower(), leaver)
-        for record in store.query(PEOPLE, partition):
-            if str(record.data.get("upn", "")).lower() == wanted.lower():
-                return Subject(record.row, wanted.lower(), leaver)
+        for record in people_with_upn(store, wanted, partition):
+            return Subject(record.row, wanted.lower(), leaver)
     raise UnknownPerson(f"no person or leaver with object id or UPN {who!r} is stored")
 
 
