@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from shared.domain.intervals import merged
 from shared.domain.planning import YearRequest
-from shared.domain.planning.micro_checks import DayLoad, MicroCheck
+from shared.domain.planning.micro_checks import MicroCheck
+from shared.domain.planning.micro_days import DayLoad
 from shared.domain.planning.micro_runs import Candidate, RunVerdicts, index_spans
 from shared.domain.planning.planner import SPAN_MARGIN
 from shared.domain.slots_rules import Rule

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from shared.domain.calendar import Busy
 from shared.domain.intervals import SpanSet
-from shared.domain.planning.micro_checks import THURSDAY, MicroCheck
+from shared.domain.planning.micro_checks import MicroCheck
+from shared.domain.planning.micro_days import THURSDAY
 from shared.domain.planning.model import YearRequest
 from shared.domain.planning.pair_sets import weekly_sets
 from shared.domain.slots_explain import WHOLE_DAY

@@ -10,7 +10,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from shared.domain.planning.first_choice import POOL, spread_offset
-from shared.domain.planning.micro_checks import THURSDAY, DayLoad, MicroCheck
+from shared.domain.planning.micro_checks import MicroCheck
+from shared.domain.planning.micro_days import THURSDAY, DayLoad
 from shared.domain.planning.micro_runs import RunVerdicts
 from shared.domain.planning.model import YearRequest
 from shared.domain.slots_rules import Rule

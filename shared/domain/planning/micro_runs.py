@@ -21,7 +21,8 @@ from shared.domain.slot_sets import WEEK_US
 from shared.domain.slots_rules import Rule
 
 if TYPE_CHECKING:
-    from shared.domain.planning.micro_checks import DayLoad, MicroCheck
+    from shared.domain.planning.micro_checks import MicroCheck
+    from shared.domain.planning.micro_days import DayLoad
 
 Run = tuple[range, int | None]  # a day's grid starts, and their manager-local day when it is one for all
 Candidate = tuple[int, tuple[Rule, ...], int]  # start, soft rules it breaks, manager-local day

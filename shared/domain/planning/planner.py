@@ -10,17 +10,16 @@ from shared.domain.calendar import Busy
 from shared.domain.planning import micro_first
 from shared.domain.planning.checks import Load, PairCheck, gaps_for
 from shared.domain.planning.first_choice import FirstChoice, choose_first
-from shared.domain.planning.micro_checks import DayGaps, DayLoad, MicroCheck
+from shared.domain.planning.micro_checks import MicroCheck
 from shared.domain.planning.micro_closest import closest_micro
+from shared.domain.planning.micro_days import DayGaps, DayLoad
+from shared.domain.planning.micro_milestones import serve_milestones as serve_micro
 from shared.domain.planning.micro_place import (
     Bounds,
     Placed,
 )
 from shared.domain.planning.micro_place import (
     place_pattern as place_micro,
-)
-from shared.domain.planning.micro_place import (
-    serve_milestones as serve_micro,
 )
 from shared.domain.planning.milestones import serve_milestones
 from shared.domain.planning.model import Conversation, YearPlan, YearRequest
