@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 @bp.route(route="messages", methods=["POST"])
 async def messages(req: func.HttpRequest) -> func.HttpResponse:
-    from shared.adapters.teams.auth import Forbidden, Unauthorized, check_activity
+    from shared.adapters.teams.accepted_activities import Forbidden, check_activity
+    from shared.adapters.teams.auth import Unauthorized
     from shared.adapters.teams.http_body import (
         BodyTooLarge,
         MalformedBody,

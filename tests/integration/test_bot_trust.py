@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from shared.adapters.teams.auth import JwtAuthenticator, KeySet
+from shared.adapters.teams.auth import JwtAuthenticator
+from shared.adapters.teams.signing_keys import KeySet
 from shared.config import load_settings
 from shared.container import Container
 from shared.services.agenda_store import load_agenda

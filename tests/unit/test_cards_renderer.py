@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from shared.adapters.cards.expressions import ExpressionError, Scope, compile_expression
-from shared.adapters.cards.renderer import RenderError, render, split_interpolated
+from shared.adapters.cards.interpolation import RenderError, split_interpolated
+from shared.adapters.cards.renderer import render
 
 pytestmark = pytest.mark.unit
 

@@ -16,16 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.adapters.cards.expressions import MISSING, ExpressionError, Scope
-from shared.adapters.cards.renderer import (
-    _RESERVED,
-    TEMPLATE_DIR,
-    RenderError,
-    _as_text,
-    _compiled,
-    _template_parts,
-    render,
-    render_card,
-)
+from shared.adapters.cards.interpolation import RenderError, _as_text, _compiled, _template_parts
+from shared.adapters.cards.renderer import TEMPLATE_DIR, render, render_card
+from shared.adapters.cards.template_builders import _RESERVED
 
 pytestmark = pytest.mark.unit
 

@@ -65,7 +65,8 @@ def _verdict_card(reply: CardReply, language: str) -> dict[str, Any]:
 
 
 def _template_card(reply: CardReply, language: str) -> dict[str, Any] | None:
-    from shared.adapters.cards.renderer import RenderError, render_card
+    from shared.adapters.cards.interpolation import RenderError
+    from shared.adapters.cards.renderer import render_card
 
     assert reply.kind is not None
     try:
@@ -75,7 +76,8 @@ def _template_card(reply: CardReply, language: str) -> dict[str, Any] | None:
 
 
 def _passed_card(reply: CardReply, language: str) -> dict[str, Any]:
-    from shared.adapters.cards.renderer import RenderError, render_card
+    from shared.adapters.cards.interpolation import RenderError
+    from shared.adapters.cards.renderer import render_card
 
     try:
         return render_card(PASSED_TEMPLATE, {"meetingDate": str(reply.view.get("meetingDate") or "")}, language)
