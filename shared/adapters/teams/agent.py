@@ -31,6 +31,7 @@ from microsoft_agents.hosting.core.authorization.auth_types import AuthTypes
 
 from shared.adapters.teams.auth import Authenticator, authenticator_for
 from shared.adapters.teams.bot_messages import BotServices, reply_language, reply_to
+from shared.adapters.teams.card_invoke import action_execute
 from shared.adapters.teams.http import FunctionsAdapter
 from shared.config import Settings
 from shared.domain.card_verdicts import BOOKING_NOT_HERE, NO_LEARNING
@@ -206,13 +207,13 @@ def _register_cards(app: AgentApplication[TurnState], services: BotServices) -> 
         )
         return invoke_response(reply, reply_language(services, context))
 
-    app.adaptive_card.action_execute(REFRESH_VERBS)(on_refresh)
-    app.adaptive_card.action_execute(ASSIGN_VERB)(on_assign)
-    app.adaptive_card.action_execute(BOOK_VERB)(on_book)
-    app.adaptive_card.action_execute(LOG_OUTCOMES_VERB)(on_log_outcomes)
-    app.adaptive_card.action_execute(REMINDER_OPEN_VERB)(on_open_reminded)
+    action_execute(app, REFRESH_VERBS, on_refresh)
+    action_execute(app, ASSIGN_VERB, on_assign)
+    action_execute(app, BOOK_VERB, on_book)
+    action_execute(app, LOG_OUTCOMES_VERB, on_log_outcomes)
+    action_execute(app, REMINDER_OPEN_VERB, on_open_reminded)
     for verb in SUBMIT_VERBS:
-        app.adaptive_card.action_execute(verb)(_submit_handler(services, verb, config, expiry))
+        action_execute(app, verb, _submit_handler(services, verb, config, expiry))
 
 
 def _verb_of(context: TurnContext) -> str:
