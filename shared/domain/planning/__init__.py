@@ -30,8 +30,9 @@ busy weeks can push later occurrences out of someone's hours. ``plan_year`` chec
 Busy lookups are O(log n) (``BusyIndex``); the whole horizon is evaluated only for a few candidates.
 Pure: no I/O, no clock.
 
-``plan_year`` runs these steps on integer microseconds and manager-local day numbers (``micro_checks``,
-``micro_first``, ``micro_place``; the manager's zone through ``zone_offsets.LocalClock``), with each person's
+``plan_year`` runs these steps on integer microseconds and manager-local day numbers (``micro_checks`` on
+``micro_grid`` and ``micro_days``, ``micro_first``, ``micro_place``, ``micro_milestones``, ``micro_cascade``; the
+manager's zone through ``zone_offsets.LocalClock``), with each person's
 hard busy time kept as merged spans per busy list between the plans of a run (``busy_spans``). The same steps
 on ``datetime``s (``planner.plan_with`` with ``checks``, ``first_choice``, ``moves``, ``milestones``,
 ``cascade``) are the reference the tests hold it to, plan for plan.

@@ -29,7 +29,7 @@ Candidate = tuple[int, tuple[Rule, ...], int]  # start, soft rules it breaks, ma
 Spans = tuple[list[int], list[int]]
 IndexSpans = list[tuple[int, int]]
 
-_THURSDAY = 3  # the weekday of day 0, as in ``micro_checks``
+_THURSDAY = 3  # the weekday of day 0, as in ``micro_days``
 _SOFT = {  # (lunch, edges, back-to-back) to the soft rules broken, in ``soft``'s order
     (lunch, edges, buffer): tuple(
         rule

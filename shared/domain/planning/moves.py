@@ -19,7 +19,7 @@ from shared.domain.planning.model import Conversation, YearRequest
 
 MOVE_DAYS = 7
 # how far a move for a reason (busy, limits, hours) may take a conversation from its pattern start: an hour more
-# than the days, for a DST change in between; a milestone may take it further (``cascade``, ``micro_place``)
+# than the days, for a DST change in between; a milestone may take it further (``cascade``, ``micro_cascade``)
 MOVE_REACH = timedelta(days=MOVE_DAYS, hours=1)
 
 
