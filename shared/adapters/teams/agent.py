@@ -63,7 +63,7 @@ class Bot:
     adapter: FunctionsAdapter
     app: AgentApplication[TurnState]
     authenticator: Authenticator
-    tenant_id: str | None  # every activity must come from this tenant (shared.adapters.teams.accepted_activities.check_activity)
+    tenant_id: str | None  # every activity must come from this tenant (accepted_activities.check_activity)
 
 
 class LocalTokenProvider(AnonymousTokenProvider):
