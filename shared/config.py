@@ -2,58 +2,34 @@
 
 A bad or missing value raises :class:`ConfigError` whose message is one line naming the
 variable and what is expected. ``infra/`` must set exactly these app settings (a test checks).
+The enums, patterns and well-known hosts are in :mod:`shared.config_values`; the checks across fields and the
+URL rules in :mod:`shared.config_checks`.
 """
 
 from __future__ import annotations
 
-import os
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Self
-from urllib.parse import urlsplit
+from typing import Self
 
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.config_checks import check_settings, connector_url_allowed
+from shared.config_values import (
+    GUID,
+    LOCAL_TEAMS_APP_MANIFEST_ID,
+    LOOPBACK_HOSTS,
+    TEAMS_CONNECTOR_HOSTS,
+    BotAuth,
+    Cron,
+    Environment,
+)
+
 ENV_PREFIX = "WEGROW_"
-
-
-class Environment(StrEnum):
-    LOCAL = "local"
-    AZURE = "azure"
-
-
-class BotAuth(StrEnum):
-    JWT = "jwt"
-    ANONYMOUS = "anonymous"
 
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
-
-
-Cron = Annotated[str, Field(pattern=r"^\S+( \S+){5}$")]
-GUID = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
-# The manifest id of the package `make package` builds without WEGROW_TEAMS_APP_MANIFEST_ID (devstack/package_app.py,
-# uuid5(NAMESPACE_DNS, "wegrow.local")); the Graph emulator's org catalog holds the WeGrow app under it.
-LOCAL_TEAMS_APP_MANIFEST_ID = "7759898a-d19c-5e24-9bc1-2ddeb2ceebdd"
-# The Bot Connector hosts Teams sends from and takes proactive messages on: public cloud (its regional variants,
-# /amer/, /emea/, /apac/..., are paths on the same host), GCC, GCC High and DoD (the Agents SDK's
-# TeamsServiceEndpoints / TeamsProactiveServiceEndpoints).
-TEAMS_CONNECTOR_HOSTS = (
-    "smba.trafficmanager.net",
-    "smba.infra.gcc.teams.microsoft.com",
-    "smba.infra.gov.teams.microsoft.us",
-    "smba.infra.dod.teams.microsoft.us",
-)
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-# Set by the Functions host in Azure (App Service platform variables); never by the local runner.
-AZURE_HOST_MARKERS = ("WEBSITE_INSTANCE_ID", "WEBSITE_SITE_NAME")
-
-
-def azure_host_marker() -> str | None:
-    """The platform variable that says this process runs in Azure, if any."""
-    return next((name for name in AZURE_HOST_MARKERS if os.environ.get(name)), None)
 
 
 class Settings(BaseSettings):
@@ -163,29 +139,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _storage_is_reachable(self) -> Self:
-        if self.storage_connection is None and self.storage_account is None:
-            raise ValueError("WEGROW_STORAGE_CONNECTION: expected an Azure Storage connection string")
-        if self.env is Environment.LOCAL and self.storage_connection is None:
-            raise ValueError("WEGROW_STORAGE_CONNECTION: expected a connection string in local mode (Azurite)")
-        if self.env is Environment.AZURE and self.bot_auth is BotAuth.ANONYMOUS:
-            raise ValueError("WEGROW_BOT_AUTH: anonymous is allowed only with WEGROW_ENV=local")
-        marker = azure_host_marker()
-        if marker and self.bot_auth is BotAuth.ANONYMOUS:
-            raise ValueError(
-                f"WEGROW_BOT_AUTH: anonymous is refused: the Functions host runs in Azure ({marker} is set)"
-            )
-        if marker and self.env is Environment.LOCAL:
-            raise ValueError(f"WEGROW_ENV: local is refused: the Functions host runs in Azure ({marker} is set)")
-        if not self.connector_allowed(str(self.connector_url)):
-            raise ValueError(
-                "WEGROW_CONNECTOR_URL: expected an https URL on a host in WEGROW_CONNECTOR_HOSTS "
-                "(loopback only with WEGROW_ENV=local)"
-            )
-        if self.public_base_url is not None and not _public_url_allowed(str(self.public_base_url), self.env):
-            raise ValueError(
-                "WEGROW_PUBLIC_BASE_URL: expected an https URL without credentials (loopback http only with "
-                "WEGROW_ENV=local)"
-            )
+        check_settings(self)
         return self
 
     @property
@@ -244,29 +198,6 @@ class Settings(BaseSettings):
     @property
     def graph_root(self) -> str:
         return str(self.graph_base_url).rstrip("/")
-
-
-def connector_url_allowed(url: str, hosts: frozenset[str]) -> bool:
-    """https on an allowed host; plain http only for a loopback host that is allowed (the local stack)."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return False
-    if host not in hosts or parts.username or parts.password:
-        return False
-    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS)
-
-
-def _public_url_allowed(url: str, env: Environment) -> bool:
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return False
-    if not host or parts.username or parts.password or parts.query or parts.fragment:
-        return False
-    return parts.scheme == "https" or (parts.scheme == "http" and env is Environment.LOCAL and host in LOOPBACK_HOSTS)
 
 
 def env_name(field: str) -> str:

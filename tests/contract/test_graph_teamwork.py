@@ -19,7 +19,8 @@ import pytest
 from shared.adapters.graph.client import aclose_graph_client, build_graph_client
 from shared.adapters.graph.retry import RetryPolicy, RetryStats
 from shared.adapters.graph.teamwork import AppNotPublished, GraphTeamsInstaller
-from shared.config import LOCAL_TEAMS_APP_MANIFEST_ID, load_settings
+from shared.config import load_settings
+from shared.config_values import LOCAL_TEAMS_APP_MANIFEST_ID
 from tests.fixtures.graph import GraphEmulator
 
 pytestmark = pytest.mark.contract

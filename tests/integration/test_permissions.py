@@ -36,7 +36,8 @@ from shared.adapters.graph.subscriptions import GraphSubscriptions
 from shared.adapters.graph.teamwork import GraphTeamsInstaller
 from shared.adapters.graph.workbook import GraphWorkbook
 from shared.adapters.workbook.template import build_template
-from shared.config import LOCAL_TEAMS_APP_MANIFEST_ID, load_settings
+from shared.config import load_settings
+from shared.config_values import LOCAL_TEAMS_APP_MANIFEST_ID
 from shared.domain.calendar import OccurrenceMove, Recurrence, RecurrenceKind, SeriesSpec
 from shared.domain.notifications import CHANGE_TYPES
 from shared.domain.people import Pair, Weekday

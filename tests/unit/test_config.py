@@ -6,7 +6,8 @@ import pytest
 from pydantic import SecretStr
 
 from devstack.package_app import LOCAL_MANIFEST_ID
-from shared.config import ConfigError, Environment, load_settings, setting_names
+from shared.config import ConfigError, load_settings, setting_names
+from shared.config_values import Environment
 
 pytestmark = pytest.mark.unit
 

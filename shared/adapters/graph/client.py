@@ -67,7 +67,7 @@ def _credential(settings: Settings) -> Any:
 
 def auth_provider(settings: Settings) -> AuthenticationProvider:
     """Anonymous locally (the emulator needs no token); azure-identity in Azure."""
-    from shared.config import Environment
+    from shared.config_values import Environment
 
     if settings.env is Environment.LOCAL:
         from kiota_abstractions.authentication import AnonymousAuthenticationProvider

@@ -28,7 +28,8 @@ import httpx
 import jwt
 
 from shared.adapters.teams.signing_keys import KeySet
-from shared.config import BotAuth, Environment, Settings
+from shared.config import Settings
+from shared.config_values import BotAuth, Environment
 
 if TYPE_CHECKING:
     from microsoft_agents.hosting.core import ClaimsIdentity

@@ -46,7 +46,8 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from shared.adapters.teams.connector_clients import ConnectorClients
 from shared.adapters.teams.sdk_fixes import CardActivity, client_factory
-from shared.config import TEAMS_CONNECTOR_HOSTS, connector_url_allowed
+from shared.config_checks import connector_url_allowed
+from shared.config_values import TEAMS_CONNECTOR_HOSTS
 from shared.first_try import once_then_async
 from shared.ports.messenger import ConversationRef, Recipient, RecipientUnreachable, StaleConversation, Throttled
 from shared.ports.storage import EntityKey, Store
