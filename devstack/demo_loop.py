@@ -96,7 +96,7 @@ def next_conversation(demo: Demo) -> timedelta:
 
 def sweep_missed(demo: Demo) -> int:
     """The outcomes timer's sweep: conversations past their date with no outcome for a week become missed."""
-    from shared.services.conversation_lifecycle import sweep_missed as sweep
+    from shared.services.conversation_changes import sweep_missed as sweep
 
     now = demo.clock.now()
     missed = sweep(demo.container.store, now.date(), now=now)

@@ -1,7 +1,7 @@
 """Outcome export triggers: the ``export`` queue (a nudge) and the ``%WEGROW_EXPORT_SCHEDULE%`` sweep.
 
 Both drain the whole outbox (idempotent, so overlapping runs add no duplicate rows); the sweep also
-marks conversations missed (``conversation_lifecycle.sweep_missed``) and purges outcome records older
+marks conversations missed (``conversation_changes.sweep_missed``) and purges outcome records older
 than ``WEGROW_RETENTION_DAYS``.
 """
 
@@ -16,7 +16,7 @@ STORAGE_CONNECTION = "AzureWebJobsStorage"
 
 async def _export(run_name: str, purge: bool, dequeue_count: int = 0) -> None:
     from shared.container import container
-    from shared.services.conversation_lifecycle import sweep_missed
+    from shared.services.conversation_changes import sweep_missed
     from shared.services.export_outcomes import export_outcomes
     from shared.services.ops_telemetry import poison_watch
     from shared.services.privacy import purge_expired

@@ -18,8 +18,9 @@ from shared.domain.people import pair_key
 from shared.domain.status import Progress
 from shared.ports.storage import StaleWrite, Store
 from shared.services import agenda_store
+from shared.services.card_conversations import conversation_date
 from shared.services.card_open_actions import open_actions
-from shared.services.card_records import CardRecord, conversation_date
+from shared.services.card_records import CardRecord
 from shared.services.card_submissions import PrepSubmission
 from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, requeue_outcome
 from shared.services.scheduling_records import load_person

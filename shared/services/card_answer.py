@@ -17,15 +17,9 @@ from typing import Any
 from shared.ports.clock import Clock
 from shared.ports.storage import EntityKey, Queues, Store
 from shared.services import card_storing
-from shared.services.card_actions import (
-    DEFAULT_EXPIRY,
-    VERB_KINDS,
-    CardReply,
-    ConfigSource,
-    handle_card_action,
-    handle_refresh,
-)
-from shared.services.card_records import conversation_reads
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import DEFAULT_EXPIRY, VERB_KINDS, CardReply, ConfigSource, handle_refresh
+from shared.services.card_conversations import conversation_reads
 from shared.services.prep_reopen import saved_prep_card
 from shared.services.scheduling_records import PAIRS
 from shared.services.sweep_reads import SweepReads

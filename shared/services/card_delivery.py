@@ -24,10 +24,12 @@ from shared.ports.messenger import Messenger, Recipient
 from shared.ports.storage import EntityKey, Store
 from shared.services import agenda_store
 from shared.services import card_content as content
+from shared.services import card_outcome_content as outcome_content
 from shared.services.card_channels import delivery_key, mark_teams_unreachable
+from shared.services.card_conversations import CONVERSATION_KINDS, conversation_reads
 from shared.services.card_email import EmailSender, email_card
 from shared.services.card_rate import CardRateLimiter
-from shared.services.card_records import CONVERSATION_KINDS, CardKind, card_id, conversation_reads, ids_only
+from shared.services.card_records import CardKind, card_id, ids_only
 from shared.services.languages import language_key
 from shared.services.scheduling_records import load_person, people_with_upn
 from shared.services.send_cards import SendCard, SendResult, send_card
@@ -175,12 +177,12 @@ def build_template_data(deps: CardDeps, message: SendCard) -> dict[str, Any]:
         log = agenda_store.load_outcome_log(deps.store, message.occurrence_id)
         if log is None:
             raise Undeliverable("no outcome log for this conversation yet")
-        return content.confirm_data(deps.config, meeting, log)
+        return outcome_content.confirm_data(deps.config, meeting, log)
     if message.kind is CardKind.PREP:
         return content.prep_data(deps.store, deps.config, meeting)
     if message.kind is CardKind.AGENDA:
         return content.agenda_data(deps.store, deps.config, meeting)
-    return content.outcome_data(deps.store, deps.config, meeting)
+    return outcome_content.outcome_data(deps.store, deps.config, meeting)
 
 
 def _meeting(store: Store, message: SendCard) -> content.Meeting:

@@ -4,7 +4,7 @@ agenda card, and every card rebuilt at refresh time.
 Each card row in ``cards`` keeps the conversation's ids (``managerId``, ``start``) and the employee, never
 content; the people come from table ``people``. A refresh rebuilds the card from the store as it is now
 (:func:`current_view`): the manager's agenda card from the employee's *current* shared view, so an item made
-private since the send is gone. Before that, ``card_records.conversation_state`` says whether the card's pair
+private since the send is gone. Before that, ``card_conversations.conversation_state`` says whether the card's pair
 still exists (same manager, both still here) and whether the conversation has passed (``start`` + expiry).
 """
 
@@ -18,6 +18,7 @@ from shared.domain.company import CompanyConfig
 from shared.ports.storage import AlreadyExists, Queues, Store
 from shared.services import agenda_store
 from shared.services import card_content as content
+from shared.services import card_outcome_content as outcome_content
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
 from shared.services.due_cards import SEND_CARD
 from shared.services.scheduling_records import load_person
@@ -38,7 +39,7 @@ def current_view(store: Store, config: CompanyConfig, card: CardRecord, now: dat
     if card.kind is CardKind.AGENDA and meeting.manager.id == card.recipient_id:
         return {**content.agenda_data(store, config, meeting), **ids}
     if card.kind is CardKind.OUTCOME and meeting.manager.id == card.recipient_id:
-        return {**content.outcome_data(store, config, meeting), **ids}
+        return {**outcome_content.outcome_data(store, config, meeting), **ids}
     if card.kind is CardKind.REMINDER:
         from shared.services.reminder_cards import reminder_data  # the reminded card's status decides: to do, done
 
@@ -46,7 +47,7 @@ def current_view(store: Store, config: CompanyConfig, card: CardRecord, now: dat
         return {**reminder, **ids} if reminder is not None else None
     if card.kind is CardKind.CONFIRM and meeting.employee.id == card.recipient_id:
         log = agenda_store.load_outcome_log(store, card.occurrence_id)
-        return {**content.confirm_data(config, meeting, log), **ids} if log is not None else None
+        return {**outcome_content.confirm_data(config, meeting, log), **ids} if log is not None else None
     return None
 
 

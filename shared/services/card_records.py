@@ -26,10 +26,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
-from shared.domain.people import pair_key
-from shared.ports.storage import AlreadyExists, EntityKey, Record, StaleWrite, Store
+from shared.ports.storage import AlreadyExists, Record, StaleWrite, Store
 from shared.services.agenda_store import AGENDAS
-from shared.services.scheduling_records import PAIRS, load_person, person_key
 
 CARDS = "cards"
 ROW = "card"
@@ -105,60 +103,6 @@ class CardRecord:
 def ids_only(template_data: Mapping[str, Any]) -> dict[str, Any]:
     """The part of a card's data a row may keep: ids and the start, never text anyone typed or a name."""
     return {key: template_data[key] for key in STORED_KEYS if isinstance(template_data.get(key), str)}
-
-
-CONVERSATION_KINDS = frozenset({CardKind.PREP, CardKind.AGENDA, CardKind.OUTCOME, CardKind.CONFIRM})
-
-
-class CardState(StrEnum):
-    CURRENT = "current"
-    PAIR_ENDED = "pair_ended"  # manager change or leaver: the card is no longer its recipient's
-    EXPIRED = "expired"  # the conversation passed more than the expiry ago
-
-
-def conversation_reads(manager_id: str, employee_id: str) -> tuple[list[EntityKey], list[tuple[str, str]]]:
-    """The rows the cards of a pair's conversation read (``Store.read_ahead``'s keys and partitions): both people's
-    rows, and the pair's outcomes partition (earlier actions, the logged outcome)."""
-    from shared.services.conversation_lifecycle import OUTCOMES  # imports planning: not at cold start
-
-    return [person_key(employee_id), person_key(manager_id)], [(OUTCOMES, pair_key(manager_id, employee_id))]
-
-
-def pair_is_current(store: Store, manager_id: str, employee_id: str) -> bool:
-    """Both people are still here and enabled, the employee still reports to that manager, the pair is open."""
-    employee, manager = load_person(store, employee_id), load_person(store, manager_id)
-    if employee is None or manager is None or not (employee.account_enabled and manager.account_enabled):
-        return False
-    if employee.manager_id != manager_id:
-        return False
-    pair = store.find(PAIRS, manager_id, employee_id)
-    return pair is None or bool(pair.data.get("active"))
-
-
-def conversation_state(store: Store, card: CardRecord, now: datetime, expiry: timedelta) -> CardState:
-    """Whether a conversation card may still be used. Cards of no conversation (coach requests) are always current."""
-    manager_id = str(card.template_data.get("managerId") or "")
-    if card.kind not in CONVERSATION_KINDS or not manager_id:
-        return CardState.CURRENT
-    if not pair_is_current(store, manager_id, card.employee_id):
-        return CardState.PAIR_ENDED
-    start = _start_of(card)
-    if start is not None and now > start + expiry:
-        return CardState.EXPIRED
-    return CardState.CURRENT
-
-
-def _start_of(card: CardRecord) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(card.template_data.get("start") or ""))
-    except ValueError:
-        return None
-
-
-def conversation_date(card: CardRecord) -> str:
-    """The conversation's day (ISO), from the row's ``start``; empty when the row has none."""
-    start = _start_of(card)
-    return start.date().isoformat() if start is not None else ""
 
 
 def agenda_row(card: str) -> str:

@@ -11,8 +11,8 @@ Table ``outcomes``, partition = the pair key (``manager__report``):
 The conversation id is derived from (pair, conversation date). A change that does not outrank the stored
 status writes nothing, so every writer can repeat itself: series creation and fix-ups (scheduled,
 cancelled), repair (moved), a logged outcome (held, written by ``record_outcome.store_outcome``), the reminder
-sweep (overdue, ``reminders.mark_overdue``) and the missed sweep (:func:`sweep_missed`). The record's ``prep``
-(``conversation_prep``) is kept through every status change and travels on each outbox entry.
+sweep (overdue, ``reminders.mark_overdue``) and the missed sweep (``conversation_changes.sweep_missed``). The
+record's ``prep`` (``conversation_prep``) is kept through every status change and travels on each outbox entry.
 """
 
 from __future__ import annotations
@@ -23,15 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from shared.domain.conversation_status import (
-    AWAITING_OUTCOME,
-    MISSED_AFTER_DAYS,
-    ConversationStatus,
-    is_missed,
-    supersedes,
-)
+from shared.domain.conversation_status import ConversationStatus, supersedes
 from shared.domain.people import pair_key
-from shared.domain.planning import YearPlan
 from shared.domain.tenure import tenure_stage
 from shared.ports.storage import TRANSACTION_LIMIT, Record, Store, TransactionOp
 from shared.services.scheduling_records import PAIRS, load_person
@@ -212,60 +205,3 @@ def scheduled_ticket(scheduled: list[Mapping[str, Any]], now: datetime) -> Trans
 def utc_day(instant: datetime) -> date:
     """The conversation date of an occurrence: its start's UTC date (as the outcome card's ``conversationDate``)."""
     return instant.astimezone(UTC).date()
-
-
-def conversation_moved(
-    store: Store, manager_id: str, report_id: str, start: datetime, to: datetime, now: datetime
-) -> int:
-    """Repair moved the occurrence at ``start`` to ``to``: that conversation is moved, the one at ``to`` scheduled."""
-    changes = [(utc_day(start), ConversationStatus.MOVED)]
-    if utc_day(to) != utc_day(start):  # moved within the day: the same conversation, recorded as moved
-        changes.append((utc_day(to), ConversationStatus.SCHEDULED))
-    return record_many(store, manager_id, report_id, changes, now)
-
-
-def record_plan(
-    store: Store, manager_id: str, report_id: str, plan: YearPlan, now: datetime, facts: PairFacts | None = None
-) -> int:
-    """A new series' conversations are scheduled, its skipped weeks cancelled (repeatable: nothing changes twice).
-    ``facts``: as :func:`record_many` takes them."""
-    changes = [(utc_day(c.start), ConversationStatus.SCHEDULED) for c in plan.conversations]
-    changes += [(utc_day(start), ConversationStatus.CANCELLED) for start, _ in plan.skipped]
-    return record_many(store, manager_id, report_id, changes, now, facts)
-
-
-def cancel_upcoming(store: Store, manager_id: str, report_id: str, now: datetime) -> int:
-    """The series ended: its scheduled conversations from today on are cancelled."""
-    today = utc_day(now)
-    changes = [
-        (date.fromisoformat(str(r.data["conversation_date"])), ConversationStatus.CANCELLED)
-        for r in store.query(OUTCOMES, pair_key(manager_id, report_id))
-        if r.row.startswith(CONVERSATION_PREFIX)
-        and r.data.get("status") == ConversationStatus.SCHEDULED
-        and str(r.data["conversation_date"]) >= today.isoformat()
-    ]
-    return record_many(store, manager_id, report_id, changes, now)
-
-
-def sweep_missed(store: Store, today: date, after_days: int = MISSED_AFTER_DAYS, now: datetime | None = None) -> int:
-    """Mark every scheduled or overdue conversation ``after_days`` past its date as missed; returns the count."""
-    stamp = now or datetime.combine(today, datetime.min.time())
-    missed = 0
-    awaiting = sorted(str(status) for status in AWAITING_OUTCOME)
-    for record in store.query(OUTCOMES, where={"status": awaiting}):  # the service filters the table
-        if not record.row.startswith(CONVERSATION_PREFIX):
-            continue
-        day = date.fromisoformat(str(record.data["conversation_date"]))
-        if is_missed(day, today, after_days):
-            manager_id, report_id = str(record.data["manager_id"]), str(record.data["report_id"])
-            missed += record_conversation(store, manager_id, report_id, day, ConversationStatus.MISSED, stamp)
-    return missed
-
-
-def conversation_statuses(store: Store) -> dict[str, str]:
-    """Every stored conversation's status by conversation id (for reports and tests)."""
-    return {
-        str(r.data["conversation_id"]): str(r.data["status"])
-        for r in store.query(OUTCOMES)
-        if r.row.startswith(CONVERSATION_PREFIX)
-    }

@@ -28,7 +28,8 @@ from shared.ports.clock import Clock
 from shared.ports.learning import AssignmentRefused, AssignmentRequest, LearningCatalog, LearningUnavailable
 from shared.ports.storage import Store
 from shared.services.card_actions import CardReply, Verdict, authorised_card
-from shared.services.card_records import CardKind, CardRecord, CardState, conversation_date, conversation_state
+from shared.services.card_conversations import CardState, conversation_date, conversation_state
+from shared.services.card_records import CardKind, CardRecord
 from shared.services.learning_records import assignment, assignment_key, save_assignment, stored_contents
 from shared.services.learning_sync import note_unavailable
 from shared.services.learning_views import is_training_for_knowledge, offered

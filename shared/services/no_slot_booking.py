@@ -38,16 +38,8 @@ from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import StaleWrite, Store
 from shared.services import scheduling_bookings
 from shared.services.card_actions import CardReply, Verdict, authorised_card
-from shared.services.card_records import (
-    CardKind,
-    CardRecord,
-    CardStatus,
-    ClaimRefused,
-    claim,
-    pair_is_current,
-    release,
-    set_status,
-)
+from shared.services.card_conversations import pair_is_current
+from shared.services.card_records import CardKind, CardRecord, CardStatus, ClaimRefused, claim, release, set_status
 from shared.services.no_slot_cards import Option, booked_data, is_current, options_of
 from shared.services.schedule_context import ScheduleContext, record_event
 from shared.services.scheduling_records import SERIES, load_person

@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 from shared.domain.people import Person
 from shared.domain.timezones import resolve_zone_or_default
 from shared.ports.storage import Queues, Store
-from shared.services.card_records import CardKind, CardStatus, card_id, find_card, pair_is_current
+from shared.services.card_conversations import pair_is_current
+from shared.services.card_records import CardKind, CardStatus, card_id, find_card
 from shared.services.scheduling_records import SERIES, load_person
 
 logger = logging.getLogger(__name__)

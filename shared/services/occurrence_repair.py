@@ -34,7 +34,7 @@ from shared.domain.slots import Preference, SlotRequest, attendee, choose
 from shared.domain.slots_rules import Attendee, hard_failure, in_working_hours, overlaps
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.storage import Record
-from shared.services.conversation_lifecycle import conversation_moved
+from shared.services.conversation_changes import conversation_moved
 from shared.services.repair_audit import AUDIT, audit_key
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_bookings import claim

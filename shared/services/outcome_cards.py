@@ -24,7 +24,8 @@ from shared.domain.company import CompanyConfig
 from shared.domain.people import pair_key
 from shared.ports.storage import StaleWrite, Store
 from shared.services import agenda_store
-from shared.services.card_records import CardKind, CardRecord, conversation_date
+from shared.services.card_conversations import conversation_date
+from shared.services.card_records import CardKind, CardRecord
 from shared.services.card_submissions import (
     DISPUTE_NEEDS_COMMENT,
     OutcomeConfirmation,
@@ -130,7 +131,7 @@ def refused_outcome_view(
     store: Store, config: CompanyConfig, card: CardRecord, data: Mapping[str, Any], error: ValidationError
 ) -> tuple[str, dict[str, Any] | None]:
     """The message and the refilled outcome card (None when the conversation cannot be rebuilt)."""
-    from shared.services import card_content
+    from shared.services import card_outcome_content
     from shared.services.card_followups import meeting_of
 
     problems, general = problems_by_slot(data, error)
@@ -138,7 +139,7 @@ def refused_outcome_view(
     meeting = meeting_of(store, card)
     if meeting is None:
         return message, None
-    view = card_content.outcome_data(store, config, meeting, typed=data, problems=problems, error=message)
+    view = card_outcome_content.outcome_data(store, config, meeting, typed=data, problems=problems, error=message)
     return message, {**view, "cardId": card.card_id}
 
 
@@ -156,7 +157,7 @@ def confirm_view(
     store: Store, config: CompanyConfig, card: CardRecord, *, error: str = "", comment: str = ""
 ) -> dict[str, Any] | None:
     """The employee's confirmation card as it is now: editable until they answered, then saying what they did."""
-    from shared.services import card_content
+    from shared.services import card_outcome_content
     from shared.services.card_followups import meeting_of
     from shared.services.card_outcome_views import answer_of
 
@@ -166,7 +167,7 @@ def confirm_view(
         return None
     day = _outcome_day(store, meeting.manager.id, card) or meeting.start.date()
     answer = answer_of(store, meeting.manager.id, card.recipient_id, day)
-    view = card_content.confirm_data(config, meeting, log, answer=answer, error=error, comment=comment)
+    view = card_outcome_content.confirm_data(config, meeting, log, answer=answer, error=error, comment=comment)
     return {**view, "cardId": card.card_id}
 
 

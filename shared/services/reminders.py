@@ -18,7 +18,8 @@ from shared.domain.conversation_status import ConversationStatus, PrepState
 from shared.domain.people import pair_key
 from shared.domain.reminders import ReminderPolicy, ReminderTarget, prep_state, reminder_due
 from shared.ports.storage import Store
-from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card, pair_is_current
+from shared.services.card_conversations import pair_is_current
+from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, find_card
 from shared.services.conversation_lifecycle import (
     CONVERSATION_PREFIX,
     OUTCOMES,

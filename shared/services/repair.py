@@ -10,7 +10,7 @@ from typing import Any
 from shared.domain.series import series_id
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import Record
-from shared.services.conversation_lifecycle import cancel_upcoming
+from shared.services.conversation_changes import cancel_upcoming
 from shared.services.occurrence_repair import RepairOutcome, expected_count, repair_occurrences
 from shared.services.repair_audit import AUDIT
 from shared.services.schedule_pair import ScheduleContext

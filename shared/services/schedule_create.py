@@ -18,7 +18,7 @@ from shared.domain.planning import YearPlan
 from shared.domain.timezones import UnknownTimeZone
 from shared.ports.directory import MailboxUnavailable
 from shared.ports.storage import TRANSACTION_LIMIT, NotFound, Record, StaleWrite, Store, StoreError, TransactionOp
-from shared.services.conversation_lifecycle import record_plan
+from shared.services.conversation_changes import record_plan
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.scheduling_bookings import choose_and_claim
 from shared.services.scheduling_records import SERIES

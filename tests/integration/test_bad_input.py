@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from shared.adapters.config_file import CompanyConfigError, parse_company_config
 from shared.container import Container
 from shared.domain.people import Person, WorkingHours
-from shared.services.card_actions import VERB_KINDS, Verdict, handle_card_action, handle_refresh
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import VERB_KINDS, Verdict, handle_refresh
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
 from shared.services.schedule_pair import ScheduleContext
 from shared.services.scheduling_handlers import run_cycle

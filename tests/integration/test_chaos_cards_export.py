@@ -34,7 +34,8 @@ from shared.adapters.workbook.template import build_template
 from shared.config import load_settings
 from shared.container import Container
 from shared.domain.people import pair_key
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, find_card
 from shared.services.record_outcome import OUTCOMES, conversation_id
 from shared.services.scheduling_records import SERIES

@@ -18,7 +18,8 @@ from shared.adapters.config_file import load_company_config
 from shared.adapters.storage.tables import TableStore
 from shared.container.cards import render_kind
 from shared.ports.learning import LearningCatalog
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
 from shared.services.health_notices import notices
 from shared.services.learning_assign import assign_recommended

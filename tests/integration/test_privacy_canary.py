@@ -22,7 +22,8 @@ from shared.domain.hr_views import FEWER_THAN_5
 from shared.domain.people import Pair
 from shared.ports.workbook import LEARNING_TABLE
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_delivery import deliver_card
 from shared.services.card_records import CARDS, CardKind, card_id
 from shared.services.export_outcomes import export_outcomes

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from shared.adapters.storage.tables import TableStore
-from shared.services.conversation_lifecycle import conversation_id, record_conversation, sweep_missed
+from shared.services.conversation_changes import sweep_missed
+from shared.services.conversation_lifecycle import conversation_id, record_conversation
 from shared.services.record_outcome import OUTCOMES
 from tests.fixtures.graph import GraphEmulator
 from tests.integration.test_outcomes_workbook import export, table_values, xlsx

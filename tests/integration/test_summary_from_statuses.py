@@ -21,7 +21,8 @@ from openpyxl import load_workbook
 from shared.adapters.workbook.template import build_template
 from shared.domain.status import Progress
 from shared.services.agenda_changes import set_action_statuses
-from shared.services.conversation_lifecycle import record_conversation, sweep_missed
+from shared.services.conversation_changes import sweep_missed
+from shared.services.conversation_lifecycle import record_conversation
 from shared.services.export_outcomes import export_outcomes
 from tests.fakes.storage import InMemoryStore
 from tests.fakes.workbook import InMemoryWorkbook

@@ -13,7 +13,8 @@ from shared.adapters.cards.validate import check_card
 from shared.adapters.config_file import load_company_config
 from shared.domain.agenda import MAX_ITEMS, AgendaFull, GrowthAgenda, ItemKind, ItemStatus, Visibility
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_content import Meeting, agenda_data, prep_data
 from shared.services.card_open_actions import open_actions
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card

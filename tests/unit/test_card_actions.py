@@ -9,7 +9,8 @@ import pytest
 from shared.domain.agenda import MAX_ITEMS, AgendaFull
 from shared.ports.storage import Record, Store
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action, handle_refresh
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict, handle_refresh
 from shared.services.card_records import (
     IN_AGENDA,
     CardKind,

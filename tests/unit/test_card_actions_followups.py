@@ -15,7 +15,8 @@ from shared.container.cards import render_kind
 from shared.domain.people import pair_key
 from shared.ports.messenger import ConversationRef, Recipient
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action, handle_log_outcomes, handle_refresh
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict, handle_log_outcomes, handle_refresh
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, card_id, find_card, insert_card

@@ -17,7 +17,8 @@ from shared.adapters.cards.validate import check_card
 from shared.adapters.config_file import load_company_config
 from shared.container.cards import render_kind
 from shared.domain.people import pair_key
-from shared.services.card_actions import CardReply, Verdict, handle_card_action, handle_refresh
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import CardReply, Verdict, handle_refresh
 from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, card_id, find_card, insert_card
 from shared.services.card_submissions import OutcomeSubmission, parse_outcome_submission
 from shared.services.export_outcomes import export_outcomes

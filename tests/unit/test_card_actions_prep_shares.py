@@ -11,7 +11,8 @@ import pytest
 from shared.adapters.cards.renderer import TEMPLATE_DIR, render_card
 from shared.domain.agenda import ItemKind, Visibility
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
 from shared.services.card_submissions import NEW_ENTRY_INPUTS
 from tests.fakes.storage import InMemoryStore

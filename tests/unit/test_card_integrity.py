@@ -21,14 +21,8 @@ from shared.container.cards import render_kind
 from shared.domain.agenda import ITEM_TEXT_MAX, Visibility
 from shared.ports.storage import EntityKey, Record, Store, TransactionOp, Where
 from shared.services import agenda_store
-from shared.services.card_actions import (
-    DEFAULT_EXPIRY,
-    PAIR_ENDED,
-    Verdict,
-    handle_card_action,
-    handle_log_outcomes,
-    handle_refresh,
-)
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import DEFAULT_EXPIRY, PAIR_ENDED, Verdict, handle_log_outcomes, handle_refresh
 from shared.services.card_delivery import CardDeps, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import (

@@ -11,7 +11,7 @@ import pytest
 
 from shared.ports.storage import Record, Store
 from shared.services import coach_requests
-from shared.services.card_actions import handle_card_action
+from shared.services.card_action_submit import handle_card_action
 from tests.unit.test_card_integrity import RacingStore
 from tests.unit.test_coach_requests import World
 

@@ -20,7 +20,8 @@ from shared.domain.coach import CoachStatus, card_ref
 from shared.domain.people import Person
 from shared.services import agenda_store, coach_requests
 from shared.services import card_content as content
-from shared.services.card_actions import Verdict, handle_card_action, handle_refresh
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict, handle_refresh
 from shared.services.card_delivery import CardDeps, Undeliverable, deliver_card
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, CardStatus, card_id, find_card

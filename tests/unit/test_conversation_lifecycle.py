@@ -13,17 +13,19 @@ from shared.domain.conversation_status import MISSED_AFTER_DAYS, ConversationSta
 from shared.ports.storage import Record, Where
 from shared.ports.telemetry import CONVERSATION_CANCELLED, CONVERSATION_SCHEDULED
 from shared.ports.workbook import CONVERSATIONS_TABLE
+from shared.services.conversation_changes import (
+    cancel_upcoming,
+    conversation_moved,
+    conversation_statuses,
+    sweep_missed,
+)
 from shared.services.conversation_lifecycle import (
     MAX_OPS,
     OUTBOX_PREFIX,
     OUTCOMES,
-    cancel_upcoming,
     conversation_id,
-    conversation_moved,
-    conversation_statuses,
     record_conversation,
     record_many,
-    sweep_missed,
 )
 from shared.services.export_outcomes import _conversations_of, export_outcomes, pending_entries
 from tests.fakes.storage import InMemoryStore

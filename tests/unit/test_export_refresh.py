@@ -16,7 +16,8 @@ from shared.domain.conversation_status import PrepState
 from shared.domain.tenure import TenureThresholds
 from shared.ports.telemetry import Events
 from shared.ports.workbook import CONVERSATIONS_TABLE, OUTCOMES_TABLE, PLATEAU_TABLE
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
 from shared.services.card_submissions import OutcomeConfirmation
 from shared.services.conversation_lifecycle import record_conversation

@@ -13,7 +13,8 @@ import pytest
 
 from shared.adapters.graph.retry import THROTTLE_LISTENERS, RetryableStatus, RetryPolicy, RetryStats, with_retries
 from shared.adapters.telemetry import in_memory_telemetry
-from shared.services.conversation_lifecycle import record_conversation, sweep_missed
+from shared.services.conversation_changes import sweep_missed
+from shared.services.conversation_lifecycle import record_conversation
 from shared.services.export_outcomes import export_outcomes
 from shared.services.ops_telemetry import card_refused, card_result, poison_watch, schedule_results, throttled
 from tests.fakes.storage import InMemoryStore

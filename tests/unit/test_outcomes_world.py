@@ -8,7 +8,8 @@ from typing import Any
 
 from shared.domain.people import Person
 from shared.ports.storage import Store
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_records import CardKind, CardRecord, CardStatus, card_id, insert_card
 from shared.services.scheduling_records import PAIRS, PEOPLE, PEOPLE_PARTITION, person_row
 

@@ -12,7 +12,8 @@ import pytest
 from shared.domain.card_verdicts import BUSY, SOMEONE_ELSE
 from shared.ports.storage import Record, StoreError, TransactionOp
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_records import (
     CardKind,
     CardRecord,

@@ -15,7 +15,8 @@ import pytest
 
 from shared.domain.people import Pair
 from shared.services import agenda_store
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_records import CARDS, CardKind, CardRecord, CardStatus, card_id, insert_card
 from shared.services.privacy import UnknownPerson, export_person, find_subject, forget_person, purge_expired
 from shared.services.privacy import subject_ref as keyed_ref

@@ -15,7 +15,8 @@ from shared.adapters.cards.validate import check_card
 from shared.adapters.config_file import load_company_config
 from shared.adapters.telemetry import in_memory_telemetry
 from shared.domain.calendar import Occurrence
-from shared.services.card_actions import Verdict, handle_card_action
+from shared.services.card_action_submit import handle_card_action
+from shared.services.card_actions import Verdict
 from shared.services.card_content import Meeting
 from shared.services.card_records import (
     CardKind,
@@ -27,7 +28,8 @@ from shared.services.card_records import (
     mark_sent,
     set_status,
 )
-from shared.services.conversation_lifecycle import conversation_id, conversation_statuses, record_conversation
+from shared.services.conversation_changes import conversation_statuses
+from shared.services.conversation_lifecycle import conversation_id, record_conversation
 from shared.services.conversation_prep import prep_state
 from shared.services.due_cards import SEND_CARD, CardsSweep, occurrence_key, sweep_due_cards
 from shared.services.ops_telemetry import card_result, prep_overdue
