@@ -1,5 +1,5 @@
 """Template data of the manager's outcome card (``outcome-log``) and the employee's confirmation card
-(``outcome-confirm``), rebuilt from the store each time (``card_content.outcome_data`` / ``confirm_data``).
+(``outcome-confirm``), rebuilt from the store each time (``card_outcome_content.outcome_data`` / ``confirm_data``).
 
 The outcome card has two faces:
 - editable: the pair's earlier open actions (close: done / dropped, "Did it work?" for training), empty action
