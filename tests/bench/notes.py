@@ -21,13 +21,15 @@ How the figures are made:
   cost per pair from the smallest size says whether it stays linear (`--plan-sizes 1000 10000 50000` for more).
 - First cycle (`tests/bench/cycle.py`): sync, plan, schedule with the real msgraph-sdk adapters against the Graph
   emulator as its own process (50 ms latency, the Outlook limits on: 4 concurrent requests and 10,000 per 10
-  minutes per mailbox), in-memory tables, the bundled company's 366-day year plan. Worker CPU per pair on the first
+  minutes per mailbox), tables and queues on Azurite in its own processes, the bundled company's 366-day year plan.
+  Worker CPU per pair on the first
   cycle and on the unchanged re-run; the emulator's CPU apart. The lower bound is one request at a time:
   latency x (round trips + $batch items / 4); up to 4 groups of managers are scheduled at once
   (`scheduling_handlers.LANES`). Peak RSS is the worker's alone now that the emulator is not in its process. Until
   2026-12-01 the emulator ran in a thread of the worker, so its CPU was mixed into the worker's. 1,000 and 10,000
   people: `python -m tests.bench.run --only cycle --cycle-people 1000 10000` (too slow for the 20-minute run).
-- Card fan-out (`tests/bench/card_fanout.py`): prep cards through `deliver_card` (16 at a time, like a queue
+- Card fan-out (`tests/bench/card_fanout.py`): prep cards through the `send-card` trigger's handler
+  (`card_queue.handle_send_card`: the run record, ops telemetry and `deliver_card`; 16 at a time, like a queue
   batch) with the Agents SDK messenger against the connector emulator (20 ms latency, Teams' per-conversation
   windows and 30 operations per second per app) and app installs on the Graph emulator, both as processes, while
   a bounded busy loop the bench starts (`--busy-core-s`, ended with the run) takes one of the two cores. Two
