@@ -10,6 +10,8 @@ from typing import Any, Protocol, runtime_checkable
 JsonDict = dict[str, Any]
 EntityKey = tuple[str, str, str]  # table, partition, row
 Where = Mapping[str, Sequence[str]]  # a query's filter: property name -> the texts it may hold
+# a read_ahead partition: (table, partition), or (table, partition, where) for the rows a where keeps
+PartitionRead = tuple[str, str] | tuple[str, str, Where]
 
 
 # ---------------------------------------------------------------- storage
@@ -81,7 +83,7 @@ class Store(Protocol):
         ...
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
     ) -> AbstractContextManager[None]:
         """A block whose ``find`` of one of ``keys`` (or of a row of a ``(table, partition)``), and ``query`` of one
         of ``partitions``, may be answered from reads made when it began.
@@ -91,7 +93,8 @@ class Store(Protocol):
         Only the block's own task or thread is served, each read once, and a write through this store makes the
         next read of what it touched go to the service; other writers are seen as had they landed a moment later
         (``shared.adapters.storage.read_ahead``). A partition is read whole: small ones only (a pair's outcomes),
-        never the directory's single partition.
+        never the directory's single partition. A ``(table, partition, where)`` reads the rows ``where`` keeps (the
+        service filters) and answers only a ``query`` with that ``where``.
         """
         ...
 

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from shared.ports.clock import Clock
-from shared.ports.storage import EntityKey, Queues, Store
+from shared.ports.storage import EntityKey, PartitionRead, Queues, Store
 from shared.services import card_storing
 from shared.services.card_action_submit import handle_card_action
 from shared.services.card_actions import DEFAULT_EXPIRY, VERB_KINDS, CardReply, ConfigSource, handle_refresh
@@ -46,7 +46,7 @@ def submit_and_answer(
 
 def _conversation_reads(
     reads: SweepReads, verb: str, data: Mapping[str, Any], actor_id: str | None
-) -> tuple[list[EntityKey], list[tuple[str, str]]]:
+) -> tuple[list[EntityKey], list[PartitionRead]]:
     """For a prep card as sent (its row names the manager): what the pair check and the card in the answer read
     one after another, to read at once: the two people, the pair, the pair's outcomes. The card's row is read first
     (the view keeps it for the submission); a card that names no manager needs none of these."""
@@ -55,5 +55,5 @@ def _conversation_reads(
     manager_id = str(card.template_data.get("managerId") or "") if card is not None else ""
     if card is None or not manager_id:
         return [], []
-    keys, partitions = conversation_reads(manager_id, card.employee_id)
+    keys, partitions = conversation_reads(manager_id, card.employee_id, outcomes_only=True)  # a prep card's reads
     return [*keys, (PAIRS, manager_id, card.employee_id)], partitions

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from shared.domain.people import pair_key
-from shared.ports.storage import EntityKey, Store
+from shared.ports.storage import EntityKey, PartitionRead, Store
 from shared.services.card_records import CardKind, CardRecord
 from shared.services.scheduling_records import PAIRS, load_person, person_key
 
@@ -25,12 +25,18 @@ class CardState(StrEnum):
     EXPIRED = "expired"  # the conversation passed more than the expiry ago
 
 
-def conversation_reads(manager_id: str, employee_id: str) -> tuple[list[EntityKey], list[tuple[str, str]]]:
+def conversation_reads(
+    manager_id: str, employee_id: str, *, outcomes_only: bool = False
+) -> tuple[list[EntityKey], list[PartitionRead]]:
     """The rows the cards of a pair's conversation read (``Store.read_ahead``'s keys and partitions): both people's
-    rows, and the pair's outcomes partition (earlier actions, the logged outcome)."""
-    from shared.services.conversation_lifecycle import OUTCOMES  # not at cold start
+    rows, and the pair's outcomes partition (earlier actions, the logged outcome). ``outcomes_only``: the partition's
+    outcome rows alone (the service filters), for the cards that read only the earlier actions (prep, agenda): a
+    year of conversation rows and outbox entries is most of the partition."""
+    from shared.services.record_outcome import OUTCOME_ROWS, OUTCOMES  # not at cold start
 
-    return [person_key(employee_id), person_key(manager_id)], [(OUTCOMES, pair_key(manager_id, employee_id))]
+    partition = (OUTCOMES, pair_key(manager_id, employee_id))
+    read: PartitionRead = (*partition, OUTCOME_ROWS) if outcomes_only else partition
+    return [person_key(employee_id), person_key(manager_id)], [read]
 
 
 def pair_is_current(store: Store, manager_id: str, employee_id: str) -> bool:

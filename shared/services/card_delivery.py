@@ -21,7 +21,7 @@ from shared.domain.company import CompanyConfig
 from shared.domain.language import DEFAULT_LANGUAGE
 from shared.ports.clock import Clock
 from shared.ports.messenger import Messenger, Recipient
-from shared.ports.storage import EntityKey, Store
+from shared.ports.storage import EntityKey, PartitionRead, Store
 from shared.services import agenda_store
 from shared.services import card_content as content
 from shared.services import card_outcome_content as outcome_content
@@ -74,14 +74,15 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
     return result
 
 
-def _reads_ahead(deps: CardDeps, message: SendCard) -> tuple[list[EntityKey], list[tuple[str, str]]]:
+def _reads_ahead(deps: CardDeps, message: SendCard) -> tuple[list[EntityKey], list[PartitionRead]]:
     """What a conversation's card reads one after another, to read at once (issue 20: one wait instead of six): the
     two people and the pair's outcomes, the employee's agenda, the recipient's language, delivery row (with email
     on) and stored conversation."""
     manager_id = str(message.template_data.get("managerId") or "")
     if message.kind not in CONVERSATION_KINDS or not manager_id:
         return [], []
-    keys, partitions = conversation_reads(manager_id, message.employee_id)
+    outcomes_only = message.kind in (CardKind.PREP, CardKind.AGENDA)  # they read the earlier actions alone
+    keys, partitions = conversation_reads(manager_id, message.employee_id, outcomes_only=outcomes_only)
     if message.kind in (CardKind.PREP, CardKind.AGENDA):
         keys.append(agenda_store.agenda_key(message.employee_id))
     if deps.language_of is not None:

@@ -23,7 +23,7 @@ from shared.domain.actions import ActionType, Gap, OutcomeAction, Owner
 from shared.domain.agenda import ITEM_TEXT_MAX
 from shared.domain.people import pair_key
 from shared.ports.storage import Store
-from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES
+from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOME_ROWS, OUTCOMES
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 def open_actions(store: Store, manager_id: str, report_id: str, before: date) -> list[OutcomeAction]:
     """Open actions the pair agreed in conversations before ``before``, oldest due date first."""
     found: list[OutcomeAction] = []
-    for record in store.query(OUTCOMES, pair_key(manager_id, report_id)):
+    for record in store.query(OUTCOMES, pair_key(manager_id, report_id), where=OUTCOME_ROWS):
         if not record.row.startswith(OUTCOME_PREFIX) or not _earlier(record.data, before):
             continue
         outcome = str(record.data.get("outcome_id") or record.row.removeprefix(OUTCOME_PREFIX))

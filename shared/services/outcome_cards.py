@@ -33,7 +33,7 @@ from shared.services.card_submissions import (
     used_slots,
 )
 from shared.services.outcome_review import closing_ops
-from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOMES, record_confirmation, store_outcome
+from shared.services.record_outcome import OUTCOME_PREFIX, OUTCOME_ROWS, OUTCOMES, record_confirmation, store_outcome
 
 logger = logging.getLogger(__name__)
 _RACE_RETRIES = 3
@@ -83,7 +83,7 @@ def _manager_of(store: Store, card: CardRecord) -> str:
 
 def _outcome_day(store: Store, manager: str, card: CardRecord) -> date | None:
     """The conversation date of the pair's outcome logged for this card's occurrence (None when there is none)."""
-    for record in store.query(OUTCOMES, pair_key(manager, card.recipient_id)):
+    for record in store.query(OUTCOMES, pair_key(manager, card.recipient_id), where=OUTCOME_ROWS):
         if record.row.startswith(OUTCOME_PREFIX) and record.data.get("occurrence_id") == card.occurrence_id:
             return date.fromisoformat(str(record.data["conversation_date"])[:10])
     return None

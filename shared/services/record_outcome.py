@@ -27,7 +27,7 @@ from typing import Any
 from shared.domain.actions import Confirmation, outcome_id
 from shared.domain.conversation_status import ConversationStatus
 from shared.domain.people import pair_key
-from shared.ports.storage import StaleWrite, Store, TransactionOp
+from shared.ports.storage import StaleWrite, Store, TransactionOp, Where
 from shared.services.card_submissions import DOMAIN_TYPES, OutcomeConfirmation, OutcomeLog
 from shared.services.conversation_lifecycle import (
     EXPORTED,
@@ -48,6 +48,7 @@ __all__ = [
     "OUTBOX_PREFIX",
     "OUTCOMES",
     "OUTCOME_PREFIX",
+    "OUTCOME_ROWS",
     "PENDING",
     "conversation_id",
     "outbox_op",
@@ -61,6 +62,9 @@ __all__ = [
 
 NOTE_PREFIX = "note:"
 _RACE_RETRIES = 3
+# a pair's outcome rows, and no other row of its partition (conversations, outbox entries, notes): every outcome row
+# says where the employee stands on it, and nothing else does; a query with it reads a year's outcomes, not its rows
+OUTCOME_ROWS: Where = {"confirmation": tuple(str(state) for state in Confirmation)}
 
 
 def _owner_role(owner: str, manager_id: str, report_id: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from shared.ports.storage import EntityKey, NotFound, Record, Store, TransactionOp, Where
+from shared.ports.storage import EntityKey, NotFound, PartitionRead, Record, Store, TransactionOp, Where
 
 
 class SweepReads:
@@ -38,7 +38,7 @@ class SweepReads:
         return {row: seen for row in rows if (seen := self._seen[table, partition, row]) is not None}
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
     ) -> AbstractContextManager[None]:
         return self._inner.read_ahead([key for key in keys if key not in self._seen], partitions)
 

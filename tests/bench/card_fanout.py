@@ -233,12 +233,15 @@ async def measure_on(
     exclude: frozenset[int] = frozenset(),
     profile: str | None = None,
     profile_pass: str = "first",
+    history: int = 0,
 ) -> dict[str, Any]:
     store = storage.store
     pairs = pairs_from(graph.tenant(), recipients)
     for employee, manager in pairs:
         for person in (employee, manager):
             store.upsert(PEOPLE, PEOPLE_PARTITION, person.id, person_row(person))
+    if history:
+        seed_history(store, pairs, history)
     figures: dict[str, Any] = {"recipients": len(pairs), "global_rps": GLOBAL_RPS, "concurrency": CONCURRENCY}
     async with sender(graph.base_url, connector.url, store) as deps:
         for name, event in (("first", "week-1"), ("warm", "week-2")):
@@ -268,6 +271,24 @@ async def measure_on(
     return figures
 
 
+def seed_history(store: Store, pairs: Sequence[tuple[Person, Person]], conversations: int) -> None:
+    """Each pair's ``outcomes`` partition as it stands part-way through a year: ``conversations`` fortnightly
+    conversations held before ``START``, each with an outcome of one open action (written as the outcome card
+    writes it), and as many scheduled after it. A card reads the pair's partition."""
+    from shared.services.card_submissions import OutcomeLog
+    from shared.services.conversation_lifecycle import record_conversation
+    from shared.services.record_outcome import store_outcome
+
+    fortnight, now = timedelta(days=14), START - timedelta(days=2)
+    action = {"text": "Pair on the release checklist", "quadrant": "sweet_spot", "type": "stretch",
+              "gap": "knowledge", "owner": "employee", "due": (START + fortnight * 4).date().isoformat()}  # fmt: skip
+    log = OutcomeLog.model_validate({"actions": [action]})
+    for employee, manager in pairs:
+        for n in range(1, conversations + 1):
+            store_outcome(store, manager.id, employee.id, (START - fortnight * n).date(), log, now)
+            record_conversation(store, manager.id, employee.id, (START + fortnight * n).date(), "scheduled", now)
+
+
 def start_connector() -> tuple[subprocess.Popen[str], ConnectorEmulatorClient]:
     command = [sys.executable, "-m", "devstack.connector_emulator", "--port", "0", "--global-rps", str(GLOBAL_RPS)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -287,17 +308,20 @@ def run(
     profile: str | None = None,
     store: str = "azurite",
     profile_pass: str = "first",
+    history: int = 0,
 ) -> dict[str, Any]:
-    """Both passes; with ``busy_s`` a child spins one core meanwhile (at most that long)."""
+    """Both passes; with ``busy_s`` a child spins one core meanwhile (at most that long); ``history``: conversations
+    held (each with an outcome) and as many scheduled, per pair, before the passes (:func:`seed_history`)."""
     with tables(store) as storage:
         graph = start_emulator("--latency-ms", str(GRAPH_LATENCY_MS), "--throttle", people=max(recipients * 2, 200))
         process, connector = start_connector()
         try:
             with busy_core(busy_s) as busy:
                 exclude = frozenset({busy} if busy else ())
-                figures = asyncio.run(measure_on(graph, connector, recipients, storage, exclude, profile, profile_pass))
+                measure = measure_on(graph, connector, recipients, storage, exclude, profile, profile_pass, history)
+                figures = asyncio.run(measure)
                 profiled = {"profiled_first_pass": profile is not None and profile_pass == "first"}
-                done = {"busy_core": busy is not None, **profiled, "store": store}
+                done = {"busy_core": busy is not None, **profiled, "store": store, "history": history}
                 return {**figures, **done}
         finally:
             stop(graph, process, connector)
@@ -317,5 +341,6 @@ if __name__ == "__main__":
     parser.add_argument("--profile", default=None, help="cProfile a pass (process time) into this file")
     parser.add_argument("--profile-pass", choices=("first", "warm"), default="first", help="the pass to profile")
     parser.add_argument("--store", choices=("azurite", "memory"), default="azurite", help="tables: Azurite or a dict")
+    parser.add_argument("--history", type=int, default=0, help="conversations held (and scheduled) per pair before")
     args = parser.parse_args()
-    print(json.dumps(run(args.recipients, args.busy_core_s, args.profile, args.store, args.profile_pass)))
+    print(json.dumps(run(args.recipients, args.busy_core_s, args.profile, args.store, args.profile_pass, args.history)))

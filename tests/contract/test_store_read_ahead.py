@@ -96,3 +96,48 @@ def test_what_the_block_read_is_served_once_and_to_its_own_thread_only(plain_sto
         assert [r.row for r in store.query(*PARTITION)] == ["o1", "o2", "o3"]
         assert [r.row for r in store.query(*PARTITION)] == ["o1", "o2", "o3", "o5"]
     assert store.get(*A).data == {"name": "changed elsewhere"}
+
+
+OPEN = {"state": ["open"]}
+
+
+def seeded_states(store: Store) -> None:
+    for row, state in (("s1", "open"), ("s2", "closed"), ("s3", "open"), ("s4", None)):
+        store.insert(*PARTITION, row, {"state": state})
+
+
+def test_a_filtered_partition_read_answers_its_own_query_as_the_service_would(store: Store) -> None:
+    seeded_states(store)
+    plain = same(store.query(*PARTITION, where=OPEN))
+    with store.read_ahead([], [(*PARTITION, OPEN)]):
+        assert same(store.query(*PARTITION, where=OPEN)) == plain
+    assert [row for _, _, row, _, _ in plain] == ["s1", "s3"]
+
+
+def test_a_whole_partition_read_answers_a_filtered_query_too(store: Store) -> None:
+    seeded_states(store)
+    plain = same(store.query(*PARTITION, where=OPEN))
+    with store.read_ahead([], [PARTITION]):
+        assert same(store.query(*PARTITION, where=OPEN)) == plain
+        assert [r.row for r in store.query(*PARTITION)] == ["s1", "s2", "s3", "s4"]
+
+
+def test_a_filtered_read_answers_only_its_where_once(plain_store: Store) -> None:
+    """Rows outside the filter were never read: a find, a whole query or another filter goes to the service."""
+    store = plain_store
+    seeded_states(store)
+    with store.read_ahead([], [(*PARTITION, OPEN)]):
+        in_another_thread(lambda: store.upsert(*PARTITION, "s5", {"state": "open"}))
+        closed = store.find(*PARTITION, "s2")
+        assert closed is not None and closed.data == {"state": "closed"}
+        assert [r.row for r in store.query(*PARTITION, where={"state": ["closed"]})] == ["s2"]
+        assert [r.row for r in store.query(*PARTITION)] == ["s1", "s2", "s3", "s4", "s5"]
+        assert [r.row for r in store.query(*PARTITION, where=OPEN)] == ["s1", "s3"]  # read when the block began
+        assert [r.row for r in store.query(*PARTITION, where=OPEN)] == ["s1", "s3", "s5"]  # served once
+
+
+def test_a_write_to_the_partition_makes_a_filtered_query_go_to_the_store(store: Store) -> None:
+    seeded_states(store)
+    with store.read_ahead([], [(*PARTITION, OPEN)]):
+        store.upsert(*PARTITION, "s2", {"state": "open"})
+        assert [r.row for r in store.query(*PARTITION, where=OPEN)] == ["s1", "s2", "s3"]

@@ -22,6 +22,7 @@ from shared.ports.storage import (
     EntityKey,
     JsonDict,
     NotFound,
+    PartitionRead,
     QueueMessage,
     Record,
     StaleWrite,
@@ -70,13 +71,21 @@ class InMemoryStore:
         return record if answered else self._stored(table, partition, row)
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
     ) -> AbstractContextManager[None]:
         """As Table Storage: all read now, then served as ``read_ahead`` says."""
         self.read_ahead_calls.append((list(keys), list(partitions)))
         read = {key: self._stored(*key) for key in keys}
-        whole = {(table, partition): self._queried(table, partition) for table, partition in partitions}
-        return read_ahead.serving(read_ahead.Ahead(self, read, whole))
+        reads = [read_ahead.parts(partition) for partition in partitions]
+        whole = {(table, partition): self._queried(table, partition) for table, partition, where in reads if not where}
+        filtered = {
+            ((table, partition), read_ahead.where_key(where)): [
+                r for r in self._queried(table, partition) if matches(r.data, where)
+            ]
+            for table, partition, where in reads
+            if where
+        }
+        return read_ahead.serving(read_ahead.Ahead(self, read, whole, filtered))
 
     def _stored(self, table: str, partition: str, row: str) -> Record | None:
         entry = self.tables.get(table, {}).get((partition, row))
@@ -103,10 +112,12 @@ class InMemoryStore:
         self._rows_of.get((table, partition), set()).discard(row)
 
     def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
-        if where:  # the service filters; a block of reads holds whole partitions only
+        read = read_ahead.served_query(self, table, partition, where)
+        if read is not None:
+            return read
+        if where:  # the service filters
             return [r for r in self._queried(table, partition) if matches(r.data, where)]
-        read = read_ahead.served_query(self, table, partition)
-        return read if read is not None else self._queried(table, partition)
+        return self._queried(table, partition)
 
     def _queried(self, table: str, partition: str | None) -> list[Record]:
         rows = self.tables.get(table, {})

@@ -19,7 +19,7 @@ from shared.adapters.teams.views import card_for
 from shared.config import load_settings
 from shared.container.cards import render_kind
 from shared.domain.agenda import ITEM_TEXT_MAX, Visibility
-from shared.ports.storage import EntityKey, Record, Store, TransactionOp, Where
+from shared.ports.storage import EntityKey, PartitionRead, Record, Store, TransactionOp, Where
 from shared.services import agenda_store
 from shared.services.card_action_submit import handle_card_action
 from shared.services.card_actions import DEFAULT_EXPIRY, PAIR_ENDED, Verdict, handle_log_outcomes, handle_refresh
@@ -235,7 +235,7 @@ class RacingStore:
         return self.inner.get(table, partition, row)
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
     ) -> AbstractContextManager[None]:
         return nullcontext()  # every read goes through find, which races
 

@@ -15,6 +15,7 @@ from shared.services.card_delivery import deliver_card
 from shared.services.card_email import EmailSender
 from shared.services.card_records import CardKind
 from shared.services.languages import language_for
+from shared.services.record_outcome import OUTCOME_ROWS
 from tests.fakes.storage import InMemoryStore
 from tests.unit.test_card_actions_followups import CONFIG, START, RecordingMessenger, deps, seed_pair
 
@@ -68,7 +69,8 @@ async def test_a_card_reads_its_rows_in_one_block_and_each_once(kind: CardKind, 
     people = [("people", "people", "ada"), ("people", "people", "grace")]
     expected = [*people, *([("agendas", "ada", "current")] if agenda else []), ("languages", recipient, "person"),
                 ("conversations", recipient, "teams")]  # fmt: skip
-    assert store.read_ahead_calls == [(expected, [("outcomes", "grace__ada")])]
+    outcomes = ("outcomes", "grace__ada", OUTCOME_ROWS) if agenda else ("outcomes", "grace__ada")  # prep, agenda
+    assert store.read_ahead_calls == [(expected, [outcomes])]
     assert {key: store.reads[key] for key in [*expected, ("outcomes", "grace__ada")]} == dict.fromkeys(
         [*expected, ("outcomes", "grace__ada")], 1
     )

@@ -2,9 +2,11 @@
 
 The block's reads are made at once when it begins (Table Storage: one wait for all of them). Later, in the same task
 or thread, the first ``find`` of each entity, and the first ``query`` of each partition read, is answered from them;
-a row of a partition read answers its first ``find`` too. A write through the same store forgets what it touches
-(a row, and any partition read it belongs to), so the block always sees its own writes. Answers are served once: a
-second read of the same entity goes to the service again (a loop that re-reads must see new data).
+a row of a partition read answers its first ``find`` too. A partition read with a ``where`` (only the rows it keeps
+come back) answers the first query with that same ``where``, and nothing else; a whole partition read also answers
+the first query of each ``where`` (filtered here, as the service would). A write through the same store forgets what
+it touches (a row, and any partition read it belongs to), so the block always sees its own writes. Answers are
+served once: a second read of the same entity goes to the service again (a loop that re-reads must see new data).
 """
 
 from __future__ import annotations
@@ -14,15 +16,25 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from shared.ports.storage import EntityKey, Record
+from shared.ports.storage import EntityKey, PartitionRead, Record, Where, matches
 
 PartitionKey = tuple[str, str]  # table, partition
+WhereKey = tuple[tuple[str, tuple[str, ...]], ...]  # a where, hashable: () for the whole partition
+
+
+def where_key(where: Where | None) -> WhereKey:
+    return tuple(sorted((name, tuple(sorted(texts))) for name, texts in (where or {}).items()))
+
+
+def parts(read: PartitionRead) -> tuple[str, str, Where | None]:
+    """A read_ahead partition as (table, partition, where or None for the whole partition)."""
+    return (read[0], read[1], read[2] or None) if len(read) == 3 else (read[0], read[1], None)
 
 
 @dataclass
 class _Partition:
     rows: dict[str, Record]
-    queried: bool = False  # its query was answered
+    queried: set[WhereKey] = field(default_factory=set)  # the queries answered (by their where)
     found: set[str] = field(default_factory=set)  # rows whose find was answered
 
 
@@ -34,10 +46,12 @@ class Ahead:
         owner: object,
         entities: Mapping[EntityKey, Record | None],
         partitions: Mapping[PartitionKey, list[Record]],
+        filtered: Mapping[tuple[PartitionKey, WhereKey], list[Record]] | None = None,
     ) -> None:
         self.owner = owner
         self._entities = dict(entities)
         self._partitions = {key: _Partition({r.row: r for r in records}) for key, records in partitions.items()}
+        self._filtered = {key: list(records) for key, records in (filtered or {}).items()}
 
     def find(self, key: EntityKey) -> tuple[bool, Record | None]:
         """(True, the record or None) when the block read it and nobody used it yet, else (False, None)."""
@@ -49,17 +63,25 @@ class Ahead:
         partition.found.add(key[2])
         return True, partition.rows.get(key[2])
 
-    def query(self, table: str, partition: str) -> list[Record] | None:
-        """The partition's records, sorted by row, when the block read it and nobody queried it yet."""
+    def query(self, table: str, partition: str, where: Where | None = None) -> list[Record] | None:
+        """The partition's records (those ``where`` keeps), sorted by row, when the block read them and nobody
+        asked this query yet."""
+        wanted = where_key(where)
+        kept = self._filtered.pop(((table, partition), wanted), None) if wanted else None
+        if kept is not None:
+            return sorted(kept, key=lambda record: record.row)
         read = self._partitions.get((table, partition))
-        if read is None or read.queried:
+        if read is None or wanted in read.queried:
             return None
-        read.queried = True
-        return [read.rows[row] for row in sorted(read.rows)]
+        read.queried.add(wanted)
+        rows = [read.rows[row] for row in sorted(read.rows)]
+        return [record for record in rows if matches(record.data, where)] if where else rows
 
     def forget(self, table: str, partition: str, row: str) -> None:
         self._entities.pop((table, partition, row), None)
         self._partitions.pop((table, partition), None)
+        for key in [key for key in self._filtered if key[0] == (table, partition)]:
+            del self._filtered[key]
 
 
 _CURRENT: ContextVar[Ahead | None] = ContextVar("store_read_ahead", default=None)
@@ -77,10 +99,10 @@ def served_find(owner: object, key: EntityKey) -> tuple[bool, Record | None]:
     return ahead.find(key) if ahead is not None else (False, None)
 
 
-def served_query(owner: object, table: str, partition: str | None) -> list[Record] | None:
+def served_query(owner: object, table: str, partition: str | None, where: Where | None = None) -> list[Record] | None:
     """``owner``'s query of one partition answered by the current block, else None (read it from the service)."""
     ahead = _current(owner) if partition is not None else None
-    return ahead.query(table, partition) if ahead is not None and partition is not None else None
+    return ahead.query(table, partition, where) if ahead is not None and partition is not None else None
 
 
 def forget(owner: object, table: str, partition: str, row: str) -> None:

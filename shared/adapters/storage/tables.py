@@ -26,6 +26,7 @@ from shared.ports.storage import (
     AlreadyExists,
     EntityKey,
     NotFound,
+    PartitionRead,
     Record,
     StaleWrite,
     StoreError,
@@ -78,23 +79,38 @@ class TableStore:
         return self._entity(answer, table, partition, row)
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[tuple[str, str]] = ()
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
     ) -> AbstractContextManager[None]:
         """Every entity and partition read at once (``TableHttp.get_many``), then served as ``read_ahead`` says.
         A partition whose answer comes in pages is not kept: its ``query`` reads it again, page by page."""
-        entities, wholes = list(dict.fromkeys(keys)), list(dict.fromkeys(partitions))
+        entities = list(dict.fromkeys(keys))
+        reads = list(
+            {(t, p, read_ahead.where_key(w)): (t, p, w) for t, p, w in map(read_ahead.parts, partitions)}.values()
+        )
         paths = [self._entity_path(*key) for key in entities]
-        paths += [f"/{self._prefix}{table}()?{_filter(partition, None)}" for table, partition in wholes]
+        paths += [f"/{self._prefix}{table}()?{_filter(partition, where)}" for table, partition, where in reads]
         answers = self._http.get_many(paths)
         read = {key: self._entity(answer, *key) for key, answer in zip(entities, answers, strict=False)}
-        whole = {}
-        for (table, partition), answer in zip(wholes, answers[len(entities) :], strict=True):
-            if answer.status != 404:
-                _check(answer, table)
-            if "x-ms-continuation-nextpartitionkey" not in answer.headers:
-                entities_read = json.loads(answer.body).get("value", []) if answer.status != 404 else []
-                whole[table, partition] = [self._record(table, entity) for entity in entities_read]
-        return read_ahead.serving(read_ahead.Ahead(self, read, whole))
+        whole, filtered = {}, {}
+        for (table, partition, where), answer in zip(reads, answers[len(entities) :], strict=True):
+            records = self._partition_answer(table, answer)
+            if records is None:
+                continue
+            if where is None:
+                whole[table, partition] = records
+            else:  # a value stored as JSON text can equal a text on the service: not ours (as ``query``)
+                kept = [record for record in records if matches(record.data, where)]
+                filtered[(table, partition), read_ahead.where_key(where)] = kept
+        return read_ahead.serving(read_ahead.Ahead(self, read, whole, filtered))
+
+    def _partition_answer(self, table: str, answer: Answer) -> list[Record] | None:
+        """A read-ahead partition's records; None when the answer comes in pages (its query reads them again)."""
+        if answer.status != 404:
+            _check(answer, table)
+        if "x-ms-continuation-nextpartitionkey" in answer.headers:
+            return None
+        entities_read = json.loads(answer.body).get("value", []) if answer.status != 404 else []
+        return [self._record(table, entity) for entity in entities_read]
 
     def _entity(self, answer: Answer, table: str, partition: str, row: str) -> Record | None:
         if answer.status == 404:  # no such entity, or no such table yet
@@ -116,7 +132,7 @@ class TableStore:
         return found
 
     def query(self, table: str, partition: str | None = None, where: Where | None = None) -> list[Record]:
-        if not where and (read := read_ahead.served_query(self, table, partition)) is not None:
+        if (read := read_ahead.served_query(self, table, partition, where)) is not None:
             return read
         if where and not all(where.values()):  # a property that may hold none of no texts: nothing to ask for
             return []
