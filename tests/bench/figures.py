@@ -119,7 +119,20 @@ def card_fanout_figures(recipients: int, runs: int) -> list[Figure]:
                          over(rows, lambda r: r["first"]["fraction_of_limit"]), ">= 0.9", cmd,
                          f"first cards: opening the conversation + the card, {busy}"),
         Figure("card_fanout_429s", throttled, "0", cmd, "connector 429 answers, both passes, worst run"),
+        late_year_card_figure(recipients // 2, LATE_YEAR_HISTORY),
     ]  # fmt: skip
+
+
+LATE_YEAR_HISTORY = 13  # fortnightly conversations held (each with an outcome) and as many scheduled: half a year
+
+
+def late_year_card_figure(recipients: int, history: int) -> Figure:
+    """A later card when each pair already holds half a year of conversations and outcomes (one run: a report)."""
+    args = ("--recipients", str(recipients), "--history", str(history))
+    row = child("tests.bench.card_fanout", *args)
+    cmd = "python -m tests.bench.card_fanout " + " ".join(args)
+    note = f"worker CPU, later cards, {history} conversations held (each with an open action) and {history} ahead"
+    return Figure("card_cpu_ms_per_card_late_year", float(row["warm"]["worker_cpu_ms_per_card"]), "report", cmd, note)
 
 
 def card_action_figures(rate: float, seconds: float, runs: int) -> list[Figure]:

@@ -39,6 +39,9 @@ How the figures are made:
   from the grant until one second after its answer (never over the connector's window, whatever the latency), so
   the rate is the limit x 1 / (1 + time to answer); the time to answer is mostly waiting for the event loop, so
   the fraction falls as the worker's CPU per card rises or its core is shared (no 429 at any load).
+  `card_cpu_ms_per_card_late_year` (one run, half the recipients, no busy core): the later cards when each pair's
+  `outcomes` partition already holds 13 fortnightly conversations held, each with an outcome of one open action,
+  and 13 scheduled (`--history 13`): the cards read the earlier actions, and render them.
 - Card actions (`tests/bench/card_action.py`): `function_app` in the local Functions runner with tables on Azurite,
   anonymous local auth. Table round trips: a runner whose table endpoint is a counting proxy
   (`tests/bench/table_proxy.py`) takes 10 prep.submit actions; every request to the table service is counted.
