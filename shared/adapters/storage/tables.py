@@ -20,6 +20,7 @@ from urllib.parse import quote
 from shared.adapters.storage import read_ahead
 from shared.adapters.storage.codec import check_table_name, from_entity
 from shared.adapters.storage.table_batch import entity_and_data, key
+from shared.adapters.storage.table_filter import odata_filter
 from shared.adapters.storage.table_http import TableHttp
 from shared.adapters.storage.table_wire import Answer
 from shared.ports.storage import (
@@ -88,7 +89,7 @@ class TableStore:
             {(t, p, read_ahead.where_key(w)): (t, p, w) for t, p, w in map(read_ahead.parts, partitions)}.values()
         )
         paths = [self._entity_path(*key) for key in entities]
-        paths += [f"/{self._prefix}{table}()?{_filter(partition, where)}" for table, partition, where in reads]
+        paths += [f"/{self._prefix}{table}()?{odata_filter(partition, where)}" for table, partition, where in reads]
         answers = self._http.get_many(paths)
         read = {key: self._entity(answer, *key) for key, answer in zip(entities, answers, strict=False)}
         whole, filtered = {}, {}
@@ -123,8 +124,7 @@ class TableStore:
         wanted = sorted(set(rows))
         if not wanted:
             return {}
-        any_row = " or ".join(f"RowKey eq '{_quoted(row)}'" for row in wanted)
-        where = "$filter=" + quote(f"PartitionKey eq '{_quoted(partition)}' and ({any_row})", safe="")
+        where = odata_filter(partition, {"RowKey": wanted})
         found = {}
         for entity in self._pages(f"/{self._prefix}{table}()", where, table):
             data, etag = _decoded(entity)
@@ -136,7 +136,7 @@ class TableStore:
             return read
         if where and not all(where.values()):  # a property that may hold none of no texts: nothing to ask for
             return []
-        path, query = f"/{self._prefix}{table}()", _filter(partition, where)
+        path, query = f"/{self._prefix}{table}()", odata_filter(partition, where)
         found = [self._record(table, entity) for entity in self._pages(path, query, table)]
         # a value stored as JSON text (None, a list, a big integer) can equal a text on the service: not ours
         return [record for record in found if matches(record.data, where)] if where else found
@@ -228,20 +228,6 @@ class TableStore:
                 _check(answer, name)
             self._existing.add(name)
         return name
-
-
-def _filter(partition: str | None, where: Where | None) -> str:
-    """The OData ``$filter`` of a query: its partition, and each ``where`` property equal to one of its texts."""
-    clauses = [] if partition is None else [f"PartitionKey eq '{_quoted(partition)}'"]
-    for name, texts in (where or {}).items():
-        if not name.isidentifier():
-            raise ValueError(f"not a property name a query can filter on: {name!r}")
-        clauses.append("(" + " or ".join(f"{name} eq '{_quoted(text)}'" for text in texts) + ")")
-    return "$filter=" + quote(" and ".join(clauses), safe="") if clauses else ""
-
-
-def _quoted(value: str) -> str:
-    return value.replace("'", "''")
 
 
 def _check(answer: Answer, where: str) -> None:
