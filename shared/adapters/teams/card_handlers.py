@@ -18,7 +18,7 @@ from microsoft_agents.activity import AdaptiveCardInvokeResponse
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from shared.adapters.teams.bot_messages import BotServices, reply_language
-from shared.adapters.teams.card_invoke import action_execute
+from shared.adapters.teams.card_invoke import action_execute, invoke_verb
 from shared.config import Settings
 from shared.domain.card_verdicts import BOOKING_NOT_HERE, NO_LEARNING
 
@@ -72,7 +72,8 @@ def register_cards(app: AgentApplication[TurnState], services: BotServices) -> N
         from shared.services.card_actions import handle_refresh
 
         store, actor, clock = services.store, actor_of(context), services.clock
-        prep = _verb_of(context).startswith(PREP_VERBS)  # a prep card's row is in the actor's agenda partition
+        # a prep card's row is in the actor's agenda partition
+        prep = invoke_verb(context.activity.value).startswith(PREP_VERBS)
         call = partial(
             handle_refresh, store, _as_dict(data), actor, config=config, clock=clock, expiry=expiry, prep=prep
         )
@@ -132,14 +133,6 @@ def register_cards(app: AgentApplication[TurnState], services: BotServices) -> N
     action_execute(app, REMINDER_OPEN_VERB, on_open_reminded)
     for verb in SUBMIT_VERBS:
         action_execute(app, verb, _submit_handler(services, verb, config, expiry))
-
-
-def _verb_of(context: TurnContext) -> str:
-    """The verb of an Action.Execute invoke (empty when the activity carries none)."""
-    value = context.activity.value
-    action = value.get("action") if isinstance(value, dict) else None
-    verb = action.get("verb") if isinstance(action, dict) else None
-    return verb if isinstance(verb, str) else ""
 
 
 def _submit_handler(services: BotServices, verb: str, config: ConfigSource, expiry: timedelta) -> Any:

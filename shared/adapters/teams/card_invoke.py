@@ -49,6 +49,8 @@ def action_execute(app: AgentApplication[TurnState], verb: str | Pattern[str], h
         activity = context.activity
         if activity.type != ActivityTypes.invoke or activity.name != ACTION_INVOKE:
             return False
+        if isinstance(activity.value, dict) and not _matches(verb, invoke_verb(activity.value)):
+            return False  # another route's verb: no model validation for each route an invoke passes
         value = _invoke_value(activity.value)
         return value is not None and value.action is not None and _matches(verb, value.action.verb)
 
@@ -69,6 +71,13 @@ def invoke_answer(response: AdaptiveCardInvokeResponse) -> SentOnce:
     """The invoke response activity for ``response`` (HTTP 200: the status travels in the body, as the SDK sends it)."""
     body = response.model_dump(mode="json", by_alias=True, exclude_none=True)
     return SentOnce(type=ActivityTypes.invoke_response, value=InvokeResponse(status=int(HTTPStatus.OK), body=body))
+
+
+def invoke_verb(value: object) -> str:
+    """The verb of an ``Action.Execute`` invoke's value as sent (empty when it carries none)."""
+    action = value.get("action") if isinstance(value, dict) else None
+    verb = action.get("verb") if isinstance(action, dict) else None
+    return verb if isinstance(verb, str) else ""
 
 
 def _invoke_value(value: object) -> AdaptiveCardInvokeValue | None:
