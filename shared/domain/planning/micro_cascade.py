@@ -8,10 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from shared.domain.intervals import nearest_first
 from shared.domain.planning.micro_checks import MicroCheck
 from shared.domain.planning.micro_days import DayGaps, DayLoad
-from shared.domain.planning.micro_place import Bounds, Placed, Window, always
+from shared.domain.planning.micro_place import Bounds, Placed, Window, always, refit
 from shared.domain.planning.moves import MOVE_REACH
 
 _MOVE_REACH_US = MOVE_REACH // timedelta(microseconds=1)
@@ -116,13 +115,10 @@ def _place(
             return False  # the first conversation stays in the search window
         return fits(start)
 
-    load.remove(current.day)
-    moved = check.first_fit(load, nearest_first(starts, current.start), allowed)
-    if moved is None:
-        load.add(current.day)
+    refitted = refit(check, load, current, starts, allowed)
+    if refitted is None:
         return False
-    day = check.clock.day(moved)
-    load.add(day)
+    moved, day = refitted
     changed.append((current.day, day))
     near = current.pattern_start is not None and abs(moved - current.pattern_start) <= _MOVE_REACH_US
     why = current.moved_because if near else None  # respaced out of its week: the milestone moved it

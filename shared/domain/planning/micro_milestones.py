@@ -12,11 +12,10 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
-from shared.domain.intervals import nearest_first
 from shared.domain.planning.micro_cascade import shift_into
 from shared.domain.planning.micro_checks import MicroCheck
 from shared.domain.planning.micro_days import DayGaps, DayLoad
-from shared.domain.planning.micro_place import Bounds, Placed, Window, always
+from shared.domain.planning.micro_place import Bounds, Placed, Window, always, refit
 from shared.domain.planning.model import MilestoneWindow, YearRequest
 from shared.domain.planning.unmet import unmet_reason
 from shared.domain.zone_offsets import day_number
@@ -62,13 +61,10 @@ def _move_into(
     starts = window.on_days(first, last)
     if before is None:
         starts = [s for s in starts if s + check.duration <= bounds.window_end]
-    load.remove(current.day)
-    moved = check.first_fit(load, nearest_first(starts, current.start), always)
-    if moved is None:
-        load.add(current.day)
+    refitted = refit(check, load, current, starts, always)
+    if refitted is None:
         return False
-    day = check.clock.day(moved)
-    load.add(day)
+    moved, day = refitted
     milestone = window.milestone
     plan[index] = replace(
         current, start=moved, day=day, moved_because="milestone", milestone_id=milestone.id,

@@ -10,9 +10,10 @@ milestone window's candidate starts for ``micro_milestones`` and ``micro_cascade
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from shared.domain.intervals import nearest_first
 from shared.domain.planning.checks import MOVE_REASONS
 from shared.domain.planning.micro_checks import MicroCheck
 from shared.domain.planning.micro_days import DayGaps, DayLoad
@@ -105,3 +106,18 @@ class Window:
 def always(_: int) -> bool:
     """A ``fits`` that every start passes."""
     return True
+
+
+def refit(
+    check: MicroCheck, load: DayLoad, current: Placed, starts: Sequence[int], fits: Callable[[int], bool]
+) -> tuple[int, int] | None:
+    """Move ``current`` to the first of ``starts`` that ``fits`` and the load allows, nearest its start first: the
+    new (start, day) with the day load moved with it; None, and the load as it was, when none does."""
+    load.remove(current.day)
+    moved = check.first_fit(load, nearest_first(starts, current.start), fits)
+    if moved is None:
+        load.add(current.day)
+        return None
+    day = check.clock.day(moved)
+    load.add(day)
+    return moved, day
