@@ -7,7 +7,6 @@ A queue function runs once per message (up to 30 cards a second), and each run w
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,18 +18,11 @@ from shared.ports.storage import Record, TransactionOp
 from shared.services.health import GRACE
 from shared.services.runs import LAST, LAST_OK, QUEUE_QUIET, TABLE, last_run, tracked_run
 from tests.fakes.storage import InMemoryStore
+from tests.unit.test_health import FixedClock
 
 pytestmark = pytest.mark.unit
 
 NOON = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
-
-
-@dataclass
-class FixedClock:
-    at: datetime
-
-    def now(self) -> datetime:
-        return self.at
 
 
 class CountingStore(InMemoryStore):
