@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 from aiohttp import web
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.templating.paths.exceptions import PathError
 from openapi_core.testing import MockRequest, MockResponse
 
@@ -33,9 +33,29 @@ def spec_path() -> Path:
 
 @functools.cache
 def openapi() -> OpenAPI:
+    """The subset's checks; each schema compiled once (``schema_speed``: openapi-core still gives every verdict)."""
+    from openapi_core.validation.schemas import (
+        oas30_read_schema_validators_factory,
+        oas30_write_schema_validators_factory,
+    )
+
+    from devstack.graph_emulator.schema_speed import FastSchemaValidators
+
+    # The subset itself is checked against the OpenAPI 3.0 schema once, by tests/contract/test_graph_openapi_subset.py,
+    # not at every start: that check was 2-3 s of CPU per emulator, and the test suite starts dozens.
+    document = subset_document()
+    app = OpenAPI.from_dict(document, config=Config(spec_validator_cls=None))
+    for validator, base in ((app.request_validator, oas30_write_schema_validators_factory),
+                            (app.response_validator, oas30_read_schema_validators_factory)):  # fmt: skip
+        validator.schema_validators_factory = FastSchemaValidators(base, document)  # type: ignore[union-attr]
+    return app
+
+
+@functools.cache
+def subset_document() -> dict[str, Any]:
     with spec_path().open(encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return OpenAPI.from_dict(document)
+        loaded: dict[str, Any] = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return loaded
 
 
 def _mock_request(request: web.Request, body: bytes) -> MockRequest:
