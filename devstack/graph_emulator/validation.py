@@ -7,7 +7,12 @@ description with 400. Operations the subset does not describe (e.g. `$batch`, th
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +85,19 @@ async def check_request(state: EmulatorState, request: web.Request) -> None:
     if state.switches.validation == "off":
         return
     body = await request.read()
-    errors = [e for e in openapi().iter_request_errors(_mock_request(request, body)) if not isinstance(e, PathError)]
-    if not errors:
+    verdict = _remembered(_request_key(request, body).digest(), lambda: _request_verdict(request, body))
+    if not verdict.messages:
         return
-    messages = _describe(errors)
-    _record(state, "request", request, messages)
-    body_errors = [e for e in errors if "Body" in type(e).__name__]
-    if state.switches.validation == "enforce" and body_errors:
-        raise bad_request(f"The request body does not match the API description: {messages[0]}", "invalidRequest")
+    _record(state, "request", request, list(verdict.messages))
+    if state.switches.validation == "enforce" and verdict.body_broken:
+        raise bad_request(
+            f"The request body does not match the API description: {verdict.messages[0]}", "invalidRequest"
+        )
+
+
+def _request_verdict(request: web.Request, body: bytes) -> Verdict:
+    errors = [e for e in openapi().iter_request_errors(_mock_request(request, body)) if not isinstance(e, PathError)]
+    return Verdict(tuple(_describe(errors)), any("Body" in type(e).__name__ for e in errors))
 
 
 async def check_response(state: EmulatorState, request: web.Request, response: web.StreamResponse) -> None:
@@ -96,11 +106,63 @@ async def check_response(state: EmulatorState, request: web.Request, response: w
     if response.status == 204:  # No Content carries no body (RFC 9110 15.3.5); the subset describes user bodies
         return
     body = response.body if isinstance(response.body, bytes) else b""
+    asked = await request.read()
+    key = _request_key(request, asked)
+    for part in (str(response.status), response.content_type):
+        _add(key, part.encode())
+    _add(key, body)
+    verdict = _remembered(key.digest(), lambda: _response_verdict(request, asked, response, body))
+    if verdict.messages:
+        _record(state, "response", request, list(verdict.messages), status=response.status)
+
+
+def _response_verdict(request: web.Request, asked: bytes, response: web.Response, body: bytes) -> Verdict:
     mock_response = MockResponse(body, status_code=response.status, content_type=response.content_type)
-    errors = openapi().iter_response_errors(_mock_request(request, await request.read()), mock_response)
-    messages = _describe([e for e in errors if not isinstance(e, PathError)])
-    if messages:
-        _record(state, "response", request, messages, status=response.status)
+    errors = openapi().iter_response_errors(_mock_request(request, asked), mock_response)
+    return Verdict(tuple(_describe([e for e in errors if not isinstance(e, PathError)])), False)
+
+
+# ---------------------------------------------------------------- verdicts kept
+# A verdict depends only on what openapi-core reads: the method, path, query, body and its content type, and the
+# headers the subset describes (plus Authorization, for its security scheme). The test suite sends the same
+# request many times (about half of a scheduling test's requests and a third of its answers repeat), so each
+# process keeps its last VERDICTS_KEPT verdicts by a SHA-256 of those parts.
+
+
+@dataclass(frozen=True)
+class Verdict:
+    messages: tuple[str, ...]
+    body_broken: bool  # a request body that breaks the description (a 400 in enforce mode)
+
+
+VERDICTS_KEPT = 20_000
+READ_HEADERS = ("Authorization", "If-Match", "ConsistencyLevel")
+_verdicts: OrderedDict[bytes, Verdict] = OrderedDict()
+
+
+def _remembered(key: bytes, judge: Callable[[], Verdict]) -> Verdict:
+    found = _verdicts.get(key)
+    if found is None:
+        found = _verdicts[key] = judge()
+        if len(_verdicts) > VERDICTS_KEPT:
+            _verdicts.popitem(last=False)
+    return found
+
+
+def _request_key(request: web.Request, body: bytes) -> Any:
+    key = hashlib.sha256()
+    query = sorted(dict(request.query).items())
+    headers = [request.headers.get(name, "") for name in READ_HEADERS]
+    path = PATH_ALIASES.get(request.path, request.path)
+    parts = [request.method, path, json.dumps(query), request.content_type if body else "", *headers]
+    for part in parts:
+        _add(key, part.encode())
+    _add(key, body)
+    return key
+
+
+def _add(key: Any, part: bytes) -> None:
+    key.update(len(part).to_bytes(8, "big") + part)  # length-prefixed: no two different part lists hash alike
 
 
 def _record(state: EmulatorState, kind: str, request: web.Request, messages: list[str], status: int = 0) -> None:

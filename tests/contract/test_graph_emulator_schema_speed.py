@@ -170,3 +170,23 @@ INT32 = {"minimum": -(2**31), "maximum": 2**31 - 1}
 )
 def test_the_copy_is_never_looser_than_openapi_core_reads_the_schema(schema: Any, copy_of_it: Any) -> None:
     assert no_looser(schema, frozenset({"date-time", "int32", "double"})) == copy_of_it
+
+
+def test_a_remembered_verdict_is_applied_to_every_repeat_of_a_request(graph: GraphEmulator) -> None:
+    """The emulator keeps verdicts by request; a repeat of a bad one is refused and recorded each time, and in
+    ``record`` mode (the same verdict) it is answered and recorded."""
+    person = next(p for p in graph.tenant()["people"] if p["hasMailbox"] and p["accountEnabled"])
+    url = f"{graph.base_url}/users/{person['id']}/events"
+    bad = {"subject": 5, "start": {"dateTime": "2031-03-01T09:00:00", "timeZone": "UTC"},
+           "end": {"dateTime": "2031-03-01T10:00:00", "timeZone": "UTC"}}  # fmt: skip
+    for _ in range(2):
+        refused = httpx.post(url, json=bad, timeout=30)
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalidRequest", refused.text
+    assert [v["kind"] for v in graph.violations()] == ["request", "request"]
+    assert graph.violations()[0]["errors"] == graph.violations()[1]["errors"]
+    graph.switches(validation="record")
+    assert httpx.post(url, json=bad, timeout=30).status_code == 201
+    assert len([v for v in graph.violations() if v["kind"] == "request"]) == 3
+    good = {**bad, "subject": "Growth conversation"}
+    assert httpx.post(url, json=good, timeout=30).status_code == 201
+    assert len([v for v in graph.violations() if v["kind"] == "request"]) == 3
