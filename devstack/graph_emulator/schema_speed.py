@@ -27,9 +27,10 @@ from openapi_core.validation.schemas.validators import SchemaValidator
 
 REFUSE: dict[str, Any] = {"not": {}}  # what a keyword the copy cannot match becomes
 ANNOTATIONS = frozenset({"description", "title", "default", "example", "externalDocs", "deprecated"})
+# "properties" is not here: its keys are property names, so it is copied apart
 CHECKED_AS_IS = frozenset(
-    {"properties", "items", "additionalProperties", "required", "allOf", "anyOf", "oneOf", "not", "enum", "pattern",
-     "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "$ref"}
+    {"items", "additionalProperties", "required", "allOf", "anyOf", "oneOf", "not", "enum", "pattern", "minimum",
+     "maximum", "minLength", "maxLength", "minItems", "maxItems", "$ref"}
 )  # fmt: skip
 ALWAYS_PASS = frozenset({"float", "double", "binary", "password"})  # openapi-core's checks of these accept any value
 INTEGER_BOUNDS = {"int32": 31, "int64": 63}  # openapi-core checks an int (not a bool) against these
@@ -57,7 +58,7 @@ def no_looser(node: Any, checked_formats: frozenset[str]) -> Any:
             extra += _format_rule(str(value), checked_formats)
         elif key == "enum" and not all(isinstance(item, str) or item is None for item in value):
             return REFUSE  # fastjsonschema compares with ==, where jsonschema tells True from 1
-        elif key in ("properties",):
+        elif key == "properties":  # its keys are property names, not keywords
             copy[key] = {name: no_looser(schema, checked_formats) for name, schema in value.items()}
         elif key in CHECKED_AS_IS:
             copy[key] = no_looser(value, checked_formats)

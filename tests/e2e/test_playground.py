@@ -278,9 +278,14 @@ def fill_prep(page: Page, prep: Locator) -> None:
     raise AssertionError("the prep card kept losing what was entered")
 
 
-def enter_prep(prep: Locator) -> None:
-    goal = prep.get_by_label("My learning goals")
+def prep_fields(prep: Locator) -> tuple[Locator, Locator, Locator]:
+    """The learning goal, and the share boxes of item 1 (to share) and item 2 (to keep private)."""
     shared, private = (prep.get_by_label(f"Share item {n} with my manager") for n in (1, 2))
+    return prep.get_by_label("My learning goals"), shared, private
+
+
+def enter_prep(prep: Locator) -> None:
+    goal, shared, private = prep_fields(prep)
     if goal.input_value() != LEARNING_GOAL:
         goal.fill(LEARNING_GOAL)
     if not shared.is_checked():
@@ -290,8 +295,7 @@ def enter_prep(prep: Locator) -> None:
 
 
 def prep_as_entered(prep: Locator) -> bool:
-    goal = prep.get_by_label("My learning goals")
-    shared, private = (prep.get_by_label(f"Share item {n} with my manager") for n in (1, 2))
+    goal, shared, private = prep_fields(prep)
     return goal.input_value() == LEARNING_GOAL and shared.is_checked() and not private.is_checked()
 
 
