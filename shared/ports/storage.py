@@ -62,6 +62,33 @@ class TransactionOp:
     etag: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One of :meth:`Store.write_at_once`'s writes: ``op`` (an insert, upsert or update) on ``table``/``partition``."""
+
+    table: str
+    partition: str
+    op: TransactionOp
+
+
+WRITE_KINDS = frozenset({"insert", "upsert", "update"})
+
+
+def check_writes(writes: Sequence[Write]) -> None:
+    """``write_at_once``'s refusals, before anything is sent: a kind it does not take, an update without an ETag,
+    two writes to one row (their order would be the service's)."""
+    seen: set[EntityKey] = set()
+    for write in writes:
+        key = (write.table, write.partition, write.op.row)
+        if write.op.kind not in WRITE_KINDS:
+            raise ValueError(f"write_at_once takes inserts, upserts and updates, not {write.op.kind!r}")
+        if write.op.kind == "update" and write.op.etag is None:
+            raise ValueError("an update needs the ETag of the record it replaces")
+        if key in seen:
+            raise ValueError(f"two writes to {'/'.join(key)} at once")
+        seen.add(key)
+
+
 @runtime_checkable
 class Store(Protocol):
     """Entities in named tables, keyed by (partition, row), with optimistic concurrency.
@@ -104,6 +131,16 @@ class Store(Protocol):
 
     def update(self, record: Record, data: Mapping[str, Any]) -> Record:
         """Replace ``record``'s data if its ETag still matches, else raise StaleWrite."""
+        ...
+
+    def write_at_once(self, writes: Sequence[Write]) -> list[Record | StoreError]:
+        """Writes to different rows that do not depend on one another, sent together: one wait for all of them.
+
+        Not a transaction: each lands or fails on its own, in no given order. Each place of the answer holds that
+        write's new Record, or the StoreError it met (AlreadyExists, StaleWrite, NotFound); an error that is not
+        about one write (the service unreachable after the retries) is raised. Two writes to one row, or a kind other
+        than insert, upsert or update, raise ValueError before anything is sent.
+        """
         ...
 
     def delete(self, table: str, partition: str, row: str) -> None: ...

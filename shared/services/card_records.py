@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
-from shared.ports.storage import AlreadyExists, Record, StaleWrite, Store
+from shared.ports.storage import AlreadyExists, Record, StaleWrite, Store, StoreError, TransactionOp, Write
 from shared.services.agenda_store import AGENDAS
 
 CARDS = "cards"
@@ -145,12 +145,25 @@ def find_card(store: Store, card: str, owner: str | None = None) -> CardRecord |
 
 def mark_sent(store: Store, card: CardRecord, now: datetime, **extra: Any) -> CardRecord:
     """The card went out: its ``cards`` row says so, and a prep card gets its row in the recipient's agenda
-    partition (kept as it is when a retry finds it there already)."""
-    sent = set_status(store, card, CardStatus.SENT, now, **extra)
-    if sent.kind is CardKind.PREP and sent.record is not None:
-        with contextlib.suppress(AlreadyExists):
-            store.insert(AGENDAS, sent.recipient_id, agenda_row(sent.card_id), sent.record.data)
-    return sent
+    partition (kept as it is when a retry finds it there already). The two writes go at once (one wait): neither
+    reads the other, and each is what it would be alone."""
+    if card.kind is not CardKind.PREP:
+        return set_status(store, card, CardStatus.SENT, now, **extra)
+    if card.record is None:
+        raise ValueError("mark_sent needs a card read from the store")
+    data = _with_status(card.record, CardStatus.SENT, now, **extra)
+    row = card.record
+    status, in_agenda = store.write_at_once(
+        [
+            Write(row.table, row.partition, TransactionOp("update", row.row, data, row.etag)),
+            Write(AGENDAS, card.recipient_id, TransactionOp("insert", agenda_row(card.card_id), data)),
+        ]
+    )
+    if isinstance(status, StoreError):
+        raise status
+    if isinstance(in_agenda, StoreError) and not isinstance(in_agenda, AlreadyExists):
+        raise in_agenda
+    return CardRecord.from_record(status)
 
 
 def insert_card(store: Store, card: CardRecord) -> CardRecord:
@@ -162,8 +175,11 @@ def set_status(store: Store, card: CardRecord, status: CardStatus, now: datetime
     """Move the card to ``status`` if nobody changed it since it was read (else StaleWrite)."""
     if card.record is None:
         raise ValueError("set_status needs a card read from the store")
-    data = {**card.record.data, "status": str(status), f"{status}_at": now.isoformat(), **extra}
-    return CardRecord.from_record(store.update(card.record, data))
+    return CardRecord.from_record(store.update(card.record, _with_status(card.record, status, now, **extra)))
+
+
+def _with_status(record: Record, status: CardStatus, now: datetime, **extra: Any) -> dict[str, Any]:
+    return {**record.data, "status": str(status), f"{status}_at": now.isoformat(), **extra}
 
 
 class ClaimRefused(Exception):

@@ -14,7 +14,17 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from shared.ports.storage import EntityKey, NotFound, PartitionRead, Record, Store, TransactionOp, Where
+from shared.ports.storage import (
+    EntityKey,
+    NotFound,
+    PartitionRead,
+    Record,
+    Store,
+    StoreError,
+    TransactionOp,
+    Where,
+    Write,
+)
 
 
 class SweepReads:
@@ -59,6 +69,11 @@ class SweepReads:
     def update(self, record: Record, data: Mapping[str, Any]) -> Record:
         self._forget(record.table, record.partition, record.row)
         return self._inner.update(record, data)
+
+    def write_at_once(self, writes: Sequence[Write]) -> list[Record | StoreError]:
+        for write in writes:
+            self._forget(write.table, write.partition, write.op.row)
+        return self._inner.write_at_once(writes)
 
     def delete(self, table: str, partition: str, row: str) -> None:
         self._forget(table, partition, row)

@@ -96,43 +96,46 @@ class Tables:
     store: Store
     requests: Counter[str] = field(default_factory=Counter)
     azurite_pids: frozenset[int] = frozenset()
-    waited_s: list[float] = field(default_factory=lambda: [0.0])  # wall time spent in Table requests
+    # wall time spent in Table requests, and the waits (a request alone, or several sent at once)
+    waited_s: list[float] = field(default_factory=lambda: [0.0, 0.0])
 
     def clear(self) -> None:
         self.requests.clear()
-        self.waited_s[0] = 0.0
+        self.waited_s[:] = [0.0, 0.0]
 
     def azurite_cpu_s(self) -> float:
         return sum(cpu_of(self.azurite_pids).values())
 
 
-def counting(store: TableStore, requests: Counter[str], waited_s: list[float]) -> TableStore:
+def counting(store: TableStore, requests_by: Counter[str], waited_s: list[float]) -> TableStore:
     """``store`` with every request it sends counted by method and table (at its HTTP client's entry points: one
-    request, or several GETs at once), and the wall time they took added up (module docstring)."""
+    request, or several at once), and the wall time they took added up (module docstring)."""
     http = store._http  # the bench counts what goes on the wire; the product has no hook for it
     send = http.request
 
     def request(method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Any:
-        requests[f"{method} {re.split(r'[(?]', path.lstrip('/'), maxsplit=1)[0]}"] += 1
+        requests_by[f"{method} {re.split(r'[(?]', path.lstrip('/'), maxsplit=1)[0]}"] += 1
         started = time.perf_counter()
         try:
             return send(method, path, body, headers)
         finally:
             waited_s[0] += time.perf_counter() - started
+            waited_s[1] += 1
 
-    get_many = http.get_many
+    at_once = http.at_once
 
-    def get_at_once(paths: Sequence[str]) -> Any:  # several GETs, one wait: each counted, the wait once
-        for path in paths:
-            requests[f"GET {re.split(r'[(?]', path.lstrip('/'), maxsplit=1)[0]}"] += 1
+    def sent_at_once(requests: Sequence[Any]) -> Any:  # several requests, one wait: each counted, the wait once
+        for method, path, _, _ in requests:
+            requests_by[f"{method} {re.split(r'[(?]', path.lstrip('/'), maxsplit=1)[0]}"] += 1
         started = time.perf_counter()
         try:
-            return get_many(paths)
+            return at_once(requests)
         finally:
             waited_s[0] += time.perf_counter() - started
+            waited_s[1] += 1
 
     http.request = request  # type: ignore[method-assign]
-    http.get_many = get_at_once  # type: ignore[method-assign]
+    http.at_once = sent_at_once  # type: ignore[method-assign]
     return store
 
 
@@ -148,7 +151,7 @@ def tables(kind: str) -> Iterator[Tables]:
     azurite = start_azurite()
     try:
         requests: Counter[str] = Counter()
-        waited_s = [0.0]
+        waited_s = [0.0, 0.0]
         service = TableServiceClient.from_connection_string(azurite.connection_string)
         yield Tables(
             counting(TableStore(service), requests, waited_s), requests, frozenset(child_pids() - before), waited_s
@@ -267,6 +270,7 @@ async def measure_on(
                              "azurite_cpu_ms_per_card": azurite_s * 1000 / sent,
                              "table_requests_per_card": sum(storage.requests.values()) / sent,
                              "table_wait_ms_per_card": storage.waited_s[0] * 1000 / sent,
+                             "table_waits_per_card": storage.waited_s[1] / sent,
                              "table_requests": dict(sorted(storage.requests.items()))}  # fmt: skip
     return figures
 

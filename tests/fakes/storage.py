@@ -26,8 +26,11 @@ from shared.ports.storage import (
     QueueMessage,
     Record,
     StaleWrite,
+    StoreError,
     TransactionOp,
     Where,
+    Write,
+    check_writes,
     matches,
 )
 
@@ -105,6 +108,25 @@ class InMemoryStore:
             raise ValueError("update needs a record read from the store (it carries the ETag)")
         self._check_etag(record.table, record.partition, record.row, record.etag)
         return self._record(record.table, record.partition, record.row, self._put(*_keys(record), data))
+
+    def write_at_once(self, writes: Sequence[Write]) -> list[Record | StoreError]:
+        """As Table Storage: each write lands or fails on its own (applied here in the order given)."""
+        check_writes(writes)
+        for write in writes:  # a value Table Storage cannot hold is refused before anything is written
+            check_table_name(write.table)
+            _json_text(write.op.data)
+        return [self._write_or_error(write) for write in writes]
+
+    def _write_or_error(self, write: Write) -> Record | StoreError:
+        op = write.op
+        try:
+            if op.kind == "insert":
+                return self.insert(write.table, write.partition, op.row, op.data)
+            if op.kind == "upsert":
+                return self.upsert(write.table, write.partition, op.row, op.data)
+            return self.update(Record(write.table, write.partition, op.row, {}, op.etag), op.data)
+        except StoreError as error:
+            return error
 
     def delete(self, table: str, partition: str, row: str) -> None:
         read_ahead.forget(self, table, partition, row)

@@ -306,3 +306,33 @@ def test_get_many_that_fails_leaves_no_unread_answer_on_a_kept_connection() -> N
         ]
     finally:
         server.close()
+
+
+def test_at_once_sends_writes_with_their_bodies_and_headers_before_it_waits() -> None:
+    """Writes go at once as GETs do: each with its own body, Content-Length and extra headers, signed; the server
+    answers none until all three arrived."""
+
+    def answer(head: bytes) -> bytes:
+        status = b"204 No Content" if head.startswith(b"POST") else b"412 Precondition Failed"
+        return b"HTTP/1.1 " + status + b'\r\nContent-Length: 0\r\nETag: W/"1"\r\n\r\n'
+
+    server = Server(answer=answer, gate=threading.Barrier(3, timeout=10))
+    try:
+        answers = client(server).at_once(
+            [
+                ("POST", "/t", b'{"a": 1}', {"Prefer": "return-no-content"}),
+                ("PUT", "/t(PartitionKey='p',RowKey='r')", b'{"b": 22}', {"If-Match": 'W/"0"'}),
+                ("POST", "/u", b"{}", {}),
+            ]
+        )
+        assert [a.status for a in answers] == [204, 412, 204]
+        sent = sorted(server.requests)
+        assert [r.split(b"\r\n", 1)[0] for r in sent] == [
+            b"POST /devstoreaccount1/t HTTP/1.1", b"POST /devstoreaccount1/u HTTP/1.1",
+            b"PUT /devstoreaccount1/t(PartitionKey='p',RowKey='r') HTTP/1.1",
+        ]  # fmt: skip
+        assert sent[0].endswith(b'\r\n\r\n{"a": 1}') and b"Prefer: return-no-content" in sent[0]
+        assert sent[2].endswith(b'\r\n\r\n{"b": 22}') and b'If-Match: W/"0"' in sent[2]
+        assert all(b"Content-Length: " in r and b"Authorization: SharedKey " in r for r in sent)
+    finally:
+        server.close()

@@ -12,7 +12,7 @@ does what that pipeline did for the Store's few calls:
   500, 502, 503 and 504, at most 3 times, 0.8 s, 1.6 s, 3.2 s apart (or the server's Retry-After); a kept-alive
   connection the server closed while idle is reopened at once;
 - one connection per thread, kept alive (the Store is called from worker threads), and spares for GETs sent at
-  once (``get_many``); HTTPS with certifi's CA bundle or the environment's, through the environment's proxy
+  once (``at_once``, ``get_many``); HTTPS with certifi's CA bundle or the environment's, through the environment's proxy
   (``table_connections``);
 - one OpenTelemetry client span per call once a tracer provider is configured (Application Insights' dependency, as
   azure-core's spans and the requests/urllib3 instrumentations gave before), with the method, table and status
@@ -52,9 +52,10 @@ from shared.adapters.storage.table_wire import Answer, Wire
 
 API_VERSION = "2019-02-02"  # what azure-data-tables 12.7 sends
 STORAGE_SCOPE = "https://storage.azure.com/.default"
-MAX_AT_ONCE = 8  # GETs sent together (get_many): each needs a connection of its own
+MAX_AT_ONCE = 8  # requests sent together (at_once): each needs a connection of its own
 TOKEN_MARGIN_S = 300
 USER_AGENT = "wegrow-tables/1 (http.client)"
+Request = tuple[str, str, bytes, dict[str, str]]  # method, path below the base path, body, extra headers
 
 
 class TableHttp:
@@ -96,25 +97,33 @@ class TableHttp:
         return answer
 
     def get_many(self, paths: Sequence[str]) -> list[Answer]:
-        """GETs of ``paths`` sent at once, each on its own kept-alive connection, then read in turn: one wait for
-        all of them instead of one each (at most ``MAX_AT_ONCE`` at a time). One that fails on the way (a connection
-        the server closed while idle, a busy answer) is sent again on its own, with the retries of :meth:`request`.
+        """GETs of ``paths`` sent at once (:meth:`at_once`)."""
+        return self.at_once([("GET", path, b"", {}) for path in paths])
+
+    def at_once(self, requests: Sequence[Request]) -> list[Answer]:
+        """Requests (method, path, body, extra headers) sent at once, each on its own kept-alive connection, then
+        read in turn: one wait for all of them instead of one each (at most ``MAX_AT_ONCE`` at a time). One that
+        fails on the way (a connection the server closed while idle, a busy answer) is sent again on its own, with
+        the retries of :meth:`request`. The caller sends only requests that do not depend on one another.
         """
         answers: list[Answer] = []
-        for start in range(0, len(paths), MAX_AT_ONCE):
-            answers += self._get_at_once(paths[start : start + MAX_AT_ONCE])
+        for start in range(0, len(requests), MAX_AT_ONCE):
+            answers += self._at_once(requests[start : start + MAX_AT_ONCE])
         return answers
 
-    def _get_at_once(self, paths: Sequence[str]) -> list[Answer]:
-        spans = [self._span("GET", path) for path in paths]
-        wires = self._connections.several(len(paths))
-        sent = [self._sent(wire, self._head("GET", path, b"", {})) for wire, path in zip(wires, paths, strict=True)]
+    def _at_once(self, requests: Sequence[Request]) -> list[Answer]:
+        spans = [self._span(method, path) for method, path, _, _ in requests]
+        wires = self._connections.several(len(requests))
+        sent = [
+            self._sent(wire, self._head(method, path, body, extra) + body)
+            for wire, (method, path, body, extra) in zip(wires, requests, strict=True)
+        ]
         answers: list[Answer] = []
         try:
-            for wire, was_sent, path, span in zip(wires, sent, paths, spans, strict=True):
+            for wire, was_sent, request, span in zip(wires, sent, requests, spans, strict=True):
                 answer = self._received(wire) if was_sent else None
                 if answer is None or answer.status in RETRY_STATUSES:
-                    answer = self._retried("GET", path, b"", None)
+                    answer = self._retried(*request)
                 if span is not None:
                     _answered(span, answer)
                 answers.append(answer)

@@ -19,20 +19,21 @@ from urllib.parse import quote
 
 from shared.adapters.storage import read_ahead
 from shared.adapters.storage.codec import check_table_name, from_entity
-from shared.adapters.storage.table_batch import entity_and_data, key
+from shared.adapters.storage.table_batch import key
 from shared.adapters.storage.table_filter import odata_filter
-from shared.adapters.storage.table_http import TableHttp
+from shared.adapters.storage.table_http import Request, TableHttp
 from shared.adapters.storage.table_wire import Answer
+from shared.adapters.storage.table_writes import NO_CONTENT, write_request, written
 from shared.ports.storage import (
-    AlreadyExists,
     EntityKey,
     NotFound,
     PartitionRead,
     Record,
-    StaleWrite,
     StoreError,
     TransactionOp,
     Where,
+    Write,
+    check_writes,
     matches,
 )
 
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
 
     from shared.config import Settings
-
-_NO_CONTENT = {"Prefer": "return-no-content"}
 
 
 class TableStore:
@@ -165,36 +164,41 @@ class TableStore:
     # ----------------------------------------------------------------- writes
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        read_ahead.forget(self, table, partition, row)
-        content, written = entity_and_data(partition, row, data)
-        answer = self._http.request("POST", f"/{self._writable(table)}", content.encode(), _NO_CONTENT)
-        if answer.status == 409:
-            raise AlreadyExists(f"{table}/{partition}/{row}")
-        _check(answer, f"{table}/{partition}/{row}")
-        return Record(table, partition, row, written, answer.headers["etag"])
+        return self._write_one(Write(table, partition, TransactionOp("insert", row, data)))
 
     def upsert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
-        read_ahead.forget(self, table, partition, row)
-        content, written = entity_and_data(partition, row, data)
-        self._writable(table)
-        answer = self._http.request("PUT", self._entity_path(table, partition, row), content.encode())
-        _check(answer, f"{table}/{partition}/{row}")
-        return Record(table, partition, row, written, answer.headers["etag"])
+        return self._write_one(Write(table, partition, TransactionOp("upsert", row, data)))
 
     def update(self, record: Record, data: Mapping[str, Any]) -> Record:
         if record.etag is None:
             raise ValueError("update needs a record read from the store (it carries the ETag)")
-        where = f"{record.table}/{record.partition}/{record.row}"
-        read_ahead.forget(self, record.table, record.partition, record.row)
-        content, written = entity_and_data(record.partition, record.row, data)
-        path = self._entity_path(record.table, record.partition, record.row)
-        answer = self._http.request("PUT", path, content.encode(), {"If-Match": record.etag})
-        if answer.status == 412:
-            raise StaleWrite(f"{where}: changed since read")
-        if answer.status == 404:
-            raise NotFound(where)
-        _check(answer, where)
-        return Record(record.table, record.partition, record.row, written, answer.headers["etag"])
+        return self._write_one(
+            Write(record.table, record.partition, TransactionOp("update", record.row, data, record.etag))
+        )
+
+    def write_at_once(self, writes: Sequence[Write]) -> list[Record | StoreError]:
+        """The writes sent together (``TableHttp.at_once``): one wait for all of them."""
+        check_writes(writes)
+        prepared = [self._write_request(write) for write in writes]
+        answers = self._http.at_once([request for request, _ in prepared])
+        return [
+            written(answer, write, stored) for answer, write, (_, stored) in zip(answers, writes, prepared, strict=True)
+        ]
+
+    def _write_one(self, write: Write) -> Record:
+        request, stored = self._write_request(write)
+        result = written(self._http.request(*request), write, stored)
+        if isinstance(result, StoreError):
+            raise result
+        return result
+
+    def _write_request(self, write: Write) -> tuple[Request, dict[str, Any]]:
+        """The write's request; what a read_ahead block read of the row is forgotten, and a table an insert or upsert
+        goes to is created first (an update of a row in a missing table is NotFound)."""
+        table, partition, row = write.table, write.partition, write.op.row
+        read_ahead.forget(self, table, partition, row)
+        name = self._prefix + table if write.op.kind == "update" else self._writable(table)
+        return write_request(write, name, self._entity_path(table, partition, row))
 
     def delete(self, table: str, partition: str, row: str) -> None:
         """Delete if present; deleting a missing entity is not an error."""
@@ -223,7 +227,7 @@ class TableStore:
         name = self._prefix + table
         if name not in self._existing:
             body = json.dumps({"TableName": name}).encode()
-            answer = self._http.request("POST", "/Tables", body, _NO_CONTENT)
+            answer = self._http.request("POST", "/Tables", body, NO_CONTENT)
             if answer.status != 409:  # 409: it exists
                 _check(answer, name)
             self._existing.add(name)
