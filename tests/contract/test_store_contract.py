@@ -194,9 +194,12 @@ def test_transact_applies_all_ops(store: Store) -> None:
         ],
     )
     assert {r.row: r.data["v"] for r in store.query("outbox", "p")} == {"new": 2, "up": 3, "keep": 4}
+    current = store.get("outbox", "p", "keep")
+    store.transact("outbox", "p", [TransactionOp("delete", "keep", etag=current.etag)])
+    assert store.find("outbox", "p", "keep") is None
 
 
-@pytest.mark.parametrize("failing", ["insert-existing", "stale-update", "delete-missing"])
+@pytest.mark.parametrize("failing", ["insert-existing", "stale-update", "delete-missing", "stale-delete"])
 def test_transact_rolls_back_everything_when_one_op_fails(store: Store, failing: str) -> None:
     record = store.insert("outbox", "p", "existing", {"v": 1})
     store.update(record, {"v": 2})  # ``record`` now carries a stale ETag
@@ -204,8 +207,10 @@ def test_transact_rolls_back_everything_when_one_op_fails(store: Store, failing:
         "insert-existing": TransactionOp("insert", "existing", {"v": 9}),
         "stale-update": TransactionOp("update", "existing", {"v": 9}, etag=record.etag),
         "delete-missing": TransactionOp("delete", "absent"),
+        "stale-delete": TransactionOp("delete", "existing", etag=record.etag),  # only the row as it was read
     }[failing]
-    expected = {"insert-existing": AlreadyExists, "stale-update": StaleWrite, "delete-missing": NotFound}[failing]
+    expected = {"insert-existing": AlreadyExists, "stale-update": StaleWrite, "delete-missing": NotFound,
+                "stale-delete": StaleWrite}[failing]  # fmt: skip
     with pytest.raises(expected):
         store.transact("outbox", "p", [TransactionOp("insert", "first", {"v": 1}), bad])
     assert store.find("outbox", "p", "first") is None

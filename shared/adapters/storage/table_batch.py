@@ -28,7 +28,7 @@ _text = encode_basestring_ascii  # a JSON string literal (the C helper json.dump
 _TYPE = "@odata.type"
 _STATUS = re.compile(rb"^HTTP/1\.1 (\d{3})", re.MULTILINE)
 _MINIMAL = "application/json;odata=minimalmetadata"
-_BY_ADDRESS = {  # op kind -> method, Accept, If-Match (an update's is its ETag): ops sent to the entity's address
+_BY_ADDRESS = {  # op kind -> method, Accept, If-Match (or the op's ETag): ops sent to the entity's address
     "upsert": ("PUT", "application/json", None),
     "update": ("PUT", "application/json", "*"),
     "delete": ("DELETE", _MINIMAL, "*"),
@@ -76,7 +76,7 @@ def _part(where: _Where, index: int, op: TransactionOp) -> str:
     elif op.kind in _BY_ADDRESS:
         method, accept, match = _BY_ADDRESS[op.kind]
         url = f"{where.table_url}(PartitionKey='{where.quoted_partition}',RowKey='{key(op.row)}')"
-        match = (op.etag or "*") if op.kind == "update" else match
+        match = op.etag or match  # an update, or a delete, guarded by the ETag it carries
     else:
         raise ValueError(f"unknown transaction op kind: {op.kind!r}")
     content = "" if op.kind == "delete" else _entity(where, op.row, op.data)
