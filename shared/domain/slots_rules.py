@@ -75,15 +75,20 @@ def _minutes(moment: time) -> int:
 
 
 def local_span(person: Attendee, start: datetime, end: datetime) -> tuple[date, int, int, Weekday] | None:
-    """The local date, start and end minute of the day and weekday; None if the span crosses local midnight."""
+    """The local date, start and end minute of the day and weekday; None if the span crosses local midnight.
+
+    Across a fall-back change the end's wall clock reads earlier than it would have (03:45 EEST + 15 minutes reads
+    03:00 EET): the end minute is then the start's plus the span's real length, so a span is never read as shorter
+    than it is, nor its start as inside hours that closed before it."""
     local_start, local_end = start.astimezone(person.zone), end.astimezone(person.zone)
-    end_minute = _minutes(local_end.time())
+    first, end_minute = _minutes(local_start.time()), _minutes(local_end.time())
     if local_end.date() != local_start.date():
         if local_end.date() - local_start.date() != timedelta(days=1) or end_minute != 0:
             return None
         end_minute = 24 * 60
+    end_minute = max(end_minute, first + (end - start) // timedelta(minutes=1))
     weekday = list(Weekday)[local_start.weekday()]
-    return local_start.date(), _minutes(local_start.time()), end_minute, weekday
+    return local_start.date(), first, end_minute, weekday
 
 
 def day_end_minute(hours: WorkingHours) -> int:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shared.domain.calendar import Busy
@@ -16,7 +16,7 @@ from shared.domain.planning import BusyIndex, conversations_per_day, weekly_star
 from shared.domain.planning.grid import working_starts
 from shared.domain.planning.hours import Hours
 from shared.domain.slots import attendee, candidate_starts
-from shared.domain.slots_rules import SlotRules, in_working_hours, overlaps
+from shared.domain.slots_rules import SlotRules, in_working_hours, local_span, overlaps
 
 pytestmark = pytest.mark.unit
 
@@ -135,6 +135,10 @@ def test_busy_index_treats_touching_items_as_free() -> None:
     workdays=st.sets(st.sampled_from(list(Weekday)), min_size=1),
     duration=st.sampled_from([15, 30, 45, 60]),
 )
+# Helsinki falls back at 01:00 UTC on 2027-10-31 (04:00 EEST -> 03:00 EET). Hours 00:00-03:00: 03:45-04:00 EEST
+# ends at "03:00" EET but starts after closing. Hours 00:00-03:15: 03:00-03:15 EET is inside, after the first 03:15.
+@example("Europe/Helsinki", datetime(2027, 10, 29, 1), 2, 0, 12, set(Weekday), 15)
+@example("Europe/Helsinki", datetime(2027, 10, 29, 2), 2, 0, 13, set(Weekday), 15)
 def test_working_grid_keeps_every_start_inside_the_managers_hours(
     zone_name: str, begin: datetime, days: int, start_hour: int, length: int, workdays: set[Weekday], duration: int
 ) -> None:
@@ -159,6 +163,8 @@ def test_working_grid_keeps_every_start_inside_the_managers_hours(
     workdays=st.sets(st.sampled_from(list(Weekday))),
     duration=st.sampled_from([15, 30, 60, 120]),
 )
+@example("Europe/Helsinki", datetime(2027, 10, 31, 0, 45), 0, 12, set(Weekday), 15)  # across the fall-back hour
+@example("Europe/Helsinki", datetime(2027, 10, 31, 0, 30), 0, 20, set(Weekday), 60)
 def test_precomputed_hours_agree_with_the_slot_rules(
     zone_name: str, moment: datetime, start_minute: int, end_minute: int, workdays: set[Weekday], duration: int
 ) -> None:
@@ -183,3 +189,14 @@ def test_precomputed_hours_at_the_edges_of_the_day() -> None:
     assert at(hours, 16, 30) and at(hours, 9, 0)
     assert not at(hours, 16, 45) and not at(hours, 8, 45)
     assert at(evening, 23, 30) and not at(evening, 23, 45)
+
+
+def test_a_span_across_the_fall_back_hour_is_read_at_its_real_length() -> None:
+    """03:45 EEST + 15 minutes reads 03:00 EET: not inside hours that close at 03:00, inside hours that close later."""
+    fall_back = datetime(2027, 10, 31, 0, 45, tzinfo=UTC)  # 03:45 EEST, a quarter hour before the change
+    end = fall_back + timedelta(minutes=15)
+    closes_at_three = attendee("a@x.test", "A", WorkingHours("Europe/Helsinki", time(0), time(3), frozenset(Weekday)))
+    closes_at_five = attendee("b@x.test", "B", WorkingHours("Europe/Helsinki", time(0), time(5), frozenset(Weekday)))
+    assert local_span(closes_at_three, fall_back, end) == (date(2027, 10, 31), 225, 240, Weekday.SUNDAY)
+    assert not in_working_hours(closes_at_three, fall_back, end)
+    assert in_working_hours(closes_at_five, fall_back, end)

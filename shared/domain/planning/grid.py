@@ -23,12 +23,18 @@ def working_starts(manager: Attendee, start: datetime, end: datetime, rules: Slo
     final: date = end.astimezone(zone).date()
     while day <= final:
         if day.weekday() in workdays:
-            opens = datetime.combine(day, hours.start, zone).astimezone(UTC)
+            opens = min(_readings(datetime.combine(day, hours.start, zone)))
             closes_day = day + timedelta(days=last_minute // (24 * 60))
             closes_at = time(last_minute // 60 % 24, last_minute % 60)
-            closes = datetime.combine(closes_day, closes_at, zone).astimezone(UTC)
+            closes = max(_readings(datetime.combine(closes_day, closes_at, zone)))
             yield from candidate_starts(max(opens, start), min(closes, end), rules)
         day += timedelta(days=1)
+
+
+def _readings(local: datetime) -> tuple[datetime, datetime]:
+    """The UTC instants a local wall-clock time can mean: two in a fall-back hour (and around a spring-forward gap),
+    else the same one twice. The grid opens at the earliest and closes at the latest, so it misses no start."""
+    return local.replace(fold=0).astimezone(UTC), local.replace(fold=1).astimezone(UTC)
 
 
 def window_starts(request: YearRequest, window: MilestoneWindow) -> list[datetime]:

@@ -41,11 +41,13 @@ class Hours:
         local_start = start.astimezone(self.zone)
         if local_start.weekday() not in self.days:
             return False
-        if local_start.hour * 60 + local_start.minute < self.first_minute:
+        first = local_start.hour * 60 + local_start.minute
+        if first < self.first_minute:
             return False
         local_end = end.astimezone(self.zone)
-        if local_end.date() == local_start.date():
-            return local_end.hour * 60 + local_end.minute <= self.last_minute
+        if local_end.date() == local_start.date():  # at its real length across a fall-back hour (slots_rules)
+            last = max(local_end.hour * 60 + local_end.minute, first + (end - start) // timedelta(minutes=1))
+            return last <= self.last_minute
         midnight = local_end.hour == 0 and local_end.minute == 0
         next_day = local_end.date() - local_start.date() == timedelta(days=1)
         return midnight and next_day and self.last_minute == WHOLE_DAY
