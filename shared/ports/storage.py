@@ -74,9 +74,13 @@ class Write:
 WRITE_KINDS = frozenset({"insert", "upsert", "update"})
 
 
-def check_writes(writes: Sequence[Write]) -> None:
+def check_writes(
+    writes: Sequence[Write], keys: Sequence[EntityKey] = (), partitions: Sequence[tuple[str, str]] = ()
+) -> None:
     """``write_at_once``'s refusals, before anything is sent: a kind it does not take, an update without an ETag,
-    two writes to one row (their order would be the service's)."""
+    two writes to one row (their order would be the service's), a write to a row or partition read at the same time
+    (``read_ahead``'s ``keys`` and ``partitions``: what the read saw would depend on which landed first)."""
+    read_rows, read_partitions = set(keys), set(partitions)
     seen: set[EntityKey] = set()
     for write in writes:
         key = (write.table, write.partition, write.op.row)
@@ -86,6 +90,8 @@ def check_writes(writes: Sequence[Write]) -> None:
             raise ValueError("an update needs the ETag of the record it replaces")
         if key in seen:
             raise ValueError(f"two writes to {'/'.join(key)} at once")
+        if key in read_rows or key[:2] in read_partitions:
+            raise ValueError(f"a write to {'/'.join(key)}, which the same block reads")
         seen.add(key)
 
 
@@ -110,8 +116,8 @@ class Store(Protocol):
         ...
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
-    ) -> AbstractContextManager[None]:
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = (), writes: Sequence[Write] = ()
+    ) -> AbstractContextManager[list[Record | StoreError]]:
         """A block whose ``find`` of one of ``keys`` (or of a row of a ``(table, partition)``), and ``query`` of one
         of ``partitions``, may be answered from reads made when it began.
 
@@ -122,6 +128,10 @@ class Store(Protocol):
         (``shared.adapters.storage.read_ahead``). A partition is read whole: small ones only (a pair's outcomes),
         never the directory's single partition. A ``(table, partition, where)`` reads the rows ``where`` keeps (the
         service filters) and answers only a ``query`` with that ``where``.
+
+        ``writes`` go with the reads, in the same wait, as :meth:`write_at_once` sends them; the block gives their
+        results. A write may not touch a row the block reads, nor a partition it reads (ValueError before anything
+        is sent): what the reads saw must not depend on which landed first.
         """
         ...
 

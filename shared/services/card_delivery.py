@@ -11,7 +11,8 @@ refresh rebuilds every card from the store as it is then (docs/cards.md, "Refres
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ from shared.domain.company import CompanyConfig
 from shared.domain.language import DEFAULT_LANGUAGE
 from shared.ports.clock import Clock
 from shared.ports.messenger import Messenger, Recipient
-from shared.ports.storage import EntityKey, PartitionRead, Store
+from shared.ports.storage import EntityKey, PartitionRead, Record, Store, StoreError, TransactionOp
 from shared.services import agenda_store
 from shared.services import card_content as content
 from shared.services import card_outcome_content as outcome_content
@@ -32,7 +33,7 @@ from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import CardKind, card_id, ids_only
 from shared.services.languages import language_key
 from shared.services.scheduling_records import load_person, people_with_upn
-from shared.services.send_cards import SendCard, SendResult, send_card
+from shared.services.send_cards import Claimed, SendCard, SendResult, pending_write, send_card
 
 logger = logging.getLogger(__name__)
 Render = Callable[[CardKind, dict[str, Any], str], dict[str, Any]]  # kind, data, language
@@ -62,16 +63,36 @@ async def deliver_card(deps: CardDeps, body: Mapping[str, Any]) -> SendResult:
     if body.get("kind") == CardKind.COACH_REQUEST and not body.get("recipient_upn"):
         return await _deliver_to_pool(deps, body)
     message = SendCard.model_validate(_with_recipient(deps, dict(body)))
-    with deps.store.read_ahead(*_reads_ahead(deps, message)):
-        data = build_template_data(deps, message)
-        language = deps.language_of(message.recipient_id) if deps.language_of else DEFAULT_LANGUAGE
-        card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)}, language)
-        kept = message.model_copy(update={"template_data": ids_only(message.template_data)})
-        channel, result = await _send(deps, kept, card, language)
+    kept = message.model_copy(update={"template_data": ids_only(message.template_data)})
+    keys, partitions = _reads_ahead(deps, message)
+    claims = [pending_write(kept)] if keys or partitions else []  # the card's row claimed in the reads' wait
+    with deps.store.read_ahead(keys, partitions, claims) as written:
+        claimed = written[0] if written else None
+        with _given_back_unless_built(deps.store, claimed):
+            data = build_template_data(deps, message)
+            language = deps.language_of(message.recipient_id) if deps.language_of else DEFAULT_LANGUAGE
+            card = deps.render(message.kind, {**data, "cardId": card_id(message.occurrence_id, message.kind)}, language)
+        channel, result = await _send(deps, kept, card, language, claimed)
     logger.info("card %s (%s): %s by %s", card_id(message.occurrence_id, message.kind), message.kind, result, channel)
     if result is SendResult.SENT and deps.on_sent is not None:
         deps.on_sent(channel, language)
     return result
+
+
+@contextmanager
+def _given_back_unless_built(store: Store, claimed: Claimed | None) -> Iterator[None]:
+    """The card's row, claimed with its reads, goes again when the card cannot be built (an Undeliverable message, a
+    card over its budget): nothing was sent, so nothing stays written. Only the row as this attempt wrote it (its
+    ETag): one another attempt took over since is left as it is."""
+    try:
+        yield
+    except BaseException:
+        if isinstance(claimed, Record):
+            with suppress(StoreError):
+                store.transact(
+                    claimed.table, claimed.partition, [TransactionOp("delete", claimed.row, etag=claimed.etag)]
+                )
+        raise
 
 
 def _reads_ahead(deps: CardDeps, message: SendCard) -> tuple[list[EntityKey], list[PartitionRead]]:
@@ -93,12 +114,15 @@ def _reads_ahead(deps: CardDeps, message: SendCard) -> tuple[list[EntityKey], li
     return keys, partitions
 
 
-async def _send(deps: CardDeps, message: SendCard, card: dict[str, Any], language: str) -> tuple[Channel, SendResult]:
-    """Teams, or email when the person's channel says so; email too when Teams turns out unreachable for good."""
+async def _send(
+    deps: CardDeps, message: SendCard, card: dict[str, Any], language: str, claimed: Claimed | None
+) -> tuple[Channel, SendResult]:
+    """Teams, or email when the person's channel says so; email too when Teams turns out unreachable for good (its
+    row read again then: Teams changed it since ``claimed``)."""
     channel = deps.channel_of(message.recipient_id) if deps.channel_of else Channel.TEAMS
     if channel is Channel.EMAIL and deps.email is not None:
-        return channel, await email_card(deps.store, deps.clock, deps.email, message, card, language)
-    result = await send_card(deps.store, deps.messenger, deps.clock, deps.limiter, message, card)
+        return channel, await email_card(deps.store, deps.clock, deps.email, message, card, language, claimed)
+    result = await send_card(deps.store, deps.messenger, deps.clock, deps.limiter, message, card, claimed)
     if result is SendResult.UNREACHABLE and deps.email is not None:
         mark_teams_unreachable(deps.store, message.recipient_id, deps.clock.now())
         return Channel.EMAIL, await email_card(deps.store, deps.clock, deps.email, message, card, language)

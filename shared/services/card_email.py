@@ -23,7 +23,7 @@ from shared.ports.mail import CardMailer, DeliveryUncertain, RecipientNotAllowed
 from shared.ports.storage import Store
 from shared.services.card_records import CardKind, CardStatus, mark_sent, set_status
 from shared.services.scheduling_records import load_person
-from shared.services.send_cards import SendCard, SendResult, claim_card_row
+from shared.services.send_cards import Claimed, SendCard, SendResult, claim_card_row
 
 logger = logging.getLogger(__name__)
 SUBJECTS = {
@@ -46,9 +46,15 @@ class EmailSender:
 
 
 async def email_card(
-    store: Store, clock: Clock, email: EmailSender, message: SendCard, card: Mapping[str, Any], language: str
+    store: Store,
+    clock: Clock,
+    email: EmailSender,
+    message: SendCard,
+    card: Mapping[str, Any],
+    language: str,
+    claimed: Claimed | None = None,
 ) -> SendResult:
-    record = claim_card_row(store, message)
+    record = claim_card_row(store, message, claimed)
     if record.status in (CardStatus.SENT, CardStatus.SUBMITTED):
         return SendResult.ALREADY_SENT
     person = load_person(store, message.recipient_id)

@@ -26,9 +26,11 @@ from shared.ports.messenger import (
     StaleConversation,
     Throttled,
 )
-from shared.ports.storage import AlreadyExists, Store
+from shared.ports.storage import AlreadyExists, Record, Store, StoreError, TransactionOp, Write
 from shared.services.card_rate import CardRateLimiter
 from shared.services.card_records import (
+    CARDS,
+    ROW,
     CardKind,
     CardRecord,
     CardStatus,
@@ -41,6 +43,7 @@ from shared.services.card_records import (
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+Claimed = Record | StoreError  # what the pending row's insert gave, when it went with the card's reads
 
 
 class SendCard(BaseModel):
@@ -74,8 +77,11 @@ async def send_card(
     limiter: CardRateLimiter,
     message: SendCard,
     card: Mapping[str, Any],
+    claimed: Claimed | None = None,
 ) -> SendResult:
-    record = _claim(store, message)
+    """Send the card once: ``claimed`` is the pending row's insert when it went with the card's reads
+    (``deliver_card``), else the row is claimed here."""
+    record = _claim(store, message, claimed)
     if record.status in (CardStatus.SENT, CardStatus.SUBMITTED):
         return SendResult.ALREADY_SENT
     if record.status is CardStatus.UNREACHABLE:
@@ -97,21 +103,37 @@ async def send_card(
     return SendResult.SENT
 
 
-def _claim(store: Store, message: SendCard) -> CardRecord:
-    """The card's row: written now (pending, with its recipient) or found from an earlier attempt.
+def pending_write(message: SendCard) -> Write:
+    """The insert that claims the card's row, for a caller that sends it with its reads (one wait): pass its result
+    to :func:`send_card` as ``claimed``."""
+    card = _pending(message)
+    return Write(CARDS, card.card_id, TransactionOp("insert", ROW, card.to_data()))
+
+
+def _pending(message: SendCard) -> CardRecord:
+    cid = card_id(message.occurrence_id, message.kind)
+    data = {**message.template_data, "cardId": cid}
+    return CardRecord(
+        cid, message.kind, message.occurrence_id, message.recipient_id, message.employee_id, CardStatus.PENDING, data
+    )
+
+
+def _claim(store: Store, message: SendCard, claimed: Claimed | None = None) -> CardRecord:
+    """The card's row: written now (pending, with its recipient), or by ``claimed`` (the same insert, sent earlier),
+    or found from an earlier attempt.
 
     The insert comes first: a message is nearly always a card's first attempt, whose row does not exist yet, so
     that is one Table request; a retry's insert is refused (409) and its row is then read, as a read first would.
     """
-    cid = card_id(message.occurrence_id, message.kind)
-    data = {**message.template_data, "cardId": cid}
-    pending = CardRecord(
-        cid, message.kind, message.occurrence_id, message.recipient_id, message.employee_id, CardStatus.PENDING, data
-    )
+    pending = _pending(message)
     try:
-        return insert_card(store, pending)
+        if claimed is None:
+            return insert_card(store, pending)
+        if isinstance(claimed, StoreError):
+            raise claimed
+        return CardRecord.from_record(claimed)
     except AlreadyExists:
-        found = card_row(store, cid)
+        found = card_row(store, pending.card_id)
         if found is None:  # deleted between the two requests (retention): this attempt writes it again
             return insert_card(store, pending)
         return found
@@ -137,6 +159,7 @@ def _backoff() -> AsyncRetrying:
     )
 
 
-def claim_card_row(store: Store, message: SendCard) -> CardRecord:
-    """The card's row for ``message`` (written now as pending, or found): for senders other than Teams."""
-    return _claim(store, message)
+def claim_card_row(store: Store, message: SendCard, claimed: Claimed | None = None) -> CardRecord:
+    """The card's row for ``message`` (written now as pending, or by ``claimed``, or found): for senders other than
+    Teams."""
+    return _claim(store, message, claimed)

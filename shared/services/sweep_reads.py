@@ -48,9 +48,11 @@ class SweepReads:
         return {row: seen for row in rows if (seen := self._seen[table, partition, row]) is not None}
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
-    ) -> AbstractContextManager[None]:
-        return self._inner.read_ahead([key for key in keys if key not in self._seen], partitions)
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = (), writes: Sequence[Write] = ()
+    ) -> AbstractContextManager[list[Record | StoreError]]:
+        for write in writes:
+            self._forget(write.table, write.partition, write.op.row)
+        return self._inner.read_ahead([key for key in keys if key not in self._seen], partitions, writes)
 
     def get(self, table: str, partition: str, row: str) -> Record:
         found = self.find(table, partition, row)

@@ -132,3 +132,27 @@ def _shape(result: Record | StoreError) -> tuple[str, Any]:
     if isinstance(result, Record):
         return "record", (result.row, dict(result.data), bool(result.etag))
     return type(result).__name__, None
+
+
+def test_a_read_ahead_block_sends_writes_with_its_reads_and_gives_their_results(store: Store) -> None:
+    store.insert("people", "p", "ada", {"name": "Ada"})
+    store.insert("cards", "p", "taken", {"n": 1})
+    claims = [write("insert", "new", {"n": 2}), write("insert", "taken", {"n": 3})]
+    with store.read_ahead([("people", "p", "ada"), ("people", "p", "nobody")], [("outcomes", "p")], claims) as done:
+        assert [type(result) for result in done] == [Record, AlreadyExists]
+        assert stored(store, "ada", "people") == {"name": "Ada"} and stored(store, "nobody", "people") is None
+        assert store.query("outcomes", "p") == []
+    assert stored(store, "new") == {"n": 2} and stored(store, "taken") == {"n": 1}
+    with store.read_ahead([("people", "p", "ada")]) as nothing_written:
+        assert nothing_written == []
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [([("cards", "p", "a")], []), ([], [("cards", "p")])],
+    ids=["a row it reads", "a partition it reads"],
+)
+def test_a_block_refuses_a_write_to_what_it_reads(store: Store, reads: tuple[list[Any], list[Any]]) -> None:
+    with pytest.raises(ValueError), store.read_ahead(*reads, [write("insert", "a", {"n": 1})]):
+        pass
+    assert stored(store, "a") is None

@@ -74,12 +74,13 @@ class InMemoryStore:
         return record if answered else self._stored(table, partition, row)
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
-    ) -> AbstractContextManager[None]:
-        """As Table Storage: all read now, then served as ``read_ahead`` says."""
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = (), writes: Sequence[Write] = ()
+    ) -> AbstractContextManager[list[Record | StoreError]]:
+        """As Table Storage: all read now (and the writes made), then served as ``read_ahead`` says."""
+        reads = [read_ahead.parts(partition) for partition in partitions]
+        check_writes(writes, keys, [(table, partition) for table, partition, _ in reads])
         self.read_ahead_calls.append((list(keys), list(partitions)))
         read = {key: self._stored(*key) for key in keys}
-        reads = [read_ahead.parts(partition) for partition in partitions]
         whole = {(table, partition): self._queried(table, partition) for table, partition, where in reads if not where}
         filtered = {
             ((table, partition), read_ahead.where_key(where)): [
@@ -88,7 +89,8 @@ class InMemoryStore:
             for table, partition, where in reads
             if where
         }
-        return read_ahead.serving(read_ahead.Ahead(self, read, whole, filtered))
+        written = self.write_at_once(writes) if writes else []
+        return read_ahead.serving(read_ahead.Ahead(self, read, whole, filtered), written)
 
     def _stored(self, table: str, partition: str, row: str) -> Record | None:
         entry = self.tables.get(table, {}).get((partition, row))

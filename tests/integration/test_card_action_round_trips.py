@@ -120,16 +120,16 @@ def test_a_first_prep_submit_of_an_open_conversation_reads_the_pair_once(
 
 
 def at_once_batches(store: TableStore) -> list[list[str]]:
-    """The paths of each group of GETs the store sends at once (``TableHttp.get_many``), recorded from now on."""
+    """The paths of each group of requests the store sends at once (``TableHttp.at_once``), recorded from now on."""
     batches: list[list[str]] = []
     http = store._http
-    get_many = http.get_many
+    at_once = http.at_once
 
-    def recorded(paths: list[str]) -> list[Any]:
-        batches.append(list(paths))
-        return get_many(paths)
+    def recorded(requests: list[Any]) -> list[Any]:
+        batches.append([path for _, path, _, _ in requests])
+        return at_once(requests)
 
-    http.get_many = recorded  # type: ignore[method-assign]
+    http.at_once = recorded  # type: ignore[method-assign]
     return batches
 
 

@@ -235,9 +235,9 @@ class RacingStore:
         return self.inner.get(table, partition, row)
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
-    ) -> AbstractContextManager[None]:
-        return nullcontext()  # every read goes through find, which races
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = (), writes: Sequence[Write] = ()
+    ) -> AbstractContextManager[list[Record | StoreError]]:
+        return nullcontext(self.write_at_once(writes) if writes else [])  # every read goes through find, which races
 
     def insert(self, table: str, partition: str, row: str, data: Mapping[str, Any]) -> Record:
         return self.inner.insert(table, partition, row, data)

@@ -11,12 +11,12 @@ served once: a second read of the same entity goes to the service again (a loop 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from shared.ports.storage import EntityKey, PartitionRead, Record, Where, matches
+from shared.ports.storage import EntityKey, PartitionRead, Record, StoreError, Where, matches
 
 PartitionKey = tuple[str, str]  # table, partition
 WhereKey = tuple[tuple[str, tuple[str, ...]], ...]  # a where, hashable: () for the whole partition
@@ -113,9 +113,10 @@ def forget(owner: object, table: str, partition: str, row: str) -> None:
 
 
 @contextmanager
-def serving(ahead: Ahead) -> Iterator[None]:
+def serving(ahead: Ahead, written: Sequence[Record | StoreError] = ()) -> Iterator[list[Record | StoreError]]:
+    """The block: ``ahead`` serves this task's or thread's reads; it gives the results of the writes sent with it."""
     token = _CURRENT.set(ahead)
     try:
-        yield
+        yield list(written)
     finally:
         _CURRENT.reset(token)

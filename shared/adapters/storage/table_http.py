@@ -12,7 +12,7 @@ does what that pipeline did for the Store's few calls:
   500, 502, 503 and 504, at most 3 times, 0.8 s, 1.6 s, 3.2 s apart (or the server's Retry-After); a kept-alive
   connection the server closed while idle is reopened at once;
 - one connection per thread, kept alive (the Store is called from worker threads), and spares for GETs sent at
-  once (``at_once``, ``get_many``); HTTPS with certifi's CA bundle or the environment's, through the environment's proxy
+  once (``at_once``); HTTPS with certifi's CA bundle or the environment's, through the environment's proxy
   (``table_connections``);
 - one OpenTelemetry client span per call once a tracer provider is configured (Application Insights' dependency, as
   azure-core's spans and the requests/urllib3 instrumentations gave before), with the method, table and status
@@ -95,10 +95,6 @@ class TableHttp:
             raise
         _answered(span, answer)
         return answer
-
-    def get_many(self, paths: Sequence[str]) -> list[Answer]:
-        """GETs of ``paths`` sent at once (:meth:`at_once`)."""
-        return self.at_once([("GET", path, b"", {}) for path in paths])
 
     def at_once(self, requests: Sequence[Request]) -> list[Answer]:
         """Requests (method, path, body, extra headers) sent at once, each on its own kept-alive connection, then

@@ -27,7 +27,7 @@ def write_request(write: Write, table_name: str, entity_path: str) -> tuple[Requ
     raise ValueError(f"not a write of one entity: {op.kind!r}{' without an ETag' if op.kind == 'update' else ''}")
 
 
-def written(answer: Answer, write: Write, stored: dict[str, Any]) -> Record | StoreError:
+def write_result(answer: Answer, write: Write, stored: dict[str, Any]) -> Record | StoreError:
     """The record ``write`` left, or the StoreError its answer means (409 on an insert: AlreadyExists; 412 and 404 on
     an update: StaleWrite and NotFound; any other failure: StoreError with the service's words)."""
     kind, where = write.op.kind, f"{write.table}/{write.partition}/{write.op.row}"

@@ -23,7 +23,7 @@ from shared.adapters.storage.table_batch import key
 from shared.adapters.storage.table_filter import odata_filter
 from shared.adapters.storage.table_http import Request, TableHttp
 from shared.adapters.storage.table_wire import Answer
-from shared.adapters.storage.table_writes import NO_CONTENT, write_request, written
+from shared.adapters.storage.table_writes import NO_CONTENT, write_request, write_result
 from shared.ports.storage import (
     EntityKey,
     NotFound,
@@ -79,20 +79,22 @@ class TableStore:
         return self._entity(answer, table, partition, row)
 
     def read_ahead(
-        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = ()
-    ) -> AbstractContextManager[None]:
-        """Every entity and partition read at once (``TableHttp.get_many``), then served as ``read_ahead`` says.
-        A partition whose answer comes in pages is not kept: its ``query`` reads it again, page by page."""
+        self, keys: Sequence[EntityKey], partitions: Sequence[PartitionRead] = (), writes: Sequence[Write] = ()
+    ) -> AbstractContextManager[list[Record | StoreError]]:
+        """Every entity and partition read at once, the writes with them (``TableHttp.at_once``), then served as
+        ``read_ahead`` says. A partition whose answer comes in pages is not kept: its ``query`` reads it again."""
         entities = list(dict.fromkeys(keys))
         reads = list(
             {(t, p, read_ahead.where_key(w)): (t, p, w) for t, p, w in map(read_ahead.parts, partitions)}.values()
         )
+        check_writes(writes, entities, [(table, partition) for table, partition, _ in reads])
         paths = [self._entity_path(*key) for key in entities]
         paths += [f"/{self._prefix}{table}()?{odata_filter(partition, where)}" for table, partition, where in reads]
-        answers = self._http.get_many(paths)
+        prepared = [self._write_request(write) for write in writes]
+        answers = self._http.at_once([("GET", path, b"", {}) for path in paths] + [r for r, _ in prepared])
         read = {key: self._entity(answer, *key) for key, answer in zip(entities, answers, strict=False)}
         whole, filtered = {}, {}
-        for (table, partition, where), answer in zip(reads, answers[len(entities) :], strict=True):
+        for (table, partition, where), answer in zip(reads, answers[len(entities) : len(paths)], strict=True):
             records = self._partition_answer(table, answer)
             if records is None:
                 continue
@@ -101,7 +103,8 @@ class TableStore:
             else:  # a value stored as JSON text can equal a text on the service: not ours (as ``query``)
                 kept = [record for record in records if matches(record.data, where)]
                 filtered[(table, partition), read_ahead.where_key(where)] = kept
-        return read_ahead.serving(read_ahead.Ahead(self, read, whole, filtered))
+        written = [write_result(a, w, d) for a, w, (_, d) in zip(answers[len(paths) :], writes, prepared, strict=True)]
+        return read_ahead.serving(read_ahead.Ahead(self, read, whole, filtered), written)
 
     def _partition_answer(self, table: str, answer: Answer) -> list[Record] | None:
         """A read-ahead partition's records; None when the answer comes in pages (its query reads them again)."""
@@ -182,12 +185,13 @@ class TableStore:
         prepared = [self._write_request(write) for write in writes]
         answers = self._http.at_once([request for request, _ in prepared])
         return [
-            written(answer, write, stored) for answer, write, (_, stored) in zip(answers, writes, prepared, strict=True)
+            write_result(answer, write, stored)
+            for answer, write, (_, stored) in zip(answers, writes, prepared, strict=True)
         ]
 
     def _write_one(self, write: Write) -> Record:
         request, stored = self._write_request(write)
-        result = written(self._http.request(*request), write, stored)
+        result = write_result(self._http.request(*request), write, stored)
         if isinstance(result, StoreError):
             raise result
         return result
