@@ -27,12 +27,18 @@ def remember(store: Store, user_id: str, source: str, tag: str | None) -> bool:
 def remember_over(store: Store, found: Record | None, user_id: str, source: str, tag: str | None) -> bool:
     """:func:`remember` with the person's row already read (``found``; None when they have none): a full directory
     sync reads the whole table once instead of once per person."""
-    if not _plausible(source, tag):
+    update = language_update(found, source, tag)
+    if update is None:
         return False
-    if found is not None and found.data.get(source) == tag:
-        return False
-    store.upsert(LANGUAGES, user_id, ROW, {**(found.data if found else {}), source: tag})
+    store.upsert(LANGUAGES, user_id, ROW, update)
     return True
+
+
+def language_update(found: Record | None, source: str, tag: str | None) -> dict[str, str] | None:
+    """The person's languages row with ``tag`` as its ``source`` language; None when there is nothing to write."""
+    if not _plausible(source, tag) or (found is not None and found.data.get(source) == tag):
+        return None
+    return {**(found.data if found else {}), source: str(tag)}
 
 
 def _plausible(source: str, tag: str | None) -> bool:

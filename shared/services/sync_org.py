@@ -27,8 +27,8 @@ from typing import Any
 from shared.domain.directory import DirectoryDelta, PersonChange
 from shared.domain.people import Person
 from shared.ports.directory import Directory, MailboxHours
-from shared.ports.storage import TRANSACTION_LIMIT, Queues, Record, Store, TransactionOp
-from shared.services.languages import LANGUAGES, MAILBOX, remember_over
+from shared.ports.storage import TRANSACTION_LIMIT, Queues, Record, Store, StoreError, TransactionOp, Write
+from shared.services.languages import LANGUAGES, MAILBOX, language_update
 from shared.services.languages import ROW as LANGUAGE_ROW
 from shared.services.pilot_scope import PilotConfig, refresh_pilot_scope
 from shared.services.scheduling_records import (
@@ -68,6 +68,7 @@ class _StoredRows:
         self._languages = {r.partition: r for r in store.query(LANGUAGES) if r.row == LANGUAGE_ROW} if full else None
         self._applied: set[str] = set()  # read again if the delta lists them twice: the first change was written
         self._written: dict[str, dict[str, Any]] = {}  # people rows not stored yet (``write_person``, ``flush``)
+        self._languages_written: dict[str, dict[str, Any]] = {}  # languages rows not stored yet, by person
 
     def person_row(self, person_id: str) -> Record | None:
         if person_id in self._written:
@@ -81,6 +82,8 @@ class _StoredRows:
         return None if found is None else person_from_row(person_id, found.data)
 
     def language_row(self, person_id: str) -> Record | None:
+        if person_id in self._languages_written:
+            return Record(LANGUAGES, person_id, LANGUAGE_ROW, self._languages_written[person_id])
         if self._languages is None or person_id in self._applied:
             return self._store.find(LANGUAGES, person_id, LANGUAGE_ROW)
         return self._languages.get(person_id)
@@ -93,12 +96,28 @@ class _StoredRows:
         stores a hundred per request instead of one (issue 20). Read back from here until then."""
         self._written[person_id] = row
 
+    def remember_language(self, person_id: str, tag: str | None) -> None:
+        """The person's mailbox language, kept to store with the others (``flush``): each person's row is a
+        partition of its own, so they go several at once (``Store.write_at_once``) instead of one wait each."""
+        update = language_update(self.language_row(person_id), MAILBOX, tag)
+        if update is not None:
+            self._languages_written[person_id] = update
+
     def flush(self) -> None:
-        """Store the kept people rows, a transaction of up to ``TRANSACTION_LIMIT`` at a time."""
+        """Store the kept people rows, a transaction of up to ``TRANSACTION_LIMIT`` at a time, and the kept
+        languages rows at once (the first failure is raised once all were tried)."""
         ops = [TransactionOp("upsert", person_id, row) for person_id, row in self._written.items()]
         for start in range(0, len(ops), TRANSACTION_LIMIT):
             self._store.transact(PEOPLE, PEOPLE_PARTITION, ops[start : start + TRANSACTION_LIMIT])
         self._written.clear()
+        languages = [
+            Write(LANGUAGES, person_id, TransactionOp("upsert", LANGUAGE_ROW, row))
+            for person_id, row in self._languages_written.items()
+        ]
+        failed = [result for result in self._store.write_at_once(languages) if isinstance(result, StoreError)]
+        self._languages_written.clear()
+        if failed:
+            raise failed[0]
 
     def missing_from(self, delta: DirectoryDelta) -> list[str]:
         """A full sync lists everyone: whoever is stored but not in it has gone (nobody on a delta sync)."""
@@ -145,8 +164,7 @@ def _apply_person(
     old = stored_rows.person(change.id)
     person = change.applied_to(old)
     stored_rows.write_person(person.id, _person_row_with_mailbox(stored_rows, person, mailboxes))
-    language = mailboxes.languages.get(person.id)
-    remember_over(store, stored_rows.language_row(person.id), person.id, MAILBOX, language)
+    stored_rows.remember_language(person.id, mailboxes.languages.get(person.id))
     stored_rows.applied(person.id)
     if old is not None:
         _recheck_no_mailbox(store, person, old)
@@ -196,6 +214,7 @@ async def sync_org(directory: Directory, store: Store, queues: Queues, pilot: Pi
         summary.events += pairs.close_all(person_id, "leaver")
         _keep_tombstone(store, stored_rows, person_id)
         store.delete(PEOPLE, PEOPLE_PARTITION, person_id)
+    pairs.flush()  # before the pair changes are queued: their handlers read the pairs
     summary.people_changed = len(delta.people) + len(delta.removed_ids)  # a full sync counts everyone
     for event in summary.events:
         if event["kind"] in QUEUED_KINDS:

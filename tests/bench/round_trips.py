@@ -49,9 +49,12 @@ def every_pair_is_due(pair: Pair, start: date, end: date) -> Sequence[Planned]:
 
 
 def _where(method: str, args: tuple[Any, ...]) -> str:
-    """The table or queue a counted call touches; a read-ahead block (its rows read in one wait) counts as one."""
+    """The table or queue a counted call touches; a read-ahead block (its rows read in one wait) counts as one, and so
+    do writes sent at once."""
     if method == "read_ahead":
         return "blocks"
+    if method == "write_at_once":  # several writes in one wait: counted once, by the tables they write
+        return ",".join(sorted({write.table for write in args[0]})) or "nothing"
     return str(args[0].table if method == "update" else args[0] if args else "")
 
 

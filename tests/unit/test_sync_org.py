@@ -106,7 +106,8 @@ async def test_a_full_sync_reads_the_people_and_languages_once_not_per_person() 
     calls = counted.take_counts()
     assert (calls[f"query {PEOPLE}"], calls[f"query {LANGUAGES}"]) == (1, 1)
     assert calls.get(f"find {PEOPLE}", 0) == 0 and calls.get(f"find {LANGUAGES}", 0) == 0
-    assert calls[f"upsert {LANGUAGES}"] == 1  # only r1's mailbox has a language
+    assert calls[f"write_at_once {LANGUAGES}"] == 1 and calls.get(f"upsert {LANGUAGES}", 0) == 0  # one wait
+    assert [r.partition for r in world.store.query(LANGUAGES)] == ["r1"]  # only r1's mailbox has a language
     assert language_for(world.store, "r1", "en") == "de"
     assert len(active_pairs(world.store)) == 3
 
