@@ -15,7 +15,7 @@ looked up by the id stored when it was created, so a policy version bump never m
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from shared.domain.calendar import SeriesEvent
@@ -26,7 +26,14 @@ from shared.ports.storage import EntityKey, Record
 from shared.services.schedule_context import PairOutcome, Run, ScheduleContext, Work, record_event, write_record
 from shared.services.schedule_create import create, fix_up, no_mailbox, skipped
 from shared.services.scheduling_messages import SCHEDULE_PAIR
-from shared.services.scheduling_records import SERIES, acquire_lease, lease_key, person_key, release_lease
+from shared.services.scheduling_records import (
+    SERIES,
+    Lease,
+    acquire_leases,
+    lease_key,
+    person_key,
+    release_leases,
+)
 from shared.services.scheduling_records_plan import FIXUPS, plan_from_row
 from shared.services.scheduling_slots import build_spec
 from shared.services.series_fixups import NewSeries
@@ -36,6 +43,7 @@ REMOVED = "removed-by-organiser"
 REMOVED_REASON = "the manager deleted the series in Outlook; it stays deleted until they ask for it again"
 KEEPS_SERIES_ID = frozenset({"active", REMOVED, "restore-requested"})  # states whose stored series id is the one
 log = logging.getLogger(__name__)
+Leases = Mapping[str, Lease | None]  # each pair's lease by pair key, None where another worker holds it
 __all__ = ["SCHEDULE_PAIR", "PairOutcome", "ScheduleContext", "build_spec", "schedule_pair", "schedule_pairs"]
 
 
@@ -59,8 +67,7 @@ async def schedule_pairs(ctx: ScheduleContext, requests: Sequence[tuple[Pair, st
                 if item.index not in run.outcomes:
                     run.outcomes[item.index] = skipped(item, error, ctx)
     finally:
-        for lease in run.leases:
-            release_lease(ctx.store, lease)
+        release_leases(ctx.store, run.leases)
     for index, first in run.repeats.items():
         run.outcomes[index] = PairOutcome("duplicate", "the same pair came twice", run.outcomes[first].event_id)
     return [run.outcomes[i] for i in range(len(requests))]
@@ -72,8 +79,9 @@ def _claim(run: Run, requests: Sequence[tuple[Pair, str]]) -> list[Work]:
     ctx, ttl, seen = run.ctx, timedelta(seconds=run.ctx.policy.lease_seconds), dict[str, int]()
     work: list[Work] = []
     with ctx.store.read_ahead(_claim_reads(ctx, [pair for pair, _ in requests])):
+        leases = acquire_leases(ctx.store, [pair.key for pair, _ in requests], ctx.worker, ctx.now, ttl)
         for index, (pair, reason) in enumerate(requests):
-            _claim_one(run, index, pair, reason, seen, work, ttl)
+            _claim_one(run, index, pair, reason, seen, work, leases)
     return work
 
 
@@ -86,14 +94,14 @@ def _claim_reads(ctx: ScheduleContext, pairs: Sequence[Pair]) -> list[EntityKey]
 
 
 def _claim_one(
-    run: Run, index: int, pair: Pair, reason: str, seen: dict[str, int], work: list[Work], ttl: timedelta
+    run: Run, index: int, pair: Pair, reason: str, seen: dict[str, int], work: list[Work], leases: Leases
 ) -> None:
     ctx = run.ctx
     if pair.key in seen:
         run.repeats[index] = seen[pair.key]
         return
     seen[pair.key] = index
-    lease = acquire_lease(ctx.store, pair.key, ctx.worker, ctx.now, ttl)
+    lease = leases[pair.key]
     if lease is None:
         run.outcomes[index] = PairOutcome("leased", "another worker holds this pair")
         return

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from shared.domain.people import Pair, Person, Weekday, WorkingHours
-from shared.ports.storage import AlreadyExists, EntityKey, NotFound, Record, StaleWrite, Store
+from shared.ports.storage import (
+    AlreadyExists,
+    EntityKey,
+    NotFound,
+    Record,
+    StaleWrite,
+    Store,
+    StoreError,
+    TransactionOp,
+    Write,
+)
 
 PEOPLE, PAIRS, SERIES, LEASES, SYNC = "people", "pairs", "series", "leases", "sync"
 PEOPLE_PARTITION = "people"
@@ -108,6 +118,47 @@ def acquire_lease(store: Store, pair_key: str, holder: str, now: datetime, ttl: 
         return Lease(pair_key, holder, store.update(current, data))
     except (AlreadyExists, StaleWrite):
         return None
+
+
+def acquire_leases(
+    store: Store, pair_keys: Sequence[str], holder: str, now: datetime, ttl: timedelta
+) -> dict[str, Lease | None]:
+    """``acquire_lease`` for several pairs, their writes sent at once (one wait, not one per pair; issue 20): each
+    pair's lease, or None where another live holder has it or won the race."""
+    data = {"holder": holder, "expires": (now + ttl).isoformat()}
+    taken: dict[str, Lease | None] = {}
+    writes: list[Write] = []
+    for key in dict.fromkeys(pair_keys):
+        current = store.find(LEASES, "pair", key)
+        if current is not None and not _free_for(current, holder, now):
+            taken[key] = None
+        else:
+            op = "insert" if current is None else "update"
+            writes.append(Write(LEASES, "pair", TransactionOp(op, key, data, current.etag if current else None)))
+    for write, result in zip(writes, store.write_at_once(writes), strict=True):
+        lost = isinstance(result, (AlreadyExists, StaleWrite))
+        if isinstance(result, StoreError) and not lost:
+            raise result
+        taken[write.op.row] = None if lost else Lease(write.op.row, holder, cast(Record, result))
+    return taken
+
+
+def _free_for(current: Record, holder: str, now: datetime) -> bool:
+    expires = str(current.data.get("expires") or "")
+    return current.data.get("holder") in {holder, ""} or not expires or datetime.fromisoformat(expires) <= now
+
+
+def release_leases(store: Store, leases: Sequence[Lease]) -> None:
+    """``release_lease`` for several leases: the rows as taken are freed by their ETags at once; one written since
+    (or gone), or taken without an ETag, is read first and freed on its own, as ``release_lease`` does."""
+    free = {"holder": "", "expires": ""}
+    held = [(lease, lease.written.etag) for lease in leases if lease.written is not None and lease.written.etag]
+    writes = [Write(LEASES, "pair", TransactionOp("update", lease.key, free, etag)) for lease, etag in held]
+    results = store.write_at_once(writes)
+    freed = {lease.key for (lease, _), result in zip(held, results, strict=True) if isinstance(result, Record)}
+    for lease in leases:
+        if lease.key not in freed:
+            release_lease(store, replace(lease, written=None))
 
 
 def release_lease(store: Store, lease: Lease) -> None:
