@@ -80,6 +80,10 @@ def _claim(run: Run, requests: Sequence[tuple[Pair, str]]) -> list[Work]:
     work: list[Work] = []
     with ctx.store.read_ahead(_claim_reads(ctx, [pair for pair, _ in requests])):
         leases = acquire_leases(ctx.store, [pair.key for pair, _ in requests], ctx.worker, ctx.now, ttl)
+        for person_id in dict.fromkeys(who for pair, _ in requests for who in (pair.manager_id, pair.report_id)):
+            ctx.cache.person_row(ctx.store, person_id)  # the people into the run's cache, while the block holds them
+    held = [(SERIES, pair.manager_id, pair.report_id) for pair, _ in requests if leases.get(pair.key) is not None]
+    with ctx.store.read_ahead(list(dict.fromkeys(held))):  # each series record once its lease is held, at once
         for index, (pair, reason) in enumerate(requests):
             _claim_one(run, index, pair, reason, seen, work, leases)
     return work
@@ -87,8 +91,8 @@ def _claim(run: Run, requests: Sequence[tuple[Pair, str]]) -> list[Work]:
 
 def _claim_reads(ctx: ScheduleContext, pairs: Sequence[Pair]) -> list[EntityKey]:
     """The rows claiming reads pair after pair, to read at once (issue 20): each pair's lease (its ETag guards
-    taking it) and the people this run has not read yet. Never the series record: the lease guards that one, so it
-    is read once the lease is held, not before."""
+    taking it) and the people this run has not read yet. Never the series record: the lease guards that one, so the
+    held pairs' records are read in a second block, once their leases are held."""
     unread = {person for pair in pairs for person in (pair.manager_id, pair.report_id)} - ctx.cache.people.keys()
     return [*(lease_key(pair.key) for pair in pairs), *(person_key(person) for person in sorted(unread))]
 

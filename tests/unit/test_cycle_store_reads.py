@@ -63,10 +63,23 @@ async def test_claiming_reads_leases_and_people_at_once_and_a_series_record_only
     world.store.read_ahead_calls.clear()
     outcomes = await schedule_pairs(world.ctx(), [(pair, "regular check-in") for pair in PAIRS])
     assert [o.status for o in outcomes] == ["created"] * 3
-    claim_block, *later = world.store.read_ahead_calls
+    claim_block, series_block, *later = world.store.read_ahead_calls
     leases = [(LEASES, "pair", p.key) for p in PAIRS]
     assert claim_block == ([*leases, *((PEOPLE, "people", who) for who in ("m1", "m2", "r1", "r2", "r3"))], [])
+    assert series_block == ([(SERIES, p.manager_id, p.report_id) for p in PAIRS], [])  # once the leases are held
     assert not [key for keys, _ in [claim_block, *later] for key in keys if key[0] == SERIES]
+
+
+async def test_a_pair_whose_lease_another_worker_holds_has_its_series_record_left_unread() -> None:
+    world = World()
+    await sync_org(world.directory, world.store, world.queues)
+    held = acquire_lease(world.store, PAIRS[0].key, "another-worker", NOW, timedelta(minutes=5))
+    assert held is not None
+    world.store.read_ahead_calls.clear()
+    outcomes = await schedule_pairs(world.ctx(), [(pair, "regular check-in") for pair in PAIRS])
+    assert [o.status for o in outcomes] == ["leased", "created", "created"]
+    _, series_block, *_ = world.store.read_ahead_calls
+    assert series_block == ([(SERIES, p.manager_id, p.report_id) for p in PAIRS[1:]], [])
 
 
 def test_a_lease_taken_over_meanwhile_is_left_to_its_new_holder() -> None:
