@@ -72,6 +72,14 @@ class Write:
 
 
 WRITE_KINDS = frozenset({"insert", "upsert", "update"})
+Batch = tuple[str, str, Sequence[TransactionOp]]  # one transaction of ``transact_at_once``: table, partition, ops
+
+
+def check_batches(batches: Sequence[Batch]) -> None:
+    """``transact_at_once``'s refusal: two transactions on one partition (their order would be the service's)."""
+    partitions = [(table, partition) for table, partition, _ in batches]
+    if len(set(partitions)) != len(partitions):
+        raise ValueError("two transactions on one partition at once")
 
 
 def check_writes(
@@ -163,6 +171,12 @@ class Store(Protocol):
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         """Apply all ops atomically within one partition, or none."""
+        ...
+
+    def transact_at_once(self, batches: Sequence[Batch]) -> list[StoreError | None]:
+        """Transactions on different partitions sent together: one wait for all of them. Each is all or nothing on
+        its own, in no given order with the others; each place of the answer is None (applied) or the StoreError
+        that rolled it back. Two batches on one partition raise ValueError before anything is sent."""
         ...
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from shared.domain.calendar import Busy
 from shared.domain.people import Person
 from shared.domain.planning import YearPlan
-from shared.ports.storage import TRANSACTION_LIMIT, AlreadyExists, Record, Store, StoreError, TransactionOp
+from shared.ports.storage import TRANSACTION_LIMIT, AlreadyExists, Batch, Record, Store, StoreError, TransactionOp
 from shared.services.scheduling_cache import ManagerView
 from shared.services.scheduling_slots import plan_pair
 
@@ -117,6 +117,8 @@ def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], s
     """``claim_many`` for a series' whole plan: the (person, bucket) pairs others hold, empty when claimed. The
     buckets of the series' previous plan that the new one does not use are given back (a re-plan after a crash
     must not keep blocking other conversations). A new series' plan row is inserted without a read first."""
+    if _claimed_at_once(store, person_ids, _rows(spans), series):
+        return []
     taken = _claim(store, person_ids, spans, series)
     if taken:
         return taken
@@ -134,6 +136,29 @@ def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], s
             _release_held(store, person_id, stale, series)
     store.upsert(BOOKINGS, PLANS, series, plan)
     return []
+
+
+def _claimed_at_once(store: Store, person_ids: Sequence[str], rows: Sequence[str], series: str) -> bool:
+    """A new series' whole claim in one wait (issue 20): each person's buckets (one transaction of their partition)
+    and the plan row, sent together. True when all of it landed. Otherwise what landed is given back, and the caller
+    claims step by step, which finds the buckets others hold and keeps a re-planned series' own. A person with more
+    buckets than one transaction holds is claimed step by step from the start."""
+    people = list(dict.fromkeys(person_ids))
+    if not rows or len(rows) > TRANSACTION_LIMIT or PLANS in people:
+        return False
+    batches: list[Batch] = [(BOOKINGS, person, [TransactionOp("insert", row, {"series_id": series}) for row in rows])
+                            for person in people]  # fmt: skip
+    batches.append((BOOKINGS, PLANS, [TransactionOp("insert", series, {"rows": json.dumps(sorted(set(rows)))})]))
+    verdicts = store.transact_at_once(batches)
+    if all(verdict is None for verdict in verdicts):
+        return True
+    for (table, partition, ops), verdict in zip(batches, verdicts, strict=True):
+        if verdict is None:  # inserted just now by this call: given back whole
+            store.transact(table, partition, [TransactionOp("delete", op.row) for op in ops])
+    failed = [verdict for verdict in verdicts if verdict is not None and not isinstance(verdict, AlreadyExists)]
+    if failed:
+        raise failed[0]
+    return False
 
 
 def bucket_span(row: str) -> Span:

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from shared.ports.storage import (
+    Batch,
     EntityKey,
     NotFound,
     PartitionRead,
@@ -87,6 +88,11 @@ class SweepReads:
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         self._seen = {key: found for key, found in self._seen.items() if key[:2] != (table, partition)}
         self._inner.transact(table, partition, ops)
+
+    def transact_at_once(self, batches: Sequence[Batch]) -> list[StoreError | None]:
+        touched = {(table, partition) for table, partition, _ in batches}
+        self._seen = {key: found for key, found in self._seen.items() if key[:2] not in touched}
+        return self._inner.transact_at_once(batches)
 
     def _forget(self, table: str, partition: str, row: str) -> None:
         self._seen.pop((table, partition, row), None)

@@ -55,6 +55,8 @@ def _where(method: str, args: tuple[Any, ...]) -> str:
         return "blocks"
     if method == "write_at_once":  # several writes in one wait: counted once, by the tables they write
         return ",".join(sorted({write.table for write in args[0]})) or "nothing"
+    if method == "transact_at_once":  # several transactions in one wait: likewise
+        return ",".join(sorted({table for table, _, _ in args[0]})) or "nothing"
     return str(args[0].table if method == "update" else args[0] if args else "")
 
 

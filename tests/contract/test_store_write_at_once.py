@@ -156,3 +156,29 @@ def test_a_block_refuses_a_write_to_what_it_reads(store: Store, reads: tuple[lis
     with pytest.raises(ValueError), store.read_ahead(*reads, [write("insert", "a", {"n": 1})]):
         pass
     assert stored(store, "a") is None
+
+
+def test_transactions_at_once_each_apply_or_roll_back_on_their_own(store: Store) -> None:
+    stale = store.insert("bookings", "b", "x", {"n": 1})
+    store.update(stale, {"n": 2})
+    verdicts = store.transact_at_once(
+        [
+            (
+                "bookings",
+                "a",
+                [TransactionOp("insert", "r1", {"s": "one"}), TransactionOp("insert", "r2", {"s": "one"})],
+            ),
+            (
+                "bookings",
+                "b",
+                [TransactionOp("insert", "y", {"n": 3}), TransactionOp("update", "x", {"n": 9}, stale.etag)],
+            ),
+            ("bookings", "c", []),
+        ]
+    )
+    assert [type(v) for v in verdicts] == [type(None), StaleWrite, type(None)]
+    assert {r.row for r in store.query("bookings", "a")} == {"r1", "r2"}
+    assert {r.row: dict(r.data) for r in store.query("bookings", "b")} == {"x": {"n": 2}}  # all of b rolled back
+    with pytest.raises(ValueError):
+        store.transact_at_once([("bookings", "d", [TransactionOp("insert", "r", {})]), ("bookings", "d", [])])
+    assert store.query("bookings", "d") == []

@@ -19,6 +19,7 @@ from shared.adapters.storage import read_ahead
 from shared.adapters.storage.codec import RESERVED, check_table_name
 from shared.ports.storage import (
     AlreadyExists,
+    Batch,
     EntityKey,
     JsonDict,
     NotFound,
@@ -30,6 +31,7 @@ from shared.ports.storage import (
     TransactionOp,
     Where,
     Write,
+    check_batches,
     check_writes,
     matches,
 )
@@ -158,6 +160,18 @@ class InMemoryStore:
         except Exception:
             self._roll_back(table, before)
             raise
+
+    def transact_at_once(self, batches: Sequence[Batch]) -> list[StoreError | None]:
+        """As Table Storage: each transaction applied or rolled back on its own (here in the order given)."""
+        check_batches(batches)
+        verdicts: list[StoreError | None] = []
+        for table, partition, ops in batches:
+            try:
+                self.transact(table, partition, ops)
+                verdicts.append(None)
+            except StoreError as error:
+                verdicts.append(error)
+        return verdicts
 
     def _roll_back(self, table: str, before: dict[Key, Entry | None] | None) -> None:
         if before is None:

@@ -19,7 +19,7 @@ from shared.adapters.teams.views import card_for
 from shared.config import load_settings
 from shared.container.cards import render_kind
 from shared.domain.agenda import ITEM_TEXT_MAX, Visibility
-from shared.ports.storage import EntityKey, PartitionRead, Record, Store, StoreError, TransactionOp, Where, Write
+from shared.ports.storage import Batch, EntityKey, PartitionRead, Record, Store, StoreError, TransactionOp, Where, Write
 from shared.services import agenda_store
 from shared.services.card_action_submit import handle_card_action
 from shared.services.card_actions import DEFAULT_EXPIRY, PAIR_ENDED, Verdict, handle_log_outcomes, handle_refresh
@@ -250,6 +250,9 @@ class RacingStore:
 
     def write_at_once(self, writes: Sequence[Write]) -> list[Record | StoreError]:
         return self.inner.write_at_once(writes)
+
+    def transact_at_once(self, batches: Sequence[Batch]) -> list[StoreError | None]:
+        return self.inner.transact_at_once(batches)
 
     def delete(self, table: str, partition: str, row: str) -> None:
         self.inner.delete(table, partition, row)

@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shared.adapters.storage.codec import JSON_MARKER, RESERVED, encoded, from_entity, json_copy
-from shared.adapters.storage.tables import _decoded
+from shared.adapters.storage.table_answers import decoded as _decoded
 
 
 class Status(StrEnum):

@@ -22,7 +22,8 @@ from shared.adapters.storage.codec import encoded
 from shared.ports.storage import AlreadyExists, NotFound, StaleWrite, StoreError, TransactionOp
 
 if TYPE_CHECKING:
-    from shared.adapters.storage.table_http import TableHttp
+    from shared.adapters.storage.table_http import Request, TableHttp
+    from shared.adapters.storage.table_wire import Answer
 
 _text = encode_basestring_ascii  # a JSON string literal (the C helper json.dumps uses)
 _TYPE = "@odata.type"
@@ -37,6 +38,23 @@ _BY_ADDRESS = {  # op kind -> method, Accept, If-Match (or the op's ETag): ops s
 
 def submit(http: TableHttp, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
     """Apply ``ops`` to one partition of ``table``, all or none (StaleWrite, AlreadyExists, NotFound)."""
+    failed = verdict(http.request(*batch_request(http, table, partition, ops)), table, partition)
+    if failed is not None:
+        raise failed
+
+
+def submit_at_once(
+    http: TableHttp, batches: Sequence[tuple[str, str, Sequence[TransactionOp]]]
+) -> list[StoreError | None]:
+    """Transactions on different partitions sent together (``TableHttp.at_once``): each one's verdict (``verdict``);
+    one without ops is applied, as ``submit`` would do nothing."""
+    sent = [(table, partition, ops) for table, partition, ops in batches if ops]
+    answers = iter(http.at_once([batch_request(http, table, partition, ops) for table, partition, ops in sent]))
+    return [verdict(next(answers), table, partition) if ops else None for table, partition, ops in batches]
+
+
+def batch_request(http: TableHttp, table: str, partition: str, ops: Sequence[TransactionOp]) -> Request:
+    """The ``$batch`` request applying ``ops`` to one partition of ``table`` (method, path, body, headers)."""
     from shared.adapters.storage.table_http import API_VERSION
 
     batch, changeset = f"batch_{uuid.uuid4()}", f"changeset_{uuid.uuid4()}"
@@ -48,13 +66,18 @@ def submit(http: TableHttp, table: str, partition: str, ops: Sequence[Transactio
         f"{changes}--{changeset}--\r\n\r\n--{batch}--\r\n"
     ).encode()
     headers = {"Content-Type": f"multipart/mixed; boundary={batch}", "Accept": "application/json"}
-    answer = http.request("POST", "/$batch", body, headers)
+    return "POST", "/$batch", body, headers
+
+
+def verdict(answer: Answer, table: str, partition: str) -> StoreError | None:
+    """None when the transaction was applied, else the error that rolled it back."""
     failed = f"{table}/{partition}: transaction rolled back"
     if answer.status != 202:
-        raise _failure(answer.status, failed, answer.body.decode("utf-8", "replace"))
+        return _failure(answer.status, failed, answer.body.decode("utf-8", "replace"))
     for status in _STATUS.findall(answer.body):
         if not 200 <= int(status) < 300:
-            raise _failure(int(status), failed, answer.body.decode("utf-8", "replace"))
+            return _failure(int(status), failed, answer.body.decode("utf-8", "replace"))
+    return None
 
 
 @dataclass(frozen=True, slots=True)

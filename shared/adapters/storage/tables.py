@@ -12,19 +12,20 @@ string or holds the endpoint and credential; its pipeline is not used.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from shared.adapters.storage import read_ahead
-from shared.adapters.storage.codec import check_table_name, from_entity
+from shared.adapters.storage.codec import check_table_name
+from shared.adapters.storage.table_answers import check, decoded, pages, partition_records, record_of
 from shared.adapters.storage.table_batch import key
 from shared.adapters.storage.table_filter import odata_filter
 from shared.adapters.storage.table_http import Request, TableHttp
 from shared.adapters.storage.table_wire import Answer
 from shared.adapters.storage.table_writes import NO_CONTENT, write_request, write_result
 from shared.ports.storage import (
+    Batch,
     EntityKey,
     NotFound,
     PartitionRead,
@@ -33,6 +34,7 @@ from shared.ports.storage import (
     TransactionOp,
     Where,
     Write,
+    check_batches,
     check_writes,
     matches,
 )
@@ -95,7 +97,7 @@ class TableStore:
         read = {key: self._entity(answer, *key) for key, answer in zip(entities, answers, strict=False)}
         whole, filtered = {}, {}
         for (table, partition, where), answer in zip(reads, answers[len(entities) : len(paths)], strict=True):
-            records = self._partition_answer(table, answer)
+            records = partition_records(table, answer)
             if records is None:
                 continue
             if where is None:
@@ -106,20 +108,11 @@ class TableStore:
         written = [write_result(a, w, d) for a, w, (_, d) in zip(answers[len(paths) :], writes, prepared, strict=True)]
         return read_ahead.serving(read_ahead.Ahead(self, read, whole, filtered), written)
 
-    def _partition_answer(self, table: str, answer: Answer) -> list[Record] | None:
-        """A read-ahead partition's records; None when the answer comes in pages (its query reads them again)."""
-        if answer.status != 404:
-            _check(answer, table)
-        if "x-ms-continuation-nextpartitionkey" in answer.headers:
-            return None
-        entities_read = json.loads(answer.body).get("value", []) if answer.status != 404 else []
-        return [self._record(table, entity) for entity in entities_read]
-
     def _entity(self, answer: Answer, table: str, partition: str, row: str) -> Record | None:
         if answer.status == 404:  # no such entity, or no such table yet
             return None
-        _check(answer, f"{table}/{partition}/{row}")
-        data, etag = _decoded(json.loads(answer.body))
+        check(answer, f"{table}/{partition}/{row}")
+        data, etag = decoded(json.loads(answer.body))
         return Record(table, partition, row, data, etag)
 
     def find_rows(self, table: str, partition: str, rows: Sequence[str]) -> dict[str, Record]:
@@ -128,8 +121,8 @@ class TableStore:
             return {}
         where = odata_filter(partition, {"RowKey": wanted})
         found = {}
-        for entity in self._pages(f"/{self._prefix}{table}()", where, table):
-            data, etag = _decoded(entity)
+        for entity in pages(self._http, f"/{self._prefix}{table}()", where, table):
+            data, etag = decoded(entity)
             found[entity["RowKey"]] = Record(table, partition, entity["RowKey"], data, etag)
         return found
 
@@ -139,30 +132,9 @@ class TableStore:
         if where and not all(where.values()):  # a property that may hold none of no texts: nothing to ask for
             return []
         path, query = f"/{self._prefix}{table}()", odata_filter(partition, where)
-        found = [self._record(table, entity) for entity in self._pages(path, query, table)]
+        found = [record_of(table, entity) for entity in pages(self._http, path, query, table)]
         # a value stored as JSON text (None, a list, a big integer) can equal a text on the service: not ours
         return [record for record in found if matches(record.data, where)] if where else found
-
-    @staticmethod
-    def _record(table: str, entity: Mapping[str, Any]) -> Record:
-        data, etag = _decoded(entity)
-        return Record(table, entity["PartitionKey"], entity["RowKey"], data, etag)
-
-    def _pages(self, path: str, query: str, table: str) -> Iterator[dict[str, Any]]:
-        resume = ""
-        while True:
-            params = "&".join(part for part in (query, resume) if part)
-            answer = self._http.request("GET", path + (f"?{params}" if params else ""))
-            if answer.status == 404:  # the table does not exist yet
-                return
-            _check(answer, table)
-            yield from json.loads(answer.body).get("value", [])
-            next_partition = answer.headers.get("x-ms-continuation-nextpartitionkey")
-            if not next_partition:
-                return
-            resume = "NextPartitionKey=" + quote(next_partition, safe="")
-            next_row = answer.headers.get("x-ms-continuation-nextrowkey")
-            resume += "&NextRowKey=" + quote(next_row, safe="") if next_row else ""
 
     # ----------------------------------------------------------------- writes
 
@@ -209,7 +181,7 @@ class TableStore:
         read_ahead.forget(self, table, partition, row)
         answer = self._http.request("DELETE", self._entity_path(table, partition, row), headers={"If-Match": "*"})
         if answer.status != 404:  # a missing entity or table
-            _check(answer, f"{table}/{partition}/{row}")
+            check(answer, f"{table}/{partition}/{row}")
 
     def transact(self, table: str, partition: str, ops: Sequence[TransactionOp]) -> None:
         if not ops:
@@ -219,6 +191,16 @@ class TableStore:
         from shared.adapters.storage import table_batch
 
         table_batch.submit(self._http, self._writable(table), partition, ops)
+
+    def transact_at_once(self, batches: Sequence[Batch]) -> list[StoreError | None]:
+        from shared.adapters.storage import table_batch
+
+        check_batches(batches)
+        for table, partition, ops in batches:
+            for op in ops:
+                read_ahead.forget(self, table, partition, op.row)
+        named = [(self._writable(table) if ops else table, partition, ops) for table, partition, ops in batches]
+        return table_batch.submit_at_once(self._http, named)
 
     # ---------------------------------------------------------------- helpers
 
@@ -233,16 +215,6 @@ class TableStore:
             body = json.dumps({"TableName": name}).encode()
             answer = self._http.request("POST", "/Tables", body, NO_CONTENT)
             if answer.status != 409:  # 409: it exists
-                _check(answer, name)
+                check(answer, name)
             self._existing.add(name)
         return name
-
-
-def _check(answer: Answer, where: str) -> None:
-    if not 200 <= answer.status < 300:
-        raise StoreError(f"{where}: HTTP {answer.status}: {answer.body[:300].decode('utf-8', 'replace')}")
-
-
-def _decoded(entity: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The JSON-safe data and ETag of an entity as the service sends it (minimal metadata)."""
-    return from_entity(entity), entity.get("odata.etag")
