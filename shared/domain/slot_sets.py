@@ -56,13 +56,21 @@ def _in_week(low: int, high: int) -> list[Span[int]]:
 
 
 @lru_cache(maxsize=4096)
-def week_pattern(boxes: tuple[Box, ...], start_offset: int, shift: int) -> SpanSet[int]:
+def week_pattern(boxes: tuple[Box, ...], start_offset: int, shift: int, length: int) -> SpanSet[int]:
     """The starts in ``boxes`` as phases of the UTC week (microseconds since a Thursday 00:00 UTC, modulo a
-    week), while the start reads UTC plus ``start_offset`` and the end reads ``shift`` after the start."""
+    week), while the start reads UTC plus ``start_offset`` and the end reads ``shift`` after the start.
+
+    A slot ``length`` long whose end reads less than that after its start (across a fall-back change) is read as the
+    rules read it (``slots_rules.local_span``): on the same date, its end at the start's reading plus its length; the
+    boxes that say the end reads on another date (``_crosses_midnight``) still look at the end's real reading."""
     spans: list[Span[int]] = []
     for box in boxes:
-        begin = max(box.start_from, box.end_from - shift)
-        end = min(box.start_to, box.end_to - shift, DAY_US)
+        if _about_another_date(box):
+            begin, end = max(box.start_from, box.end_from - shift), min(box.start_to, box.end_to - shift, DAY_US)
+        else:
+            read = max(shift, length)  # and the real end reads on the start's date (or at the next midnight)
+            begin = max(box.start_from, box.end_from - read, -shift)
+            end = min(box.start_to, box.end_to - read, DAY_US + MINUTE_US - shift, DAY_US)
         if begin >= end:
             continue
         for day in range(7):
@@ -71,10 +79,15 @@ def week_pattern(boxes: tuple[Box, ...], start_offset: int, shift: int) -> SpanS
     return SpanSet(spans)  # shared through the cache: never changed
 
 
-def run_offsets(clock: ZoneClock, run_start: int, duration: int) -> tuple[int, int]:
-    """``week_pattern``'s start offset and shift for the starts of the run beginning at ``run_start``."""
+def _about_another_date(box: Box) -> bool:
+    """A box of ``_crosses_midnight``: its end reads before the start's date or past the next day's first minute."""
+    return box.end_to <= 0 or box.end_from >= DAY_US + MINUTE_US
+
+
+def run_offsets(clock: ZoneClock, run_start: int, duration: int) -> tuple[int, int, int]:
+    """``week_pattern``'s start offset, shift and length for the starts of the run beginning at ``run_start``."""
     start_offset = clock.offset(run_start)
-    return start_offset, duration + clock.offset(run_start + duration) - start_offset
+    return start_offset, duration + clock.offset(run_start + duration) - start_offset, duration
 
 
 @dataclass(frozen=True, slots=True)

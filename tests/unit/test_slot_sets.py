@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shared.domain.calendar import Busy
@@ -80,6 +80,23 @@ rules_strategy = st.builds(
     base=st.sampled_from(TRANSITION_DAYS),
     shift=st.integers(0, 3 * 24 * 4),
     seconds=st.sampled_from([0, 1, 59]),
+)
+@example(  # Chatham falls back 03:45 -> 02:45 on Sunday 5 April 2026 (14:00 UTC): a slot from 03:30 ends 02:45 CHAST,
+    # past a 02:45 closing at its real length (found by this test: the sets read the end's wall clock)
+    manager_hours=WorkingHours("UTC", time(0), time(0), frozenset(Weekday)),
+    report_hours=WorkingHours("Pacific/Chatham", time(0), time(2, 45), frozenset({Weekday.SUNDAY})),
+    rules=SlotRules(duration_minutes=15, edge_minutes=0, lunch_start=time(0), lunch_end=time(0)),
+    base=datetime(2026, 4, 1, tzinfo=UTC),
+    shift=0,
+    seconds=0,
+)
+@example(  # Lord Howe falls back half an hour (02:00 -> 01:30) on the same day
+    manager_hours=WorkingHours("Australia/Lord_Howe", time(0), time(1, 45), frozenset({Weekday.SUNDAY})),
+    report_hours=WorkingHours("UTC", time(0), time(0), frozenset(Weekday)),
+    rules=SlotRules(duration_minutes=45, edge_minutes=30, lunch_start=time(0), lunch_end=time(0)),
+    base=datetime(2026, 4, 1, tzinfo=UTC),
+    shift=0,
+    seconds=1,
 )
 def test_the_sets_agree_with_the_rules_around_offset_changes(
     manager_hours: WorkingHours, report_hours: WorkingHours, rules: SlotRules, base: datetime, shift: int, seconds: int

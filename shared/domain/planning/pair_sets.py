@@ -38,7 +38,7 @@ def busy_starts(busy: Iterable[Busy], statuses: frozenset[str], duration: timede
     return merged((item.start - lead, item.end) for item in busy if item.status in statuses)
 
 
-Offsets = tuple[tuple[int, int], ...]
+Offsets = tuple[tuple[int, int, int], ...]  # per person: start offset, shift, length (``run_offsets``)
 
 
 @lru_cache(maxsize=4096)
