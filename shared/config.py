@@ -42,7 +42,9 @@ class Settings(BaseSettings):
         HttpUrl("https://graph.microsoft.com/v1.0"), description="Graph root, e.g. https://graph.microsoft.com/v1.0"
     )
     storage_connection: str | None = Field(
-        None, description="Azure Storage connection string (Azurite locally); unset in Azure with managed identity"
+        None,
+        description="Azure Storage connection string with AccountName and AccountKey (UseDevelopmentStorage=true: "
+        "Azurite), checked at start; unset in Azure with managed identity",
     )
     storage_account: str | None = Field(None, description="storage account name for identity-based access")
     tenant_id: str | None = Field(None, description="Entra tenant id (GUID)")

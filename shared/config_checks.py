@@ -27,6 +27,8 @@ def check_settings(settings: Settings) -> None:
         raise ValueError("WEGROW_STORAGE_CONNECTION: expected an Azure Storage connection string")
     if settings.env is Environment.LOCAL and settings.storage_connection is None:
         raise ValueError("WEGROW_STORAGE_CONNECTION: expected a connection string in local mode (Azurite)")
+    if settings.storage_connection is not None:
+        _check_connection(settings.storage_connection)
     if settings.env is Environment.AZURE and settings.bot_auth is BotAuth.ANONYMOUS:
         raise ValueError("WEGROW_BOT_AUTH: anonymous is allowed only with WEGROW_ENV=local")
     marker = azure_host_marker()
@@ -67,3 +69,14 @@ def _public_url_allowed(url: str, env: Environment) -> bool:
     if not host or parts.username or parts.password or parts.query or parts.fragment:
         return False
     return parts.scheme == "https" or (parts.scheme == "http" and env is Environment.LOCAL and host in LOOPBACK_HOSTS)
+
+
+def _check_connection(connection: str) -> None:
+    """A connection string that names no account endpoint and key is refused at start, not on the first request."""
+    from shared.adapters.storage.connection_string import BadConnectionString, account_of
+
+    try:
+        for service in ("table", "queue"):
+            account_of(connection, service)
+    except BadConnectionString as error:
+        raise ValueError(f"WEGROW_STORAGE_CONNECTION: {error}") from None

@@ -61,9 +61,8 @@ _STAGES = (
     ("PyJWT + httpx (token check)", "import jwt, httpx"),
     ("settings module (pydantic-settings)", "import shared.config"),
     ("bot modules (shared.adapters.teams.agent)", "import shared.adapters.teams.agent"),
-    ("azure-data-tables", "import azure.data.tables"),
     ("settings loaded", "from shared.container import container; container()"),
-    ("Table client (requests transport)", "container().store"),
+    ("Table store (connection string, http.client)", "container().store"),
     ("bot built", "container().bot"),
     ("the turn (2 Table round trips)", _TURN),
 )

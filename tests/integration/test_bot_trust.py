@@ -288,7 +288,7 @@ async def test_anonymous_local_auth_accepts_a_personal_teams_activity(anonymous:
 
 
 def test_settings_tenant_matches_the_test_activities() -> None:
-    assert load_settings(storage_connection="x", tenant_id=TENANT_ID).tenant_id == TENANT_ID
+    assert load_settings(storage_connection="UseDevelopmentStorage=true", tenant_id=TENANT_ID).tenant_id == TENANT_ID
 
 
 # ------------------------------------------------------------------ proactive sends go only to allowed connectors

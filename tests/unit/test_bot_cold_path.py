@@ -73,3 +73,23 @@ def test_queues_on_first_use_builds_the_queues_once_on_the_first_call() -> None:
     queues.complete("send-card", again)
     assert queues.length("send-card") == 0
     assert len(built) == 1
+
+
+STORE_PROBE = """
+import json, sys
+from shared.adapters.storage.tables import TableStore
+from shared.config import load_settings
+
+store = TableStore.from_settings(load_settings(storage_connection="UseDevelopmentStorage=true"))
+heavy = ("azure.data.tables", "azure.core", "requests", "urllib3", "isodate")
+print(json.dumps({"url": store._http.base_url, "loaded": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+def test_the_table_store_is_built_from_a_connection_string_without_the_azure_sdk() -> None:
+    """The Store signs its own requests: azure-data-tables (azure-core's pipeline, requests, urllib3) was about 70 ms
+    of a cold worker's first bot turn only to read the connection string."""
+    result = subprocess.run([sys.executable, "-c", STORE_PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"url": "http://127.0.0.1:10002/devstoreaccount1", "loaded": []}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from shared.adapters.storage import read_ahead
 from shared.adapters.storage.codec import check_table_name
@@ -40,15 +40,24 @@ from shared.ports.storage import (
 )
 
 if TYPE_CHECKING:
-    from azure.data.tables import TableServiceClient
-
     from shared.config import Settings
+
+
+class AccountService(Protocol):
+    """Where the Store's requests go: an endpoint URL and its credential (an account key or a token credential), as
+    ``connection_string.Account`` and azure-data-tables' ``TableServiceClient`` both give them."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def credential(self) -> Any: ...
 
 
 class TableStore:
     """Entities in Azure Table Storage with ETag-guarded updates."""
 
-    def __init__(self, service: TableServiceClient, prefix: str = "") -> None:
+    def __init__(self, service: AccountService, prefix: str = "") -> None:
         self._http = TableHttp(service.url, service.credential)
         self._prefix = prefix
         self._existing: set[str] = set()
@@ -56,14 +65,13 @@ class TableStore:
     @classmethod
     def from_settings(cls, settings: Settings) -> TableStore:
         """Connection string (Azurite, keys) when set, else the account endpoint with a managed identity."""
-        from azure.data.tables import TableServiceClient
-
-        from shared.adapters.storage.identity import account_endpoint, storage_credential
+        from shared.adapters.storage.connection_string import Account, account_of
 
         if settings.storage_connection:
-            return cls(TableServiceClient.from_connection_string(settings.storage_connection))
-        endpoint = account_endpoint(settings, "table")
-        return cls(TableServiceClient(endpoint, credential=storage_credential(settings)))
+            return cls(account_of(settings.storage_connection, "table"))
+        from shared.adapters.storage.identity import account_endpoint, storage_credential
+
+        return cls(Account(account_endpoint(settings, "table"), storage_credential(settings)))
 
     # ------------------------------------------------------------------ reads
 
