@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shared.domain.calendar import Busy
@@ -58,6 +58,14 @@ busy_item = st.builds(
         tentative_is_busy=st.booleans(),
     ),
     with_span=st.booleans(),
+)
+@example(  # Sydney falls back 03:00 -> 02:00 on 4 April 2027: a slot from 02:45 AEDT ends 02:00 AEST, past 02:00
+    manager_hours=WorkingHours("Australia/Sydney", time(0), time(2), frozenset({Weekday.MONDAY})),
+    report_hours=WorkingHours("Australia/Sydney", time(0), time(2), frozenset({Weekday.MONDAY})),
+    busy=[],
+    booked={},
+    rules=SlotRules(duration_minutes=15, max_per_day=1, max_per_week=1, edge_minutes=0),
+    with_span=False,
 )
 def test_fast_checks_agree_with_the_slot_rules(
     manager_hours: WorkingHours,

@@ -27,13 +27,14 @@ class Hours:
         return cls(person.zone, days, hours.start.hour * 60 + hours.start.minute, day_end_minute(hours))
 
     def span(self, start: datetime, end: datetime) -> tuple[int, int] | None:
-        """Local start and end minute of the day (end 1440 at midnight); None if it crosses local midnight."""
+        """Local start and end minute of the day (end 1440 at midnight); None if it crosses local midnight. Across
+        a fall-back change the end is the start's minute plus the span's real length (``slots_rules.local_span``)."""
         local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
         first, last = local_start.hour * 60 + local_start.minute, local_end.hour * 60 + local_end.minute
         if local_end.date() == local_start.date():
-            return first, last
+            return first, max(last, first + (end - start) // timedelta(minutes=1))
         if last == 0 and local_end.date() - local_start.date() == timedelta(days=1):
-            return first, WHOLE_DAY
+            return first, max(WHOLE_DAY, first + (end - start) // timedelta(minutes=1))
         return None
 
     def contain(self, start: datetime, end: datetime) -> bool:

@@ -44,6 +44,7 @@ class _Outside:
         if (day + THURSDAY) % 7 not in self.workdays:
             return WHOLE_DAY
         first = first_wall % DAY_US // MINUTE_US
+        last = max(last, first + (end - start) // MINUTE_US)  # its real length across a fall-back change
         return max(0, self.day_start - first) + max(0, last - self.day_end)
 
 
