@@ -10,8 +10,9 @@ NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 # pytest-xdist processes: the suite mostly waits on loopback servers (Azurite, emulators, the Playground), so three keep 2 cores busy
 PYTEST_WORKERS ?= 3
+PROPERTY_EXAMPLES ?= 1500
 
-.PHONY: help venv node chromium office deps test test-fast lint typecheck demo demo-ui bench chaos package package-local clean
+.PHONY: help venv node chromium office deps test test-fast fuzz lint typecheck demo demo-ui bench chaos package package-local clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +51,11 @@ test: deps ## the whole suite: unit, contract, integration, e2e (PYTEST_WORKERS=
 
 test-fast: venv ## unit tests only
 	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
+
+fuzz: venv ## every unit property test with PROPERTY_EXAMPLES (1500) examples and a new seed (~15 min on 2 cores)
+	@seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); echo "hypothesis seed $$seed (again: --hypothesis-seed=$$seed)"; \
+	WEGROW_PROPERTY_EXAMPLES=$(PROPERTY_EXAMPLES) $(PY) -m pytest tests/unit -q -n $(PYTEST_WORKERS) \
+	  --hypothesis-seed=$$seed $(PYTEST_ARGS)
 
 lint: venv ## ruff (lint and format check)
 	$(VENV)/bin/ruff check .

@@ -21,9 +21,13 @@ pytest_plugins: list[str] = [
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from tests.property_depth import deepen, examples_wanted
     from tests.scheduling_order import longest_modules_first
 
     longest_modules_first(items)
+    examples = examples_wanted()
+    if examples is not None:  # make fuzz
+        deepen(items, examples)
 
 
 def free_port() -> int:
