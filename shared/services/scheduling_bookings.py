@@ -50,6 +50,16 @@ def _rows(spans: Sequence[Span]) -> list[str]:
     return list(dict.fromkeys(row for start, end in spans for row in buckets(start, end)))
 
 
+def _bookings(rows: Sequence[str], series: str) -> list[TransactionOp]:
+    """The inserts that book ``rows`` for ``series`` in one person's partition."""
+    return [TransactionOp("insert", row, {"series_id": series}) for row in rows]
+
+
+def _plan_row(rows: Sequence[str]) -> dict[str, str]:
+    """A series' plan row: every bucket its plan books (``_rows`` has no repeats)."""
+    return {"rows": json.dumps(sorted(rows))}
+
+
 def release(store: Store, person_ids: Sequence[str], start: datetime, end: datetime, series: str) -> None:
     """Delete ``series``'s buckets for these people (never another conversation's)."""
     release_many(store, person_ids, [(start, end)], series)
@@ -96,7 +106,7 @@ def _claim(store: Store, person_ids: Sequence[str], spans: Sequence[Span], serie
 def _insert(store: Store, person_id: str, rows: Sequence[str], series: str) -> tuple[list[str], list[str]]:
     """Insert the person's buckets in one transaction: (rows inserted, rows another conversation holds)."""
     try:
-        store.transact(BOOKINGS, person_id, [TransactionOp("insert", row, {"series_id": series}) for row in rows])
+        store.transact(BOOKINGS, person_id, _bookings(rows, series))
         return list(rows), []
     except AlreadyExists:
         pass
@@ -107,7 +117,7 @@ def _insert(store: Store, person_id: str, rows: Sequence[str], series: str) -> t
     if taken or not missing:
         return [], taken
     try:
-        store.transact(BOOKINGS, person_id, [TransactionOp("insert", row, {"series_id": series}) for row in missing])
+        store.transact(BOOKINGS, person_id, _bookings(missing, series))
     except AlreadyExists:  # another conversation took one of them meanwhile
         return [], missing
     return missing, []
@@ -117,13 +127,13 @@ def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], s
     """``claim_many`` for a series' whole plan: the (person, bucket) pairs others hold, empty when claimed. The
     buckets of the series' previous plan that the new one does not use are given back (a re-plan after a crash
     must not keep blocking other conversations). A new series' plan row is inserted without a read first."""
-    if _claimed_at_once(store, person_ids, _rows(spans), series):
+    rows = _rows(spans)
+    if _claimed_at_once(store, person_ids, rows, series):
         return []
     taken = _claim(store, person_ids, spans, series)
     if taken:
         return taken
-    rows = set(_rows(spans))
-    plan = {"rows": json.dumps(sorted(rows))}
+    plan, planned = _plan_row(rows), set(rows)
     try:
         store.insert(BOOKINGS, PLANS, series, plan)
         return []
@@ -131,7 +141,7 @@ def claim_plan(store: Store, person_ids: Sequence[str], spans: Sequence[Span], s
         pass
     previous = store.find(BOOKINGS, PLANS, series)
     if previous is not None:
-        stale = [row for row in json.loads(str(previous.data.get("rows") or "[]")) if row not in rows]
+        stale = [row for row in json.loads(str(previous.data.get("rows") or "[]")) if row not in planned]
         for person_id in person_ids:
             _release_held(store, person_id, stale, series)
     store.upsert(BOOKINGS, PLANS, series, plan)
@@ -146,9 +156,8 @@ def _claimed_at_once(store: Store, person_ids: Sequence[str], rows: Sequence[str
     people = list(dict.fromkeys(person_ids))
     if not rows or len(rows) > TRANSACTION_LIMIT or PLANS in people:
         return False
-    batches: list[Batch] = [(BOOKINGS, person, [TransactionOp("insert", row, {"series_id": series}) for row in rows])
-                            for person in people]  # fmt: skip
-    batches.append((BOOKINGS, PLANS, [TransactionOp("insert", series, {"rows": json.dumps(sorted(set(rows)))})]))
+    batches: list[Batch] = [(BOOKINGS, person, _bookings(rows, series)) for person in people]
+    batches.append((BOOKINGS, PLANS, [TransactionOp("insert", series, _plan_row(rows))]))
     verdicts = store.transact_at_once(batches)
     if all(verdict is None for verdict in verdicts):
         return True
