@@ -35,11 +35,12 @@ LATENCY_MS = 50
 
 def on_azurite(azurite: Azurite, pids: frozenset[int]) -> Storage:
     """The product's Table and Queue adapters (as the container builds them) on ``azurite``."""
-    from azure.data.tables import TableServiceClient
     from azure.storage.queue import QueueServiceClient
 
+    from shared.adapters.storage.connection_string import account_of
+
     connection = azurite.connection_string
-    return Storage(TableStore(TableServiceClient.from_connection_string(connection)),
+    return Storage(TableStore(account_of(connection, "table")),
                    StorageQueues(QueueServiceClient.from_connection_string(connection)), pids, "azurite")  # fmt: skip
 
 

@@ -31,10 +31,11 @@ class Hours:
         a fall-back change the end is the start's minute plus the span's real length (``slots_rules.local_span``)."""
         local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
         first, last = local_start.hour * 60 + local_start.minute, local_end.hour * 60 + local_end.minute
+        at_real_length = first + (end - start) // timedelta(minutes=1)
         if local_end.date() == local_start.date():
-            return first, max(last, first + (end - start) // timedelta(minutes=1))
+            return first, max(last, at_real_length)
         if last == 0 and local_end.date() - local_start.date() == timedelta(days=1):
-            return first, max(WHOLE_DAY, first + (end - start) // timedelta(minutes=1))
+            return first, max(WHOLE_DAY, at_real_length)
         return None
 
     def contain(self, start: datetime, end: datetime) -> bool:
